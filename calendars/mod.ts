@@ -1,0 +1,13 @@
+/** Trading calendars: the public face of `calendars/`. */
+export type { Direction, MinuteSide, TradingCalendar } from "./calendar.ts";
+export { PrecomputedCalendar } from "./precomputed.ts";
+export { buildExchangeCalendar, type ExchangeSpec } from "./exchange.ts";
+export {
+  calendar_names,
+  calendarFromSessions,
+  get_calendar,
+  register_calendar,
+  register_calendar_alias,
+} from "./registry.ts";
+export * from "./errors.ts";
+export { DAY_MS, isoDate, MINUTE_MS, parseIsoDate } from "./days.ts";

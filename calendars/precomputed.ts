@@ -1,0 +1,212 @@
+/**
+ * The one implementation of `TradingCalendar`: all answers come from three index-aligned typed
+ * arrays (session labels, opens, closes) by binary search, so no lookup allocates.
+ */
+import type { Direction, MinuteSide, TradingCalendar } from "./calendar.ts";
+import { DAY_MS, MINUTE_MS } from "./days.ts";
+import { CalendarRangeError, MinuteOutOfSessionError, NotSessionError } from "./errors.ts";
+
+/** What a calendar is made of. */
+export interface CalendarData {
+  name: string;
+  tz: string;
+  side?: MinuteSide;
+  /** Session labels (UTC-midnight ms), strictly ascending. */
+  sessions: Float64Array;
+  opens: Float64Array;
+  closes: Float64Array;
+  /** 1 where a session closes early; defaults to none. */
+  earlyCloses?: Uint8Array;
+}
+
+/** First index `i` with `a[i] >= x` (a.length if none). */
+export function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index `i` with `a[i] > x` (a.length if none). */
+export function upperBound(a: Float64Array, x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A calendar over precomputed arrays. */
+export class PrecomputedCalendar implements TradingCalendar {
+  readonly name: string;
+  readonly tz: string;
+  readonly side: MinuteSide;
+  readonly all_sessions: Float64Array;
+  readonly opens: Float64Array;
+  readonly closes: Float64Array;
+  readonly first_session: number;
+  readonly last_session: number;
+  private readonly early: Uint8Array;
+
+  constructor(data: CalendarData) {
+    const n = data.sessions.length;
+    if (n === 0) throw new RangeError(`calendar ${data.name} has no sessions`);
+    if (data.opens.length !== n || data.closes.length !== n) {
+      throw new RangeError(`calendar ${data.name}: sessions, opens and closes differ in length`);
+    }
+    this.name = data.name;
+    this.tz = data.tz;
+    this.side = data.side ?? "right";
+    this.all_sessions = data.sessions;
+    this.opens = data.opens;
+    this.closes = data.closes;
+    this.early = data.earlyCloses ?? new Uint8Array(n);
+    this.first_session = data.sessions[0];
+    this.last_session = data.sessions[n - 1];
+  }
+
+  /** A copy of this calendar whose minutes include the other end of each session. */
+  withSide(side: MinuteSide): PrecomputedCalendar {
+    if (side === this.side) return this;
+    return new PrecomputedCalendar({
+      name: this.name,
+      tz: this.tz,
+      side,
+      sessions: this.all_sessions,
+      opens: this.opens,
+      closes: this.closes,
+      earlyCloses: this.early,
+    });
+  }
+
+  private checkRange(ms: number): void {
+    // A date is in range when it is within [first, last] day; one day of slack either way so
+    // next_session(last - 1 day) and the like still answer.
+    if (!(ms >= this.first_session - DAY_MS && ms < this.last_session + 2 * DAY_MS)) {
+      throw new CalendarRangeError(this.name, ms, this.first_session, this.last_session);
+    }
+  }
+
+  private indexOf(session: number): number {
+    const i = this.session_index(session);
+    if (i < 0) {
+      this.checkRange(session);
+      throw new NotSessionError(this.name, session);
+    }
+    return i;
+  }
+
+  sessions_in_range(start: number, end: number): Float64Array {
+    return this.all_sessions.subarray(
+      lowerBound(this.all_sessions, start),
+      upperBound(this.all_sessions, end),
+    );
+  }
+
+  session_index(date: number): number {
+    const i = lowerBound(this.all_sessions, date);
+    return i < this.all_sessions.length && this.all_sessions[i] === date ? i : -1;
+  }
+
+  is_session(date: number): boolean {
+    this.checkRange(date);
+    return this.session_index(date) >= 0;
+  }
+
+  next_session(date: number): number {
+    this.checkRange(date);
+    const i = upperBound(this.all_sessions, date);
+    if (i >= this.all_sessions.length) {
+      throw new CalendarRangeError(this.name, date + DAY_MS, this.first_session, this.last_session);
+    }
+    return this.all_sessions[i];
+  }
+
+  previous_session(date: number): number {
+    this.checkRange(date);
+    const i = lowerBound(this.all_sessions, date) - 1;
+    if (i < 0) {
+      throw new CalendarRangeError(this.name, date - DAY_MS, this.first_session, this.last_session);
+    }
+    return this.all_sessions[i];
+  }
+
+  date_to_session(date: number, direction: Direction = "none"): number {
+    const day = Math.floor(date / DAY_MS) * DAY_MS;
+    if (this.is_session(day)) return day;
+    if (direction === "next") return this.next_session(day);
+    if (direction === "previous") return this.previous_session(day);
+    throw new NotSessionError(this.name, day);
+  }
+
+  session_open(session: number): number {
+    return this.opens[this.indexOf(session)];
+  }
+
+  session_close(session: number): number {
+    return this.closes[this.indexOf(session)];
+  }
+
+  session_first_minute(session: number): number {
+    const open = this.opens[this.indexOf(session)];
+    return this.side === "right" ? open + MINUTE_MS : open;
+  }
+
+  session_last_minute(session: number): number {
+    const close = this.closes[this.indexOf(session)];
+    return this.side === "right" ? close : close - MINUTE_MS;
+  }
+
+  session_minute_count(session: number): number {
+    const i = this.indexOf(session);
+    return Math.round((this.closes[i] - this.opens[i]) / MINUTE_MS);
+  }
+
+  session_minutes(session: number): Float64Array {
+    const first = this.session_first_minute(session);
+    const out = new Float64Array(this.session_minute_count(session));
+    for (let k = 0; k < out.length; k++) out[k] = first + k * MINUTE_MS;
+    return out;
+  }
+
+  /** Index of the first session whose last minute is at or after `minute`. */
+  private sessionAtOrAfterMinute(minute: number): number {
+    // right side: a session holds (open, close]; left side: [open, close).
+    return this.side === "right"
+      ? lowerBound(this.closes, minute)
+      : upperBound(this.closes, minute);
+  }
+
+  is_open_on_minute(minute: number): boolean {
+    const i = this.sessionAtOrAfterMinute(minute);
+    if (i >= this.opens.length) return false;
+    return this.side === "right" ? this.opens[i] < minute : this.opens[i] <= minute;
+  }
+
+  minute_to_session(minute: number, direction: Direction = "next"): number {
+    const i = this.sessionAtOrAfterMinute(minute);
+    const inside = i < this.opens.length &&
+      (this.side === "right" ? this.opens[i] < minute : this.opens[i] <= minute);
+    if (inside) return this.all_sessions[i];
+    if (direction === "next" && i < this.all_sessions.length) return this.all_sessions[i];
+    if (direction === "previous" && i > 0) return this.all_sessions[i - 1];
+    if (direction === "none") throw new MinuteOutOfSessionError(this.name, minute);
+    throw new CalendarRangeError(this.name, minute, this.first_session, this.last_session);
+  }
+
+  is_early_close(session: number): boolean {
+    return this.early[this.indexOf(session)] === 1;
+  }
+
+  early_closes(start: number, end: number): Float64Array {
+    const lo = lowerBound(this.all_sessions, start), hi = upperBound(this.all_sessions, end);
+    const out: number[] = [];
+    for (let i = lo; i < hi; i++) if (this.early[i] === 1) out.push(this.all_sessions[i]);
+    return Float64Array.from(out);
+  }
+}

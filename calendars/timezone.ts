@@ -1,0 +1,61 @@
+/**
+ * Local wall time → UTC for an IANA time zone, fast enough to convert every open and close of
+ * sixty years. date-fns-tz answers one offset per call through Intl (microseconds each); here the
+ * zone's transitions are found once (sampled every 15 days, then bisected to the minute) and every
+ * later conversion is a binary search over them.
+ */
+import { getTimezoneOffset } from "date-fns-tz";
+import { DAY_MS, MINUTE_MS } from "./days.ts";
+
+const SAMPLE_MS = 15 * DAY_MS;
+
+/** The UTC offsets of one zone over a span of years, as sorted transition instants. */
+export class ZoneOffsets {
+  /** Instants (UTC ms) from which `offsets[i]` applies; `starts[0]` is the span's start. */
+  private readonly starts: Float64Array;
+  private readonly offsets: Float64Array;
+
+  constructor(readonly tz: string, fromMs: number, toMs: number) {
+    const starts: number[] = [fromMs];
+    const offsets: number[] = [this.probe(fromMs)];
+    for (let t = fromMs + SAMPLE_MS; t < toMs + SAMPLE_MS; t += SAMPLE_MS) {
+      const o = this.probe(t);
+      if (o === offsets[offsets.length - 1]) continue;
+      // Bisect to the first minute with the new offset.
+      let lo = t - SAMPLE_MS, hi = t;
+      while (hi - lo > MINUTE_MS) {
+        const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+        if (this.probe(mid) === o) hi = mid;
+        else lo = mid;
+      }
+      starts.push(hi);
+      offsets.push(o);
+    }
+    this.starts = Float64Array.from(starts);
+    this.offsets = Float64Array.from(offsets);
+  }
+
+  private probe(ms: number): number {
+    return this.tz === "UTC" ? 0 : getTimezoneOffset(this.tz, new Date(ms));
+  }
+
+  /** Offset (ms, local − UTC) in force at a UTC instant. */
+  offsetAt(utcMs: number): number {
+    const s = this.starts;
+    let lo = 0, hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid] <= utcMs) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.offsets[lo];
+  }
+
+  /** UTC instant of a local wall-clock time given as ms since 1970-01-01 00:00 local. */
+  wallToUtc(wallMs: number): number {
+    // Two passes settle the offset for any time not inside a DST gap or overlap, which no
+    // exchange's open or close is.
+    const first = wallMs - this.offsetAt(wallMs);
+    return wallMs - this.offsetAt(first);
+  }
+}
