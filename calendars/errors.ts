@@ -1,7 +1,8 @@
 import { HarvesterError } from "../runtime/errors.ts";
 import { isoDate } from "./days.ts";
 
-const label = (ms: number): string => Number.isFinite(ms) ? isoDate(Math.floor(ms / 86_400_000)) : String(ms);
+const label = (ms: number): string =>
+  Number.isFinite(ms) ? isoDate(Math.floor(ms / 86_400_000)) : String(ms);
 
 /** No calendar is registered under a name. */
 export class UnknownCalendarError extends HarvesterError {

@@ -67,7 +67,11 @@ function dayFromIso(iso: string): number {
   return dayFromYmd(y, m, d);
 }
 
-function specialMap(list: readonly SpecialHours[] | undefined, y0: number, y1: number): Map<number, number> {
+function specialMap(
+  list: readonly SpecialHours[] | undefined,
+  y0: number,
+  y1: number,
+): Map<number, number> {
   const out = new Map<number, number>();
   for (const s of list ?? []) {
     const m = minutesOf(s.time);

@@ -61,12 +61,18 @@ export function get_calendar(name: string): TradingCalendar {
 
 function toMs(v: string | number, field: string): number {
   const ms = typeof v === "number" ? v : Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
-  if (!Number.isFinite(ms)) throw new RangeError(`register_calendar: ${field} ${JSON.stringify(v)} is not a date`);
+  if (!Number.isFinite(ms)) {
+    throw new RangeError(`register_calendar: ${field} ${JSON.stringify(v)} is not a date`);
+  }
   return ms;
 }
 
 /** Builds a calendar from explicit sessions with their UTC hours. */
-export function calendarFromSessions(name: string, tz: string, rows: readonly SessionHours[]): PrecomputedCalendar {
+export function calendarFromSessions(
+  name: string,
+  tz: string,
+  rows: readonly SessionHours[],
+): PrecomputedCalendar {
   const sorted = rows.map((r, i) => ({
     session: Math.floor(toMs(r.session, `sessions[${i}].session`) / DAY_MS) * DAY_MS,
     open: toMs(r.open, `sessions[${i}].open`),
@@ -74,7 +80,11 @@ export function calendarFromSessions(name: string, tz: string, rows: readonly Se
   })).sort((a, b) => a.session - b.session);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].session === sorted[i - 1].session) {
-      throw new RangeError(`register_calendar: session ${new Date(sorted[i].session).toISOString().slice(0, 10)} given twice`);
+      throw new RangeError(
+        `register_calendar: session ${
+          new Date(sorted[i].session).toISOString().slice(0, 10)
+        } given twice`,
+      );
     }
   }
   return new PrecomputedCalendar({
@@ -106,7 +116,9 @@ export function register_calendar(
 ): void {
   const k = key(name);
   if (!opts.force && (factories.has(k) || aliases.has(k))) {
-    throw new RangeError(`calendar "${name}" is already registered; pass { force: true } to replace it`);
+    throw new RangeError(
+      `calendar "${name}" is already registered; pass { force: true } to replace it`,
+    );
   }
   let factory: Factory;
   if (typeof source === "function") factory = source;

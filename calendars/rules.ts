@@ -38,7 +38,7 @@ export const weekendToMonday: Observance = (d) => {
 /** Saturday → Monday; Sunday or Monday → Tuesday (the second of two adjacent holidays). */
 export const nextMondayOrTuesday: Observance = (d) => {
   const w = weekday(d);
-  return w === SATURDAY ? d + 2 : w === SUNDAY || w === MONDAY ? d + 1 : d;
+  return w === SATURDAY || w === SUNDAY ? d + 2 : w === MONDAY ? d + 1 : d;
 };
 /** Saturday or Sunday → the previous Friday. */
 export const previousFriday: Observance = (d) => {
@@ -82,7 +82,12 @@ function rule(name: string, base: (year: number) => number, opts: RuleOptions): 
 }
 
 /** The same month and day every year, e.g. `fixed("Christmas", 12, 25, { observance })`. */
-export function fixed(name: string, month: number, day: number, opts: RuleOptions = {}): HolidayRule {
+export function fixed(
+  name: string,
+  month: number,
+  day: number,
+  opts: RuleOptions = {},
+): HolidayRule {
   return rule(name, (y) => dayFromYmd(y, month, day), opts);
 }
 
@@ -116,7 +121,12 @@ export function easter(name: string, offsetDays: number, opts: RuleOptions = {})
 }
 
 /** A day relative to another rule's date, e.g. the Friday after Thanksgiving. */
-export function after(name: string, base: HolidayRule, offsetDays: number, opts: RuleOptions = {}): HolidayRule {
+export function after(
+  name: string,
+  base: HolidayRule,
+  offsetDays: number,
+  opts: RuleOptions = {},
+): HolidayRule {
   return rule(name, (y) => {
     const ds = base.dates(y);
     return ds.length ? ds[0] + offsetDays : NaN;
@@ -132,7 +142,9 @@ export function adhoc(dates: readonly string[]): number[] {
 export function datesOf(rules: readonly HolidayRule[], fromYear: number, toYear: number): number[] {
   const out: number[] = [];
   for (const r of rules) {
-    for (let y = fromYear; y <= toYear; y++) for (const d of r.dates(y)) if (Number.isFinite(d)) out.push(d);
+    for (let y = fromYear; y <= toYear; y++) {
+      for (const d of r.dates(y)) if (Number.isFinite(d)) out.push(d);
+    }
   }
   return out;
 }

@@ -4,14 +4,7 @@
  */
 import { FRIDAY, MONDAY, THURSDAY, TUESDAY, WEDNESDAY } from "./days.ts";
 import type { ExchangeSpec } from "./exchange.ts";
-import {
-  after,
-  easter,
-  fixed,
-  nearestWorkday,
-  nthWeekday,
-  sundayToMonday,
-} from "./rules.ts";
+import { after, easter, fixed, nearestWorkday, nthWeekday, sundayToMonday } from "./rules.ts";
 
 const thanksgiving = nthWeekday("Thanksgiving", 11, THURSDAY, 4);
 
@@ -33,10 +26,14 @@ export const usHolidays = {
 /** NYSE's one-off full-day closures from 1990 on. */
 export const XNYS_ADHOC_HOLIDAYS = [
   "1994-04-27", // Richard Nixon's funeral
-  "2001-09-11", "2001-09-12", "2001-09-13", "2001-09-14", // September 11
+  "2001-09-11",
+  "2001-09-12",
+  "2001-09-13",
+  "2001-09-14", // September 11
   "2004-06-11", // Ronald Reagan's funeral
   "2007-01-02", // Gerald Ford's funeral
-  "2012-10-29", "2012-10-30", // Hurricane Sandy
+  "2012-10-29",
+  "2012-10-30", // Hurricane Sandy
   "2018-12-05", // George H. W. Bush's funeral
   "2025-01-09", // Jimmy Carter's funeral
 ] as const;
@@ -57,7 +54,11 @@ export const XNYS_SPEC: ExchangeSpec = {
       rules: [
         fixed("July 3rd (Mon, Tue, Thu)", 7, 3, { daysOfWeek: MON_TUE_THU, start: "1995-01-01" }),
         // Before 2013 a Thursday July 4th made Friday the half day; since then, Wednesday.
-        fixed("Friday July 5th", 7, 5, { daysOfWeek: [FRIDAY], start: "1995-01-01", end: "2012-12-31" }),
+        fixed("Friday July 5th", 7, 5, {
+          daysOfWeek: [FRIDAY],
+          start: "1995-01-01",
+          end: "2012-12-31",
+        }),
         fixed("Wednesday July 3rd", 7, 3, { daysOfWeek: [WEDNESDAY], start: "2013-01-01" }),
         after("Day after Thanksgiving", thanksgiving, 1, { start: "1993-01-01" }),
         fixed("Christmas Eve", 12, 24, { daysOfWeek: MON_TO_THU, start: "1993-01-01" }),
@@ -69,7 +70,10 @@ export const XNYS_SPEC: ExchangeSpec = {
       time: "14:00",
       rules: [
         fixed("Christmas Eve", 12, 24, { daysOfWeek: MON_TO_THU, end: "1992-12-31" }),
-        after("Day after Thanksgiving", thanksgiving, 1, { start: "1992-01-01", end: "1992-12-31" }),
+        after("Day after Thanksgiving", thanksgiving, 1, {
+          start: "1992-01-01",
+          end: "1992-12-31",
+        }),
       ],
     },
   ],

@@ -32,8 +32,12 @@ function mismatches(name: string, file: string): string[] {
       continue;
     }
     const o = cal.session_open(r.session), c = cal.session_close(r.session);
-    if (o !== r.open) out.push(`${day} open ${new Date(o).toISOString()} want ${new Date(r.open).toISOString()}`);
-    if (c !== r.close) out.push(`${day} close ${new Date(c).toISOString()} want ${new Date(r.close).toISOString()}`);
+    if (o !== r.open) {
+      out.push(`${day} open ${new Date(o).toISOString()} want ${new Date(r.open).toISOString()}`);
+    }
+    if (c !== r.close) {
+      out.push(`${day} close ${new Date(c).toISOString()} want ${new Date(r.close).toISOString()}`);
+    }
   }
   return out;
 }

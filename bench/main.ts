@@ -1,0 +1,4 @@
+/** `deno task bench`: prints every performance figure the issues set targets for. */
+import { benchCalendars } from "./calendars.ts";
+
+benchCalendars();

@@ -1,0 +1,103 @@
+/**
+ * `harvester`: the command line. Subcommands load on demand so that `harvester calendar` never
+ * pays for DuckDB or Arrow. User mistakes print one line and exit non-zero; the stack trace only
+ * with `--debug`.
+ */
+import { HarvesterError } from "../errors.ts";
+import {
+  type Command,
+  commandHelp,
+  type CommandIO,
+  parseCommandArgs,
+  UsageError,
+} from "./command.ts";
+
+const VERSION = "0.1.0";
+
+/** Each subcommand's module, loaded only when it runs. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  calendar: async () => (await import("./calendar_command.ts")).calendarCommand,
+  demo: async () => (await import("./demo_command.ts")).demoCommand,
+};
+
+const SUMMARIES: Record<string, string> = {
+  calendar: "print a trading calendar's sessions with their open and close",
+  demo: "run the demo on the data the repository ships",
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    "harvester — a zipline-compatible strategy runtime for backtests, paper and live trading",
+    "",
+    "usage: harvester <command> [options]    (harvester <command> --help for details)",
+    "",
+    "commands:",
+    ...Object.keys(COMMANDS).map((c) => `  ${c.padEnd(width)}  ${SUMMARIES[c]}`),
+    "",
+    "global options:",
+    "  --debug     print stack traces for errors",
+    "  --version   print the version",
+    "  -h, --help  print this help",
+    "",
+  ].join("\n");
+}
+
+/** Runs the CLI on `argv` (without the program name) and returns the exit code. */
+export async function runCli(argv: string[], io: CommandIO): Promise<number> {
+  const debug = argv.includes("--debug");
+  const args = argv.filter((a) => a !== "--debug");
+  const name = args[0];
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    io.stdout(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version") {
+    io.stdout(`harvester ${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.stderr(
+      `harvester: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}\n`,
+    );
+    return 2;
+  }
+  const cmd = await load();
+  const rest = args.slice(1);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout(commandHelp(cmd));
+    return 0;
+  }
+  try {
+    return await cmd.run(parseCommandArgs(cmd, rest), io);
+  } catch (e) {
+    const err = e as Error;
+    if (debug) io.stderr(`${err.stack ?? err}\n`);
+    else if (e instanceof HarvesterError) io.stderr(`harvester ${name}: ${err.message}\n`);
+    else {io.stderr(
+        `harvester ${name}: internal error: ${err.message} (run with --debug for details)\n`,
+      );}
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+function writeAll(out: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = new TextEncoder().encode(text);
+  // A pipe may take fewer bytes than offered.
+  for (let off = 0; off < bytes.length;) off += out.writeSync(bytes.subarray(off));
+}
+
+/** The IO of the real process. */
+export function processIO(): CommandIO {
+  return {
+    stdout: (t) => writeAll(Deno.stdout, t),
+    stderr: (t) => writeAll(Deno.stderr, t),
+    isTerminal: Deno.stdout.isTerminal(),
+    env: Deno.env.toObject(),
+  };
+}
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args, processIO()));
+}
