@@ -1,0 +1,350 @@
+/**
+ * zipline's csvdir bundle: `daily/` and/or `minute/` folders of `SYMBOL.csv[.gz]` files with
+ * `date,open,high,low,close,volume[,dividend][,split]`. DuckDB's CSV reader loads the files in
+ * batches straight into a staging table; checks there name the file, line and column of any bad
+ * row; then bars, splits (ratio = 1/split) and dividends (on their ex-date, no pay date: never
+ * paid as cash, as in zipline) are written.
+ *
+ * An optional `metadata.csv` (or `assets.csv`) beside the folders pins each symbol's sid and may
+ * give `asset_name, exchange, country_code, start_date, end_date, first_traded, auto_close_date`.
+ */
+import { existsSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { DAY_MS } from "../../calendars/days.ts";
+import { IngestError } from "../errors.ts";
+import type { IngestArgs, IngestFunction } from "../registry.ts";
+import { duckdb, sqlString } from "../store/duckdb.ts";
+import { checkDuplicates, checkRejects, checkRows, rowError } from "./csv_checks.ts";
+import { type CsvFile, listCsvFiles, readHeader } from "./csv_files.ts";
+import { type AssetMeta, readAssetMetadata } from "./csv_metadata.ts";
+
+export type TimeFrame = "daily" | "minute";
+
+const REQUIRED = ["date", "open", "high", "low", "close", "volume"] as const;
+const OPTIONAL = ["dividend", "split"] as const;
+const BATCH = 64;
+
+export interface CsvdirOptions {
+  /** Which sub-folders to read; default: whichever of daily/ and minute/ exist. */
+  tframes?: TimeFrame[];
+  /** The folder; default: `--csvdir`, then `CSVDIR`. */
+  csvdir?: string;
+  /** Exchange written for assets without metadata (zipline writes "CSVDIR"). */
+  exchange?: string;
+}
+
+/** zipline's `csvdir_equities(tframes, csvdir)`: an ingest function for a csvdir folder. */
+export function csvdir_equities(opts: CsvdirOptions = {}): IngestFunction {
+  return (args) => ingestCsvdir(args, opts);
+}
+
+function resolveDir(args: IngestArgs, opts: CsvdirOptions): string {
+  const dir = opts.csvdir ?? args.options.csvdir ?? args.environ.CSVDIR;
+  if (!dir) throw new IngestError("no csvdir folder: pass --csvdir DIR or set CSVDIR");
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new IngestError(`csvdir folder ${dir} does not exist`);
+  }
+  return dir;
+}
+
+function checkHeader(file: CsvFile, header: string[]): void {
+  if (header.length === 0) {
+    throw new IngestError(
+      `empty file; expected a header ${REQUIRED.join(",")}[,dividend][,split]`,
+      { file: file.path, line: 1 },
+    );
+  }
+  for (const col of REQUIRED) {
+    if (header.includes(col)) continue;
+    const near = header.find((h) =>
+      h.toLowerCase() === col || h.toLowerCase().startsWith(col.slice(0, 3))
+    );
+    throw new IngestError(
+      `missing column "${col}"${
+        near ? ` (found "${near}"; column names are lower case)` : ""
+      }; header is ${header.join(",")}`,
+      { file: file.path, line: 1, column: col },
+    );
+  }
+  const seen = new Set<string>();
+  for (const h of header) {
+    if (seen.has(h)) {
+      throw new IngestError(`column "${h}" appears twice in the header`, {
+        file: file.path,
+        line: 1,
+        column: h,
+      });
+    }
+    seen.add(h);
+  }
+}
+
+/** DuckDB `columns={…}` for a header: known columns typed, anything else read as text. */
+function columnTypes(header: string[], tframe: TimeFrame): string {
+  const type = (h: string) =>
+    h === "date"
+      ? (tframe === "daily" ? "DATE" : "TIMESTAMP")
+      : (REQUIRED as readonly string[]).includes(h) ||
+          (OPTIONAL as readonly string[]).includes(h)
+      ? "DOUBLE"
+      : "VARCHAR";
+  return `{${header.map((h) => `${sqlString(h)}: '${type(h)}'`).join(", ")}}`;
+}
+
+async function stage(
+  conn: DuckDBConnection,
+  args: IngestArgs,
+  files: CsvFile[],
+  tframe: TimeFrame,
+): Promise<void> {
+  const table = `raw_${tframe}`;
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${table} (path VARCHAR, date ${
+      tframe === "daily" ? "DATE" : "TIMESTAMP"
+    },
+    open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, dividend DOUBLE, split DOUBLE)`,
+  );
+  // Files with the same header are read together; DuckDB cannot keep rejects across differing ones.
+  const groups = new Map<string, { header: string[]; files: CsvFile[] }>();
+  for (const f of files) {
+    const header = readHeader(f.path);
+    checkHeader(f, header);
+    const key = header.join(",");
+    const g = groups.get(key) ?? { header, files: [] };
+    g.files.push(f);
+    groups.set(key, g);
+  }
+  args.progress.start(`reading ${tframe} files`, files.length);
+  let total = 0;
+  for (const { header, files: group } of groups.values()) {
+    const opt = (c: string) => (header.includes(c) ? `"${c}"` : "NULL");
+    for (let i = 0; i < group.length; i += BATCH) {
+      const batch = group.slice(i, i + BATCH);
+      const list = `[${batch.map((f) => sqlString(f.path)).join(", ")}]`;
+      let inserted = 0;
+      try {
+        const r = await conn.run(`INSERT INTO ${table}
+          SELECT filename, "date", open, high, low, close, volume, ${opt("dividend")}, ${
+          opt("split")
+        }
+          FROM read_csv(${list}, header = true, auto_detect = false, filename = true, store_rejects = true,
+                        columns = ${columnTypes(header, tframe)})`);
+        inserted = Number(r.rowsChanged);
+      } catch (e) {
+        const msg = (e as Error).message;
+        const file = batch.find((f) => msg.includes(f.path))?.path;
+        throw new IngestError(msg.split("\n")[0], { file }, { cause: e });
+      }
+      await checkRejects(conn);
+      total += inserted;
+      args.progress.tick(batch.length, inserted);
+    }
+  }
+  args.progress.done(`${files.length} files, ${total.toLocaleString("en-US")} rows`);
+}
+
+async function createFilesTable(
+  conn: DuckDBConnection,
+  files: CsvFile[],
+  sids: Map<string, number>,
+): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE files (path VARCHAR, symbol VARCHAR, sid INTEGER)`);
+  const values = files.map((f) =>
+    `(${sqlString(f.path)}, ${sqlString(f.symbol)}, ${sids.get(f.symbol)})`
+  );
+  for (let i = 0; i < values.length; i += 1000) {
+    await conn.run(`INSERT INTO files VALUES ${values.slice(i, i + 1000).join(", ")}`);
+  }
+}
+
+async function calendarTable(conn: DuckDBConnection, args: IngestArgs): Promise<void> {
+  const { DuckDBDateValue, DuckDBTimestampValue } = await duckdb();
+  await conn.run(`CREATE OR REPLACE TEMP TABLE cal (date DATE, open TIMESTAMP, close TIMESTAMP)`);
+  const a = await conn.createAppender("cal", "main", "temp");
+  const cal = args.calendar;
+  for (let i = 0; i < cal.all_sessions.length; i++) {
+    a.appendDate(new DuckDBDateValue(cal.all_sessions[i] / DAY_MS));
+    a.appendTimestamp(new DuckDBTimestampValue(BigInt(cal.opens[i]) * 1000n));
+    a.appendTimestamp(new DuckDBTimestampValue(BigInt(cal.closes[i]) * 1000n));
+    a.endRow();
+  }
+  a.closeSync();
+}
+
+async function one(
+  conn: DuckDBConnection,
+  sql: string,
+): Promise<Record<string, unknown> | undefined> {
+  return (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] as
+    | Record<string, unknown>
+    | undefined;
+}
+
+async function checkSessions(
+  conn: DuckDBConnection,
+  args: IngestArgs,
+  tframe: TimeFrame,
+): Promise<void> {
+  if (tframe === "daily") {
+    const bad = await one(
+      conn,
+      `SELECT r.path, r.date, count(*) OVER () AS n FROM raw_daily r
+      ANTI JOIN cal c ON c.date = r.date ORDER BY r.path, r.date LIMIT 1`,
+    );
+    if (bad) {
+      throw rowError(
+        String(bad.path),
+        bad.date,
+        "date",
+        `not a session of calendar ${args.calendar.name}`,
+        Number(bad.n) - 1,
+      );
+    }
+    return;
+  }
+  // A minute bar is labelled by its end, so it belongs to the session with open < dt ≤ close.
+  const bad = await one(
+    conn,
+    `SELECT r.path, r.date, count(*) OVER () AS n FROM raw_minute r
+    ASOF LEFT JOIN cal c ON c.close >= r.date WHERE c.open IS NULL OR c.open >= r.date ORDER BY r.path, r.date LIMIT 1`,
+  );
+  if (bad) {
+    const when = bad.date instanceof Date ? bad.date.toISOString() : String(bad.date);
+    throw rowError(
+      String(bad.path),
+      bad.date,
+      "date",
+      `${when} is not a trading minute of calendar ${args.calendar.name}`,
+      Number(bad.n) - 1,
+    );
+  }
+}
+
+async function checkNonEmpty(
+  conn: DuckDBConnection,
+  files: CsvFile[],
+  table: string,
+): Promise<void> {
+  const rows =
+    (await conn.runAndReadAll(`SELECT path, count(*)::INTEGER AS n FROM ${table} GROUP BY path`))
+      .getRowObjectsJS();
+  const counted = new Set(rows.map((r) => String(r.path)));
+  const empty = files.find((f) => !counted.has(f.path));
+  if (empty) throw new IngestError(`no rows (symbol ${empty.symbol})`, { file: empty.path });
+}
+
+function assignSids(
+  symbols: string[],
+  meta: Map<string, AssetMeta> | undefined,
+  metaPath?: string,
+): Map<string, number> {
+  if (!meta) return new Map(symbols.map((s, i) => [s, i]));
+  const out = new Map<string, number>();
+  for (const s of symbols) {
+    const m = meta.get(s);
+    if (!m) {
+      throw new IngestError(
+        `symbol ${s} has a data file but no row in ${basename(metaPath ?? "metadata.csv")}`,
+        { file: metaPath },
+      );
+    }
+    out.set(s, m.sid);
+  }
+  return out;
+}
+
+async function ingestCsvdir(args: IngestArgs, opts: CsvdirOptions): Promise<void> {
+  const dir = resolveDir(args, opts);
+  const tframes = opts.tframes ??
+    (["daily", "minute"] as const).filter((t) => existsSync(join(dir, t)));
+  if (tframes.length === 0) {
+    throw new IngestError(`${dir} has neither a daily/ nor a minute/ folder`);
+  }
+  const conn = args.writer.conn;
+  const { meta, path: metaPath } = await readAssetMetadata(conn, dir);
+  await calendarTable(conn, args);
+  const bySymbol = new Map<string, number>();
+  const lenient = Boolean(args.options.lenient);
+  let dropped = 0;
+  for (const tframe of tframes) {
+    const files = listCsvFiles(join(dir, tframe));
+    if (files.length === 0) throw new IngestError(`no SYMBOL.csv files in ${join(dir, tframe)}`);
+    const sids = assignSids(files.map((f) => f.symbol), meta, metaPath);
+    for (const [s, sid] of sids) bySymbol.set(s, sid);
+    await stage(conn, args, files, tframe);
+    const table = `raw_${tframe}`;
+    dropped += await checkRows(conn, table, lenient);
+    await checkNonEmpty(conn, files, table);
+    await checkDuplicates(conn, table);
+    await checkSessions(conn, args, tframe);
+    await createFilesTable(conn, files, sids);
+    if (tframe === "daily") {
+      await conn.run(
+        `INSERT INTO daily_bars SELECT f.sid, r.date, r.open, r.high, r.low, r.close, coalesce(r.volume, 0)
+        FROM raw_daily r JOIN files f USING (path)`,
+      );
+    } else {
+      await conn.run(
+        `INSERT INTO minute_bars SELECT f.sid, r.date, r.open, r.high, r.low, r.close, coalesce(r.volume, 0)
+        FROM raw_minute r JOIN files f USING (path)`,
+      );
+    }
+    // Corporate actions come from the daily files when there are any, else from the minute files.
+    if (tframe === "daily" || !tframes.includes("daily")) {
+      const day = tframe === "daily" ? "r.date" : "CAST(r.date AS DATE)";
+      await conn.run(
+        `INSERT INTO splits SELECT DISTINCT f.sid, ${day}, 1.0 / r.split FROM ${table} r JOIN files f USING (path)
+        WHERE r.split IS NOT NULL AND r.split <> 1`,
+      );
+      await conn.run(
+        `INSERT INTO dividends (sid, ex_date, amount) SELECT DISTINCT f.sid, ${day}, r.dividend
+        FROM ${table} r JOIN files f USING (path) WHERE r.dividend IS NOT NULL AND r.dividend <> 0`,
+      );
+    }
+  }
+  if (!tframes.includes("daily")) {
+    // zipline rolls daily bars up from minutes when a bundle has only minute data.
+    await conn.run(`INSERT INTO daily_bars
+      SELECT m.sid, c.date, arg_min(m.open, m.dt), max(m.high), min(m.low), arg_max(m.close, m.dt), sum(m.volume)
+      FROM minute_bars m ASOF JOIN cal c ON c.close >= m.dt GROUP BY m.sid, c.date`);
+  }
+  if (dropped > 0) args.progress.note(`--lenient: dropped ${dropped} bad row(s)`);
+  await writeAssets(conn, args, meta, bySymbol, opts.exchange ?? "CSVDIR");
+}
+
+async function writeAssets(
+  conn: DuckDBConnection,
+  args: IngestArgs,
+  meta: Map<string, AssetMeta> | undefined,
+  bySymbol: Map<string, number>,
+  exchange: string,
+): Promise<void> {
+  const span = new Map<number, { first: number; last: number }>();
+  const rows = (await conn.runAndReadAll(`SELECT sid, min(d) AS first, max(d) AS last FROM (
+      SELECT sid, date AS d FROM daily_bars UNION ALL SELECT sid, CAST(dt AS DATE) FROM minute_bars) GROUP BY sid`))
+    .getRowObjectsJS();
+  for (const r of rows) {
+    span.set(Number(r.sid), {
+      first: (r.first as Date).getTime(),
+      last: (r.last as Date).getTime(),
+    });
+  }
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  await args.writer.writeAssets([...bySymbol].map(([symbol, sid]) => {
+    const s = span.get(sid)!;
+    const m = meta?.get(symbol);
+    return {
+      sid,
+      symbol,
+      asset_name: m?.asset_name ?? symbol,
+      exchange: m?.exchange ?? exchange,
+      country_code: m?.country_code ?? "US",
+      start_date: m?.start_date ?? iso(s.first),
+      end_date: m?.end_date ?? iso(s.last),
+      first_traded: m?.first_traded ?? null,
+      // zipline's csvdir: the day after the last row.
+      auto_close_date: m?.auto_close_date ?? iso(s.last + DAY_MS),
+    };
+  }));
+}

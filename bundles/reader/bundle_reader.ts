@@ -1,0 +1,258 @@
+/**
+ * `BundleReader`: reads one bundle version. Assets and metadata are read once at open; bars come
+ * as typed arrays for a set of sids and a window of sessions in one query per window.
+ */
+import type { TradingCalendar } from "../../calendars/calendar.ts";
+import { DAY_MS, isoDate } from "../../calendars/days.ts";
+import { get_calendar } from "../../calendars/registry.ts";
+import { lowerBound } from "../../calendars/precomputed.ts";
+import { BundleFormatError } from "../errors.ts";
+import { type BundleVersion, DB_FILE } from "../paths.ts";
+import { type Db, openDb, readColumns } from "../store/duckdb.ts";
+import { type BundleMetadata, SCHEMA_VERSION } from "../store/schema.ts";
+import { type Adjustment, type AdjustmentIndex, pricingAdjustments } from "./adjustments.ts";
+import { join } from "node:path";
+
+/** An asset as stored; dates are UTC-midnight ms, NaN when absent. */
+export interface AssetRecord {
+  sid: number;
+  symbol: string;
+  asset_name: string | null;
+  exchange: string | null;
+  country_code: string | null;
+  start_date: number;
+  end_date: number;
+  first_traded: number;
+  auto_close_date: number;
+}
+
+export const BAR_FIELDS = ["open", "high", "low", "close", "volume"] as const;
+export type BarField = typeof BAR_FIELDS[number];
+
+/**
+ * Bars for `sids` × `sessions`, one Float64Array per field, asset-major: the bar of asset `a` on
+ * session `t` is at `a * sessions.length + t`, so one asset's history is a contiguous view.
+ * Missing bars are NaN (volume 0, as zipline reads it).
+ */
+export interface DailyBars {
+  sids: readonly number[];
+  sessions: Float64Array;
+  fields: Partial<Record<BarField, Float64Array>>;
+}
+
+/** One dividend with its dates (UTC-midnight ms, NaN when absent). */
+export interface DividendRecord {
+  sid: number;
+  ex_date: number;
+  amount: number;
+  ratio: number;
+  record_date: number;
+  declared_date: number;
+  pay_date: number;
+}
+
+const toMs = (d: unknown): number => (d instanceof Date ? d.getTime() : NaN);
+
+export class BundleReader {
+  private constructor(
+    private readonly db: Db,
+    readonly version: BundleVersion,
+    readonly metadata: BundleMetadata,
+    readonly assets: readonly AssetRecord[],
+    readonly calendar: TradingCalendar,
+  ) {
+    this.bySid = new Map(assets.map((a) => [a.sid, a]));
+  }
+
+  private readonly bySid: Map<number, AssetRecord>;
+
+  /** Opens a version read-only, checking its schema version. */
+  static async open(version: BundleVersion): Promise<BundleReader> {
+    const db = await openDb(join(version.path, DB_FILE), { readOnly: true });
+    try {
+      const metaRows = (await db.conn.runAndReadAll("SELECT key, value FROM metadata")).getRows();
+      const m = new Map(metaRows.map(([k, v]) => [String(k), String(v)]));
+      const schema = Number(m.get("schema_version"));
+      if (schema !== SCHEMA_VERSION) {
+        throw new BundleFormatError(
+          `${version.path} has bundle schema ${schema}, this Harvester reads ${SCHEMA_VERSION}; re-ingest the bundle`,
+        );
+      }
+      const day = (k: string) => (m.get(k) ? Date.parse(`${m.get(k)}T00:00:00Z`) : NaN);
+      const metadata: BundleMetadata = {
+        bundle: m.get("bundle") ?? version.bundle,
+        calendar_name: m.get("calendar_name") ?? "XNYS",
+        first_session: day("first_session"),
+        last_session: day("last_session"),
+        minutes_per_day: Number(m.get("minutes_per_day") ?? 390),
+        source: m.get("source") ?? "",
+        created: Date.parse(m.get("created") ?? ""),
+        schema_version: schema,
+      };
+      const assetRows = (await db.conn.runAndReadAll("SELECT * FROM assets ORDER BY sid"))
+        .getRowObjectsJS();
+      const assets: AssetRecord[] = assetRows.map((r) => ({
+        sid: Number(r.sid),
+        symbol: String(r.symbol),
+        asset_name: (r.asset_name as string | null) ?? null,
+        exchange: (r.exchange as string | null) ?? null,
+        country_code: (r.country_code as string | null) ?? null,
+        start_date: toMs(r.start_date),
+        end_date: toMs(r.end_date),
+        first_traded: toMs(r.first_traded),
+        auto_close_date: toMs(r.auto_close_date),
+      }));
+      return new BundleReader(db, version, metadata, assets, get_calendar(metadata.calendar_name));
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** The asset with a sid, or undefined. */
+  asset(sid: number): AssetRecord | undefined {
+    return this.bySid.get(sid);
+  }
+
+  /** The bundle's sessions: the calendar's sessions from its first to its last bar. */
+  get sessions(): Float64Array {
+    return this.calendar.sessions_in_range(this.metadata.first_session, this.metadata.last_session);
+  }
+
+  /** Loads daily bars of `sids` for sessions `start`…`end` (UTC-midnight ms) in one query. */
+  async loadDaily(
+    sids: readonly number[],
+    start: number,
+    end: number,
+    fields: readonly BarField[] = BAR_FIELDS,
+  ): Promise<DailyBars> {
+    const sessions = this.calendar.sessions_in_range(start, end);
+    const n = sessions.length;
+    const out: Partial<Record<BarField, Float64Array>> = {};
+    for (const f of fields) {
+      out[f] = new Float64Array(sids.length * n).fill(f === "volume" ? 0 : NaN);
+    }
+    if (n === 0 || sids.length === 0) return { sids, sessions, fields: out };
+    const slot = new Map(sids.map((s, i) => [s, i]));
+    const firstDay = sessions[0] / DAY_MS;
+    // Day → session index, over the window's span of calendar days.
+    const dayIndex = new Int32Array(sessions[n - 1] / DAY_MS - firstDay + 1).fill(-1);
+    for (let t = 0; t < n; t++) dayIndex[sessions[t] / DAY_MS - firstDay] = t;
+    const cols = fields.map((f) => `coalesce("${f}", 'NaN'::DOUBLE)`).join(", ");
+    const sql = `SELECT sid, date, ${cols} FROM daily_bars
+      WHERE sid IN (${sids.join(",")}) AND date BETWEEN DATE '${isoDate(firstDay)}' AND DATE '${
+      isoDate(sessions[n - 1] / DAY_MS)
+    }'`;
+    const [sidCol, dayCol, ...values] = await readColumns(this.db.conn, sql, [
+      "i32",
+      "i32",
+      ...fields.map(() => "f64" as const),
+    ]);
+    for (let r = 0; r < sidCol.length; r++) {
+      const t = dayIndex[dayCol[r] - firstDay];
+      if (t < 0) continue; // not a session of the calendar: rejected at ingest, skipped if present
+      const at = slot.get(sidCol[r])! * n + t;
+      for (let k = 0; k < fields.length; k++) out[fields[k]]![at] = values[k][r];
+    }
+    return { sids, sessions, fields: out };
+  }
+
+  /**
+   * Minute bars of `sids` for one session: `minutes` (UTC ms, the calendar's minutes of that
+   * session) and asset-major fields as in `loadDaily`.
+   */
+  async loadMinuteSession(
+    sids: readonly number[],
+    session: number,
+    fields: readonly BarField[] = BAR_FIELDS,
+  ): Promise<{ minutes: Float64Array; fields: Partial<Record<BarField, Float64Array>> }> {
+    const minutes = this.calendar.session_minutes(session);
+    const n = minutes.length;
+    const out: Partial<Record<BarField, Float64Array>> = {};
+    for (const f of fields) {
+      out[f] = new Float64Array(sids.length * n).fill(f === "volume" ? 0 : NaN);
+    }
+    if (n === 0 || sids.length === 0) return { minutes, fields: out };
+    const slot = new Map(sids.map((s, i) => [s, i]));
+    const cols = fields.map((f) => `coalesce("${f}", 'NaN'::DOUBLE)`).join(", ");
+    const from = new Date(minutes[0]).toISOString(), to = new Date(minutes[n - 1]).toISOString();
+    const sql = `SELECT sid, (epoch(dt) // 60)::INTEGER, ${cols} FROM minute_bars
+      WHERE sid IN (${sids.join(",")}) AND dt BETWEEN TIMESTAMP '${
+      from.slice(0, 19)
+    }' AND TIMESTAMP '${to.slice(0, 19)}'`;
+    const [sidCol, minCol, ...values] = await readColumns(this.db.conn, sql, [
+      "i32",
+      "i32",
+      ...fields.map(() => "f64" as const),
+    ]);
+    const firstMinute = minutes[0] / 60_000;
+    for (let r = 0; r < sidCol.length; r++) {
+      const t = minCol[r] - firstMinute;
+      if (t < 0 || t >= n) continue;
+      const at = slot.get(sidCol[r])! * n + t;
+      for (let k = 0; k < fields.length; k++) out[fields[k]]![at] = values[k][r];
+    }
+    return { minutes, fields: out };
+  }
+
+  /** Every split, merger and dividend (with a ratio) of `sids`, or of all assets. */
+  async adjustments(sids?: readonly number[]): Promise<Adjustment[]> {
+    const where = sids ? `WHERE sid IN (${sids.length ? sids.join(",") : "NULL"})` : "";
+    const q = `
+      SELECT sid, effective_date AS d, ratio, 'split' AS kind FROM splits ${where}
+      UNION ALL SELECT sid, effective_date, ratio, 'merger' FROM mergers ${where}
+      UNION ALL SELECT sid, ex_date, ratio, 'dividend' FROM dividends ${
+      where ? `${where} AND` : "WHERE"
+    } ratio IS NOT NULL
+      ORDER BY 2, 1`;
+    const rows = (await this.db.conn.runAndReadAll(q)).getRowsJS();
+    return rows.map(([sid, d, ratio, kind]) => ({
+      sid: Number(sid),
+      day: Math.round((d as Date).getTime() / DAY_MS),
+      ratio: Number(ratio),
+      kind: kind as Adjustment["kind"],
+    }));
+  }
+
+  /** zipline's `adjustment_reader.load_pricing_adjustments(columns, sessions, sids)`. */
+  async load_pricing_adjustments(
+    columns: readonly string[],
+    sessions: Float64Array,
+    sids: readonly number[],
+  ): Promise<AdjustmentIndex[]> {
+    return pricingAdjustments(await this.adjustments(sids), columns, sessions);
+  }
+
+  /** Cash dividends of `sids` (all of them when omitted). */
+  async dividends(sids?: readonly number[]): Promise<DividendRecord[]> {
+    const where = sids ? `WHERE sid IN (${sids.length ? sids.join(",") : "NULL"})` : "";
+    const rows = (await this.db.conn.runAndReadAll(
+      `SELECT * FROM dividends ${where} ORDER BY ex_date, sid`,
+    )).getRowObjectsJS();
+    return rows.map((r) => ({
+      sid: Number(r.sid),
+      ex_date: toMs(r.ex_date),
+      amount: Number(r.amount),
+      ratio: r.ratio == null ? NaN : Number(r.ratio),
+      record_date: toMs(r.record_date),
+      declared_date: toMs(r.declared_date),
+      pay_date: toMs(r.pay_date),
+    }));
+  }
+
+  /** Runs read-only SQL against the bundle (for notebooks and tools). */
+  async sql(query: string): Promise<Record<string, unknown>[]> {
+    return (await this.db.conn.runAndReadAll(query)).getRowObjectsJS() as Record<string, unknown>[];
+  }
+
+  /** Index of a session in `sessions`, or -1. */
+  sessionIndex(session: number): number {
+    const s = this.sessions;
+    const i = lowerBound(s, session);
+    return s[i] === session ? i : -1;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
