@@ -18,11 +18,17 @@ const VERSION = "0.1.0";
 const COMMANDS: Record<string, () => Promise<Command>> = {
   calendar: async () => (await import("./calendar_command.ts")).calendarCommand,
   demo: async () => (await import("./demo_command.ts")).demoCommand,
+  ingest: async () => (await import("./bundle_commands.ts")).ingestCommand,
+  bundles: async () => (await import("./bundle_commands.ts")).bundlesCommand,
+  clean: async () => (await import("./bundle_commands.ts")).cleanCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
   calendar: "print a trading calendar's sessions with their open and close",
   demo: "run the demo on the data the repository ships",
+  ingest: "ingest a data bundle (csvdir, zipline-examples, quandl, alpaca_api, …)",
+  bundles: "list bundles and their ingested versions",
+  clean: "remove ingested versions of a bundle",
 };
 
 function mainHelp(): string {
