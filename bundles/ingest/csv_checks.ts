@@ -56,6 +56,8 @@ function isoOf(v: unknown): string {
   return v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
 }
 
+const isMidnight = (d: Date) => d.getTime() % 86_400_000 === 0;
+
 /** An error at the row of `path` dated `date`, with its line looked up in the file. */
 export function rowError(
   path: string,
@@ -65,7 +67,7 @@ export function rowError(
   more = 0,
 ): IngestError {
   const day = isoOf(date);
-  const line = date === null || date === undefined ? undefined : findDateLine(path, day);
+  const line = date instanceof Date ? findDateLine(path, date, isMidnight(date)) : undefined;
   const tail = more > 0
     ? ` (and ${more} more row${more === 1 ? "" : "s"} like it; --lenient drops such rows)`
     : "";
@@ -114,11 +116,11 @@ export async function checkDuplicates(
 ): Promise<void> {
   const dup = await firstRow(
     conn,
-    `SELECT path, ${timeColumn} AS t FROM ${table} GROUP BY path, ${timeColumn} HAVING count(*) > 1 ORDER BY path, t LIMIT 1`,
+    `SELECT path, date AS t FROM ${table} GROUP BY path, date HAVING count(*) > 1 ORDER BY path, t LIMIT 1`,
   );
   if (dup) {
     const when = dup.t instanceof Date ? dup.t.toISOString().replace(".000Z", "Z") : String(dup.t);
-    const line = findDateLine(String(dup.path), isoOf(dup.t));
+    const line = dup.t instanceof Date ? findDateLine(String(dup.path), dup.t, daily) : undefined;
     throw new IngestError(`${when} appears more than once`, {
       file: String(dup.path),
       line,

@@ -68,12 +68,26 @@ export function readHeader(path: string): string[] {
   return first.trim() === "" ? [] : first.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
 }
 
-/** Line number (1-based) of the first data row whose date field starts with `isoDay`. */
-export function findDateLine(path: string, isoDay: string): number | undefined {
+/** UTC ms of a csv date field (a zone-less value is UTC, as DuckDB reads it). */
+function fieldTime(field: string): number {
+  const f = field.replace(" ", "T");
+  if (/^\d{4}-\d{2}-\d{2}$/.test(f)) return Date.parse(`${f}T00:00:00Z`);
+  return Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(f) ? f : `${f}Z`);
+}
+
+/**
+ * Line number (1-based) of the first data row dated `when`: the same day when `day` is true
+ * (daily files), else the same instant (minute files).
+ */
+export function findDateLine(path: string, when: Date, day = true): number | undefined {
   const lines = readText(path).split("\n");
+  const target = when.getTime();
   for (let i = 1; i < lines.length; i++) {
-    const field = lines[i].split(",", 1)[0].trim().replace(/^"/, "");
-    if (field.startsWith(isoDay)) return i + 1;
+    const field = lines[i].split(",", 1)[0].trim().replace(/^"|"$/g, "");
+    const t = fieldTime(field);
+    if (day ? Math.floor(t / 86_400_000) === Math.floor(target / 86_400_000) : t === target) {
+      return i + 1;
+    }
   }
   return undefined;
 }

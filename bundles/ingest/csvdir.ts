@@ -276,7 +276,7 @@ async function ingestCsvdir(args: IngestArgs, opts: CsvdirOptions): Promise<void
     const table = `raw_${tframe}`;
     dropped += await checkRows(conn, table, lenient);
     await checkNonEmpty(conn, files, table);
-    await checkDuplicates(conn, table);
+    await checkDuplicates(conn, table, tframe === "daily");
     await checkSessions(conn, args, tframe);
     await createFilesTable(conn, files, sids);
     if (tframe === "daily") {
