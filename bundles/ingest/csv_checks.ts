@@ -108,11 +108,11 @@ export async function checkRows(
   return dropped;
 }
 
-/** Fails on a date given twice in one file. `timeColumn` is `date` or `dt`. */
+/** Fails on a date (daily) or minute given twice in one file. */
 export async function checkDuplicates(
   conn: DuckDBConnection,
   table: string,
-  timeColumn = "date",
+  daily: boolean,
 ): Promise<void> {
   const dup = await firstRow(
     conn,
