@@ -3,6 +3,7 @@
  * API), historical bars and corporate actions (market data API). Every request goes through
  * `fetchWithRetry`, and every paginated endpoint is followed to its last page.
  */
+import { readFileSync } from "node:fs";
 import { withDotEnv } from "../../runtime/config/dotenv.ts";
 import { IngestError } from "../errors.ts";
 import { fetchWithRetry, type RetryOptions } from "./http.ts";
@@ -203,4 +204,59 @@ export class AlpacaClient {
     } while (page_token);
     return out;
   }
+}
+
+function parseSymbols(text: string): string[] {
+  return text.split(/\r?\n/).map((l) => l.replace(/#.*/, "")).flatMap((l) => l.split(/[\s,]+/))
+    .map((s) => s.trim().toUpperCase()).filter(Boolean);
+}
+
+/** The symbols asked for: `symbols`, a symbols file, zipline-trader's list, or none (all). */
+function requestedSymbols(
+  options: Record<string, unknown>,
+  environ: Record<string, string | undefined>,
+): string[] | undefined {
+  const o = options.symbols;
+  if (Array.isArray(o) && o.length) return parseSymbols(o.join("\n"));
+  if (typeof o === "string" && o.trim()) return parseSymbols(o);
+  const file = (options.symbols_file as string | undefined) ??
+    environ.HARVESTER_ALPACA_SYMBOLS_FILE;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw new IngestError(`cannot read the symbols file: ${(e as Error).message}`, { file });
+    }
+    const list = parseSymbols(text);
+    if (!list.length) throw new IngestError("the symbols file lists no symbols", { file });
+    return list;
+  }
+  const zt = environ.ZT_CUSTOM_ASSET_LIST; // zipline-trader's "AAPL, TSLA"
+  return zt?.trim() ? parseSymbols(zt) : undefined;
+}
+
+/**
+ * The universe, sorted: the symbols asked for, else every active tradable US equity. The asset
+ * list is fetched either way, for names and exchanges.
+ */
+export async function resolveUniverse(
+  client: AlpacaClient,
+  options: Record<string, unknown>,
+  environ: Record<string, string | undefined>,
+  note: (message: string) => void,
+): Promise<{ symbols: string[]; meta: Map<string, AlpacaAsset> }> {
+  const asked = requestedSymbols(options, environ);
+  const assets = await client.activeAssets();
+  const meta = new Map(assets.map((a) => [a.symbol.toUpperCase(), a]));
+  const symbols = [...new Set(asked ?? meta.keys())].sort();
+  const unknown = asked ? symbols.filter((s) => !meta.has(s)) : [];
+  if (unknown.length) {
+    note(
+      `alpaca: not active tradable assets, fetched anyway: ${unknown.slice(0, 20).join(", ")}` +
+        (unknown.length > 20 ? ` and ${unknown.length - 20} more` : ""),
+    );
+  }
+  if (!symbols.length) throw new IngestError("alpaca_api: the universe has no symbols");
+  return { symbols, meta };
 }

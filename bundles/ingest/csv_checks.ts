@@ -1,7 +1,8 @@
 /**
- * Checks on csvdir rows loaded into a staging table (`path, date, open, high, low, close, volume,
- * dividend, split`). Each check finds the first offending row and turns it into an `IngestError`
- * naming the file, its line and the column; `lenient` checks may instead drop the rows.
+ * Checks on csvdir rows loaded into a staging table (`sid, date, open, high, low, close, volume,
+ * dividend, split`). One pass counts every kind of problem; only a kind that occurs is looked at
+ * again, to find its first row and turn it into an `IngestError` naming the file, its line and
+ * the column. With `lenient`, droppable problems are deleted instead.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { IngestError } from "../errors.ts";
@@ -43,17 +44,11 @@ export const ROW_CHECKS: readonly Check[] = [
   { where: "r.dividend < 0", column: "dividend", problem: "negative dividend", droppable: false },
 ];
 
-async function firstRow(
-  conn: DuckDBConnection,
-  sql: string,
-): Promise<Record<string, unknown> | undefined> {
-  return (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] as
-    | Record<string, unknown>
-    | undefined;
-}
+/** Maps a staging row's sid back to its file. */
+export type PathOf = (sid: number) => string;
 
-function isoOf(v: unknown): string {
-  return v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+async function rowsOf(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+  return (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 }
 
 const isMidnight = (d: Date) => d.getTime() % 86_400_000 === 0;
@@ -66,12 +61,12 @@ export function rowError(
   problem: string,
   more = 0,
 ): IngestError {
-  const day = isoOf(date);
+  const day = date instanceof Date ? date.toISOString().slice(0, 10) : undefined;
   const line = date instanceof Date ? findDateLine(path, date, isMidnight(date)) : undefined;
   const tail = more > 0
     ? ` (and ${more} more row${more === 1 ? "" : "s"} like it; --lenient drops such rows)`
     : "";
-  return new IngestError(`${problem}${date ? ` on ${day}` : ""}${tail}`, {
+  return new IngestError(`${problem}${day ? ` on ${day}` : ""}${tail}`, {
     file: path,
     line,
     column,
@@ -85,25 +80,32 @@ export function rowError(
 export async function checkRows(
   conn: DuckDBConnection,
   table: string,
+  pathOf: PathOf,
   lenient: boolean,
 ): Promise<number> {
+  const counts = (await rowsOf(
+    conn,
+    `SELECT ${ROW_CHECKS.map((c, i) => `count_if(${c.where})::BIGINT AS c${i}`).join(", ")}
+     FROM ${table} r`,
+  ))[0];
   let dropped = 0;
-  for (const c of ROW_CHECKS) {
-    const bad = await firstRow(
-      conn,
-      `SELECT path, date, count(*) OVER () AS n FROM ${table} r WHERE ${c.where} LIMIT 1`,
-    );
-    if (!bad) continue;
+  for (const [i, c] of ROW_CHECKS.entries()) {
+    const n = Number(counts[`c${i}`]);
+    if (n === 0) continue;
     if (lenient && c.droppable) {
-      const r = await firstRow(
+      const r = await rowsOf(
         conn,
         `SELECT count(*)::INTEGER AS n FROM ${table} r WHERE ${c.where}`,
       );
       await conn.run(`DELETE FROM ${table} r WHERE ${c.where}`);
-      dropped += Number(r?.n ?? 0);
+      dropped += Number(r[0]?.n ?? 0);
       continue;
     }
-    throw rowError(String(bad.path), bad.date, c.column, c.problem, Number(bad.n) - 1);
+    const [bad] = await rowsOf(
+      conn,
+      `SELECT sid, date FROM ${table} r WHERE ${c.where} ORDER BY sid, date LIMIT 1`,
+    );
+    throw rowError(pathOf(Number(bad.sid)), bad.date, c.column, c.problem, n - 1);
   }
   return dropped;
 }
@@ -112,28 +114,30 @@ export async function checkRows(
 export async function checkDuplicates(
   conn: DuckDBConnection,
   table: string,
+  pathOf: PathOf,
   daily: boolean,
 ): Promise<void> {
-  const dup = await firstRow(
+  // Counting distinct (sid, time) keys packed into one BIGINT is far cheaper than grouping.
+  const key = daily
+    ? "(sid::BIGINT << 32) + (date - DATE '1970-01-01')"
+    : "(sid::BIGINT << 40) + epoch(date)::BIGINT";
+  const [{ n }] = await rowsOf(conn, `SELECT count(*) - count(DISTINCT ${key}) AS n FROM ${table}`);
+  if (Number(n) === 0) return;
+  const [dup] = await rowsOf(
     conn,
-    `SELECT path, date AS t FROM ${table} GROUP BY path, date HAVING count(*) > 1 ORDER BY path, t LIMIT 1`,
+    `SELECT sid, date AS t FROM ${table} GROUP BY sid, date HAVING count(*) > 1 ORDER BY sid, t LIMIT 1`,
   );
-  if (dup) {
-    const when = dup.t instanceof Date ? dup.t.toISOString().replace(".000Z", "Z") : String(dup.t);
-    const line = dup.t instanceof Date ? findDateLine(String(dup.path), dup.t, daily) : undefined;
-    throw new IngestError(`${when} appears more than once`, {
-      file: String(dup.path),
-      line,
-      column: "date",
-    });
-  }
+  const path = pathOf(Number(dup.sid));
+  const when = dup.t instanceof Date ? dup.t.toISOString().replace(".000Z", "Z") : String(dup.t);
+  const line = dup.t instanceof Date ? findDateLine(path, dup.t, daily) : undefined;
+  throw new IngestError(`${when} appears more than once`, { file: path, line, column: "date" });
 }
 
 /** Reports the first problem DuckDB's CSV reader rejected (unparseable values, short rows). */
 export async function checkRejects(conn: DuckDBConnection): Promise<void> {
-  const r = await firstRow(
+  const [r] = await rowsOf(
     conn,
-    `SELECT s.file_path AS path, e.line, e.column_name AS col, e.error_type AS kind, e.csv_line,
+    `SELECT s.file_path AS path, e.line, e.column_name AS col, e.error_type AS kind,
             e.error_message AS msg, count(*) OVER () AS n
      FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)
      ORDER BY s.file_path, e.line LIMIT 1`,
@@ -143,16 +147,16 @@ export async function checkRejects(conn: DuckDBConnection): Promise<void> {
   const kind = String(r.kind);
   const value = /string "(.*)" to '(\w+)'/.exec(String(r.msg));
   const problem = kind === "CAST" && value
-    ? `cannot read "${value[1]}" as ${value[2] === "DATE" ? "a date" : "a number"}`
+    ? `cannot read "${value[1]}" as ${
+      value[2] === "DATE" || value[2] === "TIMESTAMP" ? "a date" : "a number"
+    }`
     : kind === "MISSING COLUMNS" || kind === "TOO MANY COLUMNS"
     ? `${kind.toLowerCase()}: ${String(r.msg)}`
     : String(r.msg);
-  throw new IngestError(
-    `${problem}${more > 0 ? ` (${more} more problem${more === 1 ? "" : "s"} after it)` : ""}`,
-    {
-      file: String(r.path),
-      line: Number(r.line),
-      column: String(r.col),
-    },
-  );
+  const tail = more > 0 ? ` (${more} more problem${more === 1 ? "" : "s"} after it)` : "";
+  throw new IngestError(`${problem}${tail}`, {
+    file: String(r.path),
+    line: Number(r.line),
+    column: String(r.col),
+  });
 }

@@ -15,7 +15,7 @@ import { DAY_MS } from "../../calendars/days.ts";
 import { IngestError } from "../errors.ts";
 import type { IngestArgs, IngestFunction } from "../registry.ts";
 import { duckdb, sqlString } from "../store/duckdb.ts";
-import { checkDuplicates, checkRejects, checkRows, rowError } from "./csv_checks.ts";
+import { checkDuplicates, checkRejects, checkRows, type PathOf, rowError } from "./csv_checks.ts";
 import { type CsvFile, listCsvFiles, readHeader } from "./csv_files.ts";
 import { type AssetMeta, readAssetMetadata } from "./csv_metadata.ts";
 
@@ -92,17 +92,23 @@ function columnTypes(header: string[], tframe: TimeFrame): string {
   return `{${header.map((h) => `${sqlString(h)}: '${type(h)}'`).join(", ")}}`;
 }
 
+const rawTable = (tframe: TimeFrame) => `${tframe}_raw`;
+
+/**
+ * Loads the files into `<tframe>_raw` (sid, date, bars, dividend, split): batches of files with
+ * the same header go through one `read_csv`, and DuckDB's `file_index` gives each row its sid.
+ * The table is persistent so it can become the bar table itself, with no copy.
+ */
 async function stage(
   conn: DuckDBConnection,
   args: IngestArgs,
   files: CsvFile[],
+  sids: Map<string, number>,
   tframe: TimeFrame,
 ): Promise<void> {
-  const table = `raw_${tframe}`;
+  const table = rawTable(tframe);
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${table} (path VARCHAR, date ${
-      tframe === "daily" ? "DATE" : "TIMESTAMP"
-    },
+    `CREATE TABLE ${table} (sid INTEGER, date ${tframe === "daily" ? "DATE" : "TIMESTAMP"},
     open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, dividend DOUBLE, split DOUBLE)`,
   );
   // Files with the same header are read together; DuckDB cannot keep rejects across differing ones.
@@ -122,13 +128,13 @@ async function stage(
     for (let i = 0; i < group.length; i += BATCH) {
       const batch = group.slice(i, i + BATCH);
       const list = `[${batch.map((f) => sqlString(f.path)).join(", ")}]`;
+      const sidList = `[${batch.map((f) => sids.get(f.symbol)).join(", ")}]`;
       let inserted = 0;
       try {
         const r = await conn.run(`INSERT INTO ${table}
-          SELECT filename, "date", open, high, low, close, volume, ${opt("dividend")}, ${
-          opt("split")
-        }
-          FROM read_csv(${list}, header = true, auto_detect = false, filename = true, store_rejects = true,
+          SELECT ${sidList}[file_index::BIGINT + 1], "date", open, high, low, close, volume,
+                 ${opt("dividend")}, ${opt("split")}
+          FROM read_csv(${list}, header = true, auto_detect = false, store_rejects = true,
                         columns = ${columnTypes(header, tframe)})`);
         inserted = Number(r.rowsChanged);
       } catch (e) {
@@ -142,20 +148,6 @@ async function stage(
     }
   }
   args.progress.done(`${files.length} files, ${total.toLocaleString("en-US")} rows`);
-}
-
-async function createFilesTable(
-  conn: DuckDBConnection,
-  files: CsvFile[],
-  sids: Map<string, number>,
-): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE files (path VARCHAR, symbol VARCHAR, sid INTEGER)`);
-  const values = files.map((f) =>
-    `(${sqlString(f.path)}, ${sqlString(f.symbol)}, ${sids.get(f.symbol)})`
-  );
-  for (let i = 0; i < values.length; i += 1000) {
-    await conn.run(`INSERT INTO files VALUES ${values.slice(i, i + 1000).join(", ")}`);
-  }
 }
 
 async function calendarTable(conn: DuckDBConnection, args: IngestArgs): Promise<void> {
@@ -172,7 +164,7 @@ async function calendarTable(conn: DuckDBConnection, args: IngestArgs): Promise<
   a.closeSync();
 }
 
-async function one(
+async function first(
   conn: DuckDBConnection,
   sql: string,
 ): Promise<Record<string, unknown> | undefined> {
@@ -185,37 +177,40 @@ async function checkSessions(
   conn: DuckDBConnection,
   args: IngestArgs,
   tframe: TimeFrame,
+  pathOf: PathOf,
 ): Promise<void> {
+  const name = args.calendar.name;
   if (tframe === "daily") {
-    const bad = await one(
+    const bad = await first(
       conn,
-      `SELECT r.path, r.date, count(*) OVER () AS n FROM raw_daily r
-      ANTI JOIN cal c ON c.date = r.date ORDER BY r.path, r.date LIMIT 1`,
+      `SELECT r.sid, r.date, count(*) OVER () AS n FROM daily_raw r
+      ANTI JOIN cal c ON c.date = r.date ORDER BY r.sid, r.date LIMIT 1`,
     );
     if (bad) {
       throw rowError(
-        String(bad.path),
+        pathOf(Number(bad.sid)),
         bad.date,
         "date",
-        `not a session of calendar ${args.calendar.name}`,
+        `not a session of calendar ${name}`,
         Number(bad.n) - 1,
       );
     }
     return;
   }
   // A minute bar is labelled by its end, so it belongs to the session with open < dt ≤ close.
-  const bad = await one(
+  const bad = await first(
     conn,
-    `SELECT r.path, r.date, count(*) OVER () AS n FROM raw_minute r
-    ASOF LEFT JOIN cal c ON c.close >= r.date WHERE c.open IS NULL OR c.open >= r.date ORDER BY r.path, r.date LIMIT 1`,
+    `SELECT r.sid, r.date, count(*) OVER () AS n FROM minute_raw r
+    ASOF LEFT JOIN cal c ON c.close >= r.date WHERE c.open IS NULL OR c.open >= r.date
+    ORDER BY r.sid, r.date LIMIT 1`,
   );
   if (bad) {
     const when = bad.date instanceof Date ? bad.date.toISOString() : String(bad.date);
     throw rowError(
-      String(bad.path),
+      pathOf(Number(bad.sid)),
       bad.date,
       "date",
-      `${when} is not a trading minute of calendar ${args.calendar.name}`,
+      `${when} is not a trading minute of calendar ${name}`,
       Number(bad.n) - 1,
     );
   }
@@ -224,13 +219,12 @@ async function checkSessions(
 async function checkNonEmpty(
   conn: DuckDBConnection,
   files: CsvFile[],
+  sids: Map<string, number>,
   table: string,
 ): Promise<void> {
-  const rows =
-    (await conn.runAndReadAll(`SELECT path, count(*)::INTEGER AS n FROM ${table} GROUP BY path`))
-      .getRowObjectsJS();
-  const counted = new Set(rows.map((r) => String(r.path)));
-  const empty = files.find((f) => !counted.has(f.path));
+  const rows = (await conn.runAndReadAll(`SELECT DISTINCT sid FROM ${table}`)).getRows();
+  const present = new Set(rows.map(([sid]) => Number(sid)));
+  const empty = files.find((f) => !present.has(sids.get(f.symbol)!));
   if (empty) throw new IngestError(`no rows (symbol ${empty.symbol})`, { file: empty.path });
 }
 
@@ -254,6 +248,27 @@ function assignSids(
   return out;
 }
 
+/** Splits and dividends from the files' `split` and `dividend` columns. */
+async function writeActions(conn: DuckDBConnection, tframe: TimeFrame): Promise<void> {
+  const table = rawTable(tframe);
+  const day = tframe === "daily" ? "date" : "CAST(date AS DATE)";
+  await conn.run(`INSERT INTO splits SELECT DISTINCT sid, ${day}, 1.0 / split FROM ${table}
+    WHERE split IS NOT NULL AND split <> 1`);
+  await conn.run(`INSERT INTO dividends (sid, ex_date, amount) SELECT DISTINCT sid, ${day}, dividend
+    FROM ${table} WHERE dividend IS NOT NULL AND dividend <> 0`);
+}
+
+/** Turns the staging table into the bar table in place (dropping columns copies nothing). */
+async function promote(conn: DuckDBConnection, tframe: TimeFrame): Promise<void> {
+  const table = rawTable(tframe), target = tframe === "daily" ? "daily_bars" : "minute_bars";
+  await conn.run(`UPDATE ${table} SET volume = 0 WHERE volume IS NULL`);
+  await conn.run(`ALTER TABLE ${table} DROP COLUMN dividend`);
+  await conn.run(`ALTER TABLE ${table} DROP COLUMN split`);
+  if (tframe === "minute") await conn.run(`ALTER TABLE ${table} RENAME COLUMN date TO dt`);
+  await conn.run(`DROP TABLE ${target}`);
+  await conn.run(`ALTER TABLE ${table} RENAME TO ${target}`);
+}
+
 async function ingestCsvdir(args: IngestArgs, opts: CsvdirOptions): Promise<void> {
   const dir = resolveDir(args, opts);
   const tframes = opts.tframes ??
@@ -272,36 +287,17 @@ async function ingestCsvdir(args: IngestArgs, opts: CsvdirOptions): Promise<void
     if (files.length === 0) throw new IngestError(`no SYMBOL.csv files in ${join(dir, tframe)}`);
     const sids = assignSids(files.map((f) => f.symbol), meta, metaPath);
     for (const [s, sid] of sids) bySymbol.set(s, sid);
-    await stage(conn, args, files, tframe);
-    const table = `raw_${tframe}`;
-    dropped += await checkRows(conn, table, lenient);
-    await checkNonEmpty(conn, files, table);
-    await checkDuplicates(conn, table, tframe === "daily");
-    await checkSessions(conn, args, tframe);
-    await createFilesTable(conn, files, sids);
-    if (tframe === "daily") {
-      await conn.run(
-        `INSERT INTO daily_bars SELECT f.sid, r.date, r.open, r.high, r.low, r.close, coalesce(r.volume, 0)
-        FROM raw_daily r JOIN files f USING (path)`,
-      );
-    } else {
-      await conn.run(
-        `INSERT INTO minute_bars SELECT f.sid, r.date, r.open, r.high, r.low, r.close, coalesce(r.volume, 0)
-        FROM raw_minute r JOIN files f USING (path)`,
-      );
-    }
+    const paths = new Map(files.map((f) => [sids.get(f.symbol)!, f.path]));
+    const pathOf: PathOf = (sid) => paths.get(sid) ?? `sid ${sid}`;
+    await stage(conn, args, files, sids, tframe);
+    const table = rawTable(tframe);
+    dropped += await checkRows(conn, table, pathOf, lenient);
+    await checkNonEmpty(conn, files, sids, table);
+    await checkDuplicates(conn, table, pathOf, tframe === "daily");
+    await checkSessions(conn, args, tframe, pathOf);
     // Corporate actions come from the daily files when there are any, else from the minute files.
-    if (tframe === "daily" || !tframes.includes("daily")) {
-      const day = tframe === "daily" ? "r.date" : "CAST(r.date AS DATE)";
-      await conn.run(
-        `INSERT INTO splits SELECT DISTINCT f.sid, ${day}, 1.0 / r.split FROM ${table} r JOIN files f USING (path)
-        WHERE r.split IS NOT NULL AND r.split <> 1`,
-      );
-      await conn.run(
-        `INSERT INTO dividends (sid, ex_date, amount) SELECT DISTINCT f.sid, ${day}, r.dividend
-        FROM ${table} r JOIN files f USING (path) WHERE r.dividend IS NOT NULL AND r.dividend <> 0`,
-      );
-    }
+    if (tframe === "daily" || !tframes.includes("daily")) await writeActions(conn, tframe);
+    await promote(conn, tframe);
   }
   if (!tframes.includes("daily")) {
     // zipline rolls daily bars up from minutes when a bundle has only minute data.

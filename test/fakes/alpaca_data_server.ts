@@ -1,0 +1,255 @@
+/**
+ * A fake Alpaca REST server on 127.0.0.1 for tests: the trading API's asset list and the market
+ * data API's historical bars and corporate actions, in Alpaca's formats, with small pages,
+ * key checks, and scripted failures (429 with Retry-After, 5xx, anything).
+ *
+ * Data lives in plain objects (`server.data`) that tests edit between requests; endpoints are
+ * routes in a small router, so the trading API (orders, account, streams) can be added later
+ * with `server.route(...)`.
+ */
+
+export interface FakeBar {
+  t: string;
+  o: number;
+  h: number;
+  l: number;
+  c: number;
+  v: number;
+  n?: number;
+  vw?: number;
+}
+
+export interface FakeAsset {
+  symbol: string;
+  name: string;
+  exchange: string;
+  tradable: boolean;
+  status: "active" | "inactive";
+  class?: string;
+}
+
+export interface FakeSplit {
+  symbol: string;
+  new_rate: number;
+  old_rate: number;
+  ex_date: string;
+}
+
+export interface FakeCashDividend {
+  symbol: string;
+  rate: number;
+  ex_date: string;
+  record_date?: string;
+  payable_date?: string;
+}
+
+export interface FakeAlpacaData {
+  assets: FakeAsset[];
+  /** Bars by timeframe (`1Day`, `1Min`) and symbol, each list sorted by `t`. */
+  bars: Record<string, Record<string, FakeBar[]>>;
+  corporate_actions: {
+    forward_splits: FakeSplit[];
+    reverse_splits: FakeSplit[];
+    cash_dividends: FakeCashDividend[];
+  };
+}
+
+/** A failure to answer instead of the real response, for requests whose path matches. */
+export interface ScriptedFailure {
+  path?: string | RegExp;
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** How many matching requests fail. @default 1 */
+  times?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  status: number;
+}
+
+export interface RouteContext {
+  req: Request;
+  url: URL;
+  params: Record<string, string>;
+  server: FakeAlpacaServer;
+}
+
+export type Handler = (ctx: RouteContext) => Response | Promise<Response>;
+
+export const UNAUTHORIZED = { code: 40110000, message: "request is not authorized" };
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+export const emptyData = (): FakeAlpacaData => ({
+  assets: [],
+  bars: { "1Day": {}, "1Min": {} },
+  corporate_actions: { forward_splits: [], reverse_splits: [], cash_dividends: [] },
+});
+
+// Alpaca's page tokens are opaque base64; here they hold the offset of the next item.
+const encodeToken = (offset: number) => btoa(`offset:${offset}`);
+function decodeToken(token: string | null): number {
+  if (!token) return 0;
+  const m = /^offset:(\d+)$/.exec(atob(token));
+  return m ? Number(m[1]) : 0;
+}
+
+/** Paginates `items` per the request's `limit` (capped by the server's page size). */
+function page<T>(ctx: RouteContext, items: T[]): { items: T[]; next: string | null } {
+  const from = decodeToken(ctx.url.searchParams.get("page_token"));
+  const limit = Math.min(Number(ctx.params.limit ?? Infinity) || Infinity, ctx.server.pageSize);
+  const to = Math.min(items.length, from + limit);
+  return { items: items.slice(from, to), next: to < items.length ? encodeToken(to) : null };
+}
+
+/** Instant of an RFC 3339 time or a `YYYY-MM-DD` date (its UTC midnight), as Alpaca reads them. */
+const instant = (s: string) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
+
+const symbolsOf = (ctx: RouteContext) =>
+  (ctx.params.symbols ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+
+function barsRoute(ctx: RouteContext): Response {
+  const tf = ctx.params.timeframe;
+  const table = ctx.server.data.bars[tf];
+  if (!table) return json({ code: 42210000, message: `invalid timeframe: ${tf}` }, 422);
+  const lo = ctx.params.start ? instant(ctx.params.start) : -Infinity;
+  const hi = ctx.params.end ? instant(ctx.params.end) : Infinity;
+  // Alpaca sorts multi-symbol results by symbol, then time.
+  const rows = symbolsOf(ctx).sort().flatMap((s) =>
+    (table[s] ?? []).filter((b) => instant(b.t) >= lo && instant(b.t) <= hi).map((b) => ({ s, b }))
+  );
+  const { items, next } = page(ctx, rows);
+  const bars: Record<string, FakeBar[]> = {};
+  for (const { s, b } of items) (bars[s] ??= []).push(b);
+  return json({ bars, next_page_token: next });
+}
+
+const ACTION_TYPES = {
+  forward_split: "forward_splits",
+  reverse_split: "reverse_splits",
+  cash_dividend: "cash_dividends",
+} as const;
+
+function corporateActionsRoute(ctx: RouteContext): Response {
+  const symbols = new Set(symbolsOf(ctx));
+  const types = (ctx.params.types ?? Object.keys(ACTION_TYPES).join(",")).split(",");
+  const lo = ctx.params.start ?? "0000-00-00", hi = ctx.params.end ?? "9999-99-99";
+  const rows = types.flatMap((t) => {
+    const key = ACTION_TYPES[t as keyof typeof ACTION_TYPES];
+    const list: (FakeSplit | FakeCashDividend)[] = key
+      ? ctx.server.data.corporate_actions[key]
+      : [];
+    return list.filter((a) =>
+      (symbols.size === 0 || symbols.has(a.symbol)) && a.ex_date >= lo && a.ex_date <= hi
+    ).map((a) => ({ key, a }));
+  });
+  const { items, next } = page(ctx, rows);
+  const out: Record<string, unknown[]> = {};
+  for (const { key, a } of items) (out[key!] ??= []).push(a);
+  return json({ corporate_actions: out, next_page_token: next });
+}
+
+function assetsRoute(ctx: RouteContext): Response {
+  const status = ctx.params.status, cls = ctx.params.asset_class;
+  return json(
+    ctx.server.data.assets.filter((a) =>
+      (!status || a.status === status) && (!cls || (a.class ?? "us_equity") === cls)
+    ),
+  );
+}
+
+interface Route {
+  method: string;
+  path: string;
+  handler: Handler;
+}
+
+export class FakeAlpacaServer {
+  data: FakeAlpacaData = emptyData();
+  keys = { id: "test-key", secret: "test-secret" };
+  /** Largest page any endpoint returns, whatever `limit` asks. */
+  pageSize = 5;
+  readonly log: LoggedRequest[] = [];
+  readonly failures: ScriptedFailure[] = [];
+  private readonly routes: Route[] = [];
+  private constructor(private readonly httpServer: Deno.HttpServer<Deno.NetAddr>) {}
+
+  /** Starts on a free port of 127.0.0.1 with the asset, bars and corporate-action routes. */
+  static start(): FakeAlpacaServer {
+    // The handler needs the server object, which needs the listening server: a box breaks the loop.
+    const box: { self?: FakeAlpacaServer } = {};
+    const httpServer = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (req) => box.self!.handle(req),
+    );
+    const self = box.self = new FakeAlpacaServer(httpServer);
+    self.route("GET", "/v2/assets", assetsRoute);
+    self.route("GET", "/v2/stocks/bars", barsRoute);
+    self.route("GET", "/v1/corporate-actions", corporateActionsRoute);
+    return self;
+  }
+
+  /** Base URL, serving both the trading and the data API. */
+  get url(): string {
+    return `http://127.0.0.1:${this.httpServer.addr.port}`;
+  }
+
+  /** Adds (or replaces) the handler of `method path`. */
+  route(method: string, path: string, handler: Handler): void {
+    const i = this.routes.findIndex((r) => r.method === method && r.path === path);
+    if (i >= 0) this.routes.splice(i, 1);
+    this.routes.push({ method, path, handler });
+  }
+
+  /** Makes the next `times` requests matching `path` fail with `status`. */
+  fail(f: ScriptedFailure): void {
+    this.failures.push({ times: 1, ...f });
+  }
+
+  /** Logged requests to a path. */
+  requests(path: string): LoggedRequest[] {
+    return this.log.filter((r) => r.path === path);
+  }
+
+  private scripted(path: string): Response | undefined {
+    const f = this.failures.find((f) =>
+      (f.times ?? 1) > 0 &&
+      (f.path === undefined || (typeof f.path === "string" ? f.path === path : f.path.test(path)))
+    );
+    if (!f) return undefined;
+    f.times = (f.times ?? 1) - 1;
+    return json(f.body ?? { code: 50010000, message: "scripted failure" }, f.status, f.headers);
+  }
+
+  private async handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const params = Object.fromEntries(url.searchParams);
+    const res = await this.dispatch(req, url, params);
+    this.log.push({ method: req.method, path: url.pathname, params, status: res.status });
+    return res;
+  }
+
+  private dispatch(req: Request, url: URL, params: Record<string, string>) {
+    const ok = req.headers.get("APCA-API-KEY-ID") === this.keys.id &&
+      req.headers.get("APCA-API-SECRET-KEY") === this.keys.secret;
+    if (!ok) return json(UNAUTHORIZED, 401);
+    const failure = this.scripted(url.pathname);
+    if (failure) return failure;
+    const route = this.routes.find((r) => r.method === req.method && r.path === url.pathname);
+    if (!route) return json({ code: 40410000, message: "endpoint not found" }, 404);
+    return route.handler({ req, url, params, server: this });
+  }
+
+  async close(): Promise<void> {
+    await this.httpServer.shutdown();
+  }
+}
