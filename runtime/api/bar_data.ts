@@ -1,0 +1,190 @@
+/**
+ * `data`: the strategy's view of the market (zipline's BarData). Every call returns a Promise
+ * (a live portal may fetch); in a backtest they resolve at once. Shapes follow zipline: one asset
+ * and one field give a number or a Series; several give a Series indexed by asset or field, a
+ * Frame, or a HistoryPanel for several assets × several fields. History includes the current bar,
+ * is adjusted as of now, and never holds a later bar.
+ */
+import { Asset } from "../assets/asset.ts";
+import type { TradingAlgorithm } from "../engine/algorithm.ts";
+import type { BarField } from "../finance/market_view.ts";
+import { UnsupportedOrderParameters } from "../engine/errors.ts";
+import { HarvesterError } from "../errors.ts";
+import { Frame, HistoryPanel } from "./frame.ts";
+import { Series } from "./series.ts";
+
+export type CurrentField = BarField | "last_traded";
+const CURRENT_FIELDS = new Set(["open", "high", "low", "close", "volume", "price", "last_traded"]);
+const HISTORY_FIELDS = new Set(["open", "high", "low", "close", "volume", "price"]);
+
+/** A bad argument to a `data` method. */
+export class BarDataError extends HarvesterError {
+  override name = "BarDataError";
+}
+
+function assetsOf(x: Asset | readonly Asset[]): Asset[] {
+  const list = Array.isArray(x) ? x as Asset[] : [x as Asset];
+  for (const a of list) {
+    if (!(a instanceof Asset)) {
+      throw new UnsupportedOrderParameters(
+        `expected an Asset (from symbol() or sid()), got ${String(a)}`,
+      );
+    }
+  }
+  return list;
+}
+
+function fieldsOf(x: string | readonly string[], allowed: Set<string>, fn: string): string[] {
+  const list = Array.isArray(x) ? [...x] as string[] : [x as string];
+  for (const f of list) {
+    if (!allowed.has(f)) {
+      throw new BarDataError(`${fn}: unknown field "${f}"; fields: ${[...allowed].join(", ")}`);
+    }
+  }
+  return list;
+}
+
+export class BarData {
+  constructor(private readonly algo: TradingAlgorithm) {}
+
+  /** The current simulation time. */
+  get current_dt(): Date {
+    return new Date(this.algo.current_dt);
+  }
+
+  /** The current session (its UTC midnight). */
+  get current_session(): Date {
+    return new Date(this.algo.current_session);
+  }
+
+  private value(asset: Asset, field: string): number {
+    const algo = this.algo;
+    if (field === "last_traded") {
+      const t = algo.portal.lastTradedIndex(asset, algo.portalIndex);
+      return t < 0 ? NaN : algo.portal.sessions[t];
+    }
+    return algo.current(asset, field as BarField);
+  }
+
+  /**
+   * Current values. `last_traded` is a UTC ms timestamp (NaN if never traded).
+   * @example const price = await data.current(aapl, "price");
+   */
+  current(assets: Asset, fields: CurrentField): Promise<number>;
+  current(assets: Asset, fields: readonly CurrentField[]): Promise<Series<string>>;
+  current(assets: readonly Asset[], fields: CurrentField): Promise<Series<Asset>>;
+  current(assets: readonly Asset[], fields: readonly CurrentField[]): Promise<Frame<string, Asset>>;
+  current(
+    assets: Asset | readonly Asset[],
+    fields: CurrentField | readonly CurrentField[],
+  ): Promise<unknown> {
+    const list = assetsOf(assets), fs = fieldsOf(fields, CURRENT_FIELDS, "data.current");
+    const manyA = Array.isArray(assets), manyF = Array.isArray(fields);
+    if (!manyA && !manyF) return Promise.resolve(this.value(list[0], fs[0]));
+    if (!manyA) {
+      return Promise.resolve(new Series(Float64Array.from(fs, (f) => this.value(list[0], f)), fs));
+    }
+    if (!manyF) {
+      return Promise.resolve(
+        new Series(Float64Array.from(list, (a) => this.value(a, fs[0])), list, fs[0]),
+      );
+    }
+    return Promise.resolve(
+      new Frame(fs, fs.map((f) => Float64Array.from(list, (a) => this.value(a, f))), list),
+    );
+  }
+
+  /**
+   * The last `bar_count` bars ending with the current one, adjusted as of now.
+   * @example const closes = await data.history(aapl, "price", 20, "1d"); closes.mean();
+   */
+  history(assets: Asset, fields: BarField, bar_count: number, frequency: string): Promise<Series>;
+  history(
+    assets: Asset,
+    fields: readonly BarField[],
+    bar_count: number,
+    frequency: string,
+  ): Promise<Frame<string>>;
+  history(
+    assets: readonly Asset[],
+    fields: BarField,
+    bar_count: number,
+    frequency: string,
+  ): Promise<Frame<Asset>>;
+  history(
+    assets: readonly Asset[],
+    fields: readonly BarField[],
+    bar_count: number,
+    frequency: string,
+  ): Promise<HistoryPanel<Asset, string>>;
+  history(
+    assets: Asset | readonly Asset[],
+    fields: BarField | readonly BarField[],
+    bar_count: number,
+    frequency: string,
+  ): Promise<unknown> {
+    const list = assetsOf(assets),
+      fs = fieldsOf(fields, HISTORY_FIELDS, "data.history") as BarField[];
+    if (!Number.isInteger(bar_count) || bar_count < 1) {
+      throw new BarDataError(
+        `data.history: bar_count must be a whole number ≥ 1 (got ${bar_count})`,
+      );
+    }
+    if (frequency !== "1d" && frequency !== "1m") {
+      throw new BarDataError(`data.history: frequency must be "1d" or "1m" (got "${frequency}")`);
+    }
+    if (frequency === "1m" && this.algo.data_frequency === "daily") {
+      throw new BarDataError(
+        'data.history: "1m" history needs a minute backtest (--data-frequency minute)',
+      );
+    }
+    const portal = this.algo.portal, t = this.algo.portalIndex;
+    const index = portal.windowIndex(bar_count, t);
+    const col = (a: Asset, f: BarField) => portal.window(a, f, bar_count, t);
+    const manyA = Array.isArray(assets), manyF = Array.isArray(fields);
+    if (!manyA && !manyF) return Promise.resolve(new Series(col(list[0], fs[0]), index, fs[0]));
+    if (!manyA) {
+      return Promise.resolve(new Frame(fs as string[], fs.map((f) => col(list[0], f)), index));
+    }
+    if (!manyF) return Promise.resolve(new Frame(list, list.map((a) => col(a, fs[0])), index));
+    return Promise.resolve(
+      new HistoryPanel(fs as string[], list, index, fs.map((f) => list.map((a) => col(a, f)))),
+    );
+  }
+
+  private canTradeOne(asset: Asset): boolean {
+    const algo = this.algo, session = algo.current_session;
+    if (algo.controls.isRestricted(asset, algo.current_dt)) return false;
+    if (!asset.is_alive_for_session(session)) return false;
+    if (!Number.isNaN(asset.auto_close_date) && session > asset.auto_close_date) return false;
+    return !Number.isNaN(algo.current(asset, "price"));
+  }
+
+  private isStaleOne(asset: Asset): boolean {
+    const algo = this.algo;
+    if (!asset.is_alive_for_session(algo.current_session)) return false;
+    if (algo.current(asset, "volume") > 0) return false;
+    return algo.portal.lastTradedIndex(asset, algo.portalIndex) >= 0;
+  }
+
+  /**
+   * Whether an order for the asset could fill now: alive, not restricted, not past its
+   * auto-close date, and with a known price.
+   */
+  can_trade(assets: Asset): Promise<boolean>;
+  can_trade(assets: readonly Asset[]): Promise<Map<Asset, boolean>>;
+  can_trade(assets: Asset | readonly Asset[]): Promise<boolean | Map<Asset, boolean>> {
+    const list = assetsOf(assets);
+    if (!Array.isArray(assets)) return Promise.resolve(this.canTradeOne(list[0]));
+    return Promise.resolve(new Map(list.map((a) => [a, this.canTradeOne(a)])));
+  }
+
+  /** Whether the asset is alive but did not trade on this bar, having traded before. */
+  is_stale(assets: Asset): Promise<boolean>;
+  is_stale(assets: readonly Asset[]): Promise<Map<Asset, boolean>>;
+  is_stale(assets: Asset | readonly Asset[]): Promise<boolean | Map<Asset, boolean>> {
+    const list = assetsOf(assets);
+    if (!Array.isArray(assets)) return Promise.resolve(this.isStaleOne(list[0]));
+    return Promise.resolve(new Map(list.map((a) => [a, this.isStaleOne(a)])));
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * A backtest's results: the perf table (one row per session, zipline's columns plus every
+ * recorded name) and the positions, orders and transactions tables.
+ */
+import { DAY_MS, isoDate } from "../../calendars/days.ts";
+import { PERF_COLUMNS, type PerfColumn, type PerfTracker } from "../metrics/perf.ts";
+import type { OrderRow, PositionRow, Recorder, TransactionRow } from "./recorder.ts";
+
+/** A cell of a perf row: numbers (NaN for zipline's None), strings, booleans. */
+export type Cell = number | string | boolean | null | undefined;
+
+const ISO_COLUMNS = new Set(["period_open", "period_close", "created", "dt"]);
+const COUNT_COLUMNS = new Set([
+  "longs_count",
+  "shorts_count",
+  "trading_days",
+  "positions_count",
+  "orders_count",
+  "transactions_count",
+]);
+
+export class Results {
+  /** Session dates (UTC-midnight ms). */
+  readonly sessions: Float64Array;
+  readonly perf: Readonly<Record<PerfColumn, Float64Array>>;
+  readonly period_label: readonly string[];
+  readonly recorded: ReadonlyMap<string, readonly unknown[]>;
+  readonly positions: readonly PositionRow[];
+  readonly orders: readonly OrderRow[];
+  readonly transactions: readonly TransactionRow[];
+  /** Benchmark daily returns used (zeros without a benchmark). */
+  readonly benchmark_returns: Float64Array;
+
+  constructor(perf: PerfTracker, recorder: Recorder, benchmark: Float64Array) {
+    const n = perf.rows;
+    this.sessions = perf.sessions.subarray(0, n);
+    this.perf = Object.fromEntries(
+      PERF_COLUMNS.map((c) => [c, perf.columns[c].subarray(0, n)]),
+    ) as Record<PerfColumn, Float64Array>;
+    this.period_label = perf.period_label;
+    this.recorded = perf.recorded;
+    this.positions = recorder.positions;
+    this.orders = recorder.orders;
+    this.transactions = recorder.transactions;
+    this.benchmark_returns = benchmark.subarray(0, n);
+  }
+
+  get length(): number {
+    return this.sessions.length;
+  }
+
+  /** Column names of the perf table, as written: `date` first, then zipline's, then recorded. */
+  get columns(): string[] {
+    return [
+      "date",
+      ...PERF_COLUMNS.slice(0, 2),
+      "period_label",
+      ...PERF_COLUMNS.slice(2),
+      ...this.recorded.keys(),
+    ];
+  }
+
+  /** One perf row as an object (dates as ISO strings). */
+  row(i: number): Record<string, Cell> {
+    const out: Record<string, Cell> = { date: isoDate(this.sessions[i] / DAY_MS) };
+    for (const c of this.columns.slice(1)) out[c] = this.cell(c, i);
+    return out;
+  }
+
+  private cell(column: string, i: number): Cell {
+    if (column === "period_label") return this.period_label[i];
+    if (column in this.perf) {
+      const v = this.perf[column as PerfColumn][i];
+      if (ISO_COLUMNS.has(column)) return isoInstant(v);
+      return Number.isNaN(v) ? null : v;
+    }
+    const rec = this.recorded.get(column)?.[i];
+    return rec === undefined ? null : rec as Cell;
+  }
+
+  /** Every perf row. */
+  rows(): Record<string, Cell>[] {
+    return Array.from({ length: this.length }, (_, i) => this.row(i));
+  }
+
+  /** The perf table as CSV (`date` first; empty cells for None/NaN). */
+  toCSV(): string {
+    const cols = this.columns;
+    const lines = [cols.join(",")];
+    for (let i = 0; i < this.length; i++) {
+      const r = this.row(i);
+      lines.push(cols.map((c) => csvCell(r[c], COUNT_COLUMNS.has(c))).join(","));
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  /** Everything as one JSON document. */
+  toJSON(): Record<string, unknown> {
+    return {
+      perf: this.rows(),
+      positions: this.positions.map((p) => ({ ...p, date: isoDate(p.date / DAY_MS) })),
+      orders: this.orders.map((o) => ({
+        ...o,
+        date: isoDate(o.date / DAY_MS),
+        created: isoInstant(o.created),
+        dt: isoInstant(o.dt),
+      })),
+      transactions: this.transactions.map((t) => ({
+        ...t,
+        date: isoDate(t.date / DAY_MS),
+        dt: isoInstant(t.dt),
+      })),
+    };
+  }
+}
+
+/** `2024-07-03T21:00:00Z`. */
+export function isoInstant(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString().replace(".000Z", "Z") : null;
+}
+
+function csvCell(v: Cell, integer: boolean): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") {
+    if (Number.isNaN(v)) return "";
+    if (integer) return String(Math.round(v));
+    return Number.isInteger(v) ? v.toFixed(1) : String(v);
+  }
+  if (typeof v === "boolean") return v ? "True" : "False";
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}

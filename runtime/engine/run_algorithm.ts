@@ -1,0 +1,187 @@
+/**
+ * `run_algorithm`: a backtest from a strategy (module or functions) over a bundle, returning the
+ * perf, positions, orders and transactions tables — for the CLI, notebooks and tests alike.
+ */
+import { DAY_MS, isoDate, parseIsoDate } from "../../calendars/days.ts";
+import { get_calendar } from "../../calendars/registry.ts";
+import {
+  type BundleReader,
+  ingest,
+  load,
+  NoIngestionError,
+  type Progress,
+  silentProgress,
+} from "../../bundles/mod.ts";
+import { BarData } from "../api/bar_data.ts";
+import { Context } from "../api/context.ts";
+import { HarvesterError, InvalidInputError } from "../errors.ts";
+import { PerfTracker } from "../metrics/perf.ts";
+import { DailyPortal } from "../portal/daily_portal.ts";
+import { TradingAlgorithm } from "./algorithm.ts";
+import { alignBenchmark, assetBenchmark, readBenchmarkFile } from "./benchmark.ts";
+import { type Logger, silentLogger } from "./log.ts";
+import { Recorder } from "./recorder.ts";
+import { Results } from "./results.ts";
+import { runDaily } from "./simulation.ts";
+import type { Strategy } from "./strategy.ts";
+import { setCurrentContext } from "../api/current.ts";
+
+export interface RunOptions {
+  /** The strategy: a module's exports or an object with its functions. */
+  strategy: Strategy;
+  start: string | number;
+  end: string | number;
+  /** @default 10_000_000 */
+  capital_base?: number;
+  /** @default "daily" */
+  data_frequency?: "daily" | "minute";
+  /** @default "zipline-examples" */
+  bundle?: string;
+  /** Use the newest ingestion at or before this time (UTC ms). */
+  bundle_timestamp?: number;
+  /** Defaults to the bundle's calendar. */
+  trading_calendar?: string;
+  /** Daily benchmark returns by session (UTC-midnight ms → return). */
+  benchmark_returns?: Map<number, number>;
+  benchmark_file?: string;
+  benchmark_symbol?: string;
+  /** Run without a benchmark (benchmark columns 0, alpha/beta null). */
+  no_benchmark?: boolean;
+  /** `-D name=value` definitions, as `context.params`. */
+  params?: Record<string, string>;
+  root?: string;
+  environ?: Record<string, string | undefined>;
+  log?: Logger;
+  progress?: Progress;
+}
+
+export class RunError extends HarvesterError {
+  override name = "RunError";
+}
+
+function dayArg(name: string, v: string | number): number {
+  if (typeof v === "number") return Math.floor(v / DAY_MS) * DAY_MS;
+  const d = parseIsoDate(v.slice(0, 10));
+  if (d === undefined) throw new InvalidInputError(name, v, "expected a date YYYY-MM-DD");
+  return d * DAY_MS;
+}
+
+/** Opens the bundle, ingesting the shipped zipline-examples data on first use. */
+async function openBundle(opts: RunOptions, name: string): Promise<BundleReader> {
+  const where = { root: opts.root, environ: opts.environ, timestamp: opts.bundle_timestamp };
+  try {
+    return await load(name, where);
+  } catch (e) {
+    if (
+      !(e instanceof NoIngestionError) || name !== "zipline-examples" ||
+      opts.bundle_timestamp !== undefined
+    ) throw e;
+    opts.log?.info("ingest", {
+      message: "ingesting the shipped zipline-examples bundle (first run)",
+    });
+    await ingest(name, { root: opts.root, environ: opts.environ });
+    return await load(name, where);
+  }
+}
+
+/** Runs a backtest. */
+export async function run_algorithm(opts: RunOptions): Promise<Results> {
+  const log = opts.log ?? silentLogger;
+  const reader = await openBundle(opts, opts.bundle ?? "zipline-examples");
+  try {
+    const calendar = opts.trading_calendar ? get_calendar(opts.trading_calendar) : reader.calendar;
+    const start = dayArg("start", opts.start), end = dayArg("end", opts.end);
+    if (end < start) {
+      throw new RunError(`end ${isoDate(end / DAY_MS)} is before start ${isoDate(start / DAY_MS)}`);
+    }
+    const sessions = calendar.sessions_in_range(start, end).slice();
+    if (sessions.length === 0) {
+      throw new RunError(
+        `no ${calendar.name} sessions between ${isoDate(start / DAY_MS)} and ${
+          isoDate(end / DAY_MS)
+        }`,
+      );
+    }
+    const { first_session, last_session } = reader.metadata;
+    if (sessions[0] < first_session || sessions[sessions.length - 1] > last_session) {
+      throw new RunError(
+        `bundle ${reader.version.bundle} covers ${isoDate(first_session / DAY_MS)} to ${
+          isoDate(last_session / DAY_MS)
+        }; ` +
+          `the backtest asks for ${isoDate(sessions[0] / DAY_MS)} to ${
+            isoDate(sessions[sessions.length - 1] / DAY_MS)
+          }`,
+      );
+    }
+    if ((opts.data_frequency ?? "daily") !== "daily") {
+      throw new RunError("minute backtests are not available yet; use --data-frequency daily");
+    }
+    const portal = await DailyPortal.load(reader, sessions[sessions.length - 1]);
+    const algo = new TradingAlgorithm({
+      portal,
+      calendar,
+      sessions,
+      capital_base: opts.capital_base ?? 10_000_000,
+      data_frequency: "daily",
+      params: opts.params,
+      log,
+    });
+    const context = new Context(algo);
+    const data = new BarData(algo);
+    setCurrentContext(context);
+    algo.current_dt = sessions[0];
+    algo.current_session = sessions[0];
+    await opts.strategy.initialize(context);
+    algo.initialized = true;
+    algo.controls.initialized = true;
+
+    const benchmark = resolveBenchmark(opts, algo, portal, sessions, log);
+    const perf = new PerfTracker(sessions);
+    const recorder = new Recorder(algo.ledger, sessions);
+    const scheduled = algo.scheduled;
+    const none: never[] = [];
+    const progress = opts.progress ?? silentProgress;
+    progress.start("backtest", sessions.length);
+    await runDaily(algo, opts.strategy, context, data, perf, recorder, {
+      benchmarkReturn: (i) => benchmark[i],
+      scheduledFor: (i) => {
+        if (scheduled.length === 0) return none;
+        const due: ((context: Context, data: BarData) => unknown)[] = [];
+        for (const f of scheduled) {
+          const k = f.calendar.session_index(sessions[i]);
+          if (k >= 0 && f.rule.sessionMatches(k)) due.push(f.func as never);
+        }
+        return due;
+      },
+      onSession: () => progress.tick(1, 0),
+    });
+    progress.done(`${sessions.length} sessions`);
+    const results = new Results(perf, recorder, benchmark);
+    if (opts.strategy.analyze) await opts.strategy.analyze(context, results);
+    return results;
+  } finally {
+    setCurrentContext(null);
+    reader.close();
+  }
+}
+
+function resolveBenchmark(
+  opts: RunOptions,
+  algo: TradingAlgorithm,
+  portal: DailyPortal,
+  sessions: Float64Array,
+  log: Logger,
+): Float64Array {
+  if (opts.no_benchmark) return new Float64Array(sessions.length);
+  if (opts.benchmark_returns) return alignBenchmark(opts.benchmark_returns, sessions, "returns");
+  if (opts.benchmark_file) {
+    return alignBenchmark(readBenchmarkFile(opts.benchmark_file), sessions, opts.benchmark_file);
+  }
+  const asset = opts.benchmark_symbol ? algo.symbol(opts.benchmark_symbol) : algo.benchmark_asset;
+  if (asset) return assetBenchmark(portal, asset, sessions);
+  log.warn("no_benchmark", {
+    message:
+      "no benchmark given (--benchmark-symbol, --benchmark-file or set_benchmark): benchmark columns are 0 and alpha/beta empty",
+  });
+  return new Float64Array(sessions.length);
+}

@@ -1,0 +1,221 @@
+/**
+ * The ledger (zipline's `finance/ledger.py`): cash, positions and the portfolio's value, updated
+ * only by fills, commissions, splits, dividends and price syncs — the same events in every mode.
+ * Portfolio figures are recomputed lazily, and returns compound at each recomputation exactly as
+ * zipline's do, so perf rows match it to the last bits that matter.
+ */
+import type { Asset } from "../assets/asset.ts";
+import type { Order, Transaction } from "./order.ts";
+import { Position } from "./position.ts";
+
+/** Aggregates over the open positions. For equities exposure equals value. */
+export interface PositionStats {
+  long_value: number;
+  short_value: number;
+  long_exposure: number;
+  short_exposure: number;
+  longs_count: number;
+  shorts_count: number;
+  net_value: number;
+  gross_value: number;
+  net_exposure: number;
+  gross_exposure: number;
+}
+
+/** A cash dividend earned on its ex-date, paid on its pay date (never when it has none). */
+export interface DividendEvent {
+  asset: Asset;
+  amount: number;
+  /** UTC-midnight ms; NaN when the dividend has no pay date. */
+  pay_date: number;
+}
+
+export class Ledger {
+  /** Open positions by sid, in the order they were opened. */
+  readonly positions = new Map<number, Position>();
+  cash: number;
+  cash_flow = 0;
+  portfolio_value: number;
+  pnl = 0;
+  returns = 0;
+  positions_value = 0;
+  positions_exposure = 0;
+  private dirty = true;
+  private statsDirty = true;
+  private previousTotalReturns = 0;
+  private readonly unpaid = new Map<number, number>();
+  private readonly stats_: PositionStats = {
+    long_value: 0,
+    short_value: 0,
+    long_exposure: 0,
+    short_exposure: 0,
+    longs_count: 0,
+    shorts_count: 0,
+    net_value: 0,
+    gross_value: 0,
+    net_exposure: 0,
+    gross_exposure: 0,
+  };
+  /** Today's fills, in order. */
+  readonly transactionsToday: Transaction[] = [];
+  /** Orders created or changed today, ordered by their last change. */
+  readonly ordersToday = new Map<string, Order>();
+
+  constructor(readonly starting_cash: number, readonly start_date: number) {
+    this.cash = starting_cash;
+    this.portfolio_value = starting_cash;
+  }
+
+  /** The day's return so far (zipline's `todays_returns`). */
+  get todays_returns(): number {
+    this.update();
+    return (this.returns + 1) / (this.previousTotalReturns + 1) - 1;
+  }
+
+  start_of_session(): void {
+    this.update();
+    this.transactionsToday.length = 0;
+    this.ordersToday.clear();
+    this.previousTotalReturns = this.returns;
+  }
+
+  private cashFlow(amount: number): void {
+    this.dirty = true;
+    this.cash_flow += amount;
+    this.cash += amount;
+  }
+
+  private positionFor(asset: Asset): Position {
+    let p = this.positions.get(asset.sid);
+    if (!p) {
+      p = new Position(asset);
+      this.positions.set(asset.sid, p);
+    }
+    return p;
+  }
+
+  process_transaction(txn: Transaction): void {
+    this.cashFlow(-(txn.price * txn.amount));
+    this.statsDirty = true;
+    const p = this.positionFor(txn.asset);
+    p.update(txn);
+    if (p.amount === 0) this.positions.delete(txn.asset.sid);
+    this.transactionsToday.push(txn);
+  }
+
+  process_commission(asset: Asset, cost: number): void {
+    const p = this.positions.get(asset.sid);
+    if (p) {
+      this.statsDirty = true;
+      p.adjust_commission_cost_basis(cost);
+    }
+    this.cashFlow(-cost);
+  }
+
+  /** Splits effective today: `[asset, ratio]`. Fractional shares come back as cash. */
+  process_splits(splits: ReadonlyArray<readonly [Asset, number]>): void {
+    let leftover = 0;
+    for (const [asset, ratio] of splits) {
+      const p = this.positions.get(asset.sid);
+      if (!p) continue;
+      this.statsDirty = true;
+      this.dirty = true;
+      leftover += p.handle_split(ratio);
+    }
+    if (leftover > 0) this.cashFlow(leftover);
+  }
+
+  /** Records an order as changed now (placed, filled, cancelled). */
+  process_order(order: Order): void {
+    this.ordersToday.delete(order.id);
+    this.ordersToday.set(order.id, order);
+  }
+
+  /** Dividends whose ex-date is today, on positions held now. */
+  earn_dividends(dividends: readonly DividendEvent[]): void {
+    for (const d of dividends) {
+      const p = this.positions.get(d.asset.sid);
+      if (!p) continue;
+      const owed = p.amount * d.amount;
+      // NaN pay dates are kept under NaN and never paid, as zipline does with NaT.
+      const key = Number.isNaN(d.pay_date) ? NaN : d.pay_date;
+      this.unpaid.set(key, (this.unpaid.get(key) ?? 0) + owed);
+    }
+  }
+
+  /** Pays dividends whose pay date is `session`. */
+  pay_dividends(session: number): void {
+    const due = this.unpaid.get(session);
+    if (due === undefined) return;
+    this.unpaid.delete(session);
+    this.cashFlow(due);
+  }
+
+  /** Sets every position's last sale price from `priceOf` (NaN prices leave it unchanged). */
+  sync_last_sale_prices(dt: number, priceOf: (asset: Asset) => number): void {
+    this.statsDirty = true;
+    this.dirty = true;
+    for (const p of this.positions.values()) {
+      const price = priceOf(p.asset);
+      if (!Number.isNaN(price)) {
+        p.last_sale_price = price;
+        p.last_sale_date = dt;
+      }
+    }
+  }
+
+  get stats(): PositionStats {
+    if (this.statsDirty) {
+      const s = this.stats_;
+      let lv = 0, sv = 0, lc = 0, sc = 0;
+      for (const p of this.positions.values()) {
+        const v = p.amount * p.last_sale_price * p.asset.price_multiplier;
+        if (p.amount > 0) {
+          lc++;
+          lv += v;
+        } else if (p.amount < 0) {
+          sc++;
+          sv += v;
+        }
+      }
+      s.long_value = s.long_exposure = lv;
+      s.short_value = s.short_exposure = sv;
+      s.longs_count = lc;
+      s.shorts_count = sc;
+      s.net_value = s.net_exposure = lv + sv;
+      s.gross_value = s.gross_exposure = lv - sv;
+      this.statsDirty = false;
+    }
+    return this.stats_;
+  }
+
+  /** Recomputes the portfolio if anything changed; returns compound at each recomputation. */
+  update(): void {
+    if (!this.dirty) return;
+    const s = this.stats;
+    this.positions_value = s.net_value;
+    this.positions_exposure = s.net_exposure;
+    const start = this.portfolio_value;
+    const end = this.cash + s.net_value;
+    this.portfolio_value = end;
+    const pnl = end - start;
+    const r = start !== 0 ? pnl / start : 0;
+    this.pnl += pnl;
+    this.returns = (1 + this.returns) * (1 + r) - 1;
+    this.dirty = false;
+  }
+
+  /** Gross and net leverage: exposure over portfolio value (∞ at zero value). */
+  leverage(): { gross: number; net: number } {
+    this.update();
+    const pv = this.portfolio_value;
+    if (pv === 0) return { gross: Infinity, net: Infinity };
+    const s = this.stats;
+    return { gross: s.gross_exposure / pv, net: s.net_exposure / pv };
+  }
+
+  /** The position in an asset, if any. */
+  position(asset: Asset): Position | undefined {
+    return this.positions.get(asset.sid);
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The bundle-backed data portal for daily bars. All bars of the universe are read in one query
+ * into private asset-major arrays; as the clock advances, each session's bars are copied into the
+ * *visible* arrays the strategy's views point into, so no view — not even its underlying buffer —
+ * can hold a bar later than the current one. History windows are views of the visible arrays
+ * unless a split or dividend inside the window requires adjusted copies.
+ */
+import { DAY_MS } from "../../calendars/days.ts";
+import type { TradingCalendar } from "../../calendars/calendar.ts";
+import {
+  type Adjustment,
+  AdjustmentFactors,
+  BAR_FIELDS,
+  type BarField as BundleField,
+  type BundleReader,
+} from "../../bundles/mod.ts";
+import { Asset } from "../assets/asset.ts";
+import type { BarField } from "../finance/market_view.ts";
+
+export type { BarField };
+
+/** A split or a cash dividend on a session, for the ledger and blotter. */
+export interface CorporateAction {
+  asset: Asset;
+  /** Price multiplier for splits; for dividends the amount per share. */
+  value: number;
+  /** Dividends: pay date (UTC-midnight ms, NaN when none). */
+  pay_date?: number;
+}
+
+export class DailyPortal {
+  /** The portal's sessions: the bundle's first session through the simulation's end. */
+  readonly sessions: Float64Array;
+  readonly assets: readonly Asset[];
+  private readonly slot = new Map<number, number>();
+  private readonly raw: Record<BundleField, Float64Array>;
+  private readonly visible: Record<BundleField, Float64Array>;
+  private readonly priceFactors: AdjustmentFactors;
+  private readonly volumeFactors: AdjustmentFactors;
+  /** Per session index: the adjustments effective on it (for quick window checks). */
+  private readonly adjustmentDays: Int32Array[];
+  readonly splits = new Map<number, [Asset, number][]>();
+  readonly dividends = new Map<number, CorporateAction[]>();
+  /** Index of the last session whose bars are visible (-1 before the first). */
+  current = -1;
+
+  private constructor(
+    readonly calendar: TradingCalendar,
+    sessions: Float64Array,
+    assets: Asset[],
+    raw: Record<BundleField, Float64Array>,
+    adjustments: Adjustment[],
+  ) {
+    this.sessions = sessions;
+    this.assets = assets;
+    assets.forEach((a, i) => this.slot.set(a.sid, i));
+    this.raw = raw;
+    const n = sessions.length * assets.length;
+    this.visible = Object.fromEntries(
+      BAR_FIELDS.map((f) => [f, new Float64Array(n).fill(f === "volume" ? 0 : NaN)]),
+    ) as Record<BundleField, Float64Array>;
+    const sids = assets.map((a) => a.sid);
+    this.priceFactors = new AdjustmentFactors(sids, adjustments, "price");
+    this.volumeFactors = new AdjustmentFactors(sids, adjustments, "volume");
+    const days: number[][] = assets.map(() => []);
+    for (const a of adjustments) {
+      const i = this.slot.get(a.sid);
+      if (i !== undefined) days[i].push(a.day);
+    }
+    this.adjustmentDays = days.map((d) => Int32Array.from(d.sort((x, y) => x - y)));
+  }
+
+  /** Loads every asset's bars from the bundle's first session through `end`, in one query. */
+  static async load(reader: BundleReader, end: number): Promise<DailyPortal> {
+    const first = reader.metadata.first_session;
+    const assets = reader.assets.map((r) =>
+      new Asset(
+        r.sid,
+        r.symbol,
+        r.asset_name ?? r.symbol,
+        r.exchange ?? "",
+        r.start_date,
+        r.end_date,
+        r.auto_close_date,
+        r.first_traded,
+        r.country_code ?? "US",
+      )
+    );
+    const bars = await reader.loadDaily(assets.map((a) => a.sid), first, end);
+    const adjustments = await reader.adjustments();
+    const portal = new DailyPortal(
+      reader.calendar,
+      bars.sessions,
+      assets,
+      bars.fields as Record<BundleField, Float64Array>,
+      adjustments,
+    );
+    for (const a of adjustments) {
+      if (a.kind !== "split") continue;
+      const t = portal.sessionIndex(a.day * DAY_MS);
+      const asset = portal.asset(a.sid);
+      if (t < 0 || !asset) continue;
+      const list = portal.splits.get(t) ?? [];
+      list.push([asset, a.ratio]);
+      portal.splits.set(t, list);
+    }
+    for (const d of await reader.dividends()) {
+      const t = portal.sessionIndex(d.ex_date);
+      const asset = portal.asset(d.sid);
+      if (t < 0 || !asset) continue;
+      const list = portal.dividends.get(t) ?? [];
+      list.push({ asset, value: d.amount, pay_date: d.pay_date });
+      portal.dividends.set(t, list);
+    }
+    return portal;
+  }
+
+  /** Index of a session, or -1. */
+  sessionIndex(session: number): number {
+    const s = this.sessions;
+    let lo = 0, hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid] < session) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < s.length && s[lo] === session ? lo : -1;
+  }
+
+  asset(sid: number): Asset | undefined {
+    const i = this.slot.get(sid);
+    return i === undefined ? undefined : this.assets[i];
+  }
+
+  slotOf(asset: Asset): number {
+    const i = this.slot.get(asset.sid);
+    if (i === undefined) throw new RangeError(`asset ${asset} is not in the bundle`);
+    return i;
+  }
+
+  /** Makes the bars of sessions up to index `t` visible. */
+  advanceTo(t: number): void {
+    const n = this.sessions.length, k = this.assets.length;
+    for (let s = this.current + 1; s <= t; s++) {
+      for (const f of BAR_FIELDS) {
+        const src = this.raw[f], dst = this.visible[f];
+        for (let a = 0; a < k; a++) dst[a * n + s] = src[a * n + s];
+      }
+    }
+    if (t > this.current) this.current = t;
+  }
+
+  /**
+   * Hides again every session after `t` (used only before a run starts, e.g. after computing a
+   * benchmark from the data).
+   */
+  rewindTo(t: number): void {
+    const n = this.sessions.length, k = this.assets.length;
+    for (let s = t + 1; s <= this.current; s++) {
+      for (const f of BAR_FIELDS) {
+        const dst = this.visible[f], empty = f === "volume" ? 0 : NaN;
+        for (let a = 0; a < k; a++) dst[a * n + s] = empty;
+      }
+    }
+    this.current = Math.min(this.current, t);
+  }
+
+  /** A field of asset `a`'s bar at session `t` as raw, unadjusted storage (t ≤ current). */
+  private rawAt(field: BundleField, a: number, t: number): number {
+    return this.visible[field][a * this.sessions.length + t];
+  }
+
+  /** Last session index ≤ t with a close, or -1. */
+  lastTradedIndex(asset: Asset, t = this.current): number {
+    const a = this.slotOf(asset);
+    const close = this.visible.close, base = a * this.sessions.length;
+    for (let s = Math.min(t, this.current); s >= 0; s--) {
+      if (!Number.isNaN(close[base + s])) return s;
+    }
+    return -1;
+  }
+
+  /**
+   * zipline's spot value at session `t`: OHLC of that bar (NaN if none), volume (0 if none), or
+   * `price`: the close, else the last close before it adjusted as of `t`.
+   */
+  spot(asset: Asset, field: BarField, t = this.current): number {
+    if (t < 0) return field === "volume" ? 0 : NaN;
+    const a = this.slotOf(asset);
+    if (field !== "price") return this.rawAt(field, a, t);
+    const close = this.rawAt("close", a, t);
+    if (!Number.isNaN(close)) return close;
+    const last = this.lastTradedIndex(asset, t);
+    if (last < 0) return NaN;
+    const day = this.sessions[last] / DAY_MS, asOf = this.sessions[t] / DAY_MS;
+    return this.rawAt("close", a, last) * this.priceFactors.factor(a, day, asOf);
+  }
+
+  /** Whether asset slot `a` has an adjustment effective in (fromDay, toDay]. */
+  private adjustedBetween(a: number, fromDay: number, toDay: number): boolean {
+    const d = this.adjustmentDays[a];
+    for (let k = 0; k < d.length; k++) if (d[k] > fromDay && d[k] <= toDay) return true;
+    return false;
+  }
+
+  /**
+   * The last `count` daily values of a field for one asset, ending at session `t` (inclusive),
+   * adjusted as of `t`. A view of the visible array when nothing needs changing; else a copy.
+   * `price` is the close forward-filled. Sessions before the first give NaN.
+   */
+  window(asset: Asset, field: BarField, count: number, t = this.current): Float64Array {
+    const n = this.sessions.length, a = this.slotOf(asset);
+    const src = field === "price" ? "close" : field;
+    const start = t - count + 1;
+    const arr = this.visible[src];
+    const base = a * n;
+    const asOf = this.sessions[t] / DAY_MS;
+    const firstDay = this.sessions[Math.max(0, start)] / DAY_MS;
+    const needsAdjust = this.adjustedBetween(a, firstDay, asOf);
+    let out: Float64Array;
+    if (start >= 0 && !needsAdjust) {
+      out = arr.subarray(base + start, base + t + 1);
+      if (field !== "price" || !hasNaN(out)) return out;
+      out = out.slice();
+    } else {
+      out = new Float64Array(count).fill(src === "volume" ? 0 : NaN);
+      const from = Math.max(0, start);
+      out.set(arr.subarray(base + from, base + t + 1), from - start);
+      if (needsAdjust) {
+        const factors = src === "volume" ? this.volumeFactors : this.priceFactors;
+        for (let k = from - start; k < count; k++) {
+          const day = this.sessions[start + k] / DAY_MS;
+          out[k] *= factors.factor(a, day, asOf);
+        }
+      }
+    }
+    if (field === "price") this.forwardFill(out, asset, start, t);
+    return out;
+  }
+
+  private forwardFill(out: Float64Array, asset: Asset, start: number, t: number): void {
+    let last = NaN;
+    if (Number.isNaN(out[0]) && start > 0) last = this.spot(asset, "price", Math.min(start - 1, t));
+    for (let k = 0; k < out.length; k++) {
+      if (Number.isNaN(out[k])) out[k] = last;
+      else last = out[k];
+    }
+  }
+
+  /** The sessions of a window ending at `t` (a view when it starts within the portal). */
+  windowIndex(count: number, t = this.current): Float64Array {
+    const start = t - count + 1;
+    if (start >= 0) return this.sessions.subarray(start, t + 1);
+    const out = new Float64Array(count).fill(NaN);
+    out.set(this.sessions.subarray(0, t + 1), -start);
+    return out;
+  }
+}
+
+function hasNaN(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== a[i]) return true;
+  return false;
+}
