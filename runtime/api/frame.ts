@@ -44,6 +44,13 @@ export interface DropNaOptions {
   how?: "any" | "all";
 }
 
+function checkColumns(what: string, data: readonly Float64Array[], count: number, rows: number) {
+  if (data.length !== count) throw new LengthMismatchError(`${what} columns`, count, data.length);
+  for (const x of data) {
+    if (x.length !== rows) throw new LengthMismatchError(`${what} column`, rows, x.length);
+  }
+}
+
 /** Named float64 columns over one index; `C` is the column label type (assets, field names). */
 export class Frame<C = string, K = number> {
   #lookup?: LabelLookup;
@@ -58,14 +65,7 @@ export class Frame<C = string, K = number> {
     readonly data: readonly Float64Array[],
     readonly index: ArrayLike<K>,
   ) {
-    if (data.length !== columns.length) {
-      throw new LengthMismatchError("Frame columns", columns.length, data.length);
-    }
-    for (const col of data) {
-      if (col.length !== index.length) {
-        throw new LengthMismatchError("Frame column", index.length, col.length);
-      }
-    }
+    checkColumns("Frame", data, columns.length, index.length);
   }
 
   /**
@@ -349,16 +349,7 @@ export class HistoryPanel<A, F = string, K = number> {
     if (data.length !== fields.length) {
       throw new LengthMismatchError("HistoryPanel fields", fields.length, data.length);
     }
-    for (const row of data) {
-      if (row.length !== assets.length) {
-        throw new LengthMismatchError("HistoryPanel assets", assets.length, row.length);
-      }
-      for (const x of row) {
-        if (x.length !== index.length) {
-          throw new LengthMismatchError("HistoryPanel column", index.length, x.length);
-        }
-      }
-    }
+    for (const row of data) checkColumns("HistoryPanel", row, assets.length, index.length);
   }
 
   /**
