@@ -105,7 +105,10 @@ export class Frame<C = string, K = number> {
     return this.index.length;
   }
 
-  /** Position of a column by identity, or by number for assets (`valueOf`), or -1. */
+  /**
+   * Position of a column by identity, or by number for assets (`valueOf`), or -1.
+   * @example prices.columnPosition(msft) // 1 for columns [aapl, msft]
+   */
   columnPosition(column: C | number): number {
     this.#lookup ??= new LabelLookup(this.columns);
     return this.#lookup.position(column);
@@ -339,7 +342,10 @@ export class HistoryPanel<A, F = string, K = number> {
   #assets?: LabelLookup;
   #fields?: LabelLookup;
 
-  /** `data[f][a]` is field `fields[f]` of asset `assets[a]` over `index` (views allowed). */
+  /**
+   * `data[f][a]` is field `fields[f]` of asset `assets[a]` over `index` (views allowed).
+   * @example new HistoryPanel(["close"], [aapl], times, [[aaplCloses]])
+   */
   constructor(
     readonly fields: F[],
     readonly assets: A[],

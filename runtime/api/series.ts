@@ -105,7 +105,10 @@ export class Series<K = number> {
     return this.values.length ? this.values[this.values.length - 1] : NaN;
   }
 
-  /** Position of a label, or -1: by identity, or by number for Dates and assets (`valueOf`). */
+  /**
+   * Position of a label, or -1: by identity, or by number for Dates and assets (`valueOf`).
+   * @example closes.position(new Date("2024-01-02T00:00:00Z")) // 0 when it is the first bar
+   */
   position(key: K | number | Date): number {
     this.#lookup ??= new LabelLookup(this.index);
     return this.#lookup.position(key);

@@ -12,42 +12,37 @@ export function nancount(x: Float64Array): number {
 }
 
 /**
- * numpy's pairwise summation of `term(x[i])` over `x[lo..lo+n)`, NaN terms counted as 0 (as
- * pandas fills NaN with 0 before summing), so sums match `np.sum` bit for bit.
+ * numpy's pairwise summation of `x[lo..lo+n)`, NaN counted as 0 (pandas fills NaN with 0
+ * before summing), so sums match `np.sum` bit for bit.
  */
-function pairwise(x: Float64Array, lo: number, n: number, term: (v: number) => number): number {
-  const t = (i: number): number => {
-    const v = x[i];
-    return v === v ? term(v) : 0;
-  };
+function pairwise(x: Float64Array, lo: number, n: number): number {
   if (n < 8) {
     let res = 0;
-    for (let i = lo; i < lo + n; i++) res += t(i);
+    for (let i = lo; i < lo + n; i++) if (x[i] === x[i]) res += x[i];
     return res;
   }
   if (n <= 128) {
-    let r0 = t(lo), r1 = t(lo + 1), r2 = t(lo + 2), r3 = t(lo + 3);
-    let r4 = t(lo + 4), r5 = t(lo + 5), r6 = t(lo + 6), r7 = t(lo + 7);
+    const r = new Float64Array(8);
+    for (let j = 0; j < 8; j++) r[j] = x[lo + j] === x[lo + j] ? x[lo + j] : 0;
     let i = 8;
     for (; i < n - (n % 8); i += 8) {
-      const j = lo + i;
-      r0 += t(j), r1 += t(j + 1), r2 += t(j + 2), r3 += t(j + 3);
-      r4 += t(j + 4), r5 += t(j + 5), r6 += t(j + 6), r7 += t(j + 7);
+      for (let j = 0; j < 8; j++) {
+        const v = x[lo + i + j];
+        if (v === v) r[j] += v;
+      }
     }
-    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) res += t(lo + i);
+    let res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; i++) if (x[lo + i] === x[lo + i]) res += x[lo + i];
     return res;
   }
   let n2 = Math.floor(n / 2);
   n2 -= n2 % 8;
-  return pairwise(x, lo, n2, term) + pairwise(x, lo + n2, n - n2, term);
+  return pairwise(x, lo, n2) + pairwise(x, lo + n2, n - n2);
 }
-
-const identity = (v: number): number => v;
 
 /** Sum of non-NaN values (numpy pairwise order); 0 when there are none, as pandas. */
 export function nansum(x: Float64Array): number {
-  return pairwise(x, 0, x.length, identity);
+  return pairwise(x, 0, x.length);
 }
 
 /** Mean of non-NaN values; NaN when there are none. */
@@ -64,7 +59,9 @@ export function nanvar(x: Float64Array, ddof = 1): number {
   const n = nancount(x);
   if (n - ddof <= 0) return NaN;
   const avg = nansum(x) / n;
-  return pairwise(x, 0, x.length, (v) => (avg - v) ** 2) / (n - ddof);
+  const sqr = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) sqr[i] = x[i] === x[i] ? (avg - x[i]) ** 2 : 0;
+  return pairwise(sqr, 0, sqr.length) / (n - ddof);
 }
 
 /** Smallest non-NaN value; NaN when there are none. */

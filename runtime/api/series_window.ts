@@ -74,7 +74,7 @@ export function rollingSumMean(
     const old = i >= window ? x[i - window] : NaN;
     if (old === old) {
       nobs--;
-      if (old < 0 || Object.is(old, -0)) negs--;
+      if (old < 0 || (old === 0 && 1 / old < 0)) negs--;
       const y = -old - compRemove, t = sum + y;
       compRemove = t - sum - y;
       sum = t;
@@ -82,7 +82,7 @@ export function rollingSumMean(
     const v = x[i];
     if (v === v) {
       nobs++;
-      if (v < 0 || Object.is(v, -0)) negs++;
+      if (v < 0 || (v === 0 && 1 / v < 0)) negs++;
       const y = v - compAdd, t = sum + y;
       compAdd = t - sum - y;
       sum = t;

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ingest: async () => (await import("./bundle_commands.ts")).ingestCommand,
   bundles: async () => (await import("./bundle_commands.ts")).bundlesCommand,
   clean: async () => (await import("./bundle_commands.ts")).cleanCommand,
+  backtest: async () => (await import("./backtest_command.ts")).backtestCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -29,6 +30,7 @@ const SUMMARIES: Record<string, string> = {
   ingest: "ingest a data bundle (csvdir, zipline-examples, quandl, alpaca_api, …)",
   bundles: "list bundles and their ingested versions",
   clean: "remove ingested versions of a bundle",
+  backtest: "backtest a strategy file on a bundle",
 };
 
 function mainHelp(): string {
