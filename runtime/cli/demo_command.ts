@@ -1,33 +1,61 @@
 /**
- * `harvester demo` (the README's first command). Until the backtest engine lands it shows this
- * month's NYSE sessions; it will ingest the shipped bundle and run a backtest.
+ * `harvester demo` (the README's first command): backtests the commented dual moving average on
+ * the data this repository ships (ingesting it on first run), prints the summary, and writes the
+ * perf table and an equity-curve chart into a folder it names.
  */
-import { get_calendar, isoDate } from "../../calendars/mod.ts";
-import { DAY_MS } from "../../calendars/days.ts";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { harvesterRoot, ZIPLINE_EXAMPLES_DIR } from "../../bundles/mod.ts";
+import { run_algorithm } from "../engine/run_algorithm.ts";
+import { writeResults } from "../engine/output.ts";
+import { drawdown, equityCurve, renderSvg } from "../metrics/report/charts.ts";
 import type { Command } from "./command.ts";
-import { isoInstant } from "./calendar_command.ts";
+import { loadStrategyFile, resultsSummary } from "./backtest_command.ts";
+
+const STRATEGY = fileURLToPath(
+  new URL("../../strategies/dual_moving_average_explained.ts", import.meta.url),
+);
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "Runs the demo on the data the repository ships.",
-  usage: "demo",
-  help: [],
-  options: {},
+  summary:
+    "Backtests a dual moving average on the shipped zipline-examples data and writes its results.",
+  usage: "demo [--out DIR]",
+  help: ["--out DIR   where to write the results (default: out/demo)"],
+  options: { out: { type: "string" } },
   positionals: [0, 0],
-  run(_args, io) {
-    const cal = get_calendar("XNYS");
-    const now = new Date();
-    const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-    const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0);
-    io.stdout(`XNYS sessions in ${isoDate(start / DAY_MS).slice(0, 7)} (UTC):\n`);
-    for (const s of cal.sessions_in_range(start, end)) {
-      const early = cal.is_early_close(s) ? "  early close" : "";
-      io.stdout(
-        `  ${isoDate(s / DAY_MS)}  ${isoInstant(cal.session_open(s))} → ${
-          isoInstant(cal.session_close(s))
-        }${early}\n`,
-      );
-    }
-    return Promise.resolve(0);
+  async run(args, io) {
+    const out = resolve(
+      typeof args.values.out === "string" ? args.values.out : join("out", "demo"),
+    );
+    mkdirSync(out, { recursive: true });
+    io.stdout(
+      `Harvester demo: dual moving average (50/200 days) on AAPL, 2005–2014, benchmark SPY\n`,
+    );
+    const t0 = performance.now();
+    const results = await run_algorithm({
+      strategy: await loadStrategyFile(STRATEGY),
+      start: "2005-01-01",
+      end: "2014-12-31",
+      capital_base: 1_000_000,
+      bundle: "zipline-examples",
+      benchmark_file: join(ZIPLINE_EXAMPLES_DIR, "SPY_benchmark.csv"),
+      root: harvesterRoot(io.env),
+      environ: io.env,
+    });
+    const secs = (performance.now() - t0) / 1000;
+    io.stdout(`${resultsSummary(results, true)}\n`);
+    const written = await writeResults(results, join(out, "perf.csv"), io.stdout);
+    const svg = [await renderSvg(equityCurve(results)), await renderSvg(drawdown(results))];
+    writeFileSync(join(out, "equity.svg"), svg[0]);
+    writeFileSync(join(out, "drawdown.svg"), svg[1]);
+    io.stdout(`${results.length} sessions backtested in ${secs.toFixed(2)} s\n`);
+    io.stdout(
+      `Results in ${out}/: ${
+        [...written.map((w) => w.slice(out.length + 1)), "equity.svg", "drawdown.svg"].join(", ")
+      }\n`,
+    );
+    return 0;
   },
 };
