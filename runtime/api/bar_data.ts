@@ -123,6 +123,20 @@ export class BarData {
     bar_count: number,
     frequency: string,
   ): Promise<unknown> {
+    // The common case — one asset, one field, daily — without the argument arrays.
+    if (
+      assets instanceof Asset && typeof fields === "string" && frequency === "1d" &&
+      HISTORY_FIELDS.has(fields) && Number.isInteger(bar_count) && bar_count >= 1
+    ) {
+      const portal = this.algo.portal, t = this.algo.portalIndex;
+      return Promise.resolve(
+        new Series(
+          portal.window(assets, fields, bar_count, t),
+          portal.windowIndex(bar_count, t),
+          fields,
+        ),
+      );
+    }
     const list = assetsOf(assets),
       fs = fieldsOf(fields, HISTORY_FIELDS, "data.history") as BarField[];
     if (!Number.isInteger(bar_count) || bar_count < 1) {

@@ -9,6 +9,8 @@ export class Asset {
   readonly tick_size: number = 0.01;
   /** Value of one unit per point of price (1 for equities). */
   readonly price_multiplier: number = 1;
+  /** The data portal's row for this asset (internal: saves a lookup per bar). */
+  portalSlot = -1;
 
   constructor(
     readonly sid: number,

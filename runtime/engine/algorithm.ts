@@ -204,13 +204,15 @@ export class TradingAlgorithm implements MarketView {
         } and style is not supported.`,
       );
     }
-    this.controls.validateOrder(
-      asset,
-      shares,
-      this.current_dt,
-      this.currentAmount(asset),
-      this.current(asset, "price"),
-    );
+    if (this.controls.trading.length > 0) {
+      this.controls.validateOrder(
+        asset,
+        shares,
+        this.current_dt,
+        this.currentAmount(asset),
+        this.current(asset, "price"),
+      );
+    }
     const style = opts.style ?? styleOf(opts.limit_price ?? null, opts.stop_price ?? null);
     const buy = shares > 0;
     return this.blotter.order(asset, shares, style.get_limit_price(buy), style.get_stop_price(buy));
@@ -320,5 +322,8 @@ export function styleOf(limit: number | null, stop: number | null): ExecutionSty
   if (limit !== null && stop !== null) return new StopLimitOrder(limit, stop);
   if (limit !== null) return new LimitOrder(limit);
   if (stop !== null) return new StopOrder(stop);
-  return new MarketOrder();
+  return MARKET;
 }
+
+/** Market orders carry no state: one instance serves every order. */
+const MARKET = new MarketOrder();

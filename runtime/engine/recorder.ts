@@ -1,8 +1,11 @@
 /**
  * Collects the per-session tables zipline's perf rows carry as lists — positions, orders and
- * transactions — into flat rows, so results can be written as CSV, JSON or Arrow.
+ * transactions. Rows are kept as plain number columns while the backtest runs (no object per
+ * row on the hot path) and become row objects only when results are read.
  */
+import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
+import type { Order } from "../finance/order.ts";
 
 export interface PositionRow {
   date: number;
@@ -41,10 +44,43 @@ export interface TransactionRow {
   price: number;
 }
 
+const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+
+/** A growable Float64Array (amortised doubling): rows of numbers without boxed JS arrays. */
+class Floats {
+  data = new Float64Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) this.reserve(1);
+    this.data[this.length++] = x;
+  }
+  /** Makes room for `k` more values; returns the offset to write them at. */
+  reserve(k: number): number {
+    if (this.length + k > this.data.length) {
+      const next = new Float64Array(Math.max(this.data.length * 2, this.length + k));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    const at = this.length;
+    this.length += k;
+    return at;
+  }
+}
+
 export class Recorder {
-  readonly positions: PositionRow[] = [];
-  readonly orders: OrderRow[] = [];
-  readonly transactions: TransactionRow[] = [];
+  // positions
+  private readonly pAsset: Asset[] = [];
+  private readonly pNum = new Floats(); // date, amount, cost_basis, last_sale_price per row
+  // orders: the order object for fixed fields, a snapshot of the changing ones
+  private readonly oDate: number[] = [];
+  private readonly oRef: Order[] = [];
+  private readonly oNum = new Floats(); // dt, amount, filled, commission, status, limit, stop, flags
+  private readonly oReason: (string | null)[] = [];
+  // transactions
+  private readonly tDate: number[] = [];
+  private readonly tAsset: Asset[] = [];
+  private readonly tId: (string | null)[] = [];
+  private readonly tNum = new Floats(); // dt, amount, price
   private counts = { positions: 0, orders: 0, transactions: 0 };
 
   constructor(private readonly ledger: Ledger, private readonly sessions: Float64Array) {}
@@ -53,56 +89,102 @@ export class Recorder {
   endOfSession(i: number, _close: number): void {
     const date = this.sessions[i];
     let np = 0;
-    for (const p of this.ledger.positions.values()) {
+    const positions = this.ledger.positions;
+    let at = this.pNum.reserve(4 * positions.size);
+    const pn = this.pNum.data;
+    for (const p of positions.values()) {
       if (p.amount === 0) continue;
       np++;
-      this.positions.push({
-        date,
-        sid: p.asset.sid,
-        symbol: p.asset.symbol,
-        amount: p.amount,
-        cost_basis: p.cost_basis,
-        last_sale_price: p.last_sale_price,
-      });
+      this.pAsset.push(p.asset);
+      pn[at++] = date;
+      pn[at++] = p.amount;
+      pn[at++] = p.cost_basis;
+      pn[at++] = p.last_sale_price;
     }
-    for (const o of this.ledger.ordersToday.values()) {
-      this.orders.push({
-        date,
-        order_id: o.id,
-        created: o.created,
-        dt: o.dt,
-        sid: o.asset.sid,
-        symbol: o.asset.symbol,
-        amount: o.amount,
-        filled: o.filled,
-        commission: o.commission,
-        status: o.status,
-        limit: o.limit,
-        stop: o.stop,
-        limit_reached: o.limit_reached,
-        stop_reached: o.stop_reached,
-        reason: o.reason,
-      });
+    this.pNum.length = at;
+    const today = this.ledger.ordersToday();
+    let oat = this.oNum.reserve(8 * today.length);
+    const on = this.oNum.data;
+    for (const o of today) {
+      this.oDate.push(date);
+      this.oRef.push(o);
+      on[oat++] = o.dt;
+      on[oat++] = o.amount;
+      on[oat++] = o.filled;
+      on[oat++] = o.commission;
+      on[oat++] = o.status;
+      on[oat++] = o.limit ?? NaN;
+      on[oat++] = o.stop ?? NaN;
+      on[oat++] = (o.limit_reached ? 1 : 0) | (o.stop_reached ? 2 : 0);
+      this.oReason.push(o.reason);
     }
     for (const t of this.ledger.transactionsToday) {
-      this.transactions.push({
-        date,
-        dt: t.dt,
-        order_id: t.order_id,
-        sid: t.asset.sid,
-        symbol: t.asset.symbol,
-        amount: t.amount,
-        price: t.price,
-      });
+      this.tDate.push(date);
+      this.tAsset.push(t.asset);
+      this.tId.push(t.order_id);
+      this.tNum.push(t.dt);
+      this.tNum.push(t.amount);
+      this.tNum.push(t.price);
     }
     this.counts = {
       positions: np,
-      orders: this.ledger.ordersToday.size,
+      orders: this.ledger.ordersTodayCount,
       transactions: this.ledger.transactionsToday.length,
     };
   }
 
   countsToday(): { positions: number; orders: number; transactions: number } {
     return this.counts;
+  }
+
+  get positions(): PositionRow[] {
+    const n = this.pNum.data;
+    return this.pAsset.map((asset, k) => ({
+      date: n[4 * k],
+      sid: asset.sid,
+      symbol: asset.symbol,
+      amount: n[4 * k + 1],
+      cost_basis: n[4 * k + 2],
+      last_sale_price: n[4 * k + 3],
+    }));
+  }
+
+  get orders(): OrderRow[] {
+    return this.oDate.map((date, k) => {
+      const o = this.oRef[k], n = this.oNum.data, b = 8 * k;
+      return {
+        date,
+        order_id: o.id,
+        created: o.created,
+        dt: n[b],
+        sid: o.asset.sid,
+        symbol: o.asset.symbol,
+        amount: n[b + 1],
+        filled: n[b + 2],
+        commission: n[b + 3],
+        status: n[b + 4],
+        limit: orNull(n[b + 5]),
+        stop: orNull(n[b + 6]),
+        limit_reached: (n[b + 7] & 1) === 1,
+        stop_reached: (n[b + 7] & 2) === 2,
+        reason: this.oReason[k],
+      };
+    });
+  }
+
+  get transactions(): TransactionRow[] {
+    return this.tDate.map((date, k) => ({
+      date,
+      dt: this.tNum.data[3 * k],
+      order_id: this.tId[k],
+      sid: this.tAsset[k].sid,
+      symbol: this.tAsset[k].symbol,
+      amount: this.tNum.data[3 * k + 1],
+      price: this.tNum.data[3 * k + 2],
+    }));
+  }
+
+  get transactionCount(): number {
+    return this.tDate.length;
   }
 }

@@ -25,13 +25,23 @@ export class Results {
   readonly perf: Readonly<Record<PerfColumn, Float64Array>>;
   readonly period_label: readonly string[];
   readonly recorded: ReadonlyMap<string, readonly unknown[]>;
-  readonly positions: readonly PositionRow[];
-  readonly orders: readonly OrderRow[];
-  readonly transactions: readonly TransactionRow[];
+  private readonly recorder: Recorder;
+  #positions?: PositionRow[];
+  #orders?: OrderRow[];
+  #transactions?: TransactionRow[];
   /** Benchmark daily returns used (zeros without a benchmark). */
   readonly benchmark_returns: Float64Array;
 
-  constructor(perf: PerfTracker, recorder: Recorder, benchmark: Float64Array) {
+  /** Where the time went: reading bars from the bundle, and the simulation (first bar to last row). */
+  readonly timings: { load_ms: number; simulation_ms: number };
+
+  constructor(
+    perf: PerfTracker,
+    recorder: Recorder,
+    benchmark: Float64Array,
+    timings = { load_ms: NaN, simulation_ms: NaN },
+  ) {
+    this.timings = timings;
     const n = perf.rows;
     this.sessions = perf.sessions.subarray(0, n);
     this.perf = Object.fromEntries(
@@ -39,10 +49,23 @@ export class Results {
     ) as Record<PerfColumn, Float64Array>;
     this.period_label = perf.period_label;
     this.recorded = perf.recorded;
-    this.positions = recorder.positions;
-    this.orders = recorder.orders;
-    this.transactions = recorder.transactions;
+    this.recorder = recorder;
     this.benchmark_returns = benchmark.subarray(0, n);
+  }
+
+  /** End-of-day positions, one row per (session, asset held). */
+  get positions(): readonly PositionRow[] {
+    return this.#positions ??= this.recorder.positions;
+  }
+
+  /** Each session's created or changed orders, as they stood at its end. */
+  get orders(): readonly OrderRow[] {
+    return this.#orders ??= this.recorder.orders;
+  }
+
+  /** Every fill. */
+  get transactions(): readonly TransactionRow[] {
+    return this.#transactions ??= this.recorder.transactions;
   }
 
   get length(): number {

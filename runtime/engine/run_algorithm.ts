@@ -116,7 +116,9 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     if ((opts.data_frequency ?? "daily") !== "daily") {
       throw new RunError("minute backtests are not available yet; use --data-frequency daily");
     }
+    const tLoad = performance.now();
     const portal = await DailyPortal.load(reader, sessions[sessions.length - 1]);
+    const loadMs = performance.now() - tLoad;
     const algo = new TradingAlgorithm({
       portal,
       calendar,
@@ -142,6 +144,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     const none: never[] = [];
     const progress = opts.progress ?? silentProgress;
     progress.start("backtest", sessions.length);
+    const tSim = performance.now();
     await runDaily(algo, opts.strategy, context, data, perf, recorder, {
       benchmarkReturn: (i) => benchmark[i],
       scheduledFor: (i) => {
@@ -155,8 +158,12 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
       },
       onSession: () => progress.tick(1, 0),
     });
+    const simMs = performance.now() - tSim;
     progress.done(`${sessions.length} sessions`);
-    const results = new Results(perf, recorder, benchmark);
+    const results = new Results(perf, recorder, benchmark, {
+      load_ms: loadMs,
+      simulation_ms: simMs,
+    });
     if (opts.strategy.analyze) await opts.strategy.analyze(context, results);
     return results;
   } finally {

@@ -29,11 +29,11 @@ export interface SimulationHooks {
 export function processFills(algo: TradingAlgorithm): void {
   const { blotter, ledger } = algo;
   if (blotter.open_orders.size === 0) return;
-  const { transactions, commissions, closed } = blotter.get_transactions(algo);
+  const { transactions, orders, commissions, closed } = blotter.get_transactions(algo);
   blotter.prune_orders(closed);
-  for (const txn of transactions) {
-    ledger.process_transaction(txn);
-    ledger.process_order(blotter.orders.get(txn.order_id!)!);
+  for (let k = 0; k < transactions.length; k++) {
+    ledger.process_transaction(transactions[k]);
+    ledger.process_order(orders[k]);
   }
   for (const c of commissions) ledger.process_commission(c.asset, c.cost);
 }

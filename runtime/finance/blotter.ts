@@ -8,7 +8,7 @@ import type { CancelPolicy } from "./cancel_policy.ts";
 import { NeverCancel } from "./cancel_policy.ts";
 import type { CommissionModel } from "./commission.ts";
 import type { MarketView } from "./market_view.ts";
-import { Order, type Transaction } from "./order.ts";
+import { Order, orderSeq, type Transaction } from "./order.ts";
 import type { SlippageModel } from "./slippage.ts";
 
 /** Orders larger than this are a bug in the strategy, not an order (zipline's limit). */
@@ -22,14 +22,60 @@ export interface Commission {
 
 export interface BarFills {
   transactions: Transaction[];
+  /** The order of each transaction (index-aligned). */
+  orders: Order[];
   commissions: Commission[];
   closed: Order[];
+}
+
+/**
+ * Every order placed, by id. Orders minted here are keyed by their sequence number (a small
+ * integer), so the hot path never hashes a 32-character id; other ids (adopted orders) use a Map.
+ */
+export class OrderBook {
+  /** Orders minted by this process, in sequence from `base`: a dense array, no hashing. */
+  private readonly dense: Order[] = [];
+  private base = -1;
+  private readonly sparse = new Map<number, Order>();
+  private readonly foreign = new Map<string, Order>();
+
+  add(order: Order): void {
+    const seq = order.seq;
+    if (seq <= 0) {
+      this.foreign.set(order.id, order);
+      return;
+    }
+    if (this.base < 0) this.base = seq;
+    if (seq - this.base === this.dense.length) this.dense.push(order);
+    else this.sparse.set(seq, order); // another book minted ids in between
+  }
+
+  get(id: string): Order | undefined {
+    const seq = orderSeq(id);
+    if (seq <= 0) return this.foreign.get(id);
+    const o = this.dense[seq - this.base];
+    return o !== undefined && o.seq === seq ? o : this.sparse.get(seq);
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  get size(): number {
+    return this.dense.length + this.sparse.size + this.foreign.size;
+  }
+
+  *values(): IterableIterator<Order> {
+    yield* this.dense;
+    yield* this.sparse.values();
+    yield* this.foreign.values();
+  }
 }
 
 export class SimulationBlotter {
   /** Open orders by sid, each list in placement order; sids with no open order are absent. */
   readonly open_orders = new Map<number, Order[]>();
-  readonly orders = new Map<string, Order>();
+  readonly orders = new OrderBook();
   /** Orders placed (or cancelled with relay) since the engine last collected them. */
   new_orders: Order[] = [];
   current_dt = NaN;
@@ -45,7 +91,7 @@ export class SimulationBlotter {
     const list = this.open_orders.get(asset.sid);
     if (list) list.push(o);
     else this.open_orders.set(asset.sid, [o]);
-    this.orders.set(o.id, o);
+    this.orders.add(o);
     this.new_orders.push(o);
     return o.id;
   }
@@ -113,7 +159,8 @@ export class SimulationBlotter {
 
   /** Fills for the current bar, in order of assets' first open order, then placement. */
   get_transactions(view: MarketView): BarFills {
-    const transactions: Transaction[] = [], commissions: Commission[] = [], closed: Order[] = [];
+    const transactions: Transaction[] = [], orders: Order[] = [], commissions: Commission[] = [];
+    const closed: Order[] = [];
     for (const list of this.open_orders.values()) {
       const asset = list[0].asset;
       for (const [order, txn] of this.slippage.simulate(view, asset, list)) {
@@ -123,10 +170,11 @@ export class SimulationBlotter {
         order.commission += cost;
         order.dt = txn.dt;
         transactions.push(txn);
+        orders.push(order);
         if (!order.open) closed.push(order);
       }
     }
-    return { transactions, commissions, closed };
+    return { transactions, orders, commissions, closed };
   }
 
   /** Removes filled or cancelled orders from the open lists. */

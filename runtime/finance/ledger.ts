@@ -58,8 +58,14 @@ export class Ledger {
   };
   /** Today's fills, in order. */
   readonly transactionsToday: Transaction[] = [];
-  /** Orders created or changed today, ordered by their last change. */
-  readonly ordersToday = new Map<string, Order>();
+  /**
+   * Orders created or changed today, in the order of their last change: an order changed again
+   * is moved to the end (its earlier slot becomes null). An array with slots, not a Map, because
+   * this runs for every order event.
+   */
+  private readonly todaySlots: (Order | null)[] = [];
+  private session = 0;
+  private todayCount = 0;
 
   constructor(readonly starting_cash: number, readonly start_date: number) {
     this.cash = starting_cash;
@@ -75,7 +81,9 @@ export class Ledger {
   start_of_session(): void {
     this.update();
     this.transactionsToday.length = 0;
-    this.ordersToday.clear();
+    this.todaySlots.length = 0;
+    this.todayCount = 0;
+    this.session++;
     this.previousTotalReturns = this.returns;
   }
 
@@ -127,8 +135,25 @@ export class Ledger {
 
   /** Records an order as changed now (placed, filled, cancelled). */
   process_order(order: Order): void {
-    this.ordersToday.delete(order.id);
-    this.ordersToday.set(order.id, order);
+    const slots = this.todaySlots;
+    const at = order.ledgerSlot;
+    if (order.ledgerSession === this.session && slots[at] === order) slots[at] = null;
+    else this.todayCount++;
+    order.ledgerSession = this.session;
+    order.ledgerSlot = slots.length;
+    slots.push(order);
+  }
+
+  /** Orders created or changed today, ordered by their last change. */
+  ordersToday(): Order[] {
+    const out: Order[] = [];
+    for (const o of this.todaySlots) if (o !== null) out.push(o);
+    return out;
+  }
+
+  /** How many distinct orders changed today. */
+  get ordersTodayCount(): number {
+    return this.todayCount;
   }
 
   /** Dividends whose ex-date is today, on positions held now. */

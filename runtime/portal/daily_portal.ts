@@ -53,7 +53,10 @@ export class DailyPortal {
   ) {
     this.sessions = sessions;
     this.assets = assets;
-    assets.forEach((a, i) => this.slot.set(a.sid, i));
+    assets.forEach((a, i) => {
+      this.slot.set(a.sid, i);
+      a.portalSlot = i;
+    });
     this.raw = raw;
     const n = sessions.length * assets.length;
     this.visible = Object.fromEntries(
@@ -133,6 +136,8 @@ export class DailyPortal {
   }
 
   slotOf(asset: Asset): number {
+    const own = asset.portalSlot;
+    if (own >= 0 && this.assets[own] === asset) return own;
     const i = this.slot.get(asset.sid);
     if (i === undefined) throw new RangeError(`asset ${asset} is not in the bundle`);
     return i;
@@ -247,8 +252,19 @@ export class DailyPortal {
     }
   }
 
+  private lastIndex: Float64Array | null = null;
+  private lastIndexKey = -1;
+
   /** The sessions of a window ending at `t` (a view when it starts within the portal). */
   windowIndex(count: number, t = this.current): Float64Array {
+    // Every asset's window on a bar shares one index: reuse it rather than make a view per call.
+    const key = t * 1_000_003 + count;
+    if (key === this.lastIndexKey && this.lastIndex) return this.lastIndex;
+    this.lastIndexKey = key;
+    return this.lastIndex = this.makeWindowIndex(count, t);
+  }
+
+  private makeWindowIndex(count: number, t: number): Float64Array {
     const start = t - count + 1;
     if (start >= 0) return this.sessions.subarray(start, t + 1);
     const out = new Float64Array(count).fill(NaN);
