@@ -207,7 +207,7 @@ describe("scheduling, records, params, environment", () => {
           _c.record({ weekly: 1 });
         }, date_rules.week_start());
       },
-      handle_data: (c) => {
+      handle_data: () => {
         calls.push("hd");
       },
     });
