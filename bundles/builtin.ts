@@ -6,8 +6,7 @@
 import { fromFileUrl } from "./store/file_url.ts";
 import { csvdir_equities } from "./ingest/csvdir.ts";
 import { register } from "./registry.ts";
-import { quandl_bundle } from "./ingest/quandl.ts";
-import { alpaca_api_bundle } from "./ingest/alpaca_api.ts";
+import type { IngestFunction } from "./registry.ts";
 
 /** The folder of the shipped zipline example data. */
 export const ZIPLINE_EXAMPLES_DIR = fromFileUrl(
@@ -22,5 +21,18 @@ register(
     calendar_name: "XNYS",
   },
 );
-register("quandl", quandl_bundle(), { calendar_name: "XNYS" });
-register("alpaca_api", alpaca_api_bundle(), { calendar_name: "XNYS" });
+/** An ingester loaded only when its bundle is ingested (network ingesters pull in zip and HTTP code). */
+function lazy(load: () => Promise<IngestFunction>): IngestFunction {
+  return async (args) => (await load())(args);
+}
+
+register("quandl", lazy(async () => (await import("./ingest/quandl.ts")).quandl_bundle()), {
+  calendar_name: "XNYS",
+});
+register(
+  "alpaca_api",
+  lazy(async () => (await import("./ingest/alpaca_api.ts")).alpaca_api_bundle()),
+  {
+    calendar_name: "XNYS",
+  },
+);

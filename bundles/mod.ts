@@ -9,6 +9,7 @@ export {
   type IngestOptions,
   load,
   loadExtension,
+  openDaily,
   register,
   resolveVersion,
   unregister,
@@ -24,6 +25,7 @@ export {
 } from "./reader/bundle_reader.ts";
 export { type Adjustment, AdjustmentFactors, pricingAdjustments } from "./reader/adjustments.ts";
 export { BundleWriter } from "./store/writer.ts";
+export { type DailyBarSource, DailyCache } from "./reader/daily_cache.ts";
 export {
   type BundleVersion,
   harvesterRoot,

@@ -20,6 +20,7 @@ import { type Progress, silentProgress } from "./progress.ts";
 import { BundleReader } from "./reader/bundle_reader.ts";
 import { PendingVersion, removeStaleTemps } from "./store/commit.ts";
 import { BundleWriter } from "./store/writer.ts";
+import { type DailyBarSource, DailyCache, writeDailyCache } from "./reader/daily_cache.ts";
 
 /** Options a user passes to `harvester ingest` that an ingester may read. */
 export interface IngestOptions {
@@ -179,6 +180,18 @@ export async function ingest(name: string, call: IngestCallOptions = {}): Promis
       );
     }
     writer = undefined;
+    // The daily-bar cache that lets backtests skip DuckDB, written before the version goes live.
+    const reader = await BundleReader.open({
+      bundle: name,
+      name: pending.name,
+      time: NaN,
+      path: pending.tmpPath,
+    });
+    try {
+      await writeDailyCache(reader, pending.tmpPath);
+    } finally {
+      reader.close();
+    }
     return pending.commit();
   } catch (e) {
     writer?.close();
@@ -218,6 +231,15 @@ export function resolveVersion(name: string, opts: LoadOptions = {}): BundleVers
 /** Opens the newest version of a bundle at or before `timestamp`. */
 export function load(name: string, opts: LoadOptions = {}): Promise<BundleReader> {
   return BundleReader.open(resolveVersion(name, opts));
+}
+
+/**
+ * What a daily backtest reads: the version's binary cache when it has one (no DuckDB at all),
+ * else the database.
+ */
+export async function openDaily(name: string, opts: LoadOptions = {}): Promise<DailyBarSource> {
+  const v = resolveVersion(name, opts);
+  return DailyCache.open(v) ?? await BundleReader.open(v);
 }
 
 export interface CleanOptions {

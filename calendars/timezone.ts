@@ -1,11 +1,37 @@
 /**
  * Local wall time → UTC for an IANA time zone, fast enough to convert every open and close of
- * sixty years. date-fns-tz answers one offset per call through Intl (microseconds each); here the
- * zone's transitions are found once (sampled every 15 days, then bisected to the minute) and every
- * later conversion is a binary search over them.
+ * sixty years. Intl answers one offset per call (microseconds each); here the zone's transitions
+ * are found once (sampled every 15 days, then bisected to the minute) and every later conversion
+ * is a binary search over them. Intl is used directly rather than through date-fns-tz, whose
+ * import alone costs a backtest ~45 ms of start-up.
  */
-import { getTimezoneOffset } from "date-fns-tz";
 import { DAY_MS, MINUTE_MS } from "./days.ts";
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset (ms, local − UTC) of `tz` at a UTC instant, from Intl's rendering of that instant. */
+export function intlOffset(tz: string, utcMs: number): number {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(tz, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(utcMs))) {
+    if (part.type !== "literal") p[part.type] = Number(part.value);
+  }
+  const local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return local - Math.floor(utcMs / 1000) * 1000;
+}
 
 const SAMPLE_MS = 15 * DAY_MS;
 
@@ -36,7 +62,7 @@ export class ZoneOffsets {
   }
 
   private probe(ms: number): number {
-    return this.tz === "UTC" ? 0 : getTimezoneOffset(this.tz, new Date(ms));
+    return this.tz === "UTC" ? 0 : intlOffset(this.tz, ms);
   }
 
   /** Offset (ms, local − UTC) in force at a UTC instant. */

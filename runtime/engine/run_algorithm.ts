@@ -5,10 +5,10 @@
 import { DAY_MS, isoDate, parseIsoDate } from "../../calendars/days.ts";
 import { get_calendar } from "../../calendars/registry.ts";
 import {
-  type BundleReader,
+  type DailyBarSource,
   ingest,
-  load,
   NoIngestionError,
+  openDaily,
   type Progress,
   silentProgress,
 } from "../../bundles/mod.ts";
@@ -67,10 +67,10 @@ function dayArg(name: string, v: string | number): number {
 }
 
 /** Opens the bundle, ingesting the shipped zipline-examples data on first use. */
-async function openBundle(opts: RunOptions, name: string): Promise<BundleReader> {
+async function openBundle(opts: RunOptions, name: string): Promise<DailyBarSource> {
   const where = { root: opts.root, environ: opts.environ, timestamp: opts.bundle_timestamp };
   try {
-    return await load(name, where);
+    return await openDaily(name, where);
   } catch (e) {
     if (
       !(e instanceof NoIngestionError) || name !== "zipline-examples" ||
@@ -80,7 +80,7 @@ async function openBundle(opts: RunOptions, name: string): Promise<BundleReader>
       message: "ingesting the shipped zipline-examples bundle (first run)",
     });
     await ingest(name, { root: opts.root, environ: opts.environ });
-    return await load(name, where);
+    return await openDaily(name, where);
   }
 }
 

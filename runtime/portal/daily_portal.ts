@@ -12,7 +12,7 @@ import {
   AdjustmentFactors,
   BAR_FIELDS,
   type BarField as BundleField,
-  type BundleReader,
+  type DailyBarSource,
 } from "../../bundles/mod.ts";
 import { Asset } from "../assets/asset.ts";
 import type { BarField } from "../finance/market_view.ts";
@@ -74,7 +74,7 @@ export class DailyPortal {
   }
 
   /** Loads every asset's bars from the bundle's first session through `end`, in one query. */
-  static async load(reader: BundleReader, end: number): Promise<DailyPortal> {
+  static async load(reader: DailyBarSource, end: number): Promise<DailyPortal> {
     const first = reader.metadata.first_session;
     const assets = reader.assets.map((r) =>
       new Asset(

@@ -50,6 +50,26 @@ const RECORDED: Record<string, string[]> = {
 };
 
 describe("zipline example conformance", () => {
+  test("buyapple through the DuckDB reader (no binary cache) gives the same results", async () => {
+    const { ingest, resolveVersion } = await import("../../bundles/mod.ts");
+    const { rmSync } = await import("node:fs");
+    const own = tempRoot();
+    await ingest("zipline-examples", { root: own, environ: {} });
+    rmSync(`${resolveVersion("zipline-examples", { root: own }).path}/daily_cache.bin`);
+    const strategy = await import(
+      fileURLToPath(new URL("../../strategies/buyapple.ts", import.meta.url))
+    ) as Strategy;
+    const e = examples.buyapple;
+    const r = await run_algorithm({
+      strategy,
+      start: e.start,
+      end: e.end,
+      capital_base: e.capital_base,
+      root: own,
+      benchmark_file,
+    });
+    expect(perfMismatches(r, readCsv("buyapple.csv"), ["AAPL"]).slice(0, 5)).toEqual([]);
+  });
   for (const name of ["buyapple", "buy_and_hold", "dual_moving_average"]) {
     test(name, async () => {
       const r = await run(name);

@@ -1,0 +1,148 @@
+/**
+ * Backtest figures on the reference workload of shared/bench: dual SMA 20/50 over every asset,
+ * every bar (and the `cross` variant), beside a plain TypeScript loop doing the same arithmetic
+ * on the same arrays. Wall-clock figures on this 2-core machine vary by ±30 % run to run, so
+ * each is the best of several runs, with the median beside it.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ingest, listVersions, load } from "../bundles/mod.ts";
+import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
+import { BENCH_DATA, dailyDataset } from "./data.ts";
+import { report } from "./harness.ts";
+
+export const BENCH_ROOT = resolve("out", "bench-root");
+
+/** Registers `bench-a{A}_d{D}` bundles in an extension file, so CLI runs know them too. */
+export async function benchBundle(assets: number, days: number): Promise<string> {
+  const name = `bench-a${assets}_d${days}`;
+  const dir = dailyDataset(assets, days);
+  mkdirSync(BENCH_ROOT, { recursive: true });
+  const ext = join(BENCH_ROOT, "extension.ts");
+  const lines = [100, 500].flatMap((a) =>
+    [2520, 5000].map((d) =>
+      `register("bench-a${a}_d${d}", csvdir_equities({ csvdir: ${
+        JSON.stringify(join(BENCH_DATA, `a${a}_d${d}`))
+      } }), { calendar_name: "24/5" });`
+    )
+  );
+  writeFileSync(
+    ext,
+    `import { csvdir_equities, register } from "harvester/bundles";\n${lines.join("\n")}\n`,
+  );
+  const { register, csvdir_equities } = await import("../bundles/mod.ts");
+  register(name, csvdir_equities({ csvdir: dir }), { calendar_name: "24/5" });
+  if (!listVersions(BENCH_ROOT, name).length) await ingest(name, { root: BENCH_ROOT });
+  return name;
+}
+
+function stats(xs: number[]): { best: number; median: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  return { best: s[0], median: s[Math.floor(s.length / 2)] };
+}
+
+/** The same SMA arithmetic as the strategy, as a bare loop over the close matrix. */
+async function plainLoop(bundle: string): Promise<number> {
+  const r = await load(bundle, { root: BENCH_ROOT });
+  const sids = r.assets.map((a) => a.sid);
+  const bars = await r.loadDaily(sids, r.metadata.first_session, r.metadata.last_session, [
+    "close",
+  ]);
+  r.close();
+  const close = bars.fields.close!, n = bars.sessions.length, k = sids.length;
+  const signal = new Int8Array(k);
+  const t0 = performance.now();
+  let flips = 0;
+  for (let t = 49; t < n; t++) {
+    for (let a = 0; a < k; a++) {
+      let s20 = 0, s50 = 0;
+      const base = a * n + t - 49;
+      for (let j = 0; j < 50; j++) {
+        s50 += close[base + j];
+        if (j >= 30) s20 += close[base + j];
+      }
+      const up = s20 / 20 > s50 / 50 ? 1 : 0;
+      if (up !== signal[a]) flips++;
+      signal[a] = up;
+    }
+  }
+  const ms = performance.now() - t0;
+  if (flips < 0) console.log(flips);
+  return ms;
+}
+
+export async function benchEngine(): Promise<void> {
+  console.log("backtest engine (reference workload: dual SMA 20/50, every asset, every bar)");
+  const bundle = await benchBundle(100, 2520);
+  const strategy = await import("./strategies/dual_sma.ts");
+  const reader = await load(bundle, { root: BENCH_ROOT });
+  const { first_session, last_session } = reader.metadata;
+  reader.close();
+  const bars = 100 * 2520;
+  for (const variant of ["every", "cross"]) {
+    const sims: number[] = [];
+    let last;
+    for (let k = 0; k < 7; k++) {
+      last = await run_algorithm({
+        strategy,
+        start: first_session,
+        end: last_session,
+        bundle,
+        root: BENCH_ROOT,
+        capital_base: 1_000_000,
+        no_benchmark: true,
+        params: { variant },
+      });
+      sims.push(last.timings.simulation_ms);
+    }
+    const { best, median } = stats(sims);
+    const target = variant === "every" ? "≥ 1,000,000" : "≥ 3,000,000";
+    report(`  100×2520 ${variant}: simulation, best of 7`, bars / best * 1000, "bars/s", target);
+    report(`  100×2520 ${variant}: simulation, median`, bars / median * 1000, "bars/s");
+    const r = last!;
+    console.log(
+      `      orders ${
+        new Set(r.orders.map((o) => o.order_id)).size
+      }, fills ${r.transactions.length}, ` +
+        `final portfolio value ${r.perf.portfolio_value[r.length - 1].toFixed(2)}`,
+    );
+  }
+  const loops = [];
+  for (let k = 0; k < 5; k++) loops.push(await plainLoop(bundle));
+  report("  plain TypeScript loop, same SMA arithmetic", bars / stats(loops).best * 1000, "bars/s");
+  const procs: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    const out = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "runtime/cli/main.ts",
+        "backtest",
+        "bench/strategies/dual_sma.ts",
+        "-b",
+        bundle,
+        "-s",
+        "2000-01-03",
+        "-e",
+        "2009-08-28",
+        "--no-benchmark",
+        "--capital-base",
+        "1000000",
+        "--no-summary",
+      ],
+      env: { HARVESTER_ROOT: BENCH_ROOT },
+      stdout: "null",
+      stderr: "piped",
+    }).outputSync();
+    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+    procs.push(performance.now() - t0);
+  }
+  report(
+    "  whole `harvester backtest` process, best of 5",
+    stats(procs).best,
+    "ms",
+    "≈ 500 ms (100× peer)",
+  );
+  report("  whole process, median", stats(procs).median, "ms");
+}
