@@ -22,6 +22,7 @@ export {
   type BarField,
   BundleReader,
   type DailyBars,
+  type MinuteBars,
 } from "./reader/bundle_reader.ts";
 export { type Adjustment, AdjustmentFactors, pricingAdjustments } from "./reader/adjustments.ts";
 export { BundleWriter } from "./store/writer.ts";

@@ -40,6 +40,14 @@ export interface DailyBars {
   fields: Partial<Record<BarField, Float64Array>>;
 }
 
+/** Minute bars of several sessions back to back (see `loadMinuteRange`). */
+export interface MinuteBars {
+  sessions: Float64Array;
+  minutes: Float64Array;
+  sessionStarts: Int32Array;
+  fields: Partial<Record<BarField, Float64Array>>;
+}
+
 /** One dividend with its dates (UTC-midnight ms, NaN when absent). */
 export interface DividendRecord {
   sid: number;
@@ -165,34 +173,68 @@ export class BundleReader {
     sids: readonly number[],
     session: number,
     fields: readonly BarField[] = BAR_FIELDS,
-  ): Promise<{ minutes: Float64Array; fields: Partial<Record<BarField, Float64Array>> }> {
-    const minutes = this.calendar.session_minutes(session);
-    const n = minutes.length;
+  ): Promise<MinuteBars> {
+    return await this.loadMinuteRange(sids, session, session, fields);
+  }
+
+  /**
+   * Minute bars of `sids` for sessions `first`…`last` in one query: the sessions' trading minutes
+   * back to back (`minutes`, with `sessionStarts[i]` the offset of session `i`), fields
+   * asset-major over them. Missing bars are NaN (volume 0).
+   */
+  async loadMinuteRange(
+    sids: readonly number[],
+    first: number,
+    last: number,
+    fields: readonly BarField[] = BAR_FIELDS,
+  ): Promise<MinuteBars> {
+    const sessions = this.calendar.sessions_in_range(first, last);
+    const starts = new Int32Array(sessions.length + 1);
+    const firstMinute = new Float64Array(sessions.length);
+    for (let i = 0; i < sessions.length; i++) {
+      firstMinute[i] = this.calendar.session_first_minute(sessions[i]) / 60_000;
+      starts[i + 1] = starts[i] + this.calendar.session_minute_count(sessions[i]);
+    }
+    const n = starts[sessions.length];
+    const minutes = new Float64Array(n);
+    for (let i = 0; i < sessions.length; i++) {
+      for (let k = starts[i]; k < starts[i + 1]; k++) {
+        minutes[k] = (firstMinute[i] + k - starts[i]) * 60_000;
+      }
+    }
     const out: Partial<Record<BarField, Float64Array>> = {};
     for (const f of fields) {
       out[f] = new Float64Array(sids.length * n).fill(f === "volume" ? 0 : NaN);
     }
-    if (n === 0 || sids.length === 0) return { minutes, fields: out };
+    if (n === 0 || sids.length === 0) {
+      return { sessions, minutes, sessionStarts: starts, fields: out };
+    }
     const slot = new Map(sids.map((s, i) => [s, i]));
     const cols = fields.map((f) => `coalesce("${f}", 'NaN'::DOUBLE)`).join(", ");
-    const from = new Date(minutes[0]).toISOString(), to = new Date(minutes[n - 1]).toISOString();
+    const from = new Date(minutes[0]).toISOString().slice(0, 19);
+    const to = new Date(minutes[n - 1]).toISOString().slice(0, 19);
     const sql = `SELECT sid, (epoch(dt) // 60)::INTEGER, ${cols} FROM minute_bars
-      WHERE sid IN (${sids.join(",")}) AND dt BETWEEN TIMESTAMP '${
-      from.slice(0, 19)
-    }' AND TIMESTAMP '${to.slice(0, 19)}'`;
+      WHERE sid IN (${sids.join(",")}) AND dt BETWEEN TIMESTAMP '${from}' AND TIMESTAMP '${to}'`;
     const [sidCol, minCol, ...values] = await readColumns(this.db.conn, sql, [
       "i32",
       "i32",
       ...fields.map(() => "f64" as const),
     ]);
-    const firstMinute = minutes[0] / 60_000;
     for (let r = 0; r < sidCol.length; r++) {
-      const t = minCol[r] - firstMinute;
-      if (t < 0 || t >= n) continue;
-      const at = slot.get(sidCol[r])! * n + t;
-      for (let k = 0; k < fields.length; k++) out[fields[k]]![at] = values[k][r];
+      // The session a minute falls in: the last whose first minute is ≤ it.
+      const m = minCol[r];
+      let lo = 0, hi = sessions.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (firstMinute[mid] <= m) lo = mid;
+        else hi = mid - 1;
+      }
+      const k = starts[lo] + (m - firstMinute[lo]);
+      if (k < starts[lo] || k >= starts[lo + 1]) continue; // outside trading minutes
+      const at = slot.get(sidCol[r])! * n + k;
+      for (let j = 0; j < fields.length; j++) out[fields[j]]![at] = values[j][r];
     }
-    return { minutes, fields: out };
+    return { sessions, minutes, sessionStarts: starts, fields: out };
   }
 
   /** Every split, merger and dividend (with a ratio) of `sids`, or of all assets. */

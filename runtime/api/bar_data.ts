@@ -59,10 +59,7 @@ export class BarData {
 
   private value(asset: Asset, field: string): number {
     const algo = this.algo;
-    if (field === "last_traded") {
-      const t = algo.portal.lastTradedIndex(asset, algo.portalIndex);
-      return t < 0 ? NaN : algo.portal.sessions[t];
-    }
+    if (field === "last_traded") return algo.market.lastTraded(asset);
     return algo.current(asset, field as BarField);
   }
 
@@ -124,18 +121,16 @@ export class BarData {
     frequency: string,
   ): Promise<unknown> {
     // The common case — one asset, one field, daily — without the argument arrays.
+    const market = this.algo.market;
     if (
       assets instanceof Asset && typeof fields === "string" && frequency === "1d" &&
       HISTORY_FIELDS.has(fields) && Number.isInteger(bar_count) && bar_count >= 1
     ) {
-      const portal = this.algo.portal, t = this.algo.portalIndex;
-      return Promise.resolve(
-        new Series(
-          portal.window(assets, fields, bar_count, t),
-          portal.windowIndex(bar_count, t),
-          fields,
-        ),
-      );
+      const values = market.history(assets, fields, bar_count, "1d");
+      const index = market.historyIndex(bar_count, "1d");
+      return values instanceof Float64Array
+        ? Promise.resolve(new Series(values, index, fields))
+        : values.then((v) => new Series(v, index, fields));
     }
     const list = assetsOf(assets),
       fs = fieldsOf(fields, HISTORY_FIELDS, "data.history") as BarField[];
@@ -152,9 +147,25 @@ export class BarData {
         'data.history: "1m" history needs a minute backtest (--data-frequency minute)',
       );
     }
-    const portal = this.algo.portal, t = this.algo.portalIndex;
-    const index = portal.windowIndex(bar_count, t);
-    const col = (a: Asset, f: BarField) => portal.window(a, f, bar_count, t);
+    const freq = frequency as "1d" | "1m";
+    return this.historyShaped(assets, fields, list, fs, bar_count, freq);
+  }
+
+  private async historyShaped(
+    assets: Asset | readonly Asset[],
+    fields: BarField | readonly BarField[],
+    list: Asset[],
+    fs: BarField[],
+    bar_count: number,
+    freq: "1d" | "1m",
+  ): Promise<unknown> {
+    const market = this.algo.market;
+    const index = market.historyIndex(bar_count, freq);
+    const cols = new Map<string, Float64Array>();
+    for (const a of list) {
+      for (const f of fs) cols.set(`${a.sid}|${f}`, await market.history(a, f, bar_count, freq));
+    }
+    const col = (a: Asset, f: BarField) => cols.get(`${a.sid}|${f}`)!;
     const manyA = Array.isArray(assets), manyF = Array.isArray(fields);
     if (!manyA && !manyF) return Promise.resolve(new Series(col(list[0], fs[0]), index, fs[0]));
     if (!manyA) {
@@ -178,7 +189,7 @@ export class BarData {
     const algo = this.algo;
     if (!asset.is_alive_for_session(algo.current_session)) return false;
     if (algo.current(asset, "volume") > 0) return false;
-    return algo.portal.lastTradedIndex(asset, algo.portalIndex) >= 0;
+    return !Number.isNaN(algo.market.lastTraded(asset));
   }
 
   /**

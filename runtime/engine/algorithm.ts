@@ -12,6 +12,7 @@ import type { MarketView } from "../finance/market_view.ts";
 import type { Order } from "../finance/order.ts";
 import { Account, Portfolio } from "../api/portfolio.ts";
 import type { DailyPortal } from "../portal/daily_portal.ts";
+import { DailyMarket, type MarketData } from "../portal/market.ts";
 import {
   CannotOrderDelistedAsset,
   OrderDuringInitialize,
@@ -74,6 +75,8 @@ export class TradingAlgorithm implements MarketView {
   /** The current session (UTC-midnight ms) and its index in the portal. */
   current_session = NaN;
   portalIndex = -1;
+  /** The market at the current bar: the daily portal, or minute bars in a minute backtest. */
+  market: MarketData;
   readonly recorded = new Map<string, unknown>();
   /** Functions registered with schedule_function, in order. */
   readonly scheduled: ScheduledFunction<(context: never, data: never) => unknown>[] = [];
@@ -85,6 +88,7 @@ export class TradingAlgorithm implements MarketView {
 
   constructor(cfg: AlgorithmConfig) {
     this.portal = cfg.portal;
+    this.market = new DailyMarket(cfg.portal, () => this.portalIndex);
     this.calendar = cfg.calendar;
     this.sessions = cfg.sessions;
     this.capital_base = cfg.capital_base;
@@ -107,7 +111,7 @@ export class TradingAlgorithm implements MarketView {
   // --- MarketView (for fill models and the ledger) ---
 
   current(asset: Asset, field: "open" | "high" | "low" | "close" | "volume" | "price"): number {
-    return this.portal.spot(asset, field, this.portalIndex);
+    return this.market.spot(asset, field);
   }
 
   // --- guards ---

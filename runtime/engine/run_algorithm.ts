@@ -5,8 +5,10 @@
 import { DAY_MS, isoDate, parseIsoDate } from "../../calendars/days.ts";
 import { get_calendar } from "../../calendars/registry.ts";
 import {
+  BundleReader,
   type DailyBarSource,
   ingest,
+  load,
   NoIngestionError,
   openDaily,
   type Progress,
@@ -23,6 +25,8 @@ import { type Logger, silentLogger } from "./log.ts";
 import { Recorder } from "./recorder.ts";
 import { Results } from "./results.ts";
 import { runDaily } from "./simulation.ts";
+import { runMinute } from "./simulation_minute.ts";
+import { MinuteMarket } from "../portal/minute_market.ts";
 import type { Strategy } from "./strategy.ts";
 import { setCurrentContext } from "../api/current.ts";
 
@@ -67,10 +71,15 @@ function dayArg(name: string, v: string | number): number {
 }
 
 /** Opens the bundle, ingesting the shipped zipline-examples data on first use. */
-async function openBundle(opts: RunOptions, name: string): Promise<DailyBarSource> {
+async function openBundle(
+  opts: RunOptions,
+  name: string,
+  database: boolean,
+): Promise<DailyBarSource> {
   const where = { root: opts.root, environ: opts.environ, timestamp: opts.bundle_timestamp };
+  const open = () => (database ? load(name, where) : openDaily(name, where));
   try {
-    return await openDaily(name, where);
+    return await open();
   } catch (e) {
     if (
       !(e instanceof NoIngestionError) || name !== "zipline-examples" ||
@@ -80,14 +89,18 @@ async function openBundle(opts: RunOptions, name: string): Promise<DailyBarSourc
       message: "ingesting the shipped zipline-examples bundle (first run)",
     });
     await ingest(name, { root: opts.root, environ: opts.environ });
-    return await openDaily(name, where);
+    return await open();
   }
 }
 
 /** Runs a backtest. */
 export async function run_algorithm(opts: RunOptions): Promise<Results> {
   const log = opts.log ?? silentLogger;
-  const reader = await openBundle(opts, opts.bundle ?? "zipline-examples");
+  const reader = await openBundle(
+    opts,
+    opts.bundle ?? "zipline-examples",
+    opts.data_frequency === "minute",
+  );
   try {
     const calendar = opts.trading_calendar ? get_calendar(opts.trading_calendar) : reader.calendar;
     const start = dayArg("start", opts.start), end = dayArg("end", opts.end);
@@ -113,8 +126,9 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
           }`,
       );
     }
-    if ((opts.data_frequency ?? "daily") !== "daily") {
-      throw new RunError("minute backtests are not available yet; use --data-frequency daily");
+    const frequency = opts.data_frequency ?? "daily";
+    if (frequency === "minute" && !(reader instanceof BundleReader)) {
+      throw new RunError("internal: a minute backtest needs the bundle database");
     }
     const tLoad = performance.now();
     const portal = await DailyPortal.load(reader, sessions[sessions.length - 1]);
@@ -124,7 +138,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
       calendar,
       sessions,
       capital_base: opts.capital_base ?? 10_000_000,
-      data_frequency: "daily",
+      data_frequency: frequency,
       params: opts.params,
       log,
     });
@@ -145,19 +159,41 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     const progress = opts.progress ?? silentProgress;
     progress.start("backtest", sessions.length);
     const tSim = performance.now();
-    await runDaily(algo, opts.strategy, context, data, perf, recorder, {
-      benchmarkReturn: (i) => benchmark[i],
-      scheduledFor: (i) => {
-        if (scheduled.length === 0) return none;
-        const due: ((context: Context, data: BarData) => unknown)[] = [];
-        for (const f of scheduled) {
-          const k = f.calendar.session_index(sessions[i]);
-          if (k >= 0 && f.rule.sessionMatches(k)) due.push(f.func as never);
-        }
-        return due;
-      },
-      onSession: () => progress.tick(1, 0),
-    });
+    if (frequency === "minute") {
+      const market = new MinuteMarket(
+        portal,
+        reader as BundleReader,
+        portal.sessionIndex(sessions[sessions.length - 1]),
+      );
+      algo.market = market;
+      await runMinute(algo, market, opts.strategy, context, data, perf, recorder, {
+        benchmarkReturn: (i) => benchmark[i],
+        scheduledAt: (i, minute) => {
+          if (scheduled.length === 0) return none;
+          const due: ((context: Context, data: BarData) => unknown)[] = [];
+          for (const f of scheduled) {
+            const k = f.calendar.session_index(sessions[i]);
+            if (k >= 0 && f.rule.minuteMatches(k, minute)) due.push(f.func as never);
+          }
+          return due;
+        },
+        onSession: () => progress.tick(1, 0),
+      });
+    } else {
+      await runDaily(algo, opts.strategy, context, data, perf, recorder, {
+        benchmarkReturn: (i) => benchmark[i],
+        scheduledFor: (i) => {
+          if (scheduled.length === 0) return none;
+          const due: ((context: Context, data: BarData) => unknown)[] = [];
+          for (const f of scheduled) {
+            const k = f.calendar.session_index(sessions[i]);
+            if (k >= 0 && f.rule.sessionMatches(k)) due.push(f.func as never);
+          }
+          return due;
+        },
+        onSession: () => progress.tick(1, 0),
+      });
+    }
     const simMs = performance.now() - tSim;
     progress.done(`${sessions.length} sessions`);
     const results = new Results(perf, recorder, benchmark, {

@@ -213,13 +213,19 @@ export class DailyPortal {
    * adjusted as of `t`. A view of the visible array when nothing needs changing; else a copy.
    * `price` is the close forward-filled. Sessions before the first give NaN.
    */
-  window(asset: Asset, field: BarField, count: number, t = this.current): Float64Array {
+  window(
+    asset: Asset,
+    field: BarField,
+    count: number,
+    t = this.current,
+    asOfIndex = t,
+  ): Float64Array {
     const n = this.sessions.length, a = this.slotOf(asset);
     const src = field === "price" ? "close" : field;
     const start = t - count + 1;
     const arr = this.visible[src];
     const base = a * n;
-    const asOf = this.sessions[t] / DAY_MS;
+    const asOf = this.sessions[asOfIndex] / DAY_MS;
     const firstDay = this.sessions[Math.max(0, start)] / DAY_MS;
     const needsAdjust = this.adjustedBetween(a, firstDay, asOf);
     let out: Float64Array;
@@ -241,6 +247,24 @@ export class DailyPortal {
     }
     if (field === "price") this.forwardFill(out, asset, start, t);
     return out;
+  }
+
+  /** Price adjustment factor for a bar on session index `bar` seen as of session index `asOf`. */
+  priceFactor(asset: Asset, bar: number, asOf: number): number {
+    return this.priceFactors.factor(
+      this.slotOf(asset),
+      this.sessions[bar] / DAY_MS,
+      this.sessions[asOf] / DAY_MS,
+    );
+  }
+
+  /** Volume adjustment factor, likewise (splits only, inverted). */
+  volumeFactor(asset: Asset, bar: number, asOf: number): number {
+    return this.volumeFactors.factor(
+      this.slotOf(asset),
+      this.sessions[bar] / DAY_MS,
+      this.sessions[asOf] / DAY_MS,
+    );
   }
 
   private forwardFill(out: Float64Array, asset: Asset, start: number, t: number): void {

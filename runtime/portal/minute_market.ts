@@ -1,0 +1,255 @@
+/**
+ * Minute bars for a minute backtest. Sessions are read from the bundle a chunk at a time (one
+ * query per chunk, memory bounded whatever the span of years); within the current chunk each
+ * minute's bars are copied into visible arrays as the clock reaches it, so minute windows are
+ * views that can never hold a later bar. Daily history in a minute backtest is the completed
+ * sessions from the daily portal plus today's bar so far, built from the visible minutes.
+ */
+import type { BarField as BundleField, BundleReader, MinuteBars } from "../../bundles/mod.ts";
+import { BAR_FIELDS } from "../../bundles/mod.ts";
+import type { Asset } from "../assets/asset.ts";
+import type { BarField } from "../finance/market_view.ts";
+import type { DailyPortal } from "./daily_portal.ts";
+import type { Frequency, MarketData } from "./market.ts";
+
+interface Chunk {
+  /** Portal index of the chunk's first session. */
+  first: number;
+  bars: MinuteBars;
+  visible: Record<BundleField, Float64Array>;
+  /** Minutes of the chunk made visible so far. */
+  shown: number;
+}
+
+/** Cells (assets × minutes) per chunk: about 160 MB of raw and visible arrays at most. */
+const CHUNK_CELLS = 2_000_000;
+
+export class MinuteMarket implements MarketData {
+  private cur: Chunk | null = null;
+  private prev: Chunk | null = null;
+  /** Portal index of the current session, and the position of the current minute in the chunk. */
+  private t = -1;
+  private pos = -1;
+  private sessionStart = 0;
+  private readonly lastClose: Float64Array;
+  private readonly lastMinute: Float64Array;
+  private readonly sids: number[];
+  private readonly chunkSessions: number;
+
+  constructor(
+    private readonly portal: DailyPortal,
+    private readonly reader: BundleReader,
+    /** Portal index of the simulation's last session. */
+    private readonly lastSession: number,
+  ) {
+    const k = portal.assets.length;
+    this.sids = portal.assets.map((a) => a.sid);
+    this.lastClose = new Float64Array(k).fill(NaN);
+    this.lastMinute = new Float64Array(k).fill(NaN);
+    const perDay = Math.max(1, reader.metadata.minutes_per_day || 390);
+    this.chunkSessions = Math.max(
+      1,
+      Math.min(21, Math.floor(CHUNK_CELLS / Math.max(1, k * perDay))),
+    );
+  }
+
+  private async load(first: number): Promise<Chunk> {
+    const last = Math.min(this.lastSession, first + this.chunkSessions - 1);
+    const bars = await this.reader.loadMinuteRange(
+      this.sids,
+      this.portal.sessions[first],
+      this.portal.sessions[last],
+    );
+    const n = bars.minutes.length * this.sids.length;
+    const visible = Object.fromEntries(
+      BAR_FIELDS.map((f) => [f, new Float64Array(n).fill(f === "volume" ? 0 : NaN)]),
+    ) as Record<BundleField, Float64Array>;
+    return { first, bars, visible, shown: 0 };
+  }
+
+  /** Before a session: its chunk loaded, nothing of it visible yet. Awaited once per session. */
+  async startSession(t: number): Promise<void> {
+    const cur = this.cur;
+    const inChunk = cur && t >= cur.first && t - cur.first < cur.bars.sessions.length;
+    if (!inChunk) {
+      this.prev = cur;
+      this.cur = await this.load(t);
+    }
+    this.t = t;
+    const c = this.cur!;
+    this.sessionStart = c.bars.sessionStarts[t - c.first];
+    this.pos = this.sessionStart - 1;
+    this.lastClose.fill(NaN);
+    this.lastMinute.fill(NaN);
+  }
+
+  /** Number of minutes in the current session. */
+  get sessionMinutes(): number {
+    const c = this.cur!, k = this.t - c.first;
+    return c.bars.sessionStarts[k + 1] - c.bars.sessionStarts[k];
+  }
+
+  /** The UTC ms of minute `k` of the current session. */
+  minute(k: number): number {
+    return this.cur!.bars.minutes[this.sessionStart + k];
+  }
+
+  /** Makes minute `k` of the current session visible and current. */
+  advanceMinute(k: number): void {
+    const c = this.cur!, n = c.bars.minutes.length, pos = this.sessionStart + k;
+    for (let p = c.shown; p <= pos; p++) {
+      for (const f of BAR_FIELDS) {
+        const src = c.bars.fields[f]!, dst = c.visible[f];
+        for (let a = 0; a < this.sids.length; a++) dst[a * n + p] = src[a * n + p];
+      }
+      if (p >= this.sessionStart) {
+        const close = c.visible.close;
+        for (let a = 0; a < this.sids.length; a++) {
+          const v = close[a * n + p];
+          if (v === v) {
+            this.lastClose[a] = v;
+            this.lastMinute[a] = c.bars.minutes[p];
+          }
+        }
+      }
+    }
+    c.shown = Math.max(c.shown, pos + 1);
+    this.pos = pos;
+  }
+
+  /** The previous session's last price, adjusted as of today (NaN if it never traded). */
+  private priorPrice(asset: Asset): number {
+    const y = this.t - 1;
+    if (y < 0) return NaN;
+    const p = this.portal.spot(asset, "price", y);
+    return p * this.portal.priceFactor(asset, y, this.t);
+  }
+
+  spot(asset: Asset, field: BarField): number {
+    const a = this.portal.slotOf(asset);
+    const c = this.cur;
+    if (field === "price") {
+      const v = this.lastClose[a];
+      return v === v ? v : this.priorPrice(asset);
+    }
+    if (!c || this.pos < this.sessionStart) return field === "volume" ? 0 : NaN;
+    return c.visible[field][a * c.bars.minutes.length + this.pos];
+  }
+
+  lastTraded(asset: Asset): number {
+    const a = this.portal.slotOf(asset);
+    const m = this.lastMinute[a];
+    if (m === m) return m;
+    const y = this.portal.lastTradedIndex(asset, this.t - 1);
+    return y < 0 ? NaN : this.portal.calendar.session_close(this.portal.sessions[y]);
+  }
+
+  history(asset: Asset, field: BarField, count: number, frequency: Frequency): Float64Array {
+    return frequency === "1d"
+      ? this.dailyWindow(asset, field, count)
+      : this.minuteWindow(asset, field, count);
+  }
+
+  historyIndex(count: number, frequency: Frequency): Float64Array {
+    if (frequency === "1d") return this.portal.windowIndex(count, this.t);
+    const c = this.cur!, start = this.pos - count + 1;
+    if (start >= 0) return c.bars.minutes.subarray(start, this.pos + 1);
+    const out = new Float64Array(count).fill(NaN);
+    out.set(c.bars.minutes.subarray(0, this.pos + 1), -start);
+    if (this.prev) {
+      const pm = this.prev.bars.minutes, need = -start;
+      const from = Math.max(0, pm.length - need);
+      out.set(pm.subarray(from), need - (pm.length - from));
+    }
+    return out;
+  }
+
+  /** Minute bars ending now; a view inside the current chunk when nothing needs adjusting. */
+  private minuteWindow(asset: Asset, field: BarField, count: number): Float64Array {
+    const a = this.portal.slotOf(asset), c = this.cur!;
+    const src = field === "price" ? "close" : field;
+    const n = c.bars.minutes.length, start = this.pos - count + 1;
+    const firstSession = this.sessionOfPos(c, Math.max(0, start));
+    const adjusted = firstSession < this.t &&
+      this.portal.priceFactor(asset, firstSession, this.t) !== 1;
+    if (start >= 0 && !adjusted && field !== "price") {
+      return c.visible[src].subarray(a * n + start, a * n + this.pos + 1);
+    }
+    const out = new Float64Array(count).fill(src === "volume" ? 0 : NaN);
+    const from = Math.max(0, start);
+    out.set(c.visible[src].subarray(a * n + from, a * n + this.pos + 1), from - start);
+    if (start < 0 && this.prev) {
+      const p = this.prev, pn = p.bars.minutes.length, need = -start;
+      const k0 = Math.max(0, pn - need);
+      out.set(p.visible[src].subarray(a * pn + k0, a * pn + pn), need - (pn - k0));
+      this.adjustMinutes(out, asset, src, p, k0, 0, need - (pn - k0));
+    }
+    this.adjustMinutes(out, asset, src, c, from, from - start, count);
+    if (field === "price") {
+      let last = this.priorPrice(asset);
+      for (let k = 0; k < out.length; k++) {
+        if (out[k] === out[k]) last = out[k];
+        else out[k] = last;
+      }
+    }
+    return out;
+  }
+
+  /** Multiplies out[outFrom…outTo) (chunk positions from `posFrom`) by each bar's factor. */
+  private adjustMinutes(
+    out: Float64Array,
+    asset: Asset,
+    field: BundleField,
+    c: Chunk,
+    posFrom: number,
+    outFrom: number,
+    outTo: number,
+  ): void {
+    for (let k = outFrom, p = posFrom; k < outTo; k++, p++) {
+      const s = this.sessionOfPos(c, p);
+      if (s >= this.t) break;
+      const f = field === "volume"
+        ? this.portal.volumeFactor(asset, s, this.t)
+        : this.portal.priceFactor(asset, s, this.t);
+      if (f !== 1) out[k] *= f;
+    }
+  }
+
+  /** Portal session index of chunk position `p`. */
+  private sessionOfPos(c: Chunk, p: number): number {
+    const starts = c.bars.sessionStarts;
+    let lo = 0, hi = starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= p) lo = mid;
+      else hi = mid - 1;
+    }
+    return c.first + lo;
+  }
+
+  /** Completed sessions (adjusted as of today) and today's bar so far. */
+  private dailyWindow(asset: Asset, field: BarField, count: number): Float64Array {
+    const out = new Float64Array(count);
+    if (count > 1) out.set(this.portal.window(asset, field, count - 1, this.t - 1, this.t));
+    out[count - 1] = this.partialToday(asset, field);
+    return out;
+  }
+
+  private partialToday(asset: Asset, field: BarField): number {
+    if (field === "price") return this.spot(asset, "price");
+    const a = this.portal.slotOf(asset), c = this.cur!, n = c.bars.minutes.length;
+    const arr = c.visible[field], base = a * n;
+    let acc = field === "volume" ? 0 : NaN;
+    for (let p = this.sessionStart; p <= this.pos; p++) {
+      const v = arr[base + p];
+      if (v !== v) continue;
+      if (field === "volume") acc += v;
+      else if (field === "open") {
+        if (acc !== acc) acc = v;
+      } else if (field === "high") acc = acc === acc ? Math.max(acc, v) : v;
+      else if (field === "low") acc = acc === acc ? Math.min(acc, v) : v;
+      else acc = v; // close: the last
+    }
+    return acc;
+  }
+}
