@@ -13,7 +13,7 @@ import { withDotEnv } from "../config/dotenv.ts";
 import { run_algorithm } from "../engine/run_algorithm.ts";
 import { asStrategy } from "../engine/strategy.ts";
 import { writeResults } from "../engine/output.ts";
-import { jsonLogger } from "../engine/log.ts";
+import { consoleLogger } from "../engine/log.ts";
 import { formatSummary, summarize } from "../metrics/summary.ts";
 import type { Results } from "../engine/results.ts";
 import { type Command, type ParsedArgs, stringOpt, UsageError } from "./command.ts";
@@ -69,6 +69,7 @@ export const backtestCommand: Command = {
     "--no-benchmark           run without a benchmark",
     "-o, --output OUT         results: .csv, .json, .parquet or .arrow (side tables beside it), or - for CSV on stdout",
     "-D, --define name=value  reaches the strategy as context.params.name (repeatable)",
+    "--same-bar-fills         fill orders at the close of the bar that placed them (zipline: next bar)",
     "--no-summary             do not print the summary table",
   ],
   options: {
@@ -85,6 +86,7 @@ export const backtestCommand: Command = {
     output: { type: "string", short: "o" },
     define: { type: "string", short: "D", multiple: true },
     "no-summary": { type: "boolean" },
+    "same-bar-fills": { type: "boolean" },
   },
   positionals: [1, 1],
   async run(args, io) {
@@ -130,9 +132,10 @@ export const backtestCommand: Command = {
       benchmark_file: stringOpt(args, "benchmark-file"),
       no_benchmark: Boolean(args.values["no-benchmark"]),
       params: defines(args),
+      same_bar_fills: Boolean(args.values["same-bar-fills"]),
       root,
       environ: env,
-      log: jsonLogger((l) => io.stderr(l)),
+      log: consoleLogger((l) => io.stderr(l), io.isTerminal),
       progress: io.isTerminal ? streamProgress(io.stderr, true) : silentProgress,
     });
     const secs = (performance.now() - t0) / 1000;

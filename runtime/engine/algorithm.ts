@@ -71,6 +71,8 @@ export class TradingAlgorithm implements MarketView {
   readonly arena: string;
   initialized = false;
   in_before_trading_start = false;
+  /** Orders fill at the close of the bar that placed them (an explicit option; zipline fills next bar). */
+  same_bar_fills = false;
   current_dt = NaN;
   /** The current session (UTC-midnight ms) and its index in the portal. */
   current_session = NaN;

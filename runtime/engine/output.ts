@@ -70,12 +70,6 @@ export function sideTables(
   };
 }
 
-/** An Apache Arrow table of the perf rows (loaded on demand: only Arrow output needs it). */
-export async function perfArrow(results: Results): Promise<import("apache-arrow").Table> {
-  const arrow = await import("apache-arrow");
-  return arrow.tableFromJSON(results.rows() as Record<string, unknown>[]);
-}
-
 /** Writes the results to `out` ("-" for CSV on stdout); returns the files written. */
 export async function writeResults(
   results: Results,
@@ -103,7 +97,7 @@ export async function writeResults(
   if (ext === ".csv") writeFileSync(out, results.toCSV());
   else if (ext === ".arrow") {
     const { tableToIPC } = await import("apache-arrow");
-    writeFileSync(out, tableToIPC(await perfArrow(results), "file"));
+    writeFileSync(out, tableToIPC(await results.toArrow(), "file"));
   } else await csvToParquet(results.toCSV(), out);
   const written = [out];
   for (const [name, text] of Object.entries(sideTables(results))) {

@@ -117,6 +117,12 @@ export class Results {
     return lines.join("\n") + "\n";
   }
 
+  /** The perf table as an Apache Arrow table (for notebooks and Arrow-speaking tools). */
+  async toArrow(): Promise<import("apache-arrow").Table> {
+    const arrow = await import("apache-arrow");
+    return arrow.tableFromJSON(this.rows() as Record<string, unknown>[]);
+  }
+
   /** Everything as one JSON document. */
   toJSON(): Record<string, unknown> {
     return {

@@ -51,6 +51,11 @@ export interface RunOptions {
   benchmark_symbol?: string;
   /** Run without a benchmark (benchmark columns 0, alpha/beta null). */
   no_benchmark?: boolean;
+  /**
+   * Fill orders on the bar they are placed (at its close) instead of zipline's next bar. Off by
+   * default: zipline's rule is what its users' results assume.
+   */
+  same_bar_fills?: boolean;
   /** `-D name=value` definitions, as `context.params`. */
   params?: Record<string, string>;
   root?: string;
@@ -142,6 +147,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
       params: opts.params,
       log,
     });
+    algo.same_bar_fills = Boolean(opts.same_bar_fills);
     const context = new Context(algo);
     const data = new BarData(algo);
     setCurrentContext(context);

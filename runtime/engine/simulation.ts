@@ -148,6 +148,10 @@ export async function runDaily(
     processFills(algo);
     if (handle) await handle(context, data);
     for (const fn of hooks.scheduledFor(i)) await fn(context, data);
+    if (algo.same_bar_fills) {
+      collectNewOrders(algo);
+      processFills(algo);
+    }
     collectNewOrders(algo);
     endSession(algo, close);
     algo.validate_account_controls();

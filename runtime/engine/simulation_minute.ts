@@ -76,6 +76,10 @@ export async function runMinute(
       if (handle) await handle(context, data);
       const due = hooks.scheduledAt(i, m);
       for (let j = 0; j < due.length; j++) await due[j](context, data);
+      if (algo.same_bar_fills) {
+        collectNewOrders(algo);
+        processFills(algo);
+      }
       collectNewOrders(algo);
     }
     algo.current_dt = close;
