@@ -44,3 +44,37 @@ export function minuteDataset(assets: number, days: number): string {
   }
   return dir;
 }
+
+/**
+ * A minute csvdir dataset on the XNYS calendar: `assets` symbols over `years` years from 2018,
+ * every trading minute (labelled by its end), a deterministic random walk.
+ */
+export async function xnysMinuteDataset(assets: number, years: number): Promise<string> {
+  const dir = join(BENCH_DATA, `xnys_minute_a${assets}_y${years}`);
+  const minuteDir = join(dir, "minute");
+  if (existsSync(join(minuteDir, `X${assets - 1}.csv`))) return dir;
+  const { get_calendar } = await import("../calendars/registry.ts");
+  const cal = get_calendar("XNYS");
+  const sessions = cal.sessions_in_range(Date.UTC(2018, 0, 1), Date.UTC(2018 + years - 1, 11, 31));
+  mkdirSync(minuteDir, { recursive: true });
+  for (let a = 0; a < assets; a++) {
+    let seed = 777 + a, price = 50 + a;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const parts: string[] = ["date,open,high,low,close,volume\n"];
+    for (const s of sessions) {
+      for (const m of cal.session_minutes(s)) {
+        const open = price;
+        price = Math.max(1, price * (1 + (rand() - 0.5) * 0.002));
+        const hi = Math.max(open, price) * 1.0005, lo = Math.min(open, price) * 0.9995;
+        const ts = new Date(m).toISOString().slice(0, 19).replace("T", " ");
+        parts.push(
+          `${ts},${open.toFixed(4)},${hi.toFixed(4)},${lo.toFixed(4)},${price.toFixed(4)},${
+            1000 + (m / 60_000) % 9000
+          }\n`,
+        );
+      }
+    }
+    writeFileSync(join(minuteDir, `X${a}.csv`), parts.join(""));
+  }
+  return dir;
+}

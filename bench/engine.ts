@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ingest, listVersions, load } from "../bundles/mod.ts";
 import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
-import { BENCH_DATA, dailyDataset } from "./data.ts";
+import { BENCH_DATA, dailyDataset, xnysMinuteDataset } from "./data.ts";
 import { report } from "./harness.ts";
 
 export const BENCH_ROOT = resolve("out", "bench-root");
@@ -145,4 +145,89 @@ export async function benchEngine(): Promise<void> {
     "≈ 500 ms (100× peer)",
   );
   report("  whole process, median", stats(procs).median, "ms");
+}
+
+interface ChildResult {
+  sessions: number;
+  load_ms: number;
+  simulation_ms: number;
+  peakMb: number;
+  fills: number;
+  maxLiveHeapMb: number;
+}
+
+/** One backtest in a fresh process (so peak memory is its own). */
+function child(args: string[], flags: string[] = []): ChildResult {
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...flags, join(import.meta.dirname!, "backtest_child.ts"), ...args],
+    env: { HARVESTER_ROOT: BENCH_ROOT },
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
+}
+
+export async function benchLarge(): Promise<void> {
+  console.log("backtest engine, large and minute runs (each in its own process)");
+  const big = await benchBundle(500, 5000);
+  const bigDir = join(BENCH_DATA, "a500_d5000");
+  const strategy = resolve("bench/strategies/dual_sma.ts");
+  const runs = [0, 1, 2].map(() =>
+    child([big, bigDir, "24/5", strategy, "2000-01-03", "2019-02-15", "daily", "cross"])
+  );
+  const best = Math.min(...runs.map((r) => r.simulation_ms));
+  report(
+    "  500×5000 cross: simulation, best of 3",
+    2_500_000 / best * 1000,
+    "bars/s",
+    "≥ 3,000,000",
+  );
+  report(
+    "  500×5000 cross: peak memory (VmHWM)",
+    Math.max(...runs.map((r) => r.peakMb)),
+    "MB",
+    "≤ 1,536 MB",
+  );
+  const minuteStrategy = resolve("bench/strategies/minute_sma.ts");
+  for (const years of [1, 2]) {
+    const dir = await xnysMinuteDataset(10, years);
+    const name = `bench-minute-y${years}`;
+    const { register, csvdir_equities } = await import("../bundles/mod.ts");
+    register(name, csvdir_equities({ csvdir: dir }), { calendar_name: "XNYS" });
+    if (!listVersions(BENCH_ROOT, name).length) await ingest(name, { root: BENCH_ROOT });
+    const end = `${2018 + years - 1}-12-31`;
+    const rs = [0, 1, 2].map(() =>
+      child([name, dir, "XNYS", minuteStrategy, "2018-01-02", end, "minute", "cross"])
+    );
+    const r = rs.reduce((a, b) => (a.simulation_ms < b.simulation_ms ? a : b));
+    const bars = 10 * r.sessions * 390;
+    report(
+      `  minute 10 assets × ${years} year${years > 1 ? "s" : ""}: simulation, best of 3`,
+      bars / r.simulation_ms * 1000,
+      "bars/s",
+      years === 1 ? "≥ 1,000,000" : undefined,
+    );
+    report(
+      `  minute 10 assets × ${years} year${years > 1 ? "s" : ""}: peak RSS`,
+      Math.max(...rs.map((x) => x.peakMb)),
+      "MB",
+    );
+    const live = child([
+      name,
+      dir,
+      "XNYS",
+      resolve("bench/strategies/minute_noop.ts"),
+      "2018-01-02",
+      end,
+      "minute",
+      "cross",
+    ], ["--v8-flags=--expose-gc"]);
+    report(
+      `  minute 10 assets × ${years} year${years > 1 ? "s" : ""}: live heap (max monthly)`,
+      live.maxLiveHeapMb,
+      "MB",
+      "flat in years",
+    );
+  }
 }

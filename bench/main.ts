@@ -1,9 +1,10 @@
 /** `deno task bench`: prints every performance figure the issues set targets for. */
 import { benchCalendars } from "./calendars.ts";
 import { benchBundles } from "./bundles.ts";
-import { benchEngine } from "./engine.ts";
+import { benchEngine, benchLarge } from "./engine.ts";
 
 const only = Deno.args[0];
 if (!only || only === "calendars") benchCalendars();
 if (!only || only === "bundles") await benchBundles();
 if (!only || only === "engine") await benchEngine();
+if (!only || only === "large") await benchLarge();

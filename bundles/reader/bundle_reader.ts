@@ -76,7 +76,11 @@ export class BundleReader {
 
   /** Opens a version read-only, checking its schema version. */
   static async open(version: BundleVersion): Promise<BundleReader> {
-    const db = await openDb(join(version.path, DB_FILE), { readOnly: true });
+    const db = await openDb(join(version.path, DB_FILE), {
+      readOnly: true,
+      // Reads stream chunk by chunk; a small buffer pool keeps memory flat over long minute runs.
+      memoryLimit: Deno.env.get("HARVESTER_DUCKDB_MEMORY_LIMIT") ?? "256MB",
+    });
     try {
       const metaRows = (await db.conn.runAndReadAll("SELECT key, value FROM metadata")).getRows();
       const m = new Map(metaRows.map(([k, v]) => [String(k), String(v)]));

@@ -123,11 +123,12 @@ export class BarData {
     // The common case — one asset, one field, daily — without the argument arrays.
     const market = this.algo.market;
     if (
-      assets instanceof Asset && typeof fields === "string" && frequency === "1d" &&
+      assets instanceof Asset && typeof fields === "string" &&
+      (frequency === "1d" || (frequency === "1m" && this.algo.data_frequency === "minute")) &&
       HISTORY_FIELDS.has(fields) && Number.isInteger(bar_count) && bar_count >= 1
     ) {
-      const values = market.history(assets, fields, bar_count, "1d");
-      const index = market.historyIndex(bar_count, "1d");
+      const values = market.history(assets, fields, bar_count, frequency);
+      const index = market.historyIndex(bar_count, frequency);
       return values instanceof Float64Array
         ? Promise.resolve(new Series(values, index, fields))
         : values.then((v) => new Series(v, index, fields));
@@ -161,11 +162,17 @@ export class BarData {
   ): Promise<unknown> {
     const market = this.algo.market;
     const index = market.historyIndex(bar_count, freq);
-    const cols = new Map<string, Float64Array>();
-    for (const a of list) {
-      for (const f of fs) cols.set(`${a.sid}|${f}`, await market.history(a, f, bar_count, freq));
+    // cols[f][a]: each window, awaited only when the market had to fetch it.
+    const cols: Float64Array[][] = [];
+    for (const f of fs) {
+      const row: Float64Array[] = [];
+      for (const a of list) {
+        const w = market.history(a, f, bar_count, freq);
+        row.push(w instanceof Float64Array ? w : await w);
+      }
+      cols.push(row);
     }
-    const col = (a: Asset, f: BarField) => cols.get(`${a.sid}|${f}`)!;
+    const col = (a: Asset, f: BarField) => cols[fs.indexOf(f)][list.indexOf(a)];
     const manyA = Array.isArray(assets), manyF = Array.isArray(fields);
     if (!manyA && !manyF) return Promise.resolve(new Series(col(list[0], fs[0]), index, fs[0]));
     if (!manyA) {

@@ -59,6 +59,9 @@ export class DailyPortal {
     });
     this.raw = raw;
     const n = sessions.length * assets.length;
+    this.shownUpTo = Object.fromEntries(
+      BAR_FIELDS.map((f) => [f, new Int32Array(assets.length).fill(-1)]),
+    ) as Record<BundleField, Int32Array>;
     this.visible = Object.fromEntries(
       BAR_FIELDS.map((f) => [f, new Float64Array(n).fill(f === "volume" ? 0 : NaN)]),
     ) as Record<BundleField, Float64Array>;
@@ -145,15 +148,27 @@ export class DailyPortal {
 
   /** Makes the bars of sessions up to index `t` visible. */
   advanceTo(t: number): void {
-    const n = this.sessions.length, k = this.assets.length;
-    for (let s = this.current + 1; s <= t; s++) {
-      for (const f of BAR_FIELDS) {
-        const src = this.raw[f], dst = this.visible[f];
-        for (let a = 0; a < k; a++) dst[a * n + s] = src[a * n + s];
-      }
-    }
     if (t > this.current) this.current = t;
   }
+
+  /**
+   * The visible array of a field with asset `a`'s row caught up to the current session. Rows are
+   * revealed lazily, per field and asset, when read after the clock moved: a strategy pays only
+   * for what it reads, and the copy runs along the row it is about to read anyway.
+   */
+  private shown(field: BundleField, a: number): Float64Array {
+    const upTo = this.shownUpTo[field], t = this.current;
+    const dst = this.visible[field];
+    const from = upTo[a];
+    if (from >= t) return dst;
+    const base = a * this.sessions.length;
+    if (t - from === 1) dst[base + t] = this.raw[field][base + t];
+    else dst.set(this.raw[field].subarray(base + from + 1, base + t + 1), base + from + 1);
+    upTo[a] = t;
+    return dst;
+  }
+
+  private readonly shownUpTo: Record<BundleField, Int32Array>;
 
   /**
    * Hides again every session after `t` (used only before a run starts, e.g. after computing a
@@ -161,10 +176,11 @@ export class DailyPortal {
    */
   rewindTo(t: number): void {
     const n = this.sessions.length, k = this.assets.length;
-    for (let s = t + 1; s <= this.current; s++) {
-      for (const f of BAR_FIELDS) {
-        const dst = this.visible[f], empty = f === "volume" ? 0 : NaN;
-        for (let a = 0; a < k; a++) dst[a * n + s] = empty;
+    for (const f of BAR_FIELDS) {
+      const dst = this.visible[f], empty = f === "volume" ? 0 : NaN, upTo = this.shownUpTo[f];
+      for (let a = 0; a < k; a++) {
+        if (upTo[a] > t) dst.fill(empty, a * n + t + 1, a * n + upTo[a] + 1);
+        upTo[a] = Math.min(upTo[a], t);
       }
     }
     this.current = Math.min(this.current, t);
@@ -172,13 +188,13 @@ export class DailyPortal {
 
   /** A field of asset `a`'s bar at session `t` as raw, unadjusted storage (t ≤ current). */
   private rawAt(field: BundleField, a: number, t: number): number {
-    return this.visible[field][a * this.sessions.length + t];
+    return this.shown(field, a)[a * this.sessions.length + t];
   }
 
   /** Last session index ≤ t with a close, or -1. */
   lastTradedIndex(asset: Asset, t = this.current): number {
     const a = this.slotOf(asset);
-    const close = this.visible.close, base = a * this.sessions.length;
+    const close = this.shown("close", a), base = a * this.sessions.length;
     for (let s = Math.min(t, this.current); s >= 0; s--) {
       if (!Number.isNaN(close[base + s])) return s;
     }
@@ -223,7 +239,7 @@ export class DailyPortal {
     const n = this.sessions.length, a = this.slotOf(asset);
     const src = field === "price" ? "close" : field;
     const start = t - count + 1;
-    const arr = this.visible[src];
+    const arr = this.shown(src, a);
     const base = a * n;
     const asOf = this.sessions[asOfIndex] / DAY_MS;
     const firstDay = this.sessions[Math.max(0, start)] / DAY_MS;

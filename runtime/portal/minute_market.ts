@@ -27,6 +27,8 @@ const CHUNK_CELLS = 2_000_000;
 export class MinuteMarket implements MarketData {
   private cur: Chunk | null = null;
   private prev: Chunk | null = null;
+  /** The chunk after `cur`, being read while `cur` is simulated. */
+  private next: Promise<Chunk> | null = null;
   /** Portal index of the current session, and the position of the current minute in the chunk. */
   private t = -1;
   private pos = -1;
@@ -73,7 +75,12 @@ export class MinuteMarket implements MarketData {
     const inChunk = cur && t >= cur.first && t - cur.first < cur.bars.sessions.length;
     if (!inChunk) {
       this.prev = cur;
-      this.cur = await this.load(t);
+      const ahead = this.next ? await this.next : null;
+      this.cur = ahead && ahead.first === t ? ahead : await this.load(t);
+      // Read the following chunk in the background (DuckDB works on its own threads).
+      const following = t + this.cur.bars.sessions.length;
+      this.next = following <= this.lastSession ? this.load(following) : null;
+      this.next?.catch(() => {}); // surfaced when awaited
     }
     this.t = t;
     const c = this.cur!;
@@ -150,8 +157,19 @@ export class MinuteMarket implements MarketData {
       : this.minuteWindow(asset, field, count);
   }
 
+  private indexCache: Float64Array | null = null;
+  private indexKey = -1;
+
   historyIndex(count: number, frequency: Frequency): Float64Array {
     if (frequency === "1d") return this.portal.windowIndex(count, this.t);
+    // Every asset's window at a minute shares one index.
+    const key = (this.pos * 4096 + (count & 4095)) * 65536 + (this.t & 65535);
+    if (key === this.indexKey && this.indexCache) return this.indexCache;
+    this.indexKey = key;
+    return this.indexCache = this.minuteIndex(count);
+  }
+
+  private minuteIndex(count: number): Float64Array {
     const c = this.cur!, start = this.pos - count + 1;
     if (start >= 0) return c.bars.minutes.subarray(start, this.pos + 1);
     const out = new Float64Array(count).fill(NaN);
