@@ -99,7 +99,7 @@ export class Context {
   batch_market_order(
     share_counts: Map<Asset, number> | Iterable<[Asset, number]>,
   ): Promise<(string | null)[]> {
-    return Promise.resolve(algorithmOf(this).batch_market_order(share_counts));
+    return Promise.all(algorithmOf(this).batch_market_order(share_counts));
   }
   get_open_orders(): Promise<Map<Asset, Order[]>>;
   get_open_orders(asset: Asset): Promise<Order[]>;

@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   bundles: async () => (await import("./bundle_commands.ts")).bundlesCommand,
   clean: async () => (await import("./bundle_commands.ts")).cleanCommand,
   backtest: async () => (await import("./backtest_command.ts")).backtestCommand,
+  live: async () => (await import("./live_command.ts")).liveCommand,
+  kill: async () => (await import("./live_command.ts")).killCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -31,6 +33,8 @@ const SUMMARIES: Record<string, string> = {
   bundles: "list bundles and their ingested versions",
   clean: "remove ingested versions of a bundle",
   backtest: "backtest a strategy file on a bundle",
+  live: "run a strategy as a live or paper session",
+  kill: "throw a live session's kill switch",
 };
 
 function mainHelp(): string {

@@ -37,6 +37,22 @@ import { type Logger, silentLogger } from "./log.ts";
 import { ControlSet } from "./controls_api.ts";
 import type { ScheduledFunction } from "../api/scheduling.ts";
 
+/**
+ * Where orders go when not to the simulation blotter: the live order manager. Methods may be
+ * async (a broker call); the strategy API returns Promises either way.
+ */
+export interface OrderRouter {
+  place(
+    asset: Asset,
+    amount: number,
+    limit: number | null,
+    stop: number | null,
+  ): Promise<string | null>;
+  cancel(id: string): Promise<void>;
+  get(id: string): Order | null;
+  openOrders(asset?: Asset): Order[];
+}
+
 /** zipline's keyword arguments of the order functions. */
 export interface OrderOptions {
   limit_price?: number | null;
@@ -84,6 +100,8 @@ export class TradingAlgorithm implements MarketView {
   readonly scheduled: ScheduledFunction<(context: never, data: never) => unknown>[] = [];
   symbol_lookup_date = NaN;
   benchmark_asset: Asset | null = null;
+  /** Set in live and paper sessions: orders go to the order manager. */
+  router: OrderRouter | null = null;
   /** Trading and account controls registered in initialize(). */
   readonly controls: ControlSet;
   readonly bySymbol = new Map<string, Asset[]>();
@@ -201,7 +219,11 @@ export class TradingAlgorithm implements MarketView {
     return valueToShares(value, last, asset.price_multiplier);
   }
 
-  private place(asset: Asset, amount: number, opts: OrderOptions): string | null {
+  private place(
+    asset: Asset,
+    amount: number,
+    opts: OrderOptions,
+  ): string | null | Promise<string | null> {
     const shares = round_order(amount);
     if (opts.style && (opts.limit_price != null || opts.stop_price != null)) {
       throw new UnsupportedOrderParameters(
@@ -221,22 +243,36 @@ export class TradingAlgorithm implements MarketView {
     }
     const style = opts.style ?? styleOf(opts.limit_price ?? null, opts.stop_price ?? null);
     const buy = shares > 0;
-    return this.blotter.order(asset, shares, style.get_limit_price(buy), style.get_stop_price(buy));
+    const limit = style.get_limit_price(buy), stop = style.get_stop_price(buy);
+    if (this.router) return this.router.place(asset, shares, limit, stop);
+    return this.blotter.order(asset, shares, limit, stop);
   }
 
-  order(asset: Asset, amount: number, opts: OrderOptions = {}): string | null {
+  order(
+    asset: Asset,
+    amount: number,
+    opts: OrderOptions = {},
+  ): string | null | Promise<string | null> {
     this.assertCanOrder("order");
     if (!this.canOrderAsset(asset)) return null;
     return this.place(asset, amount, opts);
   }
 
-  order_value(asset: Asset, value: number, opts: OrderOptions = {}): string | null {
+  order_value(
+    asset: Asset,
+    value: number,
+    opts: OrderOptions = {},
+  ): string | null | Promise<string | null> {
     this.assertCanOrder("order_value");
     if (!this.canOrderAsset(asset)) return null;
     return this.place(asset, this.valueAmount(asset, value), opts);
   }
 
-  order_percent(asset: Asset, percent: number, opts: OrderOptions = {}): string | null {
+  order_percent(
+    asset: Asset,
+    percent: number,
+    opts: OrderOptions = {},
+  ): string | null | Promise<string | null> {
     this.assertCanOrder("order_percent");
     if (!this.canOrderAsset(asset)) return null;
     return this.place(
@@ -250,29 +286,43 @@ export class TradingAlgorithm implements MarketView {
     return this.ledger.position(asset)?.amount ?? 0;
   }
 
-  order_target(asset: Asset, target: number, opts: OrderOptions = {}): string | null {
+  order_target(
+    asset: Asset,
+    target: number,
+    opts: OrderOptions = {},
+  ): string | null | Promise<string | null> {
     this.assertCanOrder("order_target");
     if (!this.canOrderAsset(asset)) return null;
     return this.place(asset, targetDelta(target, this.currentAmount(asset)), opts);
   }
 
-  order_target_value(asset: Asset, target: number, opts: OrderOptions = {}): string | null {
+  order_target_value(
+    asset: Asset,
+    target: number,
+    opts: OrderOptions = {},
+  ): string | null | Promise<string | null> {
     this.assertCanOrder("order_target_value");
     if (!this.canOrderAsset(asset)) return null;
     const shares = this.valueAmount(asset, target);
     return this.place(asset, targetDelta(shares, this.currentAmount(asset)), opts);
   }
 
-  order_target_percent(asset: Asset, target: number, opts: OrderOptions = {}): string | null {
+  order_target_percent(
+    asset: Asset,
+    target: number,
+    opts: OrderOptions = {},
+  ): string | null | Promise<string | null> {
     this.assertCanOrder("order_target_percent");
     if (!this.canOrderAsset(asset)) return null;
     const shares = this.valueAmount(asset, this.portfolio.portfolio_value * target);
     return this.place(asset, targetDelta(shares, this.currentAmount(asset)), opts);
   }
 
-  batch_market_order(shareCounts: Iterable<[Asset, number]>): (string | null)[] {
+  batch_market_order(
+    shareCounts: Iterable<[Asset, number]>,
+  ): (string | null | Promise<string | null>)[] {
     this.assertCanOrder("batch_market_order");
-    const ids: (string | null)[] = [];
+    const ids: (string | null | Promise<string | null>)[] = [];
     for (const [asset, n] of shareCounts) {
       if (n === 0) continue;
       ids.push(this.order(asset, n));
@@ -281,18 +331,30 @@ export class TradingAlgorithm implements MarketView {
   }
 
   get_open_orders(asset?: Asset): Order[] | Map<Asset, Order[]> {
-    if (asset) return this.blotter.openOrdersOf(asset);
+    if (asset) {
+      return this.router ? this.router.openOrders(asset) : this.blotter.openOrdersOf(asset);
+    }
     const out = new Map<Asset, Order[]>();
+    if (this.router) {
+      for (const o of this.router.openOrders()) {
+        const key = [...out.keys()].find((a) => a.sid === o.asset.sid) ?? o.asset;
+        out.set(key, [...(out.get(key) ?? []), o]);
+      }
+      return out;
+    }
     for (const list of this.blotter.open_orders.values()) out.set(list[0].asset, [...list]);
     return out;
   }
 
   get_order(id: string): Order | null {
+    if (this.router) return this.router.get(id);
     return this.blotter.orders.get(id) ?? null;
   }
 
-  cancel_order(order: string | Order): void {
-    this.blotter.cancel(typeof order === "string" ? order : order.id);
+  cancel_order(order: string | Order): void | Promise<void> {
+    const id = typeof order === "string" ? order : order.id;
+    if (this.router) return this.router.cancel(id);
+    this.blotter.cancel(id);
   }
 
   // --- settings ---

@@ -22,6 +22,24 @@ export interface PositionStats {
   gross_exposure: number;
 }
 
+/** A ledger as persisted by a live session. */
+export interface LedgerSnapshot {
+  cash: number;
+  cash_flow: number;
+  portfolio_value: number;
+  pnl: number;
+  returns: number;
+  previous_total_returns: number;
+  positions: {
+    sid: number;
+    amount: number;
+    cost_basis: number;
+    last_sale_price: number;
+    last_sale_date: number | null;
+  }[];
+  unpaid: [number | null, number][];
+}
+
 /** A cash dividend earned on its ex-date, paid on its pay date (never when it has none). */
 export interface DividendEvent {
   asset: Asset;
@@ -237,6 +255,54 @@ export class Ledger {
     if (pv === 0) return { gross: Infinity, net: Infinity };
     const s = this.stats;
     return { gross: s.gross_exposure / pv, net: s.net_exposure / pv };
+  }
+
+  /** Everything needed to continue after a restart (positions by sid). */
+  snapshot(): LedgerSnapshot {
+    this.update();
+    return {
+      cash: this.cash,
+      cash_flow: this.cash_flow,
+      portfolio_value: this.portfolio_value,
+      pnl: this.pnl,
+      returns: this.returns,
+      previous_total_returns: this.previousTotalReturns,
+      positions: [...this.positions.values()].map((p) => ({
+        sid: p.asset.sid,
+        amount: p.amount,
+        cost_basis: p.cost_basis,
+        last_sale_price: p.last_sale_price,
+        last_sale_date: Number.isNaN(p.last_sale_date) ? null : p.last_sale_date,
+      })),
+      unpaid: [...this.unpaid].map(([k, v]) => [Number.isNaN(k) ? null : k, v]),
+    };
+  }
+
+  restore(s: LedgerSnapshot, assetOf: (sid: number) => Asset | undefined): void {
+    this.cash = s.cash;
+    this.cash_flow = s.cash_flow;
+    this.portfolio_value = s.portfolio_value;
+    this.pnl = s.pnl;
+    this.returns = s.returns;
+    this.previousTotalReturns = s.previous_total_returns;
+    this.positions.clear();
+    for (const r of s.positions) {
+      const asset = assetOf(r.sid);
+      if (!asset) {
+        throw new RangeError(`restored position in sid ${r.sid}, which the bundle does not have`);
+      }
+      const p = new Position(asset);
+      p.amount = r.amount;
+      p.cost_basis = r.cost_basis;
+      p.last_sale_price = r.last_sale_price;
+      p.last_sale_date = r.last_sale_date ?? NaN;
+      this.positions.set(r.sid, p);
+    }
+    this.unpaid.clear();
+    for (const [k, v] of s.unpaid) this.unpaid.set(k ?? NaN, v);
+    this.dirty = true;
+    this.statsDirty = true;
+    this.update();
   }
 
   /** The position in an asset, if any. */

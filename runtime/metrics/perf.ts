@@ -49,6 +49,16 @@ export type PerfColumn = typeof PERF_COLUMNS[number];
 
 const orNaN = (x: number): number => (Number.isFinite(x) ? x : NaN);
 
+export interface PerfSnapshot {
+  rows: number;
+  columns: Record<string, (number | null)[]>;
+  period_label: string[];
+  recorded: [string, unknown[]][];
+  benchmark: number[];
+  previous_cash_flow: number;
+  max_leverage: number;
+}
+
 export class PerfTracker {
   readonly columns: Record<PerfColumn, Float64Array>;
   readonly sessions: Float64Array;
@@ -71,6 +81,40 @@ export class PerfTracker {
     this.columns = Object.fromEntries(
       PERF_COLUMNS.map((c) => [c, new Float64Array(sessions.length).fill(NaN)]),
     ) as Record<PerfColumn, Float64Array>;
+  }
+
+  /** The rows so far (NaN as null), for a live session's state file. */
+  snapshot(benchmark: ArrayLike<number>): PerfSnapshot {
+    const n = this.rows;
+    const cols: Record<string, (number | null)[]> = {};
+    for (const c of PERF_COLUMNS) {
+      cols[c] = Array.from(this.columns[c].subarray(0, n), (v) => (Number.isNaN(v) ? null : v));
+    }
+    return {
+      rows: n,
+      columns: cols,
+      period_label: this.period_label.slice(0, n),
+      recorded: [...this.recorded].map(([k, v]) => [k, v.slice(0, n)]),
+      benchmark: Array.from({ length: n }, (_, i) => benchmark[i]),
+      previous_cash_flow: this.previousCashFlow,
+      max_leverage: this.maxLeverage,
+    };
+  }
+
+  /** Continues from a snapshot: the risk statistics are rebuilt by replaying the returns. */
+  restore(s: PerfSnapshot): void {
+    for (const c of PERF_COLUMNS) this.columns[c].set(s.columns[c].map((v) => v ?? NaN));
+    this.period_label.length = 0;
+    this.period_label.push(...s.period_label);
+    for (const [k, v] of s.recorded) {
+      const col = new Array(this.sessions.length).fill(undefined);
+      v.forEach((x, i) => (col[i] = x ?? undefined));
+      this.recorded.set(k, col);
+    }
+    for (let i = 0; i < s.rows; i++) this.risk.push(this.columns.returns[i], s.benchmark[i]);
+    this.rows = s.rows;
+    this.previousCashFlow = s.previous_cash_flow;
+    this.maxLeverage = s.max_leverage;
   }
 
   /** After the ledger's start of session and dividends (zipline's handle_market_open order). */

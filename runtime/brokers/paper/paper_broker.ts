@@ -1,0 +1,368 @@
+/**
+ * `--broker paper`: a broker that needs no account. It matches orders against the feed's bars
+ * with the same blotter, slippage and commission models as the backtest, so a replayed paper
+ * session fills exactly as the backtest does. Its book (orders, positions, cash) is a venue of
+ * its own: persisted to a file after every change, so a session killed mid-run finds it intact.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { Asset } from "../../assets/asset.ts";
+import { SimulationBlotter } from "../../finance/blotter.ts";
+import type { CommissionModel } from "../../finance/commission.ts";
+import type { BarField, MarketView } from "../../finance/market_view.ts";
+import { Order, ORDER_STATUS } from "../../finance/order.ts";
+import { defaultEquitySlippage, type SlippageModel } from "../../finance/slippage.ts";
+import { defaultEquityCommission } from "../../finance/commission.ts";
+import type { OrderState } from "../../orders/state.ts";
+import type {
+  Bar,
+  Broker,
+  BrokerAccount,
+  BrokerEvent,
+  BrokerFill,
+  BrokerHealth,
+  BrokerOrder,
+  BrokerPosition,
+  OrderRequest,
+} from "../broker.ts";
+
+interface Book {
+  cash: number;
+  exec: number;
+  /** The last bar matched: a bar is never matched twice (restarts replay the interrupted one). */
+  lastBar: number;
+  fills: BrokerFill[];
+  positions: Record<string, { amount: number; cost: number }>;
+  orders: {
+    coid: string;
+    symbol: string;
+    amount: number;
+    filled: number;
+    commission: number;
+    limit: number | null;
+    stop: number | null;
+    created: number;
+    status: number;
+    avg: number;
+  }[];
+}
+
+export interface PaperBrokerOptions {
+  assetOf(symbol: string): Asset;
+  cash: number;
+  /** Where the paper venue keeps its book (none: in memory only). */
+  statePath?: string;
+  slippage?: SlippageModel;
+  commission?: CommissionModel;
+  now?: () => number;
+}
+
+export class PaperBroker implements Broker, MarketView {
+  readonly name = "paper";
+  readonly blotter: SimulationBlotter;
+  private listener: (e: BrokerEvent) => void = () => {};
+  private readonly byCoid = new Map<string, Order>();
+  private readonly coidOf = new Map<string, string>();
+  private readonly avg = new Map<string, number>();
+  private book: Book;
+  private bars = new Map<string, Bar>();
+  current_dt = NaN;
+  private connected = false;
+
+  constructor(private readonly opts: PaperBrokerOptions) {
+    this.blotter = new SimulationBlotter(
+      opts.slippage ?? defaultEquitySlippage(),
+      opts.commission ?? defaultEquityCommission(),
+    );
+    this.book = {
+      cash: opts.cash,
+      exec: 0,
+      lastBar: -Infinity,
+      fills: [],
+      positions: {},
+      orders: [],
+    };
+    if (opts.statePath && existsSync(opts.statePath)) {
+      this.restore(JSON.parse(readFileSync(opts.statePath, "utf8")));
+    }
+  }
+
+  private restore(book: Book): void {
+    this.book = book;
+    for (const o of book.orders) {
+      const order = new Order({
+        dt: o.created,
+        asset: this.opts.assetOf(o.symbol),
+        amount: o.amount,
+        limit: o.limit,
+        stop: o.stop,
+      });
+      order.filled = o.filled;
+      order.commission = o.commission;
+      if (o.status === ORDER_STATUS.CANCELLED) order.cancel();
+      this.byCoid.set(o.coid, order);
+      this.coidOf.set(order.id, o.coid);
+      this.avg.set(o.coid, o.avg);
+      if (order.open) {
+        const list = this.blotter.open_orders.get(order.asset.sid) ?? [];
+        list.push(order);
+        this.blotter.open_orders.set(order.asset.sid, list);
+        this.blotter.orders.add(order);
+      }
+    }
+  }
+
+  private persist(): void {
+    const path = this.opts.statePath;
+    if (!path) return;
+    this.book.orders = [...this.byCoid].map(([coid, o]) => ({
+      coid,
+      symbol: o.asset.symbol,
+      amount: o.amount,
+      filled: o.filled,
+      commission: o.commission,
+      limit: o.limit,
+      stop: o.stop,
+      created: o.created,
+      status: o.status,
+      avg: this.avg.get(coid) ?? 0,
+    }));
+    writeFileSync(`${path}.tmp`, JSON.stringify(this.book));
+    renameSync(`${path}.tmp`, path);
+  }
+
+  /** Models the strategy chose (set_slippage / set_commission reach the venue). */
+  setModels(slippage: SlippageModel, commission: CommissionModel): void {
+    this.blotter.slippage = slippage;
+    this.blotter.commission = commission;
+  }
+
+  connect(): Promise<void> {
+    this.connected = true;
+    return Promise.resolve();
+  }
+  disconnect(): Promise<void> {
+    this.connected = false;
+    return Promise.resolve();
+  }
+  health(): BrokerHealth {
+    return { connected: this.connected };
+  }
+  timeSkewMs(): number {
+    return 0;
+  }
+  onEvent(listener: (e: BrokerEvent) => void): void {
+    this.listener = listener;
+  }
+
+  // --- MarketView over the latest bars, for the slippage model ---
+  current(asset: Asset, field: BarField): number {
+    const b = this.bars.get(asset.symbol);
+    if (!b || b.time !== this.current_dt) {
+      return field === "volume" ? 0 : field === "price" && b ? b.close : NaN;
+    }
+    return field === "price" ? b.close : b[field];
+  }
+
+  private view(coid: string, o: Order): BrokerOrder {
+    return {
+      client_order_id: coid,
+      broker_order_id: o.id,
+      symbol: o.asset.symbol,
+      amount: o.amount,
+      filled: o.filled,
+      avg_fill_price: this.avg.get(coid) ?? 0,
+      state: stateOf(o),
+      limit_price: o.limit,
+      stop_price: o.stop,
+      submitted_at: o.created,
+    };
+  }
+
+  submit(r: OrderRequest): Promise<void> {
+    const now = this.opts.now?.() ?? this.current_dt;
+    this.blotter.current_dt = Number.isNaN(this.current_dt) ? now : this.current_dt;
+    const id = this.blotter.order(
+      this.opts.assetOf(r.symbol),
+      r.amount,
+      r.limit_price,
+      r.stop_price,
+    );
+    if (id === null) {
+      this.listener({
+        type: "error",
+        message: "zero amount",
+        client_order_id: r.client_order_id,
+        time: now,
+      });
+      return Promise.resolve();
+    }
+    this.blotter.new_orders = [];
+    const o = this.blotter.orders.get(id)!;
+    this.byCoid.set(r.client_order_id, o);
+    this.coidOf.set(o.id, r.client_order_id);
+    this.persist();
+    this.listener({
+      type: "order",
+      event: "ack",
+      order: this.view(r.client_order_id, o),
+      time: now,
+    });
+    return Promise.resolve();
+  }
+
+  cancel(coid: string): Promise<void> {
+    const o = this.byCoid.get(coid);
+    if (!o || !o.open) return Promise.resolve();
+    this.blotter.cancel(o.id, false);
+    this.persist();
+    this.listener({
+      type: "order",
+      event: "canceled",
+      order: this.view(coid, o),
+      time: this.current_dt,
+    });
+    return Promise.resolve();
+  }
+
+  /** A bar from the feed: orders are matched against it (as the backtest does). */
+  onBars(time: number, bars: readonly Bar[]): void {
+    this.current_dt = time;
+    for (const b of bars) this.bars.set(b.symbol, b);
+    this.blotter.current_dt = time;
+    if (time <= this.book.lastBar) return;
+    this.book.lastBar = time;
+    if (this.blotter.open_orders.size === 0) {
+      this.persist();
+      return;
+    }
+    const { transactions, orders, commissions, closed } = this.blotter.get_transactions(this);
+    this.blotter.prune_orders(closed);
+    const fee = new Map(commissions.map((c) => [c.order, c.cost]));
+    for (let k = 0; k < transactions.length; k++) {
+      const t = transactions[k], o = orders[k], coid = this.coidOf.get(o.id)!;
+      const commission = fee.get(o) ?? 0;
+      fee.delete(o);
+      const prev = o.filled - t.amount;
+      this.avg.set(coid, ((this.avg.get(coid) ?? 0) * prev + t.price * t.amount) / (o.filled || 1));
+      const pos = this.book.positions[t.asset.symbol] ?? { amount: 0, cost: 0 };
+      const total = pos.amount + t.amount;
+      pos.cost = total === 0
+        ? 0
+        : Math.sign(total) === Math.sign(pos.amount) || pos.amount === 0
+        ? (pos.cost * pos.amount + t.price * t.amount) / total
+        : t.price;
+      pos.amount = total;
+      this.book.positions[t.asset.symbol] = pos;
+      this.book.cash -= t.price * t.amount + commission;
+      this.book.exec++;
+      const fill: BrokerFill = {
+        client_order_id: coid,
+        broker_order_id: o.id,
+        exec_id: `paper-${this.book.exec}`,
+        symbol: t.asset.symbol,
+        amount: t.amount,
+        price: t.price,
+        commission,
+        time,
+      };
+      this.book.fills.push(fill);
+      this.listener({ type: "fill", fill });
+      this.listener({
+        type: "order",
+        event: o.open ? "partial_fill" : "fill",
+        order: this.view(coid, o),
+        time,
+      });
+    }
+    this.persist();
+  }
+
+  openOrders(): Promise<BrokerOrder[]> {
+    return Promise.resolve(
+      [...this.byCoid].filter(([, o]) => o.open).map(([c, o]) => this.view(c, o)),
+    );
+  }
+  order(coid: string): Promise<BrokerOrder | null> {
+    const o = this.byCoid.get(coid);
+    return Promise.resolve(o ? this.view(coid, o) : null);
+  }
+  executions(sinceMs: number): Promise<BrokerFill[]> {
+    return Promise.resolve(this.book.fills.filter((f) => f.time > sinceMs));
+  }
+
+  /** Splits effective now on resting orders (a replayed bundle's corporate actions). */
+  processSplits(splits: ReadonlyArray<readonly [Asset, number]>): void {
+    this.blotter.process_splits(splits);
+    for (const [asset, ratio] of splits) {
+      const p = this.book.positions[asset.symbol];
+      if (p) {
+        p.amount = Math.floor(p.amount / ratio);
+        p.cost = p.cost * ratio;
+      }
+    }
+    this.persist();
+  }
+
+  /** The session's cancel policy at a session's end (a venue's DAY expiry). */
+  endOfSession(daily: boolean): void {
+    const cancelled = daily
+      ? this.blotter.execute_daily_cancel_policy("session_end")
+      : this.blotter.execute_cancel_policy("session_end");
+    this.blotter.new_orders = [];
+    for (const o of cancelled) {
+      const coid = this.coidOf.get(o.id);
+      if (coid) {
+        this.listener({
+          type: "order",
+          event: "canceled",
+          order: this.view(coid, o),
+          time: this.current_dt,
+        });
+      }
+    }
+    if (cancelled.length) this.persist();
+  }
+
+  /** Closes a delisted position at a price (the simulation's auto-close, mirrored at the venue). */
+  closePosition(symbol: string, price: number): void {
+    const p = this.book.positions[symbol];
+    if (!p || p.amount === 0) return;
+    this.book.cash += p.amount * price;
+    p.amount = 0;
+    this.persist();
+  }
+
+  positions(): Promise<BrokerPosition[]> {
+    return Promise.resolve(
+      Object.entries(this.book.positions).filter(([, p]) => p.amount !== 0).map(([symbol, p]) => ({
+        symbol,
+        amount: p.amount,
+        avg_cost: p.cost,
+      })),
+    );
+  }
+  account(): Promise<BrokerAccount> {
+    let value = 0;
+    for (const [s, p] of Object.entries(this.book.positions)) {
+      value += p.amount * (this.bars.get(s)?.close ?? p.cost);
+    }
+    return Promise.resolve({
+      cash: this.book.cash,
+      equity: this.book.cash + value,
+      buying_power: Infinity,
+    });
+  }
+}
+
+function stateOf(o: Order): OrderState {
+  switch (o.status) {
+    case ORDER_STATUS.FILLED:
+      return "FILLED";
+    case ORDER_STATUS.CANCELLED:
+      return "CANCELED";
+    case ORDER_STATUS.REJECTED:
+      return "REJECTED";
+    default:
+      return o.filled !== 0 ? "PARTIALLY_FILLED" : "WORKING";
+  }
+}

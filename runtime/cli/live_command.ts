@@ -1,0 +1,150 @@
+/** `harvester live ALGO.ts` and `harvester kill`. */
+import { readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { harvesterRoot, loadExtension } from "../../bundles/mod.ts";
+import { withDotEnv } from "../config/dotenv.ts";
+import { consoleLogger } from "../engine/log.ts";
+import { writeResults } from "../engine/output.ts";
+import { runLive } from "../live/session.ts";
+import { requestKill } from "../live/kill_switch.ts";
+import { sha256 } from "../live/persistence.ts";
+import type { RiskLimits } from "../orders/risk.ts";
+import { type Command, stringOpt, UsageError } from "./command.ts";
+import { defines, loadStrategyFile, resultsSummary } from "./backtest_command.ts";
+import { dateArg } from "./calendar_command.ts";
+
+function numberOpt(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`${flag}: "${v}" is not a positive number`);
+  }
+  return n;
+}
+
+/** Default state file: `$HARVESTER_ROOT/live/<strategy>.state.json`. */
+export function defaultStatePath(root: string, algo: string): string {
+  const dir = join(root, "live");
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${basename(algo).replace(/\.[jt]s$/, "")}.state.json`);
+}
+
+export const liveCommand: Command = {
+  name: "live",
+  summary: "Runs a strategy as a live or paper session (state persisted after every bar).",
+  usage:
+    "live ALGO.ts --broker paper --feed bundle:NAME --start D [--end D] [--speed N|max] [--state-file F] [--journal F] [--dry-run] [--fresh] [--capital-base N] [-o perf.csv] [-D name=value]…",
+  help: [
+    "--broker paper           the simulated broker (alpaca and ib come with their adapters)",
+    "--feed bundle:NAME       replay a bundle's daily bars as the live feed",
+    "--start D, --end D       the replayed sessions",
+    "--speed N|max            N multiplies real time between bars; max does not wait (default max)",
+    "--state-file F           state saved after every bar (default $HARVESTER_ROOT/live/<algo>.state.json)",
+    "--journal F              append-only JSONL journal (default <state file>.journal.jsonl)",
+    "--fresh                  ignore and replace an existing state file and journal",
+    "--dry-run                log decisions and would-be orders; send nothing",
+    "--max-notional N         refuse orders above N in value",
+    "--max-orders-per-minute N",
+    "--price-band F           refuse limit prices further than F (0.1 = 10%) from the last price",
+    "--daily-loss-limit N     throw the kill switch when the day's loss exceeds N",
+    "--flatten-on-kill        sell everything when the kill switch is thrown",
+    "-o, --output FILE        write the perf table (as backtest -o)",
+  ],
+  options: {
+    broker: { type: "string", default: "paper" },
+    feed: { type: "string" },
+    start: { type: "string", short: "s" },
+    end: { type: "string", short: "e" },
+    speed: { type: "string", default: "max" },
+    "state-file": { type: "string" },
+    journal: { type: "string" },
+    fresh: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+    "capital-base": { type: "string" },
+    "max-notional": { type: "string" },
+    "max-orders-per-minute": { type: "string" },
+    "price-band": { type: "string" },
+    "daily-loss-limit": { type: "string" },
+    "flatten-on-kill": { type: "boolean" },
+    output: { type: "string", short: "o" },
+    define: { type: "string", short: "D", multiple: true },
+  },
+  positionals: [1, 1],
+  async run(args, io) {
+    const env = withDotEnv(io.env);
+    const root = harvesterRoot(env);
+    await loadExtension(root);
+    const broker = stringOpt(args, "broker");
+    if (broker !== "paper") {
+      throw new UsageError(
+        `--broker ${broker} is not available yet in this build; use --broker paper`,
+      );
+    }
+    const feed = stringOpt(args, "feed");
+    if (!feed?.startsWith("bundle:")) {
+      throw new UsageError("--feed bundle:NAME is required for a paper session");
+    }
+    const startText = stringOpt(args, "start");
+    if (!startText) throw new UsageError("--start is required with --feed bundle:NAME");
+    const start = dateArg("--start", startText, NaN);
+    const end = dateArg("--end", stringOpt(args, "end"), start + 366 * 86_400_000);
+    const speedText = stringOpt(args, "speed")!;
+    const speed = speedText === "max" ? "max" : numberOpt("--speed", speedText)!;
+    const algoPath = args.positionals[0];
+    const strategy = await loadStrategyFile(algoPath);
+    const statePath = resolve(stringOpt(args, "state-file") ?? defaultStatePath(root, algoPath));
+    const risk: RiskLimits = {
+      max_notional_per_order: numberOpt("--max-notional", stringOpt(args, "max-notional")),
+      max_orders_per_minute: numberOpt(
+        "--max-orders-per-minute",
+        stringOpt(args, "max-orders-per-minute"),
+      ),
+      price_band: numberOpt("--price-band", stringOpt(args, "price-band")),
+      daily_loss_limit: numberOpt("--daily-loss-limit", stringOpt(args, "daily-loss-limit")),
+    };
+    const results = await runLive({
+      strategy,
+      strategy_hash: sha256(readFileSync(algoPath)),
+      bundle: feed.slice("bundle:".length),
+      start,
+      end,
+      speed,
+      state_path: statePath,
+      journal_path: resolve(stringOpt(args, "journal") ?? `${statePath}.journal.jsonl`),
+      fresh: Boolean(args.values.fresh),
+      dry_run: Boolean(args.values["dry-run"]),
+      capital_base: numberOpt("--capital-base", stringOpt(args, "capital-base")),
+      params: defines(args),
+      risk,
+      flatten_on_kill: Boolean(args.values["flatten-on-kill"]),
+      root,
+      environ: env,
+      log: consoleLogger((l) => io.stderr(l), io.isTerminal),
+    });
+    const out = stringOpt(args, "output");
+    if (out) await writeResults(results, out, io.stdout);
+    if (out !== "-" && results.length) io.stdout(`${resultsSummary(results, false)}\n`);
+    return 0;
+  },
+};
+
+export const killCommand: Command = {
+  name: "kill",
+  summary: "Throws a live session's kill switch: cancel open orders, then only cancels pass.",
+  usage: "kill --state-file F [--reason TEXT]",
+  help: ["--state-file F   the session's state file", "--reason TEXT    recorded in the journal"],
+  options: { "state-file": { type: "string" }, reason: { type: "string" } },
+  positionals: [0, 0],
+  run(args, io) {
+    const path = stringOpt(args, "state-file");
+    if (!path) throw new UsageError("--state-file F is required");
+    const { signalled } = requestKill(resolve(path), stringOpt(args, "reason") ?? "harvester kill");
+    io.stdout(
+      signalled
+        ? `kill switch thrown; signalled process ${signalled}\n`
+        : `kill switch set; the session halts at its next bar or start\n`,
+    );
+    return Promise.resolve(0);
+  },
+};

@@ -1,0 +1,146 @@
+/**
+ * The live session's bar loop — the daily simulation's event order, with the feed's bars going
+ * to the broker, broker events applied at bar boundaries, the kill switch and loss limit checked
+ * every bar, and state saved after every bar.
+ */
+import { DAY_MS, isoDate } from "../../calendars/days.ts";
+import type { Asset } from "../assets/asset.ts";
+import type { Bar } from "../brokers/broker.ts";
+import { BTS_MINUTES_BEFORE_OPEN, startSession } from "../engine/simulation.ts";
+import { killRequested } from "./kill_switch.ts";
+import { saveState, type Session } from "./session.ts";
+import { encodeContext } from "./context_state.ts";
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The feed's bars of session index `t`: every asset with a bar that day. */
+function barsOf(s: Session, t: number, close: number): Bar[] {
+  const out: Bar[] = [];
+  for (const a of s.portal.assets) {
+    const c = s.portal.spot(a, "close", t);
+    if (Number.isNaN(c)) continue;
+    out.push({
+      symbol: a.symbol,
+      time: close,
+      open: s.portal.spot(a, "open", t),
+      high: s.portal.spot(a, "high", t),
+      low: s.portal.spot(a, "low", t),
+      close: c,
+      volume: s.portal.spot(a, "volume", t),
+    });
+  }
+  return out;
+}
+
+/** Throws the kill switch: cancel everything, optionally flatten, then only cancels pass. */
+async function throwKill(s: Session, reason: string): Promise<void> {
+  if (s.risk.state === "HALTED") return;
+  s.journal.write("kill_switch", { reason, flatten: Boolean(s.opts.flatten_on_kill) }, true);
+  s.log.warn("kill_switch", {
+    message: `kill switch: ${reason}; cancelling open orders${
+      s.opts.flatten_on_kill ? " and flattening" : ""
+    }`,
+  });
+  await s.manager.cancelAll();
+  if (s.opts.flatten_on_kill) {
+    s.risk.setState("REDUCING", reason);
+    for (const p of [...s.algo.ledger.positions.values()]) {
+      await s.manager.place(p.asset, -p.amount, null, null);
+    }
+  }
+  s.risk.setState("HALTED", reason);
+}
+
+export async function liveLoop(s: Session): Promise<void> {
+  const { algo, portal, sessions, manager, broker, perf, recorder, journal } = s;
+  const calendar = algo.calendar;
+  const sleep = s.opts.sleep ?? defaultSleep;
+  const priceOf = (a: Asset) => algo.current(a, "price");
+  const first = s.resumeAt;
+  if (first > 0) portal.advanceTo(portal.sessionIndex(sessions[first - 1]));
+  for (let i = first; i < sessions.length; i++) {
+    if (s.stopRequested) break;
+    if (i > first && s.opts.speed !== "max") {
+      await sleep((sessions[i] - sessions[i - 1]) / s.opts.speed);
+    }
+    const session = sessions[i], t = portal.sessionIndex(session);
+    const open = calendar.session_open(session), close = calendar.session_close(session);
+    algo.current_session = session;
+    algo.current_dt = session;
+    algo.portalIndex = t - 1;
+    startSession(algo, perf, t, calendar.session_first_minute(session));
+    const splits = portal.splits.get(t);
+    if (splits) broker.processSplits(splits);
+    const pnlAtOpen = algo.ledger.pnl;
+    const decide = i !== s.skipDecisionAt;
+    const bts = s.opts.strategy.before_trading_start;
+    if (bts && decide) {
+      algo.current_dt = open - BTS_MINUTES_BEFORE_OPEN * 60_000;
+      algo.in_before_trading_start = true;
+      try {
+        await bts(s.context, s.data);
+      } finally {
+        algo.in_before_trading_start = false;
+      }
+    }
+    portal.advanceTo(t);
+    algo.portalIndex = t;
+    algo.current_dt = close;
+    const bars = barsOf(s, t, close);
+    journal.write("bar", { session: isoDate(session / DAY_MS), time: close, bars });
+    broker.onBars(close, bars);
+    manager.drain();
+    const kill = s.killed ?? killRequested(s.opts.state_path);
+    if (kill) await throwKill(s, kill);
+    const limit = s.opts.risk?.daily_loss_limit;
+    if (limit !== undefined && algo.ledger.pnl - pnlAtOpen < -limit) {
+      await throwKill(
+        s,
+        `daily loss ${(pnlAtOpen - algo.ledger.pnl).toFixed(2)} exceeds the limit ${limit}`,
+      );
+    }
+    if (decide) {
+      const handle = s.opts.strategy.handle_data;
+      if (handle) await handle(s.context, s.data);
+      for (const f of algo.scheduled) {
+        const k = f.calendar.session_index(session);
+        if (k >= 0 && f.rule.sessionMatches(k)) {
+          await (f.func as (c: unknown, d: unknown) => unknown)(s.context, s.data);
+        }
+      }
+    }
+    manager.drain();
+    if (decide) {
+      // The bar's decisions are complete: with the context they produced, so a crash before the
+      // state save can resume without deciding this bar again.
+      journal.write("decided", { session_index: i, context: encodeContext(s.context).state }, true);
+    }
+    // Session end: delisted positions close, the venue's end-of-day cancel policy runs.
+    for (const p of [...algo.ledger.positions.values()]) {
+      const acd = p.asset.auto_close_date;
+      if (Number.isNaN(acd) || acd > close) continue;
+      let price = algo.current(p.asset, "price");
+      if (Number.isNaN(price)) price = p.last_sale_price;
+      algo.ledger.process_transaction({
+        asset: p.asset,
+        amount: -p.amount,
+        dt: close,
+        price,
+        order_id: null,
+      });
+      broker.closePosition(p.asset.symbol, price);
+    }
+    broker.endOfSession(true);
+    manager.drain();
+    algo.validate_account_controls();
+    algo.ledger.sync_last_sale_prices(close, priceOf);
+    recorder.endOfSession(i, close);
+    perf.end_of_session(algo.ledger, close, s.benchmark[i], recorder.countsToday(), algo.recorded);
+    saveState(s, i, close);
+    journal.write("session_end", {
+      session: isoDate(session / DAY_MS),
+      portfolio_value: perf.columns.portfolio_value[perf.rows - 1],
+    });
+    s.resumeAt = i + 1;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * After a restart: what we persisted and what the journal says was in flight, against what the
+ * broker reports. Executions we missed are booked (deduped by execution id), our orders are
+ * re-attached or resolved, orders the broker never received end REJECTED — never re-sent —,
+ * foreign orders are adopted as external, and positions that still differ halt the session.
+ */
+import { DAY_MS, isoDate } from "../../calendars/days.ts";
+import type { BrokerOrder } from "../brokers/broker.ts";
+import { reconcile } from "../orders/reconcile.ts";
+import { restoreContext } from "./context_state.ts";
+import type { JournalEntry } from "./journal.ts";
+import type { Session, SessionState } from "./session.ts";
+
+export async function reconcileAtStart(
+  s: Session,
+  saved: SessionState,
+  since: readonly JournalEntry[],
+): Promise<void> {
+  const { manager, broker, journal, algo } = s;
+  // Orders whose ids reached the journal after the last state save: sent, or about to be.
+  const inflight = since.filter((e) =>
+    e.type === "order_submitted" && !manager.orders.has(String(e.client_order_id))
+  );
+  for (const e of inflight) manager.trackInFlight(e);
+  // Executions the broker made while we were away (or before we could book them).
+  for (const fill of await broker.executions(saved.last_bar_time - 1)) {
+    manager.ingest({ type: "fill", fill });
+  }
+  manager.drain();
+  const local = [...manager.orders.values()].map((m) => ({
+    client_order_id: m.client_order_id,
+    state: m.state,
+    symbol: m.symbol,
+  }));
+  const brokerOpen = await broker.openOrders();
+  const openIds = new Set(brokerOpen.map((o) => o.client_order_id));
+  const lookups = new Map<string, BrokerOrder | null>();
+  for (const o of local) {
+    if (!openIds.has(o.client_order_id)) {
+      lookups.set(o.client_order_id, await broker.order(o.client_order_id));
+    }
+  }
+  const localPositions = new Map<string, number>();
+  for (const p of algo.ledger.positions.values()) localPositions.set(p.asset.symbol, p.amount);
+  const r = reconcile({
+    local,
+    brokerOpen,
+    lookups,
+    localPositions,
+    brokerPositions: await broker.positions(),
+    ours: (id) => manager.owns(id),
+  });
+  for (const b of r.reattach) manager.adoptState(b, false);
+  for (const b of r.resolved) manager.adoptState(b, false);
+  for (const o of r.unknown) manager.markLost(o.client_order_id);
+  for (const b of r.adopt) manager.adoptState(b, true);
+  journal.write("reconciliation", {
+    reattached: r.reattach.map((o) => o.client_order_id),
+    resolved: r.resolved.map((o) => `${o.client_order_id}:${o.state}`),
+    lost: r.unknown.map((o) => o.client_order_id),
+    adopted: r.adopt.map((o) => o.client_order_id),
+    drift: r.drift,
+  }, true);
+  if (r.drift.length) {
+    const report = r.drift.map((d) => `${d.symbol}: ours ${d.local}, broker ${d.broker}`).join(
+      "; ",
+    );
+    s.risk.setState("HALTED", `position drift at restart: ${report}`);
+    s.log.warn("reconciliation_drift", {
+      message: `positions differ from the broker (${report}); trading HALTED until resolved`,
+    });
+  }
+  // A session whose decisions went out before the crash is not decided again: its orders exist.
+  const next = saved.session_index + 1;
+  const decided = since.find((e) => e.type === "decided" && e.session_index === next);
+  if (decided) {
+    restoreContext(
+      s.context as unknown as Record<string, unknown>,
+      decided.context as Record<string, never>,
+      (sid) => algo.portal.asset(sid),
+    );
+    s.skipDecisionAt = next;
+  } else if (inflight.length) {
+    s.skipDecisionAt = saved.session_index + 1;
+    s.log.warn("interrupted_bar", {
+      message: `the session of ${
+        isoDate(s.sessions[saved.session_index + 1] / DAY_MS)
+      } was interrupted after sending ${inflight.length} order(s); it is not decided again`,
+    });
+  }
+}

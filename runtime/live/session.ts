@@ -1,0 +1,309 @@
+/**
+ * A live or paper session: the same strategy, algorithm, ledger and metrics as a backtest, with
+ * orders going through the order manager to a broker, state persisted after every bar, and a
+ * journal of everything. This first cut drives daily bars replayed from a bundle
+ * (`--feed bundle:NAME`), which makes a paper session the backtest's twin.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { DAY_MS, isoDate } from "../../calendars/days.ts";
+import { type DailyBarSource, openDaily } from "../../bundles/mod.ts";
+import { BarData } from "../api/bar_data.ts";
+import { Context } from "../api/context.ts";
+import { setCurrentContext } from "../api/current.ts";
+import type { Asset } from "../assets/asset.ts";
+import { PaperBroker } from "../brokers/paper/paper_broker.ts";
+import { TradingAlgorithm } from "../engine/algorithm.ts";
+import { type Logger, silentLogger } from "../engine/log.ts";
+import { Recorder } from "../engine/recorder.ts";
+import { Results } from "../engine/results.ts";
+import type { Strategy } from "../engine/strategy.ts";
+import { HarvesterError } from "../errors.ts";
+import { type PerfSnapshot, PerfTracker } from "../metrics/perf.ts";
+import { ClientOrderIds } from "../orders/ids.ts";
+import { OrderManager, type OrderRecord } from "../orders/manager.ts";
+import { RiskGate, type RiskLimits, type TradingState } from "../orders/risk.ts";
+import { DailyPortal } from "../portal/daily_portal.ts";
+import type { LedgerSnapshot } from "../finance/ledger.ts";
+import { encodeContext, restoreContext } from "./context_state.ts";
+import { Journal, readJournal } from "./journal.ts";
+import { killRequested, pidFile } from "./kill_switch.ts";
+import { readState, writeState } from "./persistence.ts";
+import { liveLoop } from "./loop.ts";
+import { reconcileAtStart } from "./restart.ts";
+
+export class LiveSessionError extends HarvesterError {
+  override name = "LiveSessionError";
+}
+
+export interface LiveOptions {
+  strategy: Strategy;
+  /** sha256 of the strategy file: a state file is only restored for the same file. */
+  strategy_hash: string;
+  /** `bundle:NAME` feed replay. */
+  bundle: string;
+  start: string | number;
+  end: string | number;
+  /** Multiplier of real time between bars, or "max" (no waiting). */
+  speed: number | "max";
+  state_path: string;
+  journal_path: string;
+  /** Ignore (and replace) an existing state file. */
+  fresh?: boolean;
+  dry_run?: boolean;
+  capital_base?: number;
+  params?: Record<string, string>;
+  risk?: RiskLimits;
+  /** Sell everything when the kill switch is thrown. */
+  flatten_on_kill?: boolean;
+  root?: string;
+  environ?: Record<string, string | undefined>;
+  log?: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/** What the state file holds. */
+export interface SessionState {
+  /** Index (in the run's sessions) of the last completed session. */
+  session_index: number;
+  last_bar_time: number;
+  ledger: LedgerSnapshot;
+  perf: PerfSnapshot;
+  orders: { orders: OrderRecord[]; execs: string[]; ids: { tag: string; next: number } };
+  context: Record<string, never>;
+  trading_state: TradingState;
+  trading_state_reason: string;
+  /** Journal lines written when this state was saved (orders after it are in flight). */
+  journal_lines: number;
+  paper_state: string;
+}
+
+/** Everything a running session holds. */
+export interface Session {
+  opts: LiveOptions;
+  log: Logger;
+  source: DailyBarSource;
+  portal: DailyPortal;
+  sessions: Float64Array;
+  algo: TradingAlgorithm;
+  context: Context;
+  data: BarData;
+  perf: PerfTracker;
+  recorder: Recorder;
+  broker: PaperBroker;
+  manager: OrderManager;
+  risk: RiskGate;
+  journal: Journal;
+  benchmark: Float64Array;
+  /** First session index to run. */
+  resumeAt: number;
+  /** Sessions whose decisions already went out before a crash: not decided again. */
+  skipDecisionAt: number;
+  stopRequested: boolean;
+  killed: string | null;
+  /** Journal lines already in the file when this process started. */
+  journalBase: number;
+}
+
+function dayMs(v: string | number): number {
+  return typeof v === "number" ? v : Date.parse(`${v.slice(0, 10)}T00:00:00Z`);
+}
+
+/** Sets up (restoring when a state file exists), runs, and returns the session's results. */
+export async function runLive(opts: LiveOptions): Promise<Results> {
+  const log = opts.log ?? silentLogger;
+  const source = await openDaily(opts.bundle, { root: opts.root, environ: opts.environ });
+  try {
+    const calendar = source.calendar;
+    const sessions = calendar.sessions_in_range(dayMs(opts.start), dayMs(opts.end)).slice();
+    if (!sessions.length) {
+      throw new LiveSessionError(`no sessions between ${opts.start} and ${opts.end}`);
+    }
+    const portal = await DailyPortal.load(source, sessions[sessions.length - 1]);
+    const algo = new TradingAlgorithm({
+      portal,
+      calendar,
+      sessions,
+      capital_base: opts.capital_base ?? 10_000_000,
+      data_frequency: "daily",
+      arena: "live",
+      params: opts.params,
+      log,
+    });
+    mkdirSync(dirname(opts.state_path), { recursive: true });
+    mkdirSync(dirname(opts.journal_path), { recursive: true });
+    if (opts.fresh) {
+      for (const p of [opts.state_path, opts.journal_path, `${opts.state_path}.paper.json`]) {
+        rmSync(p, { force: true });
+      }
+    }
+    const saved = readState<SessionState>(opts.state_path, opts.strategy_hash);
+    const now =
+      () => (Number.isNaN(algo.current_dt) ? (opts.now?.() ?? Date.now()) : algo.current_dt);
+    const journalBase = readJournal(opts.journal_path).length;
+    const journal = new Journal(opts.journal_path, opts.now ?? Date.now);
+    const assetBySymbol = (s: string) => algo.bySymbol.get(s)?.[0];
+    const broker = new PaperBroker({
+      assetOf: (s) => assetBySymbol(s)!,
+      cash: opts.capital_base ?? 10_000_000,
+      statePath: `${opts.state_path}.paper.json`,
+    });
+    injectFaults(broker, opts.environ ?? {});
+    const risk = new RiskGate(opts.risk);
+    const ids = saved
+      ? new ClientOrderIds(saved.orders.ids.tag, saved.orders.ids.next)
+      : new ClientOrderIds();
+    const manager = new OrderManager({
+      broker,
+      journal,
+      risk,
+      ids,
+      ledger: algo.ledger,
+      assetOf: assetBySymbol,
+      priceOf: (a: Asset) => algo.current(a, "price"),
+      now,
+      warn: (e, f) => log.warn(e, f),
+      dryRun: opts.dry_run,
+    });
+    algo.router = {
+      place: (a, n, l, s) => manager.place(a, n, l, s),
+      cancel: (id) => manager.cancel(id),
+      get: (id) => manager.get(id),
+      openOrders: (a) => manager.open(a).map((m) => m.view),
+    };
+    const context = new Context(algo);
+    const data = new BarData(algo);
+    setCurrentContext(context);
+    await broker.connect();
+    const perf = new PerfTracker(sessions);
+    const recorder = new Recorder(algo.ledger, sessions);
+    const s: Session = {
+      opts,
+      log,
+      source,
+      portal,
+      sessions,
+      algo,
+      context,
+      data,
+      perf,
+      recorder,
+      broker,
+      manager,
+      risk,
+      journal,
+      benchmark: new Float64Array(sessions.length),
+      resumeAt: 0,
+      skipDecisionAt: -1,
+      stopRequested: false,
+      killed: null,
+      journalBase,
+    };
+    // initialize registers schedules, models and controls; on a restart the saved context then
+    // replaces whatever it assigned, so the strategy continues from where it was.
+    algo.current_dt = sessions[0];
+    algo.current_session = sessions[0];
+    await opts.strategy.initialize(context);
+    algo.initialized = true;
+    algo.controls.initialized = true;
+    broker.setModels(algo.blotter.slippage, algo.blotter.commission);
+    broker.blotter.cancel_policy = algo.blotter.cancel_policy;
+    if (saved) await restore(s, saved);
+    else {journal.write("session_started", {
+        sessions: sessions.length,
+        first: isoDate(sessions[0] / DAY_MS),
+        fresh: Boolean(opts.fresh),
+      }, true);}
+    writeFileSync(pidFile(opts.state_path), String(Deno.pid));
+    const onStop = () => {
+      s.stopRequested = true;
+    };
+    const onKill = () => {
+      s.killed = killRequested(opts.state_path) ?? "kill switch (signal)";
+    };
+    Deno.addSignalListener("SIGINT", onStop);
+    Deno.addSignalListener("SIGTERM", onStop);
+    Deno.addSignalListener("SIGUSR1", onKill);
+    try {
+      await liveLoop(s);
+    } finally {
+      Deno.removeSignalListener("SIGINT", onStop);
+      Deno.removeSignalListener("SIGTERM", onStop);
+      Deno.removeSignalListener("SIGUSR1", onKill);
+      journal.write(
+        "session_stopped",
+        { at_session: s.resumeAt, stop_requested: s.stopRequested },
+        true,
+      );
+      journal.close();
+      if (existsSync(pidFile(opts.state_path))) rmSync(pidFile(opts.state_path), { force: true });
+    }
+    return new Results(perf, recorder, s.benchmark);
+  } finally {
+    setCurrentContext(null);
+    source.close();
+  }
+}
+
+async function restore(s: Session, saved: SessionState): Promise<void> {
+  const { algo } = s;
+  algo.ledger.restore(saved.ledger, (sid) => algo.portal.asset(sid));
+  s.perf.restore(saved.perf);
+  s.manager.restore(saved.orders);
+  restoreContext(
+    s.context as unknown as Record<string, unknown>,
+    saved.context,
+    (sid) => algo.portal.asset(sid),
+  );
+  s.risk.setState(saved.trading_state, saved.trading_state_reason);
+  s.resumeAt = saved.session_index + 1;
+  const entries = readJournal(s.opts.journal_path);
+  await reconcileAtStart(s, saved, entries.slice(saved.journal_lines));
+  s.journal.write("session_restored", {
+    resume_at: s.resumeAt < s.sessions.length ? isoDate(s.sessions[s.resumeAt] / DAY_MS) : null,
+    orders: saved.orders.orders.length,
+    positions: saved.ledger.positions.length,
+    trading_state: s.risk.state,
+  }, true);
+}
+
+/** Saves everything after a bar (atomic, checksummed). */
+export function saveState(s: Session, sessionIndex: number, barTime: number): void {
+  const { state, skipped } = encodeContext(s.context);
+  if (skipped.length) {
+    s.log.warn("state_skipped", {
+      message: `not saved (cannot be serialised): ${skipped.join(", ")}`,
+    });
+  }
+  s.journal.flush();
+  const st: SessionState = {
+    session_index: sessionIndex,
+    last_bar_time: barTime,
+    ledger: s.algo.ledger.snapshot(),
+    perf: s.perf.snapshot(s.benchmark),
+    orders: s.manager.snapshot(),
+    context: state as Record<string, never>,
+    trading_state: s.risk.state,
+    trading_state_reason: s.risk.stateReason,
+    journal_lines: s.journal.lines + s.journalBase,
+    paper_state: `${s.opts.state_path}.paper.json`,
+  };
+  writeState(s.opts.state_path, st, s.opts.strategy_hash);
+}
+
+/**
+ * Fault injection for the crash tests (`HARVESTER_FAULT=exit_after_submit:N`): the process dies
+ * as `kill -9` would, right after the N-th order reached the broker — between send and the state
+ * save that would have recorded it.
+ */
+function injectFaults(broker: PaperBroker, env: Record<string, string | undefined>): void {
+  const m = /^exit_after_submit:(\d+)$/.exec(env.HARVESTER_FAULT ?? "");
+  if (!m) return;
+  let left = Number(m[1]);
+  const submit = broker.submit.bind(broker);
+  broker.submit = async (r) => {
+    await submit(r);
+    if (--left === 0) Deno.exit(137);
+  };
+}

@@ -1,0 +1,449 @@
+/**
+ * The order manager: the one place live orders go through. Before sending, the risk gate; then a
+ * client order id is minted and journaled durably *before* the order leaves the process; broker
+ * events are queued and applied at bar boundaries through the transition table; fills (deduped by
+ * execution id) reach the ledger exactly as simulated fills do. Strategies see zipline `Order`
+ * objects whose id is the client order id.
+ */
+import type { Asset } from "../assets/asset.ts";
+import type { Broker, BrokerEvent, BrokerOrder } from "../brokers/broker.ts";
+import type { Ledger } from "../finance/ledger.ts";
+import { Order } from "../finance/order.ts";
+import type { Journal } from "../live/journal.ts";
+import type { ClientOrderIds } from "./ids.ts";
+import type { RiskGate } from "./risk.ts";
+import { isOpen, type OrderEvent, type OrderState, TERMINAL, transition } from "./state.ts";
+
+export interface ManagedOrder {
+  client_order_id: string;
+  broker_order_id: string | null;
+  symbol: string;
+  state: OrderState;
+  /** The zipline view strategies read (id = client order id). */
+  view: Order;
+  avg_fill_price: number;
+  external: boolean;
+  /** Price when the strategy decided (for slippage reports). */
+  decision_price: number;
+  submitted_at: number;
+  acked_at: number;
+  filled_at: number;
+}
+
+export interface ManagerDeps {
+  broker: Broker;
+  journal: Journal;
+  risk: RiskGate;
+  ids: ClientOrderIds;
+  ledger: Ledger;
+  assetOf(symbol: string): Asset | undefined;
+  priceOf(asset: Asset): number;
+  now(): number;
+  warn(event: string, fields: Record<string, unknown>): void;
+  /** Log and journal would-be orders, send nothing. */
+  dryRun?: boolean;
+}
+
+/** Persisted form of one order. */
+export interface OrderRecord {
+  client_order_id: string;
+  broker_order_id: string | null;
+  symbol: string;
+  state: OrderState;
+  amount: number;
+  filled: number;
+  commission: number;
+  limit: number | null;
+  stop: number | null;
+  created: number;
+  dt: number;
+  avg_fill_price: number;
+  external: boolean;
+}
+
+const ZIPLINE_STATUS_CHANGES: Partial<Record<OrderState, (o: Order, reason: string) => void>> = {
+  CANCELED: (o) => o.cancel(),
+  EXPIRED: (o) => o.cancel(),
+  REJECTED: (o, reason) => o.reject(reason),
+};
+
+export class OrderManager {
+  readonly orders = new Map<string, ManagedOrder>();
+  private readonly queue: BrokerEvent[] = [];
+  private readonly execs = new Set<string>();
+  /** Events the table refused (counted, journaled, never applied). */
+  refused = 0;
+
+  constructor(private readonly d: ManagerDeps) {
+    d.broker.onEvent((e) => this.queue.push(e));
+  }
+
+  // --- the strategy side ---
+
+  /** Risk-checks, journals and sends an order; the id, or null when refused or zero. */
+  async place(
+    asset: Asset,
+    amount: number,
+    limit: number | null,
+    stop: number | null,
+  ): Promise<string | null> {
+    if (amount === 0) return null;
+    const d = this.d, now = d.now(), price = d.priceOf(asset);
+    const position = d.ledger.position(asset)?.amount ?? 0;
+    const decision = d.risk.check({
+      symbol: asset.symbol,
+      amount,
+      price,
+      limit_price: limit,
+      position,
+      now,
+    });
+    if (!decision.ok) {
+      d.journal.write("risk_denied", {
+        symbol: asset.symbol,
+        amount,
+        reason: decision.reason,
+        detail: decision.detail,
+      });
+      d.warn("order_denied", {
+        message: `order for ${amount} ${asset.symbol} denied: ${decision.detail}`,
+        reason: decision.reason,
+      });
+      return null;
+    }
+    const coid = d.ids.mint();
+    const view = new Order({ dt: now, asset, amount, limit, stop, id: coid });
+    const m: ManagedOrder = {
+      client_order_id: coid,
+      broker_order_id: null,
+      symbol: asset.symbol,
+      state: "NEW",
+      view,
+      avg_fill_price: 0,
+      external: false,
+      decision_price: price,
+      submitted_at: now,
+      acked_at: NaN,
+      filled_at: NaN,
+    };
+    this.orders.set(coid, m);
+    d.ledger.process_order(view);
+    // Durable before the order leaves: after a crash, this line is how we know to ask the broker.
+    d.journal.write("order_submitted", {
+      client_order_id: coid,
+      symbol: asset.symbol,
+      amount,
+      limit,
+      stop,
+      decision_price: price,
+      dry_run: Boolean(d.dryRun),
+    }, true);
+    if (d.dryRun) {
+      this.move(m, "rejected", "dry run: not sent");
+      return coid;
+    }
+    this.move(m, "submit");
+    await d.broker.submit({
+      client_order_id: coid,
+      symbol: asset.symbol,
+      amount,
+      limit_price: limit,
+      stop_price: stop,
+      time_in_force: "day",
+    });
+    return coid;
+  }
+
+  async cancel(coid: string): Promise<void> {
+    const m = this.orders.get(coid);
+    if (!m || TERMINAL.has(m.state) || m.state === "PENDING_CANCEL") return;
+    if (m.state === "NEW") {
+      this.move(m, "canceled", "withdrawn before sending");
+      return;
+    }
+    this.move(m, "cancel_request");
+    await this.d.broker.cancel(coid);
+  }
+
+  get(coid: string): Order | null {
+    return this.orders.get(coid)?.view ?? null;
+  }
+
+  /** Open orders (ours, not external), optionally of one asset. */
+  open(asset?: Asset): ManagedOrder[] {
+    const out: ManagedOrder[] = [];
+    for (const m of this.orders.values()) {
+      if (m.external || !(isOpen(m.state) || m.state === "NEW")) continue;
+      if (!asset || m.view.asset.sid === asset.sid) out.push(m);
+    }
+    return out;
+  }
+
+  // --- the broker side ---
+
+  /** Applies queued broker events; returns how many. Called at bar boundaries. */
+  drain(): number {
+    let n = 0;
+    while (this.queue.length) {
+      this.apply(this.queue.shift()!);
+      n++;
+    }
+    return n;
+  }
+
+  private apply(e: BrokerEvent): void {
+    const d = this.d;
+    if (e.type === "fill") {
+      const f = e.fill;
+      if (this.execs.has(f.exec_id)) return; // the same execution reported twice (re-sync)
+      this.execs.add(f.exec_id);
+      const m = this.orders.get(f.client_order_id);
+      const asset = d.assetOf(f.symbol);
+      if (!asset) {
+        d.warn("fill_unknown_asset", {
+          message: `fill for ${f.symbol}, which is not in the bundle`,
+          exec_id: f.exec_id,
+        });
+        return;
+      }
+      d.ledger.process_transaction({
+        asset,
+        amount: f.amount,
+        dt: f.time,
+        price: f.price,
+        order_id: f.client_order_id,
+      });
+      if (f.commission) d.ledger.process_commission(asset, f.commission);
+      if (m) {
+        const v = m.view, prev = v.filled;
+        v.filled += f.amount;
+        v.commission += f.commission;
+        v.dt = f.time;
+        m.avg_fill_price = (m.avg_fill_price * prev + f.price * f.amount) / (v.filled || 1);
+        m.filled_at = f.time;
+        d.ledger.process_order(v);
+      }
+      d.journal.write("fill", { ...f, external: m?.external ?? true });
+      return;
+    }
+    if (e.type === "order") {
+      const m = this.orders.get(e.order.client_order_id);
+      if (!m) {
+        d.journal.write("unknown_order_event", {
+          client_order_id: e.order.client_order_id,
+          event: e.event,
+        });
+        return;
+      }
+      if (e.event === "ack") m.acked_at = e.time;
+      m.broker_order_id = e.order.broker_order_id;
+      this.move(m, e.event, e.reason);
+      return;
+    }
+    d.journal.write(e.type, { ...e });
+  }
+
+  /** One transition through the table, journaled; refused events are counted, not applied. */
+  private move(m: ManagedOrder, event: OrderEvent, reason = ""): void {
+    const to = transition(m.state, event);
+    if (to === null) {
+      this.refused++;
+      this.d.journal.write("transition_refused", {
+        client_order_id: m.client_order_id,
+        from: m.state,
+        event,
+      });
+      this.d.warn("transition_refused", {
+        message: `order ${m.client_order_id}: ${event} is not allowed in ${m.state}`,
+      });
+      return;
+    }
+    const from = m.state;
+    m.state = to;
+    if (from !== to) {
+      this.d.journal.write("order_transition", {
+        client_order_id: m.client_order_id,
+        from,
+        to,
+        event,
+        reason: reason || undefined,
+      });
+    }
+    const z = ZIPLINE_STATUS_CHANGES[to];
+    if (z && from !== to) {
+      z(m.view, reason);
+      m.view.dt = this.d.now();
+      this.d.ledger.process_order(m.view);
+    }
+  }
+
+  /** Queues an event as if the broker had sent it (reconciliation feeds missed executions). */
+  ingest(e: BrokerEvent): void {
+    this.queue.push(e);
+  }
+
+  /** Whether an id belongs to this session's id family. */
+  owns(coid: string): boolean {
+    return this.d.ids.owns(coid);
+  }
+
+  /** An order the journal shows was sent (or about to be) after the last state save. */
+  trackInFlight(
+    e: {
+      client_order_id?: unknown;
+      symbol?: unknown;
+      amount?: unknown;
+      limit?: unknown;
+      stop?: unknown;
+      ts?: unknown;
+    },
+  ): void {
+    const coid = String(e.client_order_id), asset = this.d.assetOf(String(e.symbol));
+    this.d.ids.observe(coid);
+    if (!asset || this.orders.has(coid)) return;
+    const created = Date.parse(String(e.ts));
+    const view = new Order({
+      dt: created,
+      asset,
+      amount: Number(e.amount),
+      limit: (e.limit as number | null) ?? null,
+      stop: (e.stop as number | null) ?? null,
+      id: coid,
+    });
+    this.orders.set(coid, {
+      client_order_id: coid,
+      broker_order_id: null,
+      symbol: asset.symbol,
+      state: "SUBMITTED",
+      view,
+      avg_fill_price: 0,
+      external: false,
+      decision_price: NaN,
+      submitted_at: created,
+      acked_at: NaN,
+      filled_at: NaN,
+    });
+  }
+
+  /** Takes the broker's view of an order after a restart (reconciliation). */
+  adoptState(b: BrokerOrder, external: boolean): void {
+    let m = this.orders.get(b.client_order_id);
+    if (!m) {
+      const asset = this.d.assetOf(b.symbol);
+      if (!asset) return;
+      const view = new Order({
+        dt: b.submitted_at,
+        asset,
+        amount: b.amount,
+        limit: b.limit_price,
+        stop: b.stop_price,
+        id: b.client_order_id,
+      });
+      m = {
+        client_order_id: b.client_order_id,
+        broker_order_id: b.broker_order_id,
+        symbol: b.symbol,
+        state: b.state,
+        view,
+        avg_fill_price: b.avg_fill_price,
+        external,
+        decision_price: NaN,
+        submitted_at: b.submitted_at,
+        acked_at: NaN,
+        filled_at: NaN,
+      };
+      this.orders.set(b.client_order_id, m);
+    }
+    m.broker_order_id = b.broker_order_id;
+    if (m.state !== b.state) {
+      this.d.journal.write("order_transition", {
+        client_order_id: m.client_order_id,
+        from: m.state,
+        to: b.state,
+        event: "reconcile",
+      });
+      m.state = b.state;
+      const z = ZIPLINE_STATUS_CHANGES[b.state];
+      if (z) z(m.view, "reconciled");
+    }
+  }
+
+  /** Marks an order the broker never received (never re-sent). */
+  markLost(coid: string): void {
+    const m = this.orders.get(coid);
+    if (!m || TERMINAL.has(m.state)) return;
+    this.d.journal.write("order_transition", {
+      client_order_id: coid,
+      from: m.state,
+      to: "REJECTED",
+      event: "reconcile",
+      reason: "unknown to the broker after restart",
+    });
+    m.state = "REJECTED";
+    m.view.reject("unknown to the broker after restart");
+  }
+
+  async cancelAll(): Promise<number> {
+    const open = [...this.orders.values()].filter((m) => !m.external && isOpen(m.state));
+    for (const m of open) await this.cancel(m.client_order_id);
+    return open.length;
+  }
+
+  // --- persistence ---
+
+  snapshot(): { orders: OrderRecord[]; execs: string[]; ids: { tag: string; next: number } } {
+    return {
+      orders: [...this.orders.values()].map((m) => ({
+        client_order_id: m.client_order_id,
+        broker_order_id: m.broker_order_id,
+        symbol: m.symbol,
+        state: m.state,
+        amount: m.view.amount,
+        filled: m.view.filled,
+        commission: m.view.commission,
+        limit: m.view.limit,
+        stop: m.view.stop,
+        created: m.view.created,
+        dt: m.view.dt,
+        avg_fill_price: m.avg_fill_price,
+        external: m.external,
+      })),
+      execs: [...this.execs],
+      ids: { tag: this.d.ids.tag, next: this.d.ids.sequence },
+    };
+  }
+
+  restore(s: { orders: OrderRecord[]; execs: string[] }): void {
+    for (const r of s.orders) {
+      const asset = this.d.assetOf(r.symbol);
+      if (!asset) continue;
+      const view = new Order({
+        dt: r.created,
+        asset,
+        amount: r.amount,
+        limit: r.limit,
+        stop: r.stop,
+        id: r.client_order_id,
+      });
+      view.filled = r.filled;
+      view.commission = r.commission;
+      view.dt = r.dt;
+      const z = ZIPLINE_STATUS_CHANGES[r.state];
+      if (z) z(view, "");
+      this.orders.set(r.client_order_id, {
+        client_order_id: r.client_order_id,
+        broker_order_id: r.broker_order_id,
+        symbol: r.symbol,
+        state: r.state,
+        view,
+        avg_fill_price: r.avg_fill_price,
+        external: r.external,
+        decision_price: NaN,
+        submitted_at: r.created,
+        acked_at: NaN,
+        filled_at: NaN,
+      });
+    }
+    for (const e of s.execs) this.execs.add(e);
+  }
+}
