@@ -50,6 +50,8 @@ export const liveCommand: Command = {
     "--daily-loss-limit N     throw the kill switch when the day's loss exceeds N",
     "--flatten-on-kill        sell everything when the kill switch is thrown",
     "-o, --output FILE        write the perf table (as backtest -o)",
+    "--baseline perf.csv      a backtest to compare with: live_drift.csv, live_performance.json",
+    "--metrics-port N         Prometheus metrics on 127.0.0.1:N/metrics",
   ],
   options: {
     broker: { type: "string", default: "paper" },
@@ -69,6 +71,8 @@ export const liveCommand: Command = {
     "flatten-on-kill": { type: "boolean" },
     output: { type: "string", short: "o" },
     define: { type: "string", short: "D", multiple: true },
+    baseline: { type: "string" },
+    "metrics-port": { type: "string" },
   },
   positionals: [1, 1],
   async run(args, io) {
@@ -118,6 +122,8 @@ export const liveCommand: Command = {
       params: defines(args),
       risk,
       flatten_on_kill: Boolean(args.values["flatten-on-kill"]),
+      baseline: stringOpt(args, "baseline"),
+      metrics_port: numberOpt("--metrics-port", stringOpt(args, "metrics-port")),
       root,
       environ: env,
       log: consoleLogger((l) => io.stderr(l), io.isTerminal),
@@ -146,5 +152,38 @@ export const killCommand: Command = {
         : `kill switch set; the session halts at its next bar or start\n`,
     );
     return Promise.resolve(0);
+  },
+};
+
+export const replayCommand: Command = {
+  name: "replay",
+  summary:
+    "Re-runs a strategy on a session journal's recorded bars and checks it makes the same orders.",
+  usage: "replay JOURNAL ALGO.ts",
+  help: ["JOURNAL    a live or paper session's .journal.jsonl", "ALGO.ts    the strategy file"],
+  options: {},
+  positionals: [2, 2],
+  async run(args, io) {
+    const env = withDotEnv(io.env);
+    const root = harvesterRoot(env);
+    await loadExtension(root);
+    const { replayJournal } = await import("../live/replay.ts");
+    const report = await replayJournal(
+      args.positionals[0],
+      await loadStrategyFile(args.positionals[1]),
+      { root, environ: env },
+    );
+    if (report.same) {
+      io.stdout(`same orders: ${report.recorded} recorded, ${report.replayed} replayed\n`);
+      return 0;
+    }
+    const d = report.difference!;
+    io.stdout(
+      `different orders: ${report.recorded} recorded, ${report.replayed} replayed; first difference at #${
+        d.index + 1
+      }: ` +
+        `recorded ${JSON.stringify(d.recorded)}, replayed ${JSON.stringify(d.replayed)}\n`,
+    );
+    return 1;
   },
 };

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   backtest: async () => (await import("./backtest_command.ts")).backtestCommand,
   live: async () => (await import("./live_command.ts")).liveCommand,
   kill: async () => (await import("./live_command.ts")).killCommand,
+  replay: async () => (await import("./live_command.ts")).replayCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -35,6 +36,7 @@ const SUMMARIES: Record<string, string> = {
   backtest: "backtest a strategy file on a bundle",
   live: "run a strategy as a live or paper session",
   kill: "throw a live session's kill switch",
+  replay: "re-run a strategy on a session journal and compare its orders",
 };
 
 function mainHelp(): string {

@@ -71,6 +71,7 @@ export async function liveLoop(s: Session): Promise<void> {
     startSession(algo, perf, t, calendar.session_first_minute(session));
     const splits = portal.splits.get(t);
     if (splits) broker.processSplits(splits);
+    algo.ledger.update();
     const pnlAtOpen = algo.ledger.pnl;
     const decide = i !== s.skipDecisionAt;
     const bts = s.opts.strategy.before_trading_start;
@@ -83,6 +84,13 @@ export async function liveLoop(s: Session): Promise<void> {
         algo.in_before_trading_start = false;
       }
     }
+    const recorded = s.opts.bar_overrides?.get(isoDate(session / DAY_MS));
+    if (recorded) {
+      for (const b of recorded) {
+        const a = algo.bySymbol.get(b.symbol)?.[0];
+        if (a) portal.setBar(a, t, b);
+      }
+    }
     portal.advanceTo(t);
     algo.portalIndex = t;
     algo.current_dt = close;
@@ -92,13 +100,6 @@ export async function liveLoop(s: Session): Promise<void> {
     manager.drain();
     const kill = s.killed ?? killRequested(s.opts.state_path);
     if (kill) await throwKill(s, kill);
-    const limit = s.opts.risk?.daily_loss_limit;
-    if (limit !== undefined && algo.ledger.pnl - pnlAtOpen < -limit) {
-      await throwKill(
-        s,
-        `daily loss ${(pnlAtOpen - algo.ledger.pnl).toFixed(2)} exceeds the limit ${limit}`,
-      );
-    }
     if (decide) {
       const handle = s.opts.strategy.handle_data;
       if (handle) await handle(s.context, s.data);
@@ -134,6 +135,15 @@ export async function liveLoop(s: Session): Promise<void> {
     manager.drain();
     algo.validate_account_controls();
     algo.ledger.sync_last_sale_prices(close, priceOf);
+    algo.ledger.update();
+    const limit = s.opts.risk?.daily_loss_limit;
+    if (limit !== undefined && algo.ledger.pnl - pnlAtOpen < -limit) {
+      await throwKill(
+        s,
+        `daily loss ${(pnlAtOpen - algo.ledger.pnl).toFixed(2)} exceeds the limit ${limit}`,
+      );
+      manager.drain();
+    }
     recorder.endOfSession(i, close);
     perf.end_of_session(algo.ledger, close, s.benchmark[i], recorder.countsToday(), algo.recorded);
     saveState(s, i, close);

@@ -12,6 +12,7 @@ import { BarData } from "../api/bar_data.ts";
 import { Context } from "../api/context.ts";
 import { setCurrentContext } from "../api/current.ts";
 import type { Asset } from "../assets/asset.ts";
+import type { Bar } from "../brokers/broker.ts";
 import { PaperBroker } from "../brokers/paper/paper_broker.ts";
 import { TradingAlgorithm } from "../engine/algorithm.ts";
 import { type Logger, silentLogger } from "../engine/log.ts";
@@ -30,6 +31,9 @@ import { Journal, readJournal } from "./journal.ts";
 import { killRequested, pidFile } from "./kill_switch.ts";
 import { readState, writeState } from "./persistence.ts";
 import { liveLoop } from "./loop.ts";
+import { serveMetrics } from "./metrics_endpoint.ts";
+import { orderQuality, venueQuality } from "./quality.ts";
+import { readBaseline, writeDrift } from "./drift.ts";
 import { reconcileAtStart } from "./restart.ts";
 
 export class LiveSessionError extends HarvesterError {
@@ -61,6 +65,12 @@ export interface LiveOptions {
   log?: Logger;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** A backtest's perf CSV to compare with (writes live_drift.csv and live_performance.json). */
+  baseline?: string;
+  /** Serve Prometheus metrics on 127.0.0.1:port. */
+  metrics_port?: number;
+  /** Bars to use instead of the bundle's, by session date (`harvester replay`). */
+  bar_overrides?: Map<string, Bar[]>;
 }
 
 /** What the state file holds. */
@@ -210,11 +220,15 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     broker.setModels(algo.blotter.slippage, algo.blotter.commission);
     broker.blotter.cancel_policy = algo.blotter.cancel_policy;
     if (saved) await restore(s, saved);
-    else {journal.write("session_started", {
+    else {
+      journal.write("session_started", {
         sessions: sessions.length,
         first: isoDate(sessions[0] / DAY_MS),
+        last: isoDate(sessions[sessions.length - 1] / DAY_MS),
+        feed: `bundle:${opts.bundle}`,
         fresh: Boolean(opts.fresh),
-      }, true);}
+      }, true);
+    }
     writeFileSync(pidFile(opts.state_path), String(Deno.pid));
     const onStop = () => {
       s.stopRequested = true;
@@ -225,9 +239,16 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     Deno.addSignalListener("SIGINT", onStop);
     Deno.addSignalListener("SIGTERM", onStop);
     Deno.addSignalListener("SIGUSR1", onKill);
+    const metrics = opts.metrics_port === undefined ? null : serveMetrics(opts.metrics_port, {
+      manager,
+      ledger: algo.ledger,
+      tradingState: () => risk.state,
+      reconnects: () => 0,
+    });
     try {
       await liveLoop(s);
     } finally {
+      await metrics?.shutdown();
       Deno.removeSignalListener("SIGINT", onStop);
       Deno.removeSignalListener("SIGTERM", onStop);
       Deno.removeSignalListener("SIGUSR1", onKill);
@@ -239,7 +260,21 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       journal.close();
       if (existsSync(pidFile(opts.state_path))) rmSync(pidFile(opts.state_path), { force: true });
     }
-    return new Results(perf, recorder, s.benchmark);
+    const results = new Results(perf, recorder, s.benchmark);
+    const dir = dirname(opts.state_path);
+    writeFileSync(
+      `${opts.state_path}.quality.json`,
+      JSON.stringify(
+        {
+          venues: [venueQuality(broker.name, [...manager.orders.values()])],
+          orders: [...manager.orders.values()].map(orderQuality),
+        },
+        null,
+        1,
+      ),
+    );
+    if (opts.baseline) writeDrift(results, readBaseline(opts.baseline), dir);
+    return results;
   } finally {
     setCurrentContext(null);
     source.close();

@@ -28,6 +28,8 @@ export interface ManagedOrder {
   submitted_at: number;
   acked_at: number;
   filled_at: number;
+  /** Wall-clock ms (performance.now) of sending, acknowledgement and last fill: latencies. */
+  wall: { sent: number; ack: number; fill: number };
 }
 
 export interface ManagerDeps {
@@ -125,6 +127,7 @@ export class OrderManager {
       submitted_at: now,
       acked_at: NaN,
       filled_at: NaN,
+      wall: { sent: performance.now(), ack: NaN, fill: NaN },
     };
     this.orders.set(coid, m);
     d.ledger.process_order(view);
@@ -221,6 +224,7 @@ export class OrderManager {
         v.dt = f.time;
         m.avg_fill_price = (m.avg_fill_price * prev + f.price * f.amount) / (v.filled || 1);
         m.filled_at = f.time;
+        m.wall.fill = performance.now();
         d.ledger.process_order(v);
       }
       d.journal.write("fill", { ...f, external: m?.external ?? true });
@@ -235,7 +239,10 @@ export class OrderManager {
         });
         return;
       }
-      if (e.event === "ack") m.acked_at = e.time;
+      if (e.event === "ack") {
+        m.acked_at = e.time;
+        if (Number.isNaN(m.wall.ack)) m.wall.ack = performance.now();
+      }
       m.broker_order_id = e.order.broker_order_id;
       this.move(m, e.event, e.reason);
       return;
@@ -322,6 +329,7 @@ export class OrderManager {
       submitted_at: created,
       acked_at: NaN,
       filled_at: NaN,
+      wall: { sent: NaN, ack: NaN, fill: NaN },
     });
   }
 
@@ -351,6 +359,7 @@ export class OrderManager {
         submitted_at: b.submitted_at,
         acked_at: NaN,
         filled_at: NaN,
+        wall: { sent: NaN, ack: NaN, fill: NaN },
       };
       this.orders.set(b.client_order_id, m);
     }
@@ -442,6 +451,7 @@ export class OrderManager {
         submitted_at: r.created,
         acked_at: NaN,
         filled_at: NaN,
+        wall: { sent: NaN, ack: NaN, fill: NaN },
       });
     }
     for (const e of s.execs) this.execs.add(e);

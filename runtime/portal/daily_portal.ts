@@ -146,6 +146,20 @@ export class DailyPortal {
     return i;
   }
 
+  /**
+   * Replaces one stored bar before it becomes visible (replaying a journal's recorded market
+   * events over the bundle's).
+   */
+  setBar(
+    asset: Asset,
+    t: number,
+    bar: { open: number; high: number; low: number; close: number; volume: number },
+  ): void {
+    if (t <= this.current) throw new RangeError("setBar: that session is already visible");
+    const at = this.slotOf(asset) * this.sessions.length + t;
+    for (const f of BAR_FIELDS) this.raw[f][at] = bar[f];
+  }
+
   /** Makes the bars of sessions up to index `t` visible. */
   advanceTo(t: number): void {
     if (t > this.current) this.current = t;
