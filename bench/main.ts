@@ -2,9 +2,13 @@
 import { benchCalendars } from "./calendars.ts";
 import { benchBundles } from "./bundles.ts";
 import { benchEngine, benchLarge } from "./engine.ts";
+import { benchLive } from "./live.ts";
+import { benchPipeline } from "./pipeline.ts";
 
 const only = Deno.args[0];
 if (!only || only === "calendars") benchCalendars();
 if (!only || only === "bundles") await benchBundles();
 if (!only || only === "engine") await benchEngine();
 if (!only || only === "large") await benchLarge();
+if (!only || only === "live") await benchLive();
+if (!only || only === "pipeline") await benchPipeline();

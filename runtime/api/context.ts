@@ -18,6 +18,9 @@ import { type EventRule, resolveScheduleCalendar, ScheduledFunction } from "./sc
 import type { BarData } from "./bar_data.ts";
 import type { SizeOptions } from "../engine/controls_api.ts";
 import { DAY_MS } from "../../calendars/days.ts";
+import { type AttachOptions, pipelinesOf } from "../pipeline/attached.ts";
+import type { Pipeline } from "../pipeline/pipeline.ts";
+import type { PipelineFrame } from "../pipeline/result.ts";
 
 const engines = new WeakMap<Context, TradingAlgorithm>();
 
@@ -109,6 +112,19 @@ export class Context {
   get_order(order_id: string): Promise<Order | null> {
     return Promise.resolve(algorithmOf(this).get_order(order_id));
   }
+  /**
+   * Orders every position to zero (and cancels open orders first). In a live session these go
+   * through the risk gate like any order; in REDUCING state they are exactly what is allowed.
+   */
+  async flatten_all(): Promise<(string | null)[]> {
+    const a = algorithmOf(this);
+    const open = a.get_open_orders() as Map<Asset, Order[]>;
+    for (const list of open.values()) for (const o of list) await a.cancel_order(o);
+    const ids: (string | null)[] = [];
+    for (const p of [...a.ledger.positions.values()]) ids.push(await a.order(p.asset, -p.amount));
+    return ids;
+  }
+
   cancel_order(order: string | Order): Promise<void> {
     return Promise.resolve(algorithmOf(this).cancel_order(order));
   }
@@ -203,5 +219,15 @@ export class Context {
   }
   set_do_not_order_list(assets: Iterable<Asset>, opts: { on_error?: OnError } = {}): void {
     algorithmOf(this).controls.set_do_not_order_list(assets, opts.on_error);
+  }
+
+  // --- pipeline ---
+  /** Registers a pipeline to compute each day (initialize only); returns it. */
+  attach_pipeline(pipeline: Pipeline, name: string, opts?: AttachOptions): Pipeline {
+    return pipelinesOf(algorithmOf(this)).attach(pipeline, name, opts);
+  }
+  /** Today's output of an attached pipeline: a frame of its columns indexed by asset. */
+  pipeline_output(name: string): Promise<PipelineFrame> {
+    return pipelinesOf(algorithmOf(this)).output(name);
   }
 }

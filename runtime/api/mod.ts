@@ -115,6 +115,8 @@ export function get_open_orders(asset?: Asset): Promise<Order[] | Map<Asset, Ord
 }
 export const get_order = (id: string): Promise<Order | null> => ctx().get_order(id);
 export const cancel_order = (o: string | Order): Promise<void> => ctx().cancel_order(o);
+/** Closes every position (after cancelling open orders). */
+export const flatten_all = (): Promise<(string | null)[]> => ctx().flatten_all();
 export const schedule_function = (
   fn: ScheduledFn,
   date_rule?: EventRule | null,
@@ -140,3 +142,39 @@ export const set_asset_restrictions = (r: Restrictions, o?: { on_error?: OnError
   ctx().set_asset_restrictions(r, o);
 export const set_do_not_order_list = (a: Iterable<Asset>, o?: { on_error?: OnError }): void =>
   ctx().set_do_not_order_list(a, o);
+
+// --- pipeline ---
+export {
+  classifiers,
+  Column,
+  CustomClassifier,
+  CustomFactor,
+  CustomFilter,
+  DataSet,
+  EquityPricing,
+  factors,
+  filters,
+  loaders,
+  Pipeline,
+  PipelineFrame,
+  PipelineResult,
+  run_pipeline,
+  USEquityPricing,
+  Window,
+} from "../pipeline/mod.ts";
+/**
+ * Registers a pipeline to compute each day; call in initialize. Returns the pipeline.
+ * @example attach_pipeline(new Pipeline({ columns: { rsi: new factors.RSI() } }), "rsi")
+ */
+export const attach_pipeline = (
+  pipeline: import("../pipeline/pipeline.ts").Pipeline,
+  name: string,
+  opts?: import("../pipeline/attached.ts").AttachOptions,
+): import("../pipeline/pipeline.ts").Pipeline => ctx().attach_pipeline(pipeline, name, opts);
+/**
+ * Today's output of an attached pipeline (a frame indexed by asset).
+ * @example const out = await pipeline_output("rsi"); out.where("longs")
+ */
+export const pipeline_output = (
+  name: string,
+): Promise<import("../pipeline/result.ts").PipelineFrame> => ctx().pipeline_output(name);

@@ -1,5 +1,5 @@
 /** `harvester backtest ALGO.ts`: runs a strategy file over a bundle and reports the results. */
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import {
@@ -15,6 +15,7 @@ import { asStrategy } from "../engine/strategy.ts";
 import { writeResults } from "../engine/output.ts";
 import { consoleLogger } from "../engine/log.ts";
 import { formatSummary, summarize } from "../metrics/summary.ts";
+import { writeTearsheet } from "../metrics/report/tearsheet.ts";
 import type { Results } from "../engine/results.ts";
 import { type Command, type ParsedArgs, stringOpt, UsageError } from "./command.ts";
 import { dateArg } from "./calendar_command.ts";
@@ -54,7 +55,7 @@ export const backtestCommand: Command = {
   name: "backtest",
   summary: "Backtests a strategy file on an ingested bundle.",
   usage:
-    "backtest ALGO.ts -s START -e END [-b BUNDLE] [--capital-base N] [--benchmark-symbol S | --benchmark-file F | --no-benchmark] [-o OUT] [-D name=value]…",
+    "backtest ALGO.ts -s START -e END [-b BUNDLE] [--capital-base N] [--benchmark-symbol S | --benchmark-file F | --no-benchmark] [-o OUT] [--report FILE] [-D name=value]…",
   help: [
     "ALGO.ts                  a strategy module exporting initialize (and handle_data, …)",
     "-s, --start YYYY-MM-DD   first session",
@@ -68,6 +69,7 @@ export const backtestCommand: Command = {
     "--benchmark-file F       benchmark from a date,return CSV",
     "--no-benchmark           run without a benchmark",
     "-o, --output OUT         results: .csv, .json, .parquet or .arrow (side tables beside it), or - for CSV on stdout",
+    "--report FILE            also write a self-contained HTML tearsheet (metrics and charts)",
     "-D, --define name=value  reaches the strategy as context.params.name (repeatable)",
     "--same-bar-fills         fill orders at the close of the bar that placed them (zipline: next bar)",
     "--no-summary             do not print the summary table",
@@ -84,6 +86,7 @@ export const backtestCommand: Command = {
     "benchmark-file": { type: "string" },
     "no-benchmark": { type: "boolean" },
     output: { type: "string", short: "o" },
+    report: { type: "string" },
     define: { type: "string", short: "D", multiple: true },
     "no-summary": { type: "boolean" },
     "same-bar-fills": { type: "boolean" },
@@ -117,6 +120,10 @@ export const backtestCommand: Command = {
       throw new UsageError(`--bundle-timestamp: "${tsText}" is not a timestamp`);
     }
     const out = stringOpt(args, "output");
+    const report = stringOpt(args, "report");
+    if (report !== undefined && !report.endsWith(".html")) {
+      throw new UsageError(`--report: "${report}" must name an .html file`);
+    }
     const strategy = await loadStrategyFile(args.positionals[0]);
     const t0 = performance.now();
     const results = await run_algorithm({
@@ -140,6 +147,10 @@ export const backtestCommand: Command = {
     });
     const secs = (performance.now() - t0) / 1000;
     const written = out ? await writeResults(results, out, io.stdout) : [];
+    if (report !== undefined) {
+      await writeTearsheet(results, report, { title: basename(args.positionals[0]) });
+      written.push(report);
+    }
     if (!args.values["no-summary"] && out !== "-") {
       const hasBenchmark = benchmarks.length === 1 && !args.values["no-benchmark"];
       io.stdout(

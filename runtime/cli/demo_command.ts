@@ -1,7 +1,7 @@
 /**
  * `harvester demo` (the README's first command): backtests the commented dual moving average on
  * the data this repository ships (ingesting it on first run), prints the summary, and writes the
- * perf table and an equity-curve chart into a folder it names.
+ * perf table, the equity and drawdown charts and an HTML tearsheet into a folder it names.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -10,6 +10,7 @@ import { harvesterRoot, ZIPLINE_EXAMPLES_DIR } from "../../bundles/mod.ts";
 import { run_algorithm } from "../engine/run_algorithm.ts";
 import { writeResults } from "../engine/output.ts";
 import { drawdown, equityCurve, renderSvg } from "../metrics/report/charts.ts";
+import { writeTearsheet } from "../metrics/report/tearsheet.ts";
 import type { Command } from "./command.ts";
 import { loadStrategyFile, resultsSummary } from "./backtest_command.ts";
 
@@ -50,10 +51,18 @@ export const demoCommand: Command = {
     const svg = [await renderSvg(equityCurve(results)), await renderSvg(drawdown(results))];
     writeFileSync(join(out, "equity.svg"), svg[0]);
     writeFileSync(join(out, "drawdown.svg"), svg[1]);
+    await writeTearsheet(results, join(out, "report.html"), {
+      title: "Harvester demo: dual moving average (50/200 days) on AAPL, benchmark SPY",
+    });
     io.stdout(`${results.length} sessions backtested in ${secs.toFixed(2)} s\n`);
     io.stdout(
       `Results in ${out}/: ${
-        [...written.map((w) => w.slice(out.length + 1)), "equity.svg", "drawdown.svg"].join(", ")
+        [
+          ...written.map((w) => w.slice(out.length + 1)),
+          "equity.svg",
+          "drawdown.svg",
+          "report.html",
+        ].join(", ")
       }\n`,
     );
     return 0;

@@ -10,6 +10,14 @@ import { runLive } from "../live/session.ts";
 import { requestKill } from "../live/kill_switch.ts";
 import { sha256 } from "../live/persistence.ts";
 import type { RiskLimits } from "../orders/risk.ts";
+import {
+  LIVE_SETTINGS,
+  type LiveSettingName,
+  type LiveSettings,
+  mergeSettings,
+  readConfigFile,
+  settingsFromEnv,
+} from "../config/live_config.ts";
 import { type Command, stringOpt, UsageError } from "./command.ts";
 import { defines, loadStrategyFile, resultsSummary } from "./backtest_command.ts";
 import { dateArg } from "./calendar_command.ts";
@@ -49,16 +57,19 @@ export const liveCommand: Command = {
     "--price-band F           refuse limit prices further than F (0.1 = 10%) from the last price",
     "--daily-loss-limit N     throw the kill switch when the day's loss exceeds N",
     "--flatten-on-kill        sell everything when the kill switch is thrown",
+    "--cancel-on-stop         on Ctrl-C / SIGTERM, cancel open orders (default: keep them)",
+    "--config live.yaml       settings file (command line > config > HARVESTER_* env > defaults)",
     "-o, --output FILE        write the perf table (as backtest -o)",
     "--baseline perf.csv      a backtest to compare with: live_drift.csv, live_performance.json",
     "--metrics-port N         Prometheus metrics on 127.0.0.1:N/metrics",
   ],
   options: {
-    broker: { type: "string", default: "paper" },
+    config: { type: "string" },
+    broker: { type: "string" },
     feed: { type: "string" },
     start: { type: "string", short: "s" },
     end: { type: "string", short: "e" },
-    speed: { type: "string", default: "max" },
+    speed: { type: "string" },
     "state-file": { type: "string" },
     journal: { type: "string" },
     fresh: { type: "boolean" },
@@ -69,6 +80,7 @@ export const liveCommand: Command = {
     "price-band": { type: "string" },
     "daily-loss-limit": { type: "string" },
     "flatten-on-kill": { type: "boolean" },
+    "cancel-on-stop": { type: "boolean" },
     output: { type: "string", short: "o" },
     define: { type: "string", short: "D", multiple: true },
     baseline: { type: "string" },
@@ -79,33 +91,41 @@ export const liveCommand: Command = {
     const env = withDotEnv(io.env);
     const root = harvesterRoot(env);
     await loadExtension(root);
-    const broker = stringOpt(args, "broker");
+    // Command line, then --config, then HARVESTER_* environment, then defaults.
+    const cli: LiveSettings = {};
+    for (const name of Object.keys(LIVE_SETTINGS) as LiveSettingName[]) {
+      const v = args.values[name.replaceAll("_", "-")];
+      if (v !== undefined) cli[name] = typeof v === "boolean" ? v : String(v);
+    }
+    const configPath = stringOpt(args, "config");
+    const file = configPath ? await readConfigFile(configPath) : {};
+    const st = mergeSettings(cli, file, settingsFromEnv(env), { broker: "paper", speed: "max" });
+    const str = (k: LiveSettingName) => (st[k] === undefined ? undefined : String(st[k]));
+    const broker = str("broker");
     if (broker !== "paper") {
       throw new UsageError(
         `--broker ${broker} is not available yet in this build; use --broker paper`,
       );
     }
-    const feed = stringOpt(args, "feed");
+    const feed = str("feed");
     if (!feed?.startsWith("bundle:")) {
       throw new UsageError("--feed bundle:NAME is required for a paper session");
     }
-    const startText = stringOpt(args, "start");
+    const startText = str("start");
     if (!startText) throw new UsageError("--start is required with --feed bundle:NAME");
     const start = dateArg("--start", startText, NaN);
-    const end = dateArg("--end", stringOpt(args, "end"), start + 366 * 86_400_000);
-    const speedText = stringOpt(args, "speed")!;
+    const end = dateArg("--end", str("end"), start + 366 * 86_400_000);
+    const speedText = str("speed")!;
     const speed = speedText === "max" ? "max" : numberOpt("--speed", speedText)!;
     const algoPath = args.positionals[0];
     const strategy = await loadStrategyFile(algoPath);
-    const statePath = resolve(stringOpt(args, "state-file") ?? defaultStatePath(root, algoPath));
+    const statePath = resolve(str("state_file") ?? defaultStatePath(root, algoPath));
+    const num = (k: LiveSettingName) => numberOpt(`--${k.replaceAll("_", "-")}`, str(k));
     const risk: RiskLimits = {
-      max_notional_per_order: numberOpt("--max-notional", stringOpt(args, "max-notional")),
-      max_orders_per_minute: numberOpt(
-        "--max-orders-per-minute",
-        stringOpt(args, "max-orders-per-minute"),
-      ),
-      price_band: numberOpt("--price-band", stringOpt(args, "price-band")),
-      daily_loss_limit: numberOpt("--daily-loss-limit", stringOpt(args, "daily-loss-limit")),
+      max_notional_per_order: num("max_notional"),
+      max_orders_per_minute: num("max_orders_per_minute"),
+      price_band: num("price_band"),
+      daily_loss_limit: num("daily_loss_limit"),
     };
     const results = await runLive({
       strategy,
@@ -115,20 +135,21 @@ export const liveCommand: Command = {
       end,
       speed,
       state_path: statePath,
-      journal_path: resolve(stringOpt(args, "journal") ?? `${statePath}.journal.jsonl`),
-      fresh: Boolean(args.values.fresh),
-      dry_run: Boolean(args.values["dry-run"]),
-      capital_base: numberOpt("--capital-base", stringOpt(args, "capital-base")),
+      journal_path: resolve(str("journal") ?? `${statePath}.journal.jsonl`),
+      fresh: st.fresh === true,
+      dry_run: st.dry_run === true,
+      capital_base: num("capital_base"),
       params: defines(args),
       risk,
-      flatten_on_kill: Boolean(args.values["flatten-on-kill"]),
-      baseline: stringOpt(args, "baseline"),
-      metrics_port: numberOpt("--metrics-port", stringOpt(args, "metrics-port")),
+      flatten_on_kill: st.flatten_on_kill === true,
+      cancel_on_stop: st.cancel_on_stop === true,
+      baseline: str("baseline"),
+      metrics_port: num("metrics_port"),
       root,
       environ: env,
       log: consoleLogger((l) => io.stderr(l), io.isTerminal),
     });
-    const out = stringOpt(args, "output");
+    const out = str("output");
     if (out) await writeResults(results, out, io.stdout);
     if (out !== "-" && results.length) io.stdout(`${resultsSummary(results, false)}\n`);
     return 0;

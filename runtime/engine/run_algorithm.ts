@@ -29,6 +29,8 @@ import { runMinute } from "./simulation_minute.ts";
 import { MinuteMarket } from "../portal/minute_market.ts";
 import type { Strategy } from "./strategy.ts";
 import { setCurrentContext } from "../api/current.ts";
+import { computeEagerPipelines, hasPipelines, usePipelineEngine } from "../pipeline/attached.ts";
+import type { LoaderMap } from "../pipeline/research.ts";
 
 export interface RunOptions {
   /** The strategy: a module's exports or an object with its functions. */
@@ -62,6 +64,8 @@ export interface RunOptions {
   environ?: Record<string, string | undefined>;
   log?: Logger;
   progress?: Progress;
+  /** Loaders for pipeline datasets that carry none (zipline's `custom_loader`). */
+  pipeline_loaders?: LoaderMap;
 }
 
 export class RunError extends HarvesterError {
@@ -149,6 +153,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     });
     algo.same_bar_fills = Boolean(opts.same_bar_fills);
     const context = new Context(algo);
+    usePipelineEngine(algo, reader, portal.assets, opts.pipeline_loaders);
     const data = new BarData(algo);
     setCurrentContext(context);
     algo.current_dt = sessions[0];
@@ -188,6 +193,9 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     } else {
       await runDaily(algo, opts.strategy, context, data, perf, recorder, {
         benchmarkReturn: (i) => benchmark[i],
+        beforeTradingStart: hasPipelines(algo)
+          ? (i) => computeEagerPipelines(algo, sessions[i])
+          : undefined,
         scheduledFor: (i) => {
           if (scheduled.length === 0) return none;
           const due: ((context: Context, data: BarData) => unknown)[] = [];

@@ -23,6 +23,8 @@ export interface SimulationHooks {
   scheduledFor(i: number): ReadonlyArray<(context: Context, data: BarData) => unknown>;
   /** Called after each session's perf row, for progress. */
   onSession?(i: number, total: number): void;
+  /** Called before before_trading_start of session `i` (eager pipelines compute here). */
+  beforeTradingStart?(i: number): Promise<void> | void;
 }
 
 /** Fills of orders placed on earlier bars, booked into the ledger. */
@@ -132,6 +134,7 @@ export async function runDaily(
     algo.portalIndex = t - 1;
     algo.blotter.current_dt = session;
     startSession(algo, perf, t, calendar.session_first_minute(session));
+    if (hooks.beforeTradingStart) await hooks.beforeTradingStart(i);
     if (bts) {
       algo.current_dt = open - BTS_MINUTES_BEFORE_OPEN * 60_000;
       algo.in_before_trading_start = true;
@@ -146,6 +149,9 @@ export async function runDaily(
     algo.current_dt = close;
     algo.blotter.current_dt = close;
     processFills(algo);
+    // zipline prices positions at the current bar whenever the portfolio is read during it
+    // (order_target_percent reads portfolio_value): sync once the bar's fills are booked.
+    if (ledger.positions.size) ledger.sync_last_sale_prices(close, priceOf);
     if (handle) await handle(context, data);
     for (const fn of hooks.scheduledFor(i)) await fn(context, data);
     if (algo.same_bar_fills) {

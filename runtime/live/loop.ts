@@ -8,7 +8,7 @@ import type { Asset } from "../assets/asset.ts";
 import type { Bar } from "../brokers/broker.ts";
 import { BTS_MINUTES_BEFORE_OPEN, startSession } from "../engine/simulation.ts";
 import { killRequested } from "./kill_switch.ts";
-import { saveState, type Session } from "./session.ts";
+import { barClock, saveState, type Session } from "./session.ts";
 import { encodeContext } from "./context_state.ts";
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -95,6 +95,7 @@ export async function liveLoop(s: Session): Promise<void> {
     algo.portalIndex = t;
     algo.current_dt = close;
     const bars = barsOf(s, t, close);
+    barClock.start = performance.now();
     journal.write("bar", { session: isoDate(session / DAY_MS), time: close, bars });
     broker.onBars(close, bars);
     manager.drain();

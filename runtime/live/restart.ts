@@ -15,6 +15,7 @@ export async function reconcileAtStart(
   s: Session,
   saved: SessionState,
   since: readonly JournalEntry[],
+  all: readonly JournalEntry[],
 ): Promise<void> {
   const { manager, broker, journal, algo } = s;
   // Orders whose ids reached the journal after the last state save: sent, or about to be.
@@ -22,6 +23,25 @@ export async function reconcileAtStart(
     e.type === "order_submitted" && !manager.orders.has(String(e.client_order_id))
   );
   for (const e of inflight) manager.trackInFlight(e);
+  // Ids reserved but not seen in the state or the journal (unflushed lines lost in the crash):
+  // ask the broker about each in order until one is unknown — it never received later ones.
+  const ceiling = Math.max(
+    0,
+    ...all.filter((e) => e.type === "ids_reserved").map((e) => Number(e.up_to)),
+  );
+  for (let seq = manager.nextSeq(); seq <= ceiling; seq++) {
+    const id = manager.idOf(seq);
+    if (manager.orders.has(id)) continue;
+    const b = await broker.order(id);
+    if (!b) break;
+    manager.adoptState(b, false);
+    manager.observe(id);
+    inflight.push({
+      ts: new Date(b.submitted_at).toISOString(),
+      type: "order_submitted",
+      client_order_id: id,
+    });
+  }
   // Executions the broker made while we were away (or before we could book them).
   for (const fill of await broker.executions(saved.last_bar_time - 1)) {
     manager.ingest({ type: "fill", fill });

@@ -36,6 +36,9 @@ import { orderQuality, venueQuality } from "./quality.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
 import { reconcileAtStart } from "./restart.ts";
 
+/** When the current bar reached the session (performance.now), for latency figures. */
+export const barClock = { start: 0 };
+
 export class LiveSessionError extends HarvesterError {
   override name = "LiveSessionError";
 }
@@ -60,6 +63,8 @@ export interface LiveOptions {
   risk?: RiskLimits;
   /** Sell everything when the kill switch is thrown. */
   flatten_on_kill?: boolean;
+  /** On SIGINT/SIGTERM, cancel open orders (else they are kept at the broker). */
+  cancel_on_stop?: boolean;
   root?: string;
   environ?: Record<string, string | undefined>;
   log?: Logger;
@@ -69,6 +74,8 @@ export interface LiveOptions {
   baseline?: string;
   /** Serve Prometheus metrics on 127.0.0.1:port. */
   metrics_port?: number;
+  /** Filled with, for every order, ms from its bar's arrival to its hand-off to the broker. */
+  bar_latencies?: number[];
   /** Bars to use instead of the bundle's, by session date (`harvester replay`). */
   bar_overrides?: Map<string, Bar[]>;
 }
@@ -160,6 +167,14 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       statePath: `${opts.state_path}.paper.json`,
     });
     injectFaults(broker, opts.environ ?? {});
+    const latencies = opts.bar_latencies;
+    if (latencies) {
+      const submit = broker.submit.bind(broker);
+      broker.submit = (r) => {
+        latencies.push(performance.now() - barClock.start);
+        return submit(r);
+      };
+    }
     const risk = new RiskGate(opts.risk);
     const ids = saved
       ? new ClientOrderIds(saved.orders.ids.tag, saved.orders.ids.next)
@@ -247,6 +262,11 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     });
     try {
       await liveLoop(s);
+      if (s.stopRequested && opts.cancel_on_stop) {
+        const n = await manager.cancelAll();
+        manager.drain();
+        journal.write("stop_cancel", { cancelled: n }, true);
+      }
     } finally {
       await metrics?.shutdown();
       Deno.removeSignalListener("SIGINT", onStop);
@@ -294,7 +314,7 @@ async function restore(s: Session, saved: SessionState): Promise<void> {
   s.risk.setState(saved.trading_state, saved.trading_state_reason);
   s.resumeAt = saved.session_index + 1;
   const entries = readJournal(s.opts.journal_path);
-  await reconcileAtStart(s, saved, entries.slice(saved.journal_lines));
+  await reconcileAtStart(s, saved, entries.slice(saved.journal_lines), entries);
   s.journal.write("session_restored", {
     resume_at: s.resumeAt < s.sessions.length ? isoDate(s.sessions[s.resumeAt] / DAY_MS) : null,
     orders: saved.orders.orders.length,

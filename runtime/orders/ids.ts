@@ -4,10 +4,32 @@
  * by it (Alpaca `client_order_id`, IB `orderRef`) and re-attaches them after a crash.
  */
 export class ClientOrderIds {
-  constructor(readonly tag: string = randomTag(), private next = 1) {}
+  /**
+   * Ids are reserved durably in blocks before any of them is used (`reserve` fsyncs one journal
+   * line per block), so an id is on disk before its order leaves the process without an fsync on
+   * every order. After a crash, ids between the last accounted one and the reserved ceiling are
+   * looked up at the broker, never re-used.
+   */
+  reserved = 0;
+  static readonly BLOCK = 1000;
+
+  constructor(
+    readonly tag: string = randomTag(),
+    private next = 1,
+    private readonly reserve?: (upTo: number) => void,
+  ) {}
 
   mint(): string {
+    if (this.next > this.reserved && this.reserve) {
+      this.reserved = this.next + ClientOrderIds.BLOCK - 1;
+      this.reserve(this.reserved);
+    }
     return `hv${this.tag}-${this.next++}`;
+  }
+
+  /** The id of a sequence number in this family. */
+  idOf(seq: number): string {
+    return `hv${this.tag}-${seq}`;
   }
 
   get sequence(): number {

@@ -131,7 +131,7 @@ export class OrderManager {
     };
     this.orders.set(coid, m);
     d.ledger.process_order(view);
-    // Durable before the order leaves: after a crash, this line is how we know to ask the broker.
+    // The id is durable already (reserved in a block); this line is flushed with the bar.
     d.journal.write("order_submitted", {
       client_order_id: coid,
       symbol: asset.symbol,
@@ -140,7 +140,7 @@ export class OrderManager {
       stop,
       decision_price: price,
       dry_run: Boolean(d.dryRun),
-    }, true);
+    });
     if (d.dryRun) {
       this.move(m, "rejected", "dry run: not sent");
       return coid;
@@ -287,6 +287,17 @@ export class OrderManager {
   /** Queues an event as if the broker had sent it (reconciliation feeds missed executions). */
   ingest(e: BrokerEvent): void {
     this.queue.push(e);
+  }
+
+  /** The next id sequence to mint, and the id of a sequence (restart scans). */
+  nextSeq(): number {
+    return this.d.ids.sequence;
+  }
+  idOf(seq: number): string {
+    return this.d.ids.idOf(seq);
+  }
+  observe(coid: string): void {
+    this.d.ids.observe(coid);
   }
 
   /** Whether an id belongs to this session's id family. */

@@ -1,11 +1,12 @@
 /**
- * A fake Alpaca REST server on 127.0.0.1 for tests: the trading API's asset list and the market
- * data API's historical bars and corporate actions, in Alpaca's formats, with small pages,
- * key checks, and scripted failures (429 with Retry-After, 5xx, anything).
+ * A fake Alpaca server on 127.0.0.1 for tests: the trading API's asset list and the market data
+ * API's historical and latest bars and corporate actions, in Alpaca's formats, with small pages,
+ * key checks, and scripted failures (429 with Retry-After, 5xx, anything); and the stock data
+ * stream (`/v2/<feed>`: greeting, `auth`, `subscribe` → `subscription`, `T: "b"` bars).
  *
  * Data lives in plain objects (`server.data`) that tests edit between requests; endpoints are
- * routes in a small router, so the trading API (orders, account, streams) can be added later
- * with `server.route(...)`.
+ * routes in a small router (exact paths, or RegExps for ids), and `onUpgrade` answers WebSocket
+ * upgrades: `alpaca_trading_server.ts` adds the trading API and both streams this way.
  */
 
 export interface FakeBar {
@@ -76,6 +77,8 @@ export interface RouteContext {
   url: URL;
   params: Record<string, string>;
   server: FakeAlpacaServer;
+  /** The match of a route registered with a RegExp path (`/v2/orders/([^/]+)`). */
+  match?: RegExpExecArray;
 }
 
 export type Handler = (ctx: RouteContext) => Response | Promise<Response>;
@@ -158,6 +161,16 @@ function corporateActionsRoute(ctx: RouteContext): Response {
   return json({ corporate_actions: out, next_page_token: next });
 }
 
+/** `/v2/stocks/bars/latest`: each symbol's last `1Min` bar (Alpaca sends none for unknowns). */
+function latestBarsRoute(ctx: RouteContext): Response {
+  const bars: Record<string, FakeBar> = {};
+  for (const s of symbolsOf(ctx)) {
+    const list = ctx.server.data.bars["1Min"]?.[s];
+    if (list?.length) bars[s] = list[list.length - 1];
+  }
+  return json({ bars });
+}
+
 function assetsRoute(ctx: RouteContext): Response {
   const status = ctx.params.status, cls = ctx.params.asset_class;
   return json(
@@ -169,7 +182,7 @@ function assetsRoute(ctx: RouteContext): Response {
 
 interface Route {
   method: string;
-  path: string;
+  path: string | RegExp;
   handler: Handler;
 }
 
@@ -181,6 +194,14 @@ export class FakeAlpacaServer {
   readonly log: LoggedRequest[] = [];
   readonly failures: ScriptedFailure[] = [];
   private readonly routes: Route[] = [];
+  /** Answers other WebSocket upgrades (the streams authenticate in-band: no key headers). */
+  onUpgrade?: (req: Request, url: URL) => Response;
+  /** The data stream refuses connections (503) while true; `streamAuthRefused`: its keys. */
+  dataStreamDown = false;
+  streamAuthRefused = false;
+  /** Messages the data stream received. */
+  readonly streamReceived: Record<string, unknown>[] = [];
+  private readonly subscribers = new Map<WebSocket, Set<string>>();
   private constructor(private readonly httpServer: Deno.HttpServer<Deno.NetAddr>) {}
 
   /** Starts on a free port of 127.0.0.1 with the asset, bars and corporate-action routes. */
@@ -194,6 +215,7 @@ export class FakeAlpacaServer {
     const self = box.self = new FakeAlpacaServer(httpServer);
     self.route("GET", "/v2/assets", assetsRoute);
     self.route("GET", "/v2/stocks/bars", barsRoute);
+    self.route("GET", "/v2/stocks/bars/latest", latestBarsRoute);
     self.route("GET", "/v1/corporate-actions", corporateActionsRoute);
     return self;
   }
@@ -203,9 +225,9 @@ export class FakeAlpacaServer {
     return `http://127.0.0.1:${this.httpServer.addr.port}`;
   }
 
-  /** Adds (or replaces) the handler of `method path`. */
-  route(method: string, path: string, handler: Handler): void {
-    const i = this.routes.findIndex((r) => r.method === method && r.path === path);
+  /** Adds (or replaces) the handler of `method path`; a RegExp path must match the whole path. */
+  route(method: string, path: string | RegExp, handler: Handler): void {
+    const i = this.routes.findIndex((r) => r.method === method && String(r.path) === String(path));
     if (i >= 0) this.routes.splice(i, 1);
     this.routes.push({ method, path, handler });
   }
@@ -230,8 +252,60 @@ export class FakeAlpacaServer {
     return json(f.body ?? { code: 50010000, message: "scripted failure" }, f.status, f.headers);
   }
 
+  /** A minute bar (`t` = its start) to every stream client subscribed to the symbol's bars. */
+  pushBar(symbol: string, bar: FakeBar): void {
+    const frame = JSON.stringify([{ T: "b", S: symbol, ...bar }]);
+    for (const [ws, symbols] of this.subscribers) if (symbols.has(symbol)) ws.send(frame);
+  }
+
+  /** Closes every data stream connection (clients must reconnect). */
+  dropDataStream(): void {
+    for (const ws of this.subscribers.keys()) ws.close(1011, "dropped");
+    this.subscribers.clear();
+  }
+
+  /** Data stream clients subscribed now. */
+  get streamClients(): number {
+    return this.subscribers.size;
+  }
+
+  /** Whether in-band stream credentials are this server's keys. */
+  streamKeysOk(key: unknown, secret: unknown): boolean {
+    return !this.streamAuthRefused && key === this.keys.id && secret === this.keys.secret;
+  }
+
+  private dataStream(req: Request): Response {
+    if (this.dataStreamDown) return json({ message: "service unavailable" }, 503);
+    const { socket: ws, response } = Deno.upgradeWebSocket(req);
+    let authed = false;
+    const send = (m: unknown) => ws.send(JSON.stringify([m]));
+    ws.onopen = () => send({ T: "success", msg: "connected" });
+    ws.onmessage = (e) => {
+      const m = JSON.parse(String(e.data));
+      this.streamReceived.push(m);
+      if (m.action === "auth") {
+        authed = this.streamKeysOk(m.key, m.secret);
+        if (authed) return send({ T: "success", msg: "authenticated" });
+        send({ T: "error", code: 402, msg: "auth failed" });
+        ws.close();
+      } else if (m.action === "subscribe") {
+        if (!authed) return send({ T: "error", code: 401, msg: "not authenticated" });
+        const symbols = this.subscribers.get(ws) ?? new Set<string>();
+        for (const s of m.bars ?? []) symbols.add(s);
+        this.subscribers.set(ws, symbols);
+        send({ T: "subscription", trades: [], quotes: [], bars: [...symbols] });
+      }
+    };
+    ws.onclose = () => this.subscribers.delete(ws);
+    return response;
+  }
+
   private async handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
+    if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      if (/^\/v2\/(iex|sip|delayed_sip)$/.test(url.pathname)) return this.dataStream(req);
+      if (this.onUpgrade) return this.onUpgrade(req, url);
+    }
     const params = Object.fromEntries(url.searchParams);
     const res = await this.dispatch(req, url, params);
     this.log.push({ method: req.method, path: url.pathname, params, status: res.status });
@@ -244,12 +318,20 @@ export class FakeAlpacaServer {
     if (!ok) return json(UNAUTHORIZED, 401);
     const failure = this.scripted(url.pathname);
     if (failure) return failure;
-    const route = this.routes.find((r) => r.method === req.method && r.path === url.pathname);
-    if (!route) return json({ code: 40410000, message: "endpoint not found" }, 404);
-    return route.handler({ req, url, params, server: this });
+    for (const r of this.routes) {
+      if (r.method !== req.method) continue;
+      if (typeof r.path === "string") {
+        if (r.path === url.pathname) return r.handler({ req, url, params, server: this });
+        continue;
+      }
+      const match = new RegExp(`^(?:${r.path.source})$`).exec(url.pathname);
+      if (match) return r.handler({ req, url, params, server: this, match });
+    }
+    return json({ code: 40410000, message: "endpoint not found" }, 404);
   }
 
   async close(): Promise<void> {
+    this.dropDataStream();
     await this.httpServer.shutdown();
   }
 }

@@ -4,7 +4,20 @@
  * session fills exactly as the backtest does. Its book (orders, positions, cash) is a venue of
  * its own: persisted to a file after every change, so a session killed mid-run finds it intact.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+
+/** Finished orders and fills kept in the snapshot (for lookups after a restart). */
+const RECENT = 2_000;
+const RECENT_FILLS = 5_000;
 import type { Asset } from "../../assets/asset.ts";
 import { SimulationBlotter } from "../../finance/blotter.ts";
 import type { CommissionModel } from "../../finance/commission.ts";
@@ -84,6 +97,52 @@ export class PaperBroker implements Broker, MarketView {
     if (opts.statePath && existsSync(opts.statePath)) {
       this.restore(JSON.parse(readFileSync(opts.statePath, "utf8")));
     }
+    if (opts.statePath) this.replayOps(`${opts.statePath}.ops`);
+  }
+
+  /**
+   * Orders accepted or cancelled since the last snapshot: appended to `<state>.ops` as they
+   * happen (an append costs microseconds; a snapshot of the whole book per order would not), and
+   * folded into the next snapshot at the end of a bar.
+   */
+  private logOp(op: Record<string, unknown>): void {
+    const path = this.opts.statePath;
+    if (!path) return;
+    this.opsFd ??= openSync(`${path}.ops`, "a");
+    writeSync(this.opsFd, JSON.stringify(op) + "\n");
+  }
+
+  private opsFd: number | null = null;
+
+  private replayOps(path: string): void {
+    if (!existsSync(path)) return;
+    for (const line of readFileSync(path, "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      let op: Record<string, unknown>;
+      try {
+        op = JSON.parse(line);
+      } catch {
+        continue; // a torn last line
+      }
+      if (op.op === "submit" && !this.byCoid.has(String(op.coid))) {
+        this.blotter.current_dt = Number(op.created);
+        const id = this.blotter.order(
+          this.opts.assetOf(String(op.symbol)),
+          Number(op.amount),
+          op.limit as number | null,
+          op.stop as number | null,
+        );
+        this.blotter.new_orders = [];
+        if (id !== null) {
+          const o = this.blotter.orders.get(id)!;
+          this.byCoid.set(String(op.coid), o);
+          this.coidOf.set(o.id, String(op.coid));
+        }
+      } else if (op.op === "cancel") {
+        const o = this.byCoid.get(String(op.coid));
+        if (o?.open) this.blotter.cancel(o.id, false);
+      }
+    }
   }
 
   private restore(book: Book): void {
@@ -111,10 +170,16 @@ export class PaperBroker implements Broker, MarketView {
     }
   }
 
+  /** A snapshot of the book: open orders, the most recent others, positions, cash, recent fills. */
   private persist(): void {
     const path = this.opts.statePath;
     if (!path) return;
-    this.book.orders = [...this.byCoid].map(([coid, o]) => ({
+    const all = [...this.byCoid];
+    const keep = all.filter(([, o]) => o.open).concat(
+      all.filter(([, o]) => !o.open).slice(-RECENT),
+    );
+    this.book.fills = this.book.fills.slice(-RECENT_FILLS);
+    this.book.orders = keep.map(([coid, o]) => ({
       coid,
       symbol: o.asset.symbol,
       amount: o.amount,
@@ -128,6 +193,11 @@ export class PaperBroker implements Broker, MarketView {
     }));
     writeFileSync(`${path}.tmp`, JSON.stringify(this.book));
     renameSync(`${path}.tmp`, path);
+    if (this.opsFd !== null) {
+      closeSync(this.opsFd);
+      this.opsFd = null;
+    }
+    rmSync(`${path}.ops`, { force: true });
   }
 
   /** Models the strategy chose (set_slippage / set_commission reach the venue). */
@@ -200,7 +270,15 @@ export class PaperBroker implements Broker, MarketView {
     const o = this.blotter.orders.get(id)!;
     this.byCoid.set(r.client_order_id, o);
     this.coidOf.set(o.id, r.client_order_id);
-    this.persist();
+    this.logOp({
+      op: "submit",
+      coid: r.client_order_id,
+      symbol: r.symbol,
+      amount: r.amount,
+      limit: r.limit_price,
+      stop: r.stop_price,
+      created: this.blotter.current_dt,
+    });
     this.listener({
       type: "order",
       event: "ack",
@@ -214,7 +292,7 @@ export class PaperBroker implements Broker, MarketView {
     const o = this.byCoid.get(coid);
     if (!o || !o.open) return Promise.resolve();
     this.blotter.cancel(o.id, false);
-    this.persist();
+    this.logOp({ op: "cancel", coid });
     this.listener({
       type: "order",
       event: "canceled",
@@ -231,10 +309,9 @@ export class PaperBroker implements Broker, MarketView {
     this.blotter.current_dt = time;
     if (time <= this.book.lastBar) return;
     this.book.lastBar = time;
-    if (this.blotter.open_orders.size === 0) {
-      this.persist();
-      return;
-    }
+    // No snapshot here: a crash before the end-of-session snapshot re-matches this bar, with the
+    // same fills, so persisting now would only delay the bar's orders.
+    if (this.blotter.open_orders.size === 0) return;
     const { transactions, orders, commissions, closed } = this.blotter.get_transactions(this);
     this.blotter.prune_orders(closed);
     const fee = new Map(commissions.map((c) => [c.order, c.cost]));
@@ -274,7 +351,6 @@ export class PaperBroker implements Broker, MarketView {
         time,
       });
     }
-    this.persist();
   }
 
   openOrders(): Promise<BrokerOrder[]> {
@@ -320,7 +396,7 @@ export class PaperBroker implements Broker, MarketView {
         });
       }
     }
-    if (cancelled.length) this.persist();
+    this.persist();
   }
 
   /** Closes a delisted position at a price (the simulation's auto-close, mirrored at the venue). */

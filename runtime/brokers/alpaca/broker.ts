@@ -1,0 +1,334 @@
+/**
+ * `--broker alpaca`: the `Broker` contract on Alpaca's paper or live account. Orders go out over
+ * REST with our client order id; what happens to them arrives on the `trade_updates` stream and
+ * leaves as broker events. An order POST that fails without a clear answer is never sent again
+ * before Alpaca is asked, by client order id, whether it arrived. After every stream reconnect,
+ * fills (account activities) and order states (REST) are re-read, so nothing missed while the
+ * stream was down is lost.
+ */
+import type {
+  Bar,
+  Broker,
+  BrokerAccount,
+  BrokerEvent,
+  BrokerFill,
+  BrokerHealth,
+  BrokerOrder,
+  BrokerPosition,
+  OrderRequest,
+} from "../broker.ts";
+import { isOpen } from "../../orders/state.ts";
+import { BarFeed } from "./bars.ts";
+import type { AlpacaConfig, MinuteFilter } from "./config.ts";
+import { AlpacaAuthError } from "./errors.ts";
+import {
+  fillFromActivity,
+  ms,
+  nextReplacementId,
+  num,
+  priceText,
+  stateOf,
+  toBrokerOrder,
+} from "./mapping.ts";
+import { OrderTracker } from "./order_tracker.ts";
+import { type AlpacaOrder, AlpacaRest, isRetryable, messageOf } from "./rest.ts";
+import type { StreamListener, StreamOptions } from "./socket.ts";
+import { TradeUpdatesStream } from "./streams.ts";
+import { submitOrder } from "./submission.ts";
+
+/** How far before a stream loss fills are re-read after reconnecting (clock skew, in-flight). */
+const RESYNC_MARGIN_MS = 5 * 60_000;
+
+export interface AlpacaBrokerDeps {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  calendar: MinuteFilter | null;
+}
+
+export class AlpacaBroker implements Broker {
+  readonly name = "alpaca";
+  private listener: (e: BrokerEvent) => void = () => {};
+  private readonly rest: AlpacaRest;
+  private readonly tracker: OrderTracker;
+  private readonly trades: TradeUpdatesStream;
+  private readonly bars: BarFeed;
+  private skew = 0;
+  private refusal: string | null = null;
+  private lostAt = NaN;
+
+  constructor(readonly config: AlpacaConfig, private readonly deps: AlpacaBrokerDeps) {
+    const emit = (e: BrokerEvent) => this.listener(e);
+    this.rest = new AlpacaRest(config, deps);
+    this.tracker = new OrderTracker(emit, deps.now);
+    const owner: StreamListener = {
+      status: (status, detail) => {
+        if (status === "disconnected" && detail.startsWith("trade_updates")) {
+          this.lostAt = deps.now();
+        }
+        emit({ type: "connection", status, detail, time: deps.now() });
+      },
+      error: (message, code) => {
+        if (code === "unauthorized") this.refusal = message;
+        emit({ type: "error", message, code, time: deps.now() });
+      },
+    };
+    const stream = (url: string): StreamOptions => ({
+      url,
+      keyId: config.keyId,
+      secret: config.secret,
+      paper: config.paper,
+      sleep: deps.sleep,
+      random: deps.random,
+      reconnect: config.reconnect,
+      heartbeatMs: config.heartbeatMs,
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
+    });
+    this.trades = new TradeUpdatesStream(
+      stream(config.streamUrl),
+      owner,
+      (data) => this.tracker.onTradeUpdate(data),
+      () => this.resync(),
+    );
+    this.bars = new BarFeed(this.rest, stream(config.dataStreamUrl), {
+      pollMs: config.pollMs,
+      calendar: deps.calendar,
+      sleep: deps.sleep,
+    }, owner);
+  }
+
+  /** Whether this is the paper account. */
+  get paper(): boolean {
+    return this.config.paper;
+  }
+
+  onEvent(listener: (event: BrokerEvent) => void): void {
+    this.listener = listener;
+  }
+
+  /**
+   * Checks the keys and the account over REST, measures the clock skew, and opens the
+   * `trade_updates` stream. Refused keys throw `AlpacaAuthError`; a stream that cannot be
+   * reached yet keeps reconnecting in the background (see `health()`).
+   */
+  async connect(): Promise<void> {
+    const t0 = this.deps.now();
+    const clock = await this.rest.clock();
+    const t1 = this.deps.now();
+    const server = ms(clock.timestamp);
+    this.skew = Number.isFinite(server) ? Math.round(server - (t0 + t1) / 2) : 0;
+    const account = await this.rest.account();
+    if (account.tradingBlocked || account.accountBlocked || account.tradeSuspendedByUser) {
+      this.listener({
+        type: "error",
+        message: `the Alpaca account ${account.accountNumber ?? ""} cannot trade (blocked)`,
+        code: "trading_blocked",
+        time: t1,
+      });
+    }
+    try {
+      await this.trades.start();
+    } catch (e) {
+      if (e instanceof AlpacaAuthError) throw e;
+    }
+    this.listener({
+      type: "connection",
+      status: this.trades.connected ? "connected" : "disconnected",
+      detail: `alpaca ${this.config.paper ? "paper" : "LIVE"} ${this.health().detail}`,
+      time: this.deps.now(),
+    });
+    this.listener({ type: "account", account: accountOf(account), time: this.deps.now() });
+  }
+
+  disconnect(): Promise<void> {
+    this.trades.stop();
+    this.bars.stop();
+    return Promise.resolve();
+  }
+
+  health(): BrokerHealth {
+    if (this.refusal) return { connected: false, detail: this.refusal };
+    const parts = [`trade_updates ${this.trades.connected ? "up" : "down (reconnecting)"}`];
+    if (this.bars.stream.running || this.bars.polled > 0) {
+      parts.push(`market data ${this.bars.streaming ? "streaming" : "on the REST fallback"}`);
+    }
+    return { connected: this.trades.connected, detail: parts.join("; ") };
+  }
+
+  timeSkewMs(): number {
+    return this.skew;
+  }
+
+  /**
+   * Sends an order; its acknowledgement, fills or rejection arrive as events. Never sent twice:
+   * see `submission.ts`.
+   */
+  submit(r: OrderRequest): Promise<void> {
+    return submitOrder({
+      rest: this.rest,
+      tracker: this.tracker,
+      attempts: this.config.retry.attempts,
+      sleep: this.deps.sleep,
+      now: this.deps.now,
+      emit: (e) => this.listener(e),
+      refused: (message) => (this.refusal = message),
+    }, r);
+  }
+
+  /** Asks for a cancel; the outcome (canceled, or filled first) arrives as events. */
+  async cancel(coid: string): Promise<void> {
+    this.tracker.cancelRequested(coid);
+    try {
+      const id = this.tracker.alpacaIdOf(coid) ?? (await this.lookup(coid))?.id;
+      if (!id) {
+        this.tracker.order(
+          coid,
+          "canceled",
+          this.unknown(coid),
+          this.deps.now(),
+          "unknown to Alpaca",
+        );
+        return;
+      }
+      await this.rest.cancelOrder(id);
+    } catch (e) {
+      // Not cancelable (filled or canceled meanwhile) or unknown: Alpaca's view decides.
+      const o = await this.lookup(coid).catch(() => null);
+      if (o) this.tracker.sync(o);
+      if (!o || (isOpen(stateOf(o)) && o.status !== "pending_cancel")) {
+        const view = o ? toBrokerOrder(o, coid) : this.unknown(coid);
+        this.tracker.order(coid, "cancel_reject", view, this.deps.now(), messageOf(e));
+      }
+    }
+  }
+
+  /**
+   * Replaces an open order's quantity, limit or stop price. Alpaca gives the replacement a new
+   * order id; it stays ours under `<client order id>.r<n>`. Refusals arrive as `error` events.
+   */
+  async replace(
+    coid: string,
+    changes: { limit_price?: number; stop_price?: number; amount?: number },
+  ): Promise<void> {
+    const error = (message: string, code: string) =>
+      this.listener({ type: "error", message, code, client_order_id: coid, time: this.deps.now() });
+    const o = await this.lookup(coid);
+    if (!o || !isOpen(stateOf(o))) return error(`order ${coid} is not open at Alpaca`, "replace");
+    const side = String(o.side).startsWith("sell") ? -1 : 1;
+    if (changes.amount !== undefined && Math.sign(changes.amount) !== side) {
+      return error(`a replace cannot change order ${coid}'s side`, "replace");
+    }
+    const name = nextReplacementId(o.clientOrderId ?? coid);
+    const patch = {
+      clientOrderId: name,
+      qty: changes.amount !== undefined ? String(Math.abs(changes.amount)) : undefined,
+      limitPrice: changes.limit_price !== undefined ? priceText(changes.limit_price) : undefined,
+      stopPrice: changes.stop_price !== undefined ? priceText(changes.stop_price) : undefined,
+    };
+    try {
+      this.tracker.sync(await this.rest.replaceOrder(o.id!, patch));
+    } catch (e) {
+      const arrived = isRetryable(e)
+        ? await this.rest.orderByClientId(name).catch(() => null)
+        : null;
+      if (arrived) return this.tracker.sync(arrived);
+      error(`Alpaca refused to replace order ${coid}: ${messageOf(e)}`, "replace_rejected");
+    }
+  }
+
+  async openOrders(): Promise<BrokerOrder[]> {
+    return (await this.rest.openOrders()).map((o) => this.tracker.observe(o));
+  }
+
+  async order(coid: string): Promise<BrokerOrder | null> {
+    const o = await this.lookup(coid);
+    return o ? this.tracker.observe(o) : null;
+  }
+
+  async positions(): Promise<BrokerPosition[]> {
+    return (await this.rest.positions()).map((p) => ({
+      symbol: p.symbol,
+      amount: (p.side === "short" ? -1 : 1) * Math.abs(num(p.qty)),
+      avg_cost: num(p.avgEntryPrice),
+    }));
+  }
+
+  async account(): Promise<BrokerAccount> {
+    return accountOf(await this.rest.account());
+  }
+
+  /** Fills after `sinceMs` from the account activities (FILL), oldest first. */
+  async executions(sinceMs: number): Promise<BrokerFill[]> {
+    const out: BrokerFill[] = [];
+    for (const a of await this.rest.fills(sinceMs)) {
+      const id = a.orderId ?? "";
+      let coid = this.tracker.clientIdOf(id);
+      if (coid === undefined) {
+        const o = id ? await this.rest.orderById(id) : null;
+        coid = o ? this.tracker.learn(o) : id;
+      }
+      const f = fillFromActivity(a, coid);
+      if (f.time > sinceMs) out.push(f);
+    }
+    return out;
+  }
+
+  subscribeBars(symbols: readonly string[], onBar: (bar: Bar) => void): Promise<void> {
+    return this.bars.subscribe(symbols, onBar);
+  }
+
+  latestBars(symbols: readonly string[]): Promise<Map<string, Bar>> {
+    return this.bars.latest(symbols);
+  }
+
+  /** Alpaca's current order for one of ours, following replacements; null when unknown. */
+  private async lookup(coid: string): Promise<AlpacaOrder | null> {
+    const known = this.tracker.alpacaIdOf(coid);
+    let o = (known ? await this.rest.orderById(known) : null) ??
+      await this.rest.orderByClientId(coid);
+    for (let hop = 0; o && o.status === "replaced" && o.replacedBy && hop < 100; hop++) {
+      this.tracker.learn(o);
+      const next = await this.rest.orderById(o.replacedBy);
+      if (!next) break;
+      o = next;
+    }
+    return o;
+  }
+
+  private unknown(coid: string): BrokerOrder {
+    return {
+      client_order_id: coid,
+      broker_order_id: "",
+      symbol: "",
+      amount: 0,
+      filled: 0,
+      avg_fill_price: 0,
+      state: "CANCELED",
+      limit_price: null,
+      stop_price: null,
+      submitted_at: NaN,
+    };
+  }
+
+  /** After a reconnect: fills and order states missed while the stream was down. */
+  private async resync(): Promise<void> {
+    const since = (Number.isFinite(this.lostAt) ? this.lostAt : this.deps.now()) - RESYNC_MARGIN_MS;
+    for (const f of await this.executions(since)) this.tracker.fill(f);
+    const seen = new Set<string>();
+    for (const o of await this.rest.openOrders()) {
+      this.tracker.sync(o, true);
+      seen.add(this.tracker.learn(o));
+    }
+    for (const coid of this.tracker.unsettled()) {
+      if (seen.has(coid)) continue;
+      const o = await this.lookup(coid);
+      if (o) this.tracker.sync(o, true);
+    }
+    this.lostAt = NaN;
+    this.listener({ type: "account", account: await this.account(), time: this.deps.now() });
+  }
+}
+
+function accountOf(a: { cash?: string; equity?: string; buyingPower?: string }): BrokerAccount {
+  return { cash: num(a.cash), equity: num(a.equity), buying_power: num(a.buyingPower) };
+}

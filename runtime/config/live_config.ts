@@ -1,0 +1,111 @@
+/**
+ * Live-session settings from four places, highest first: the command line, a YAML config file
+ * (`--config live.yaml`), `HARVESTER_*` environment variables (and `.env`), then defaults.
+ * Secrets (API keys) come from the environment only: a config file naming one is refused.
+ */
+import { readFileSync } from "node:fs";
+import { InvalidInputError } from "../errors.ts";
+
+/** Every setting a config file may hold, by its YAML name. */
+export const LIVE_SETTINGS = {
+  broker: "string",
+  feed: "string",
+  start: "string",
+  end: "string",
+  speed: "string",
+  state_file: "string",
+  journal: "string",
+  capital_base: "number",
+  dry_run: "boolean",
+  fresh: "boolean",
+  flatten_on_kill: "boolean",
+  cancel_on_stop: "boolean",
+  baseline: "string",
+  metrics_port: "number",
+  output: "string",
+  max_notional: "number",
+  max_orders_per_minute: "number",
+  price_band: "number",
+  daily_loss_limit: "number",
+  universe: "list",
+} as const;
+export type LiveSettingName = keyof typeof LIVE_SETTINGS;
+export type LiveSettings = Partial<Record<LiveSettingName, string | number | boolean | string[]>>;
+
+const SECRET = /key|secret|token|password/i;
+
+function coerce(
+  name: LiveSettingName,
+  v: unknown,
+  where: string,
+): string | number | boolean | string[] {
+  const kind = LIVE_SETTINGS[name];
+  if (kind === "number") {
+    const n = typeof v === "number" ? v : Number(v);
+    if (!Number.isFinite(n)) throw new InvalidInputError(`${where} ${name}`, v, "must be a number");
+    return n;
+  }
+  if (kind === "boolean") {
+    if (typeof v === "boolean") return v;
+    if (v === "true" || v === "1") return true;
+    if (v === "false" || v === "0") return false;
+    throw new InvalidInputError(`${where} ${name}`, v, "must be true or false");
+  }
+  if (kind === "list") {
+    return Array.isArray(v)
+      ? v.map(String)
+      : String(v).split(",").map((s) => s.trim()).filter(Boolean);
+  }
+  return String(v);
+}
+
+/** Reads a YAML config; nested `risk:` keys are accepted as the flat names. */
+export async function readConfigFile(path: string): Promise<LiveSettings> {
+  const { parse } = await import("yaml");
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(readFileSync(path, "utf8")) ?? {};
+  } catch (e) {
+    throw new InvalidInputError("--config", path, `not readable YAML: ${(e as Error).message}`);
+  }
+  const flat: Record<string, unknown> = { ...doc, ...(doc.risk as Record<string, unknown> ?? {}) };
+  delete flat.risk;
+  const out: LiveSettings = {};
+  for (const [k, v] of Object.entries(flat)) {
+    if (SECRET.test(k)) {
+      throw new InvalidInputError(
+        `${path}: ${k}`,
+        "…",
+        "secrets belong in the environment (or .env), never in a config file",
+      );
+    }
+    if (!(k in LIVE_SETTINGS)) {
+      throw new InvalidInputError(
+        `${path}: ${k}`,
+        v,
+        `unknown setting; known: ${Object.keys(LIVE_SETTINGS).join(", ")}`,
+      );
+    }
+    out[k as LiveSettingName] = coerce(k as LiveSettingName, v, path);
+  }
+  return out;
+}
+
+/** `HARVESTER_MAX_NOTIONAL=…` and the like. */
+export function settingsFromEnv(env: Record<string, string | undefined>): LiveSettings {
+  const out: LiveSettings = {};
+  for (const name of Object.keys(LIVE_SETTINGS) as LiveSettingName[]) {
+    const v = env[`HARVESTER_${name.toUpperCase()}`];
+    if (v !== undefined && v !== "") out[name] = coerce(name, v, `HARVESTER_${name.toUpperCase()}`);
+  }
+  return out;
+}
+
+/** Command line over config file over environment over defaults. */
+export function mergeSettings(...layers: LiveSettings[]): LiveSettings {
+  const out: LiveSettings = {};
+  for (const layer of [...layers].reverse()) {
+    for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k as LiveSettingName] = v;
+  }
+  return out;
+}

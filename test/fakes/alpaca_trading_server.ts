@@ -1,0 +1,435 @@
+/**
+ * A fake Alpaca trading venue on 127.0.0.1 for the broker adapter's tests, built on the fake
+ * data server (which also serves market data and its stream): the trading REST API (orders,
+ * replace, cancel, account, positions, clock, FILL activities) and the `trade_updates` stream
+ * (authenticate → authorization, listen → listening, events as binary frames like the paper
+ * endpoint), in Alpaca's JSON (decimal strings, RFC 3339 times). Tests script it per scenario:
+ * fill and partially fill orders, reject or expire them, drop the stream, refuse reconnects,
+ * lose an order response, fail requests (`server.fail`).
+ * Shapes follow docs.alpaca.markets (orders, trade_updates, account activities, stock stream).
+ */
+import { FakeAlpacaServer, json, type RouteContext } from "./alpaca_data_server.ts";
+
+/** An order as Alpaca's REST API and trade_updates carry it (docs.alpaca.markets, Orders). */
+function newOrder(b: Record<string, string | undefined>, id: string, t: string) {
+  return {
+    id,
+    client_order_id: b.client_order_id ?? crypto.randomUUID(),
+    created_at: t,
+    updated_at: t,
+    submitted_at: t,
+    filled_at: null as string | null,
+    expired_at: null as string | null,
+    canceled_at: null as string | null,
+    failed_at: null as string | null,
+    replaced_at: null as string | null,
+    replaced_by: null as string | null,
+    replaces: null as string | null,
+    asset_id: `asset-${b.symbol}`,
+    symbol: b.symbol!,
+    asset_class: "us_equity",
+    notional: null,
+    qty: b.qty!,
+    filled_qty: "0",
+    filled_avg_price: null as string | null,
+    order_class: "simple",
+    order_type: b.type!,
+    type: b.type!,
+    side: b.side as "buy" | "sell",
+    time_in_force: b.time_in_force!,
+    limit_price: b.limit_price ?? null,
+    stop_price: b.stop_price ?? null,
+    status: "accepted",
+    extended_hours: false,
+    legs: null,
+    trail_percent: null,
+    trail_price: null,
+    hwm: null,
+  };
+}
+export type FakeOrder = ReturnType<typeof newOrder>;
+
+const TYPES = ["market", "limit", "stop", "stop_limit"];
+const TIFS = ["day", "gtc", "opg", "cls", "ioc", "fok"];
+const OPEN = new Set(["new", "accepted", "pending_new", "partially_filled", "pending_cancel"]);
+const str = (n: number) => String(Math.round(n * 1e6) / 1e6);
+
+export class FakeAlpacaVenue {
+  readonly orders: FakeOrder[] = [];
+  /** FILL account activities, as `/v2/account/activities/FILL` lists them. */
+  readonly activities: Record<string, string>[] = [];
+  readonly positions = new Map<string, { qty: number; cost: number }>();
+  cash = 100_000;
+  /** Last prices, for the buying-power check of market orders. */
+  prices: Record<string, number> = {};
+  /** The venue's clock (UTC ms). */
+  now: () => number = () => Date.parse("2024-01-02T15:00:00Z");
+  /** New orders become `new` at once (else they stay `accepted`). */
+  autoAccept = true;
+  /** Cancels complete at once (else `pending_cancel` until `completeCancel`). */
+  instantCancel = true;
+  /** Refuse WebSocket upgrades (a stream that cannot be reached). */
+  tradeStreamDown = false;
+  /** What the trade stream received and sent (the data stream is `server`'s). */
+  readonly received: Record<string, unknown>[] = [];
+  readonly sent: Record<string, unknown>[] = [];
+  private lose: ("gateway" | "hang")[] = [];
+  private readonly hung: (() => void)[] = [];
+  private readonly listening = new Set<WebSocket>();
+
+  private constructor(readonly server: FakeAlpacaServer) {
+    server.onUpgrade = (req, url) => this.upgrade(req, url);
+    server.route("POST", "/v2/orders", (c) => this.post(c));
+    server.route("GET", "/v2/orders", (c) => this.list(c));
+    server.route("GET", "/v2/orders:by_client_order_id", (c) => {
+      const o = this.order(c.params.client_order_id ?? "");
+      return o ? json(o) : json({ code: 40410000, message: "order not found" }, 404);
+    });
+    server.route("GET", /\/v2\/orders\/([^/]+)/, (c) => {
+      const o = this.orders.find((o) => o.id === c.match![1]);
+      return o ? json(o) : json({ code: 40410000, message: "order not found" }, 404);
+    });
+    server.route("DELETE", /\/v2\/orders\/([^/]+)/, (c) => this.cancel(c.match![1]));
+    server.route("PATCH", /\/v2\/orders\/([^/]+)/, (c) => this.replace(c));
+    server.route("GET", "/v2/account", () => json(this.account()));
+    server.route("GET", "/v2/positions", () => json(this.positionList()));
+    server.route("GET", "/v2/clock", () =>
+      json({
+        timestamp: new Date(this.now()).toISOString(),
+        is_open: true,
+        next_open: "2024-01-03T14:30:00Z",
+        next_close: "2024-01-02T21:00:00Z",
+      }));
+    server.route("GET", "/v2/account/activities/FILL", (c) => this.fills(c));
+  }
+
+  /** Starts on a free port of 127.0.0.1 (`server.data` still serves market data). */
+  static start(): FakeAlpacaVenue {
+    return new FakeAlpacaVenue(FakeAlpacaServer.start());
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Options for `createAlpacaBroker` pointing at this venue (no `.env` is read). */
+  options() {
+    return {
+      env: { APCA_API_KEY_ID: this.server.keys.id, APCA_API_SECRET_KEY: this.server.keys.secret },
+      baseUrl: this.url,
+      dataUrl: this.url,
+      dataStreamUrl: `${this.url.replace("http", "ws")}/v2/iex`,
+      dotenvPath: "/nonexistent/.env",
+    };
+  }
+
+  /**
+   * The next `n` order POSTs are processed, but their answers are lost: a gateway's 504 in their
+   * place, or no answer at all (the client times out).
+   */
+  loseOrderResponses(n = 1, how: "gateway" | "hang" = "gateway"): void {
+    for (let i = 0; i < n; i++) this.lose.push(how);
+  }
+
+  /** An order by client order id. */
+  order(clientOrderId: string): FakeOrder | undefined {
+    return this.orders.find((o) => o.client_order_id === clientOrderId);
+  }
+
+  private time(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  private id(): string {
+    return crypto.randomUUID();
+  }
+
+  /** Sends a trade update to every listening client (none while the stream is down: lost). */
+  emit(event: string, o: FakeOrder, extra: Record<string, unknown> = {}): void {
+    const msg = {
+      stream: "trade_updates",
+      data: { event, execution_id: this.id(), order: { ...o }, timestamp: this.time(), ...extra },
+    };
+    this.sent.push(msg);
+    const frame = new TextEncoder().encode(JSON.stringify(msg)); // binary, as paper sends
+    for (const ws of this.listening) ws.send(frame);
+  }
+
+  /** Executes `qty` shares of an order at `price`: position, cash, activity, stream event. */
+  fill(clientOrderId: string, qty: number, price: number) {
+    const o = this.order(clientOrderId);
+    if (!o || !OPEN.has(o.status)) throw new Error(`fake: ${clientOrderId} is not open`);
+    const before = Number(o.filled_qty), cum = before + qty, total = Number(o.qty);
+    if (cum > total) throw new Error(`fake: overfill of ${clientOrderId}`);
+    const avg = (Number(o.filled_avg_price ?? 0) * before + price * qty) / cum;
+    const done = cum === total;
+    Object.assign(o, {
+      filled_qty: str(cum),
+      filled_avg_price: str(avg),
+      status: done
+        ? "filled"
+        : o.status === "pending_cancel"
+        ? "pending_cancel"
+        : "partially_filled",
+      filled_at: done ? this.time() : o.filled_at,
+      updated_at: this.time(),
+    });
+    const signed = o.side === "buy" ? qty : -qty;
+    const p = this.positions.get(o.symbol) ?? { qty: 0, cost: 0 };
+    const next = p.qty + signed;
+    p.cost = next === 0
+      ? 0
+      : Math.sign(next) === Math.sign(p.qty) || p.qty === 0
+      ? (p.cost * p.qty + price * signed) / next
+      : price;
+    p.qty = next;
+    if (next === 0) this.positions.delete(o.symbol);
+    else this.positions.set(o.symbol, p);
+    this.cash -= signed * price;
+    const t = this.time();
+    const a = {
+      id: `${t.replace(/\D/g, "").slice(0, 17)}::${this.id()}`,
+      activity_type: "FILL" as const,
+      transaction_time: t,
+      type: done ? "fill" as const : "partial_fill" as const,
+      price: str(price),
+      qty: str(qty),
+      side: o.side,
+      symbol: o.symbol,
+      leaves_qty: str(total - cum),
+      order_id: o.id,
+      cum_qty: str(cum),
+      order_status: o.status,
+    };
+    this.activities.push(a);
+    this.emit(done ? "fill" : "partial_fill", o, {
+      price: str(price),
+      qty: str(qty),
+      position_qty: str(next),
+    });
+    return a;
+  }
+
+  /** Ends an order from the venue's side: `rejected`, `expired`, `canceled`, or `done_for_day`. */
+  finish(clientOrderId: string, status: string, reason?: string): void {
+    const o = this.order(clientOrderId)!;
+    const t = this.time();
+    Object.assign(o, { status, updated_at: t });
+    if (status === "expired") o.expired_at = t;
+    if (status === "canceled") o.canceled_at = t;
+    if (status === "rejected") o.failed_at = t;
+    this.emit(status, o, reason ? { reason } : {});
+  }
+
+  /** Completes a `pending_cancel`. */
+  completeCancel(clientOrderId: string): void {
+    this.finish(clientOrderId, "canceled");
+  }
+
+  /** Closes every trade_updates connection (clients must reconnect). */
+  dropTradeStream(): void {
+    for (const ws of this.listening) ws.close(1011, "dropped");
+    this.listening.clear();
+  }
+
+  /** Clients listening to trade_updates now. */
+  get listeners(): number {
+    return this.listening.size;
+  }
+
+  async close(): Promise<void> {
+    for (const release of this.hung) release();
+    this.dropTradeStream();
+    await this.server.close();
+  }
+
+  private account() {
+    let value = 0;
+    for (const [s, p] of this.positions) value += p.qty * (this.prices[s] ?? p.cost);
+    return {
+      id: "f5a3b8b4-0000-4000-8000-000000000001",
+      account_number: "PA1FAKE",
+      status: "ACTIVE",
+      currency: "USD",
+      cash: str(this.cash),
+      equity: str(this.cash + value),
+      portfolio_value: str(this.cash + value),
+      buying_power: str(Math.max(0, this.cash)),
+      trading_blocked: false,
+      transfers_blocked: false,
+      account_blocked: false,
+      trade_suspended_by_user: false,
+      shorting_enabled: true,
+      multiplier: "1",
+      created_at: "2020-01-01T00:00:00Z",
+    };
+  }
+
+  private positionList() {
+    return [...this.positions].map(([symbol, p]) => ({
+      asset_id: `asset-${symbol}`,
+      symbol,
+      exchange: "NASDAQ",
+      asset_class: "us_equity",
+      asset_marginable: true,
+      avg_entry_price: str(p.cost),
+      qty: str(p.qty),
+      qty_available: str(p.qty),
+      side: p.qty < 0 ? "short" : "long",
+      market_value: str(p.qty * (this.prices[symbol] ?? p.cost)),
+      cost_basis: str(p.qty * p.cost),
+      unrealized_pl: "0",
+      unrealized_plpc: "0",
+      unrealized_intraday_pl: "0",
+      unrealized_intraday_plpc: "0",
+      current_price: str(this.prices[symbol] ?? p.cost),
+      lastday_price: str(p.cost),
+      change_today: "0",
+    }));
+  }
+
+  private async post(c: RouteContext): Promise<Response> {
+    const b = await c.req.json() as Record<string, string | undefined>;
+    const bad = (message: string) => json({ code: 42210000, message }, 422);
+    if (!b.symbol) return bad("symbol is required");
+    if (!(Number(b.qty) > 0)) return bad("qty must be > 0");
+    if (b.side !== "buy" && b.side !== "sell") return bad("invalid side");
+    const assets = this.server.data.assets;
+    if (assets.length && !assets.some((a) => a.symbol === b.symbol && a.tradable)) {
+      return json({ code: 40010001, message: `asset "${b.symbol}" not found` }, 422);
+    }
+    if (!TYPES.includes(b.type ?? "")) return bad(`invalid order type: ${b.type}`);
+    if (!TIFS.includes(b.time_in_force ?? "")) return bad("invalid time_in_force");
+    if (b.type?.includes("limit") && !(Number(b.limit_price) > 0)) {
+      return bad("limit_price is required for limit orders");
+    }
+    if (b.type?.startsWith("stop") && !(Number(b.stop_price) > 0)) {
+      return bad("stop_price is required for stop orders");
+    }
+    if (b.client_order_id && this.order(b.client_order_id)) {
+      return json({ code: 40010001, message: "client_order_id must be unique" }, 422);
+    }
+    const price = Number(b.limit_price ?? this.prices[b.symbol] ?? 0);
+    if (b.side === "buy" && Number(b.qty) * price > this.cash) {
+      return json({ code: 40310000, message: "insufficient buying power" }, 403);
+    }
+    const o = newOrder(b, this.id(), this.time());
+    this.orders.push(o);
+    const answer = { ...o };
+    if (this.autoAccept) {
+      o.status = "new";
+      this.emit("new", o);
+    }
+    return this.answer(answer);
+  }
+
+  /** The order response — or, when scripted, a gateway error or a response that never ends. */
+  private answer(body: unknown): Response {
+    const how = this.lose.shift();
+    if (how === "gateway") return json({ message: "upstream request timeout" }, 504);
+    if (how === "hang") {
+      const stream = new ReadableStream({
+        start: (ctl) =>
+          this.hung.push(() => {
+            try {
+              ctl.close();
+            } catch { /* the client gave up first */ }
+          }),
+      });
+      return new Response(stream, { headers: { "content-type": "application/json" } });
+    }
+    return json(body);
+  }
+
+  private list(c: RouteContext): Response {
+    const status = c.params.status ?? "open";
+    const limit = Number(c.params.limit ?? 50);
+    let list = this.orders.filter((o) =>
+      status === "all" || (status === "open") === OPEN.has(o.status)
+    );
+    if (c.params.after) list = list.filter((o) => o.submitted_at > c.params.after);
+    if (c.params.direction !== "asc") list = [...list].reverse();
+    return json(list.slice(0, limit));
+  }
+
+  private cancel(id: string): Response {
+    const o = this.orders.find((o) => o.id === id);
+    if (!o) return json({ code: 40410000, message: "order not found" }, 404);
+    if (!OPEN.has(o.status) || o.status === "pending_cancel") {
+      return json({ code: 42210000, message: "order is not cancelable" }, 422);
+    }
+    if (this.instantCancel) this.finish(o.client_order_id, "canceled");
+    else {
+      o.status = "pending_cancel";
+      this.emit("pending_cancel", o);
+    }
+    return new Response(null, { status: 204 });
+  }
+
+  private async replace(c: RouteContext): Promise<Response> {
+    const old = this.orders.find((o) => o.id === c.match![1]);
+    if (!old) return json({ code: 40410000, message: "order not found" }, 404);
+    if (!OPEN.has(old.status) || old.status === "pending_cancel") {
+      return json({ code: 42210000, message: "order is not replaceable" }, 422);
+    }
+    const b = await c.req.json() as Record<string, string | undefined>;
+    const t = this.time();
+    const next: FakeOrder = {
+      ...old,
+      id: this.id(),
+      client_order_id: b.client_order_id ?? this.id(),
+      created_at: t,
+      updated_at: t,
+      submitted_at: t,
+      replaces: old.id,
+      qty: b.qty ?? str(Number(old.qty) - Number(old.filled_qty)),
+      filled_qty: "0",
+      filled_avg_price: null,
+      limit_price: b.limit_price ?? old.limit_price,
+      stop_price: b.stop_price ?? old.stop_price,
+      status: "accepted",
+    };
+    Object.assign(old, { status: "replaced", replaced_by: next.id, replaced_at: t, updated_at: t });
+    this.orders.push(next);
+    this.emit("replaced", old);
+    next.status = "new";
+    this.emit("new", next);
+    return json({ ...next, status: "accepted" });
+  }
+
+  private fills(c: RouteContext): Response {
+    let list = this.activities.filter((a) =>
+      !c.params.after || a.transaction_time > c.params.after
+    );
+    if (c.params.direction !== "asc") list = [...list].reverse();
+    const token = c.params.page_token;
+    if (token) list = list.slice(list.findIndex((a) => a.id === token) + 1);
+    return json(list.slice(0, Number(c.params.page_size ?? 100)));
+  }
+
+  private upgrade(req: Request, url: URL): Response {
+    if (url.pathname !== "/stream") return json({ message: "endpoint not found" }, 404);
+    if (this.tradeStreamDown) return json({ message: "service unavailable" }, 503);
+    const { socket: ws, response } = Deno.upgradeWebSocket(req);
+    let authed = false;
+    const send = (m: unknown) => ws.send(new TextEncoder().encode(JSON.stringify(m)));
+    ws.onmessage = (e) => {
+      const m = JSON.parse(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data));
+      this.received.push(m);
+      const data = m.data ?? {};
+      if (m.action === "authenticate" || m.action === "auth") {
+        authed = this.server.streamKeysOk(data.key_id ?? m.key, data.secret_key ?? m.secret);
+        const status = authed ? "authorized" : "unauthorized";
+        send({ stream: "authorization", data: { action: "authenticate", status } });
+        if (!authed) ws.close();
+      } else if (m.action === "listen" && authed) {
+        const streams = (data.streams ?? []).filter((s: string) => s === "trade_updates");
+        if (streams.length) this.listening.add(ws);
+        else this.listening.delete(ws);
+        send({ stream: "listening", data: { streams } });
+      }
+    };
+    ws.onclose = () => this.listening.delete(ws);
+    return response;
+  }
+}
