@@ -43,7 +43,11 @@ export class Positions {
 /** zipline's `Portfolio`. */
 export class Portfolio {
   readonly positions: Positions;
-  constructor(private readonly ledger: Ledger) {
+  /**
+   * `beforeRead` brings positions' prices to the current bar first — zipline syncs last sale
+   * prices whenever the portfolio is read, so `order_target_percent` sizes with today's prices.
+   */
+  constructor(private readonly ledger: Ledger, private readonly beforeRead: () => void = () => {}) {
     this.positions = new Positions(ledger);
   }
   get cash(): number {
@@ -53,22 +57,27 @@ export class Portfolio {
     return this.ledger.starting_cash;
   }
   get portfolio_value(): number {
+    this.beforeRead();
     this.ledger.update();
     return this.ledger.portfolio_value;
   }
   get pnl(): number {
+    this.beforeRead();
     this.ledger.update();
     return this.ledger.pnl;
   }
   get returns(): number {
+    this.beforeRead();
     this.ledger.update();
     return this.ledger.returns;
   }
   get positions_value(): number {
+    this.beforeRead();
     this.ledger.update();
     return this.ledger.positions_value;
   }
   get positions_exposure(): number {
+    this.beforeRead();
     this.ledger.update();
     return this.ledger.positions_exposure;
   }
@@ -95,7 +104,10 @@ export class Portfolio {
 
 /** zipline's `Account`, with the fields a simulation can know (IB-shaped names). */
 export class Account {
-  constructor(private readonly ledger: Ledger) {}
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly beforeRead: () => void = () => {},
+  ) {}
   get settled_cash(): number {
     return this.ledger.cash;
   }
@@ -130,12 +142,14 @@ export class Account {
   }
   readonly day_trades_remaining = Infinity;
   get leverage(): number {
+    this.beforeRead();
     return this.ledger.leverage().gross;
   }
   get net_leverage(): number {
     return this.ledger.leverage().net;
   }
   get net_liquidation(): number {
+    this.beforeRead();
     this.ledger.update();
     return this.ledger.portfolio_value;
   }

@@ -119,13 +119,23 @@ export class TradingAlgorithm implements MarketView {
     this.controls = new ControlSet();
     this.blotter = new SimulationBlotter(defaultEquitySlippage(), defaultEquityCommission());
     this.ledger = new Ledger(cfg.capital_base, cfg.sessions[0]);
-    this.portfolio = new Portfolio(this.ledger);
-    this.account = new Account(this.ledger);
+    this.portfolio = new Portfolio(this.ledger, () => this.syncOnRead());
+    this.account = new Account(this.ledger, () => this.syncOnRead());
     for (const a of this.portal.assets) {
       const list = this.bySymbol.get(a.symbol) ?? [];
       list.push(a);
       this.bySymbol.set(a.symbol, list);
     }
+  }
+
+  private lastSync = NaN;
+
+  /** Positions priced at the current bar, at most once per bar (zipline's _sync_last_sale_prices). */
+  syncOnRead(): void {
+    const dt = this.current_dt;
+    if (dt === this.lastSync || this.ledger.positions.size === 0) return;
+    this.lastSync = dt;
+    this.ledger.sync_last_sale_prices(dt, (a) => this.current(a, "price"));
   }
 
   // --- MarketView (for fill models and the ledger) ---

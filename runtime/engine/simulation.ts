@@ -149,9 +149,6 @@ export async function runDaily(
     algo.current_dt = close;
     algo.blotter.current_dt = close;
     processFills(algo);
-    // zipline prices positions at the current bar whenever the portfolio is read during it
-    // (order_target_percent reads portfolio_value): sync once the bar's fills are booked.
-    if (ledger.positions.size) ledger.sync_last_sale_prices(close, priceOf);
     if (handle) await handle(context, data);
     for (const fn of hooks.scheduledFor(i)) await fn(context, data);
     if (algo.same_bar_fills) {
