@@ -51,8 +51,9 @@ class Floats {
   data = new Float64Array(1024);
   length = 0;
   push(x: number): void {
-    if (this.length === this.data.length) this.reserve(1);
-    this.data[this.length++] = x;
+    // Reserve first: `this.data[this.reserve(1)]` would pick the array before it grew.
+    const at = this.reserve(1);
+    this.data[at] = x;
   }
   /** Makes room for `k` more values; returns the offset to write them at. */
   reserve(k: number): number {
