@@ -70,8 +70,9 @@ class Floats {
 
 export class Recorder {
   // positions
-  private readonly pAsset: Asset[] = [];
-  private readonly pNum = new Floats(); // date, amount, cost_basis, last_sale_price per row
+  /** Assets by sid, for positions stored by sid (no object reference per row). */
+  private readonly assetBySid = new Map<number, Asset>();
+  private readonly pNum = new Floats(); // date, sid, amount, cost_basis, last_sale_price per row
   // orders: the order object for fixed fields, a snapshot of the changing ones
   private readonly oDate: number[] = [];
   private readonly oRef: Order[] = [];
@@ -91,13 +92,14 @@ export class Recorder {
     const date = this.sessions[i];
     let np = 0;
     const positions = this.ledger.positions;
-    let at = this.pNum.reserve(4 * positions.size);
+    let at = this.pNum.reserve(5 * positions.size);
     const pn = this.pNum.data;
     for (const p of positions.values()) {
       if (p.amount === 0) continue;
       np++;
-      this.pAsset.push(p.asset);
+      if (!this.assetBySid.has(p.asset.sid)) this.assetBySid.set(p.asset.sid, p.asset);
       pn[at++] = date;
+      pn[at++] = p.asset.sid;
       pn[at++] = p.amount;
       pn[at++] = p.cost_basis;
       pn[at++] = p.last_sale_price;
@@ -139,15 +141,18 @@ export class Recorder {
   }
 
   get positions(): PositionRow[] {
-    const n = this.pNum.data;
-    return this.pAsset.map((asset, k) => ({
-      date: n[4 * k],
-      sid: asset.sid,
-      symbol: asset.symbol,
-      amount: n[4 * k + 1],
-      cost_basis: n[4 * k + 2],
-      last_sale_price: n[4 * k + 3],
-    }));
+    const n = this.pNum.data, rows = this.pNum.length / 5;
+    return Array.from({ length: rows }, (_, k) => {
+      const asset = this.assetBySid.get(n[5 * k + 1])!;
+      return {
+        date: n[5 * k],
+        sid: asset.sid,
+        symbol: asset.symbol,
+        amount: n[5 * k + 2],
+        cost_basis: n[5 * k + 3],
+        last_sale_price: n[5 * k + 4],
+      };
+    });
   }
 
   get orders(): OrderRow[] {
