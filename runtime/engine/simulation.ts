@@ -111,6 +111,34 @@ export function endSession(algo: TradingAlgorithm, dt: number): void {
   }
 }
 
+/** After a bar's decisions: same-bar fills when asked for, then the bar's new orders recorded. */
+export function finishBar(algo: TradingAlgorithm): void {
+  if (algo.same_bar_fills) {
+    collectNewOrders(algo);
+    processFills(algo);
+  }
+  collectNewOrders(algo);
+}
+
+/**
+ * A session's end, the same in every simulated frequency: delisted positions, cancel policy,
+ * account controls, prices synced to the close, and the session's rows.
+ */
+export function closeSession(
+  algo: TradingAlgorithm,
+  perf: PerfTracker,
+  recorder: Recorder,
+  i: number,
+  close: number,
+  benchmarkReturn: number,
+): void {
+  endSession(algo, close);
+  algo.validate_account_controls();
+  algo.ledger.sync_last_sale_prices(close, (a: Asset) => algo.current(a, "price"));
+  recorder.endOfSession(i, close);
+  perf.end_of_session(algo.ledger, close, benchmarkReturn, recorder.countsToday(), algo.recorded);
+}
+
 /** Runs every session of a daily backtest. */
 export async function runDaily(
   algo: TradingAlgorithm,
@@ -121,10 +149,9 @@ export async function runDaily(
   recorder: Recorder,
   hooks: SimulationHooks,
 ): Promise<void> {
-  const { portal, calendar, sessions, ledger } = algo;
+  const { portal, calendar, sessions } = algo;
   const handle = strategy.handle_data;
   const bts = strategy.before_trading_start;
-  const priceOf = (a: Asset) => algo.current(a, "price");
   for (let i = 0; i < sessions.length; i++) {
     const session = sessions[i];
     const t = portal.sessionIndex(session);
@@ -151,22 +178,8 @@ export async function runDaily(
     processFills(algo);
     if (handle) await handle(context, data);
     for (const fn of hooks.scheduledFor(i)) await fn(context, data);
-    if (algo.same_bar_fills) {
-      collectNewOrders(algo);
-      processFills(algo);
-    }
-    collectNewOrders(algo);
-    endSession(algo, close);
-    algo.validate_account_controls();
-    ledger.sync_last_sale_prices(close, priceOf);
-    recorder.endOfSession(i, close);
-    perf.end_of_session(
-      ledger,
-      close,
-      hooks.benchmarkReturn(i),
-      recorder.countsToday(),
-      algo.recorded,
-    );
+    finishBar(algo);
+    closeSession(algo, perf, recorder, i, close, hooks.benchmarkReturn(i));
     hooks.onSession?.(i, sessions.length);
   }
 }

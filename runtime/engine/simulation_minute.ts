@@ -7,15 +7,14 @@
  */
 import type { BarData } from "../api/bar_data.ts";
 import type { Context } from "../api/context.ts";
-import type { Asset } from "../assets/asset.ts";
 import type { PerfTracker } from "../metrics/perf.ts";
 import type { MinuteMarket } from "../portal/minute_market.ts";
 import type { TradingAlgorithm } from "./algorithm.ts";
 import type { Recorder } from "./recorder.ts";
 import {
   BTS_MINUTES_BEFORE_OPEN,
-  collectNewOrders,
-  endSession,
+  closeSession,
+  finishBar,
   processFills,
   startSession,
 } from "./simulation.ts";
@@ -41,10 +40,9 @@ export async function runMinute(
   recorder: Recorder,
   hooks: MinuteHooks,
 ): Promise<void> {
-  const { portal, calendar, sessions, ledger, blotter } = algo;
+  const { portal, calendar, sessions, blotter } = algo;
   const handle = strategy.handle_data;
   const bts = strategy.before_trading_start;
-  const priceOf = (a: Asset) => market.spot(a, "price");
   for (let i = 0; i < sessions.length; i++) {
     const session = sessions[i];
     const t = portal.sessionIndex(session);
@@ -76,25 +74,11 @@ export async function runMinute(
       if (handle) await handle(context, data);
       const due = hooks.scheduledAt(i, m);
       for (let j = 0; j < due.length; j++) await due[j](context, data);
-      if (algo.same_bar_fills) {
-        collectNewOrders(algo);
-        processFills(algo);
-      }
-      collectNewOrders(algo);
+      finishBar(algo);
     }
     algo.current_dt = close;
     blotter.current_dt = close;
-    endSession(algo, close);
-    algo.validate_account_controls();
-    ledger.sync_last_sale_prices(close, priceOf);
-    recorder.endOfSession(i, close);
-    perf.end_of_session(
-      ledger,
-      close,
-      hooks.benchmarkReturn(i),
-      recorder.countsToday(),
-      algo.recorded,
-    );
+    closeSession(algo, perf, recorder, i, close, hooks.benchmarkReturn(i));
     hooks.onSession?.(i, sessions.length);
   }
   portal.advanceTo(portal.sessionIndex(sessions[sessions.length - 1]));
