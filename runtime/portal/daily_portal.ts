@@ -59,12 +59,15 @@ export class DailyPortal {
     });
     this.raw = raw;
     const n = sessions.length * assets.length;
+    this.rawByNo = BAR_FIELDS.map((f) => raw[f]);
     this.shownUpTo = Object.fromEntries(
       BAR_FIELDS.map((f) => [f, new Int32Array(assets.length).fill(-1)]),
     ) as Record<BundleField, Int32Array>;
     this.visible = Object.fromEntries(
       BAR_FIELDS.map((f) => [f, new Float64Array(n).fill(f === "volume" ? 0 : NaN)]),
     ) as Record<BundleField, Float64Array>;
+    this.visibleByNo = BAR_FIELDS.map((f) => this.visible[f]);
+    this.upToByNo = BAR_FIELDS.map((f) => this.shownUpTo[f]);
     const sids = assets.map((a) => a.sid);
     this.priceFactors = new AdjustmentFactors(sids, adjustments, "price");
     this.volumeFactors = new AdjustmentFactors(sids, adjustments, "volume");
@@ -171,16 +174,23 @@ export class DailyPortal {
    * for what it reads, and the copy runs along the row it is about to read anyway.
    */
   private shown(field: BundleField, a: number): Float64Array {
-    const upTo = this.shownUpTo[field], t = this.current;
-    const dst = this.visible[field];
+    // Arrays by field number: this runs for every asset on every bar, and a switch beats three
+    // lookups by a dynamic string key.
+    const k = fieldNo(field);
+    const upTo = this.upToByNo[k], t = this.current;
+    const dst = this.visibleByNo[k];
     const from = upTo[a];
     if (from >= t) return dst;
     const base = a * this.sessions.length;
-    if (t - from === 1) dst[base + t] = this.raw[field][base + t];
-    else dst.set(this.raw[field].subarray(base + from + 1, base + t + 1), base + from + 1);
+    if (t - from === 1) dst[base + t] = this.rawByNo[k][base + t];
+    else dst.set(this.rawByNo[k].subarray(base + from + 1, base + t + 1), base + from + 1);
     upTo[a] = t;
     return dst;
   }
+
+  private readonly rawByNo: Float64Array[];
+  private readonly visibleByNo: Float64Array[];
+  private readonly upToByNo: Int32Array[];
 
   private readonly shownUpTo: Record<BundleField, Int32Array>;
 
@@ -324,6 +334,21 @@ export class DailyPortal {
     const out = new Float64Array(count).fill(NaN);
     out.set(this.sessions.subarray(0, t + 1), -start);
     return out;
+  }
+}
+
+function fieldNo(f: BundleField): number {
+  switch (f) {
+    case "open":
+      return 0;
+    case "high":
+      return 1;
+    case "low":
+      return 2;
+    case "close":
+      return 3;
+    default:
+      return 4;
   }
 }
 
