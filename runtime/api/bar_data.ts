@@ -189,12 +189,14 @@ export class BarData {
     if (algo.controls.isRestricted(asset, algo.current_dt)) return false;
     if (!asset.is_alive_for_session(session)) return false;
     if (!Number.isNaN(asset.auto_close_date) && session > asset.auto_close_date) return false;
+    if (algo.market.canTrade) return algo.market.canTrade(asset);
     return !Number.isNaN(algo.current(asset, "price"));
   }
 
   private isStaleOne(asset: Asset): boolean {
     const algo = this.algo;
     if (!asset.is_alive_for_session(algo.current_session)) return false;
+    if (algo.market.isStale) return algo.market.isStale(asset);
     if (algo.current(asset, "volume") > 0) return false;
     return !Number.isNaN(algo.market.lastTraded(asset));
   }

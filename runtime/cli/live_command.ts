@@ -21,6 +21,10 @@ import {
 import { type Command, stringOpt, UsageError } from "./command.ts";
 import { defines, loadStrategyFile, resultsSummary } from "./backtest_command.ts";
 import { dateArg } from "./calendar_command.ts";
+import { buildBroker, liveClock } from "./live_brokers.ts";
+import { openDaily } from "../../bundles/mod.ts";
+import type { Broker } from "../brokers/broker.ts";
+import type { MinuteLiveOptions } from "../live/minute_loop.ts";
 
 function numberOpt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -38,15 +42,30 @@ export function defaultStatePath(root: string, algo: string): string {
   return join(dir, `${basename(algo).replace(/\.[jt]s$/, "")}.state.json`);
 }
 
+/** `--end` of a real-time session: an ISO time, or a date (its session's close); none: today's. */
+function liveEnd(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = Date.parse(text.length === 10 ? `${text}T23:59:59Z` : text);
+  if (Number.isNaN(t)) throw new UsageError(`--end: "${text}" is not a date or an ISO time`);
+  return t;
+}
+
 export const liveCommand: Command = {
   name: "live",
   summary: "Runs a strategy as a live or paper session (state persisted after every bar).",
   usage:
-    "live ALGO.ts --broker paper --feed bundle:NAME --start D [--end D] [--speed N|max] [--state-file F] [--journal F] [--dry-run] [--fresh] [--capital-base N] [-o perf.csv] [-D name=value]…",
+    "live ALGO.ts (--broker paper --feed bundle:NAME --start D | --broker alpaca [--paper|--live] | --broker ib [--broker-uri host:port:id]) [--bundle NAME] [--end D] [--universe A,B] [--state-file F] [--journal F] [--dry-run] [--fresh] [-o perf.csv] [-D name=value]…",
   help: [
-    "--broker paper           the simulated broker (alpaca and ib come with their adapters)",
-    "--feed bundle:NAME       replay a bundle's daily bars as the live feed",
-    "--start D, --end D       the replayed sessions",
+    "--broker paper|alpaca|ib paper replays a bundle; alpaca and ib trade minute bars in real time",
+    "--feed bundle:NAME       paper: replay a bundle's daily bars as the live feed",
+    "--bundle NAME            alpaca/ib: daily history through yesterday (default: quandl)",
+    "--paper, --live          alpaca: paper account (default) or real money",
+    "--broker-uri H:P:ID      ib: TWS / IB Gateway host:port:client_id (default 127.0.0.1:7497:1)",
+    "--universe A,B           alpaca/ib: symbols to subscribe (default: the strategy's symbol() calls)",
+    "--stale-after S          alpaca/ib: an asset without a bar for S seconds is stale (default 300)",
+    "--feed-stale-after S     alpaca/ib: no bar at all for S seconds: feed_stale (default 180)",
+    "--feed-stale-action A    REDUCING (default) or HALTED when the feed is stale",
+    "--start D, --end D       paper: the replayed sessions; alpaca/ib: --end D or an ISO time (default: today's close)",
     "--speed N|max            N multiplies real time between bars; max does not wait (default max)",
     "--state-file F           state saved after every bar (default $HARVESTER_ROOT/live/<algo>.state.json)",
     "--journal F              append-only JSONL journal (default <state file>.journal.jsonl)",
@@ -67,6 +86,14 @@ export const liveCommand: Command = {
     config: { type: "string" },
     broker: { type: "string" },
     feed: { type: "string" },
+    bundle: { type: "string", short: "b" },
+    "broker-uri": { type: "string" },
+    paper: { type: "boolean" },
+    live: { type: "boolean" },
+    universe: { type: "string" },
+    "stale-after": { type: "string" },
+    "feed-stale-after": { type: "string" },
+    "feed-stale-action": { type: "string" },
     start: { type: "string", short: "s" },
     end: { type: "string", short: "e" },
     speed: { type: "string" },
@@ -101,26 +128,58 @@ export const liveCommand: Command = {
     const file = configPath ? await readConfigFile(configPath) : {};
     const st = mergeSettings(cli, file, settingsFromEnv(env), { broker: "paper", speed: "max" });
     const str = (k: LiveSettingName) => (st[k] === undefined ? undefined : String(st[k]));
-    const broker = str("broker");
-    if (broker !== "paper") {
-      throw new UsageError(
-        `--broker ${broker} is not available yet in this build; use --broker paper`,
-      );
-    }
-    const feed = str("feed");
-    if (!feed?.startsWith("bundle:")) {
-      throw new UsageError("--feed bundle:NAME is required for a paper session");
-    }
-    const startText = str("start");
-    if (!startText) throw new UsageError("--start is required with --feed bundle:NAME");
-    const start = dateArg("--start", startText, NaN);
-    const end = dateArg("--end", str("end"), start + 366 * 86_400_000);
-    const speedText = str("speed")!;
-    const speed = speedText === "max" ? "max" : numberOpt("--speed", speedText)!;
+    const brokerName = str("broker")!;
     const algoPath = args.positionals[0];
+    const num = (k: LiveSettingName) => numberOpt(`--${k.replaceAll("_", "-")}`, str(k));
+    let bundle: string, start: number, end: number, speed: number | "max" = "max";
+    let broker: Broker | undefined, live: MinuteLiveOptions | undefined;
+    const clock = liveClock(env.HARVESTER_LIVE_CLOCK);
+    if (brokerName === "paper") {
+      const feed = str("feed");
+      if (!feed?.startsWith("bundle:")) {
+        throw new UsageError("--feed bundle:NAME is required for a paper session");
+      }
+      bundle = feed.slice("bundle:".length);
+      const startText = str("start");
+      if (!startText) throw new UsageError("--start is required with --feed bundle:NAME");
+      start = dateArg("--start", startText, NaN);
+      end = dateArg("--end", str("end"), start + 366 * 86_400_000);
+      const speedText = str("speed")!;
+      speed = speedText === "max" ? "max" : numberOpt("--speed", speedText)!;
+    } else {
+      if (st.live === true && st.paper === true) {
+        throw new UsageError("--paper or --live, not both");
+      }
+      bundle = stringOpt(args, "bundle") ?? env.HARVESTER_BUNDLE ?? "quandl";
+      const source = await openDaily(bundle, { root, environ: env });
+      const calendar = source.calendar;
+      source.close();
+      broker = buildBroker({
+        name: brokerName,
+        env,
+        live: st.live === true,
+        uri: str("broker_uri"),
+        clock,
+        calendar,
+      });
+      start = end = clock.now();
+      const u = st.universe;
+      const action = str("feed_stale_action")?.toUpperCase();
+      if (action !== undefined && action !== "REDUCING" && action !== "HALTED") {
+        throw new UsageError(`--feed-stale-action: "${action}" is not REDUCING or HALTED`);
+      }
+      const sec = (k: LiveSettingName) => (num(k) === undefined ? undefined : num(k)! * 1000);
+      live = {
+        end: liveEnd(str("end")),
+        universe: u === undefined ? undefined : (Array.isArray(u) ? u : String(u).split(","))
+          .map((x) => x.trim()).filter(Boolean),
+        stale_after_ms: sec("stale_after"),
+        feed_stale_ms: sec("feed_stale_after"),
+        feed_stale_action: action as MinuteLiveOptions["feed_stale_action"],
+      };
+    }
     const strategy = await loadStrategyFile(algoPath);
     const statePath = resolve(str("state_file") ?? defaultStatePath(root, algoPath));
-    const num = (k: LiveSettingName) => numberOpt(`--${k.replaceAll("_", "-")}`, str(k));
     const risk: RiskLimits = {
       max_notional_per_order: num("max_notional"),
       max_orders_per_minute: num("max_orders_per_minute"),
@@ -130,7 +189,11 @@ export const liveCommand: Command = {
     const results = await runLive({
       strategy,
       strategy_hash: sha256(readFileSync(algoPath)),
-      bundle: feed.slice("bundle:".length),
+      bundle,
+      broker,
+      live,
+      now: broker ? clock.now : undefined,
+      sleep: broker ? clock.sleep : undefined,
       start,
       end,
       speed,

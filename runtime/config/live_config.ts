@@ -28,6 +28,12 @@ export const LIVE_SETTINGS = {
   price_band: "number",
   daily_loss_limit: "number",
   universe: "list",
+  broker_uri: "string",
+  live: "boolean",
+  paper: "boolean",
+  stale_after: "number",
+  feed_stale_after: "number",
+  feed_stale_action: "string",
 } as const;
 export type LiveSettingName = keyof typeof LIVE_SETTINGS;
 export type LiveSettings = Partial<Record<LiveSettingName, string | number | boolean | string[]>>;

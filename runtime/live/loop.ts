@@ -33,7 +33,7 @@ function barsOf(s: Session, t: number, close: number): Bar[] {
 }
 
 /** Throws the kill switch: cancel everything, optionally flatten, then only cancels pass. */
-async function throwKill(s: Session, reason: string): Promise<void> {
+export async function throwKill(s: Session, reason: string): Promise<void> {
   if (s.risk.state === "HALTED") return;
   s.journal.write("kill_switch", { reason, flatten: Boolean(s.opts.flatten_on_kill) }, true);
   s.log.warn("kill_switch", {
@@ -51,8 +51,10 @@ async function throwKill(s: Session, reason: string): Promise<void> {
   s.risk.setState("HALTED", reason);
 }
 
+/** Runs the replayed daily sessions of a paper session (`--feed bundle:NAME`). */
 export async function liveLoop(s: Session): Promise<void> {
-  const { algo, portal, sessions, manager, broker, perf, recorder, journal } = s;
+  const { algo, portal, sessions, manager, perf, recorder, journal } = s;
+  const broker = s.paper!;
   const calendar = algo.calendar;
   const sleep = s.opts.sleep ?? defaultSleep;
   const priceOf = (a: Asset) => algo.current(a, "price");

@@ -12,7 +12,7 @@ import { BarData } from "../api/bar_data.ts";
 import { Context } from "../api/context.ts";
 import { setCurrentContext } from "../api/current.ts";
 import type { Asset } from "../assets/asset.ts";
-import type { Bar } from "../brokers/broker.ts";
+import type { Bar, Broker } from "../brokers/broker.ts";
 import { PaperBroker } from "../brokers/paper/paper_broker.ts";
 import { TradingAlgorithm } from "../engine/algorithm.ts";
 import { type Logger, silentLogger } from "../engine/log.ts";
@@ -31,6 +31,14 @@ import { Journal, readJournal } from "./journal.ts";
 import { killRequested, pidFile } from "./kill_switch.ts";
 import { readState, writeState } from "./persistence.ts";
 import { liveLoop } from "./loop.ts";
+import { liveSessions } from "./realtime_clock.ts";
+import {
+  liveOptions,
+  minuteLiveLoop,
+  type MinuteLiveOptions,
+  subscribeUniverse,
+} from "./minute_loop.ts";
+import { LiveMarket } from "../portal/live_market.ts";
 import { serveMetrics } from "./metrics_endpoint.ts";
 import { orderQuality, venueQuality } from "./quality.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
@@ -78,6 +86,13 @@ export interface LiveOptions {
   bar_latencies?: number[];
   /** Bars to use instead of the bundle's, by session date (`harvester replay`). */
   bar_overrides?: Map<string, Bar[]>;
+  /**
+   * A live minute session on this broker (not connected yet) instead of the bundle replay: the
+   * realtime clock from now until `live.end`; the bundle gives the daily history through yesterday.
+   */
+  broker?: Broker;
+  /** Options of a live minute session (with `broker`). */
+  live?: MinuteLiveOptions;
 }
 
 /** What the state file holds. */
@@ -108,7 +123,9 @@ export interface Session {
   data: BarData;
   perf: PerfTracker;
   recorder: Recorder;
-  broker: PaperBroker;
+  broker: Broker;
+  /** The simulated broker of a replayed paper session; null with a real broker. */
+  paper: PaperBroker | null;
   manager: OrderManager;
   risk: RiskGate;
   journal: Journal;
@@ -133,7 +150,11 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
   const source = await openDaily(opts.bundle, { root: opts.root, environ: opts.environ });
   try {
     const calendar = source.calendar;
-    const sessions = calendar.sessions_in_range(dayMs(opts.start), dayMs(opts.end)).slice();
+    const clockNow = opts.now ?? Date.now;
+    const live = opts.broker ? liveOptions(calendar, clockNow(), opts.live) : null;
+    const sessions = live
+      ? Float64Array.from(liveSessions(calendar, clockNow(), live.end!))
+      : calendar.sessions_in_range(dayMs(opts.start), dayMs(opts.end)).slice();
     if (!sessions.length) {
       throw new LiveSessionError(`no sessions between ${opts.start} and ${opts.end}`);
     }
@@ -143,7 +164,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       calendar,
       sessions,
       capital_base: opts.capital_base ?? 10_000_000,
-      data_frequency: "daily",
+      data_frequency: opts.broker ? "minute" : "daily",
       arena: "live",
       params: opts.params,
       log,
@@ -161,12 +182,24 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     const journalBase = readJournal(opts.journal_path).length;
     const journal = new Journal(opts.journal_path, opts.now ?? Date.now);
     const assetBySymbol = (s: string) => algo.bySymbol.get(s)?.[0];
-    const broker = new PaperBroker({
+    const paper = opts.broker ? null : new PaperBroker({
       assetOf: (s) => assetBySymbol(s)!,
       cash: opts.capital_base ?? 10_000_000,
       statePath: `${opts.state_path}.paper.json`,
     });
-    injectFaults(broker, opts.environ ?? {});
+    if (paper) injectFaults(paper, opts.environ ?? {});
+    const broker: Broker = opts.broker ?? paper!;
+    const market = opts.broker
+      ? new LiveMarket(portal, { staleAfterMs: opts.live?.stale_after_ms, now: clockNow })
+      : null;
+    if (market) algo.market = market;
+    const looked = new Set<Asset>();
+    const lookup = algo.symbol.bind(algo);
+    algo.symbol = (sym: string) => {
+      const a = lookup(sym);
+      looked.add(a);
+      return a;
+    };
     const latencies = opts.bar_latencies;
     if (latencies) {
       const submit = broker.submit.bind(broker);
@@ -215,6 +248,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       perf,
       recorder,
       broker,
+      paper,
       manager,
       risk,
       journal,
@@ -232,15 +266,16 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     await opts.strategy.initialize(context);
     algo.initialized = true;
     algo.controls.initialized = true;
-    broker.setModels(algo.blotter.slippage, algo.blotter.commission);
-    broker.blotter.cancel_policy = algo.blotter.cancel_policy;
+    paper?.setModels(algo.blotter.slippage, algo.blotter.commission);
+    if (paper) paper.blotter.cancel_policy = algo.blotter.cancel_policy;
+    const universe = opts.live?.universe?.map((u) => algo.symbol(u)) ?? [...looked];
     if (saved) await restore(s, saved);
     else {
       journal.write("session_started", {
         sessions: sessions.length,
         first: isoDate(sessions[0] / DAY_MS),
         last: isoDate(sessions[sessions.length - 1] / DAY_MS),
-        feed: `bundle:${opts.bundle}`,
+        feed: opts.broker ? `${broker.name}:minute` : `bundle:${opts.bundle}`,
         fresh: Boolean(opts.fresh),
       }, true);
     }
@@ -261,7 +296,10 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       reconnects: () => 0,
     });
     try {
-      await liveLoop(s);
+      if (market) {
+        await subscribeUniverse(s, market, universe);
+        await minuteLiveLoop(s, market, universe, live!);
+      } else await liveLoop(s);
       if (s.stopRequested && opts.cancel_on_stop) {
         const n = await manager.cancelAll();
         manager.drain();
@@ -269,6 +307,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       }
     } finally {
       await metrics?.shutdown();
+      if (opts.broker) await broker.disconnect().catch(() => {});
       Deno.removeSignalListener("SIGINT", onStop);
       Deno.removeSignalListener("SIGTERM", onStop);
       Deno.removeSignalListener("SIGUSR1", onKill);
@@ -304,7 +343,8 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
 async function restore(s: Session, saved: SessionState): Promise<void> {
   const { algo } = s;
   algo.ledger.restore(saved.ledger, (sid) => algo.portal.asset(sid));
-  s.perf.restore(saved.perf);
+  // A live minute run keeps its own perf table (its sessions); the ledger and orders continue.
+  if (s.paper) s.perf.restore(saved.perf);
   s.manager.restore(saved.orders);
   restoreContext(
     s.context as unknown as Record<string, unknown>,

@@ -24,6 +24,10 @@ export interface MarketData {
   ): Float64Array | Promise<Float64Array>;
   /** The labels of such a window (session labels for 1d, minutes for 1m). */
   historyIndex(count: number, frequency: Frequency): Float64Array;
+  /** A live feed's own staleness (no bar for too long); absent: no bar on the current bar. */
+  isStale?(asset: Asset): boolean;
+  /** A live feed's own tradability (a fresh bar and a price); absent: a known price. */
+  canTrade?(asset: Asset): boolean;
 }
 
 /** Daily mode: everything from the daily portal at the algorithm's current session. */

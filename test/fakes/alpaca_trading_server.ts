@@ -66,6 +66,8 @@ export class FakeAlpacaVenue {
   now: () => number = () => Date.parse("2024-01-02T15:00:00Z");
   /** New orders become `new` at once (else they stay `accepted`). */
   autoAccept = true;
+  /** Market orders fill at once at `prices[symbol]` (else they rest until `fill`). */
+  autoFill = false;
   /** Cancels complete at once (else `pending_cancel` until `completeCancel`). */
   instantCancel = true;
   /** Refuse WebSocket upgrades (a stream that cannot be reached). */
@@ -319,6 +321,10 @@ export class FakeAlpacaVenue {
     if (this.autoAccept) {
       o.status = "new";
       this.emit("new", o);
+    }
+    const px = this.prices[o.symbol];
+    if (this.autoFill && o.type === "market" && px > 0) {
+      this.fill(o.client_order_id, Number(o.qty), px);
     }
     return this.answer(answer);
   }
