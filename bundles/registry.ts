@@ -180,18 +180,6 @@ export async function ingest(name: string, call: IngestCallOptions = {}): Promis
       );
     }
     writer = undefined;
-    // The daily-bar cache that lets backtests skip DuckDB, written before the version goes live.
-    const reader = await BundleReader.open({
-      bundle: name,
-      name: pending.name,
-      time: NaN,
-      path: pending.tmpPath,
-    });
-    try {
-      await writeDailyCache(reader, pending.tmpPath);
-    } finally {
-      reader.close();
-    }
     return pending.commit();
   } catch (e) {
     writer?.close();
@@ -239,7 +227,25 @@ export function load(name: string, opts: LoadOptions = {}): Promise<BundleReader
  */
 export async function openDaily(name: string, opts: LoadOptions = {}): Promise<DailyBarSource> {
   const v = resolveVersion(name, opts);
-  return DailyCache.open(v) ?? await BundleReader.open(v);
+  // HARVESTER_DAILY_CACHE=off reads the database every time (comparisons, debugging).
+  if ((opts.environ ?? Deno.env.toObject()).HARVESTER_DAILY_CACHE === "off") {
+    return await BundleReader.open(v);
+  }
+  const cached = DailyCache.open(v);
+  if (cached) return cached;
+  // First daily read of this version: read the database, and leave the cache for the next run
+  // (written here rather than at ingest, which stays as fast as the data allows).
+  const reader = await BundleReader.open(v);
+  let written = false;
+  try {
+    written = await writeDailyCache(reader, v.path);
+  } catch {
+    // A read-only or full disk only costs speed: the database still answers.
+  }
+  const cache = written ? DailyCache.open(v) : null;
+  if (!cache) return reader;
+  reader.close();
+  return cache;
 }
 
 export interface CleanOptions {

@@ -4,7 +4,7 @@
  * file read and no DuckDB — DuckDB's import alone costs a backtest ~0.15 s of start-up — and hand
  * the engine zero-copy views. The DuckDB file stays the store of record.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TradingCalendar } from "../../calendars/calendar.ts";
 import { get_calendar } from "../../calendars/registry.ts";
@@ -80,8 +80,13 @@ export async function writeDailyCache(reader: BundleReader, dir: string): Promis
     dividends: await reader.dividends(),
     sessions: sessions.length,
   };
-  writeFileSync(join(dir, DATA), new Uint8Array(data.buffer));
-  writeFileSync(join(dir, HEADER), JSON.stringify(header, toJson));
+  // Written after the version is live: each file via a temporary name and a rename, the header
+  // last — `open` wants both, so a reader never sees half a cache.
+  const tmp = `.${Deno.pid}.tmp`;
+  writeFileSync(join(dir, DATA + tmp), new Uint8Array(data.buffer));
+  renameSync(join(dir, DATA + tmp), join(dir, DATA));
+  writeFileSync(join(dir, HEADER + tmp), JSON.stringify(header, toJson));
+  renameSync(join(dir, HEADER + tmp), join(dir, HEADER));
   return true;
 }
 

@@ -17,6 +17,8 @@ describe("daily cache", () => {
     const root = tempRoot();
     await ingest("zipline-examples", { root, environ: {} });
     const v = resolveVersion("zipline-examples", { root });
+    expect(DailyCache.open(v)).toBeNull(); // ingest stays lean: the first daily read writes it
+    (await openDaily("zipline-examples", { root, environ: {} })).close();
     const cache = DailyCache.open(v)!;
     expect(cache).not.toBeNull();
     const db = await load("zipline-examples", { root });
@@ -39,13 +41,21 @@ describe("daily cache", () => {
     }
     db.close();
   });
-  test("without a cache file, backtests read the database", async () => {
+  test("the first daily read writes the cache; HARVESTER_DAILY_CACHE=off reads the database", async () => {
     const root = tempRoot();
     await ingest("zipline-examples", { root, environ: {} });
     const v = resolveVersion("zipline-examples", { root });
+    const off = await openDaily("zipline-examples", {
+      root,
+      environ: { HARVESTER_DAILY_CACHE: "off" },
+    });
+    expect(off).toBeInstanceOf(BundleReader);
+    off.close();
+    const first = await openDaily("zipline-examples", { root, environ: {} });
+    expect(first).toBeInstanceOf(DailyCache);
     rmSync(join(v.path, "daily_cache.bin"));
-    const src = await openDaily("zipline-examples", { root });
-    expect(src).toBeInstanceOf(BundleReader);
-    src.close();
+    const again = await openDaily("zipline-examples", { root, environ: {} });
+    expect(again).toBeInstanceOf(DailyCache); // rewritten
+    again.close();
   });
 });
