@@ -10,7 +10,8 @@ import type { TradingAlgorithm } from "../engine/algorithm.ts";
 import type { BarField } from "../finance/market_view.ts";
 import { UnsupportedOrderParameters } from "../engine/errors.ts";
 import { HarvesterError } from "../errors.ts";
-import { Frame, HistoryPanel } from "./frame.ts";
+import { Frame } from "./frame.ts";
+import { HistoryPanel } from "./history_panel.ts";
 import { Series } from "./series.ts";
 
 export type CurrentField = BarField | "last_traded";

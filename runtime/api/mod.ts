@@ -42,7 +42,8 @@ export type { Account, Portfolio, Positions } from "./portfolio.ts";
 export { Asset, Equity } from "../assets/asset.ts";
 export { Order, ORDER_STATUS } from "../finance/order.ts";
 export { Series } from "./series.ts";
-export { Frame, HistoryPanel } from "./frame.ts";
+export { Frame } from "./frame.ts";
+export { HistoryPanel } from "./history_panel.ts";
 export { calendars, date_rules, time_rules } from "./scheduling.ts";
 export {
   HistoricalRestrictions,

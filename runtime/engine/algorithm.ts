@@ -14,7 +14,6 @@ import { Account, Portfolio } from "../api/portfolio.ts";
 import type { DailyPortal } from "../portal/daily_portal.ts";
 import { DailyMarket, type MarketData } from "../portal/market.ts";
 import {
-  CannotOrderDelistedAsset,
   OrderDuringInitialize,
   OrderInBeforeTradingStart,
   SettingPostInit,
@@ -22,17 +21,11 @@ import {
   SymbolNotFound,
   UnsupportedOrderParameters,
 } from "./errors.ts";
-import { round_order, targetDelta, valueToShares } from "./ordering.ts";
+import type { ExecutionStyle } from "../finance/execution.ts";
+import { round_order, sharesForValue, styleOf, targetDelta } from "./ordering.ts";
 import { defaultEquitySlippage, type SlippageModel } from "../finance/slippage.ts";
 import { type CommissionModel, defaultEquityCommission } from "../finance/commission.ts";
 import type { CancelPolicy } from "../finance/cancel_policy.ts";
-import {
-  type ExecutionStyle,
-  LimitOrder,
-  MarketOrder,
-  StopLimitOrder,
-  StopOrder,
-} from "../finance/execution.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { ControlSet } from "./controls_api.ts";
 import type { ScheduledFunction } from "../api/scheduling.ts";
@@ -203,30 +196,7 @@ export class TradingAlgorithm implements MarketView {
 
   /** Shares for a value in `asset` at its last price; zipline's delisting checks. */
   private valueAmount(asset: Asset, value: number): number {
-    const day = this.current_session;
-    if (day < asset.start_date) {
-      throw new CannotOrderDelistedAsset(
-        `Cannot order ${asset.symbol}, as it started trading on ${
-          isoDate(asset.start_date / DAY_MS)
-        }.`,
-      );
-    }
-    if (day > asset.end_date) {
-      throw new CannotOrderDelistedAsset(
-        `Cannot order ${asset.symbol}, as it stopped trading on ${
-          isoDate(asset.end_date / DAY_MS)
-        }.`,
-      );
-    }
-    const last = this.current(asset, "price");
-    if (Number.isNaN(last)) {
-      throw new CannotOrderDelistedAsset(
-        `Cannot order ${asset.symbol} on ${
-          isoDate(day / DAY_MS)
-        } as there is no last price for the security.`,
-      );
-    }
-    return valueToShares(value, last, asset.price_multiplier);
+    return sharesForValue(asset, this.current_session, this.current(asset, "price"), value);
   }
 
   private place(
@@ -394,14 +364,3 @@ export class TradingAlgorithm implements MarketView {
     for (const [k, v] of Object.entries(values)) this.recorded.set(k, v);
   }
 }
-
-/** zipline's conversion of limit/stop shorthands into an execution style. */
-export function styleOf(limit: number | null, stop: number | null): ExecutionStyle {
-  if (limit !== null && stop !== null) return new StopLimitOrder(limit, stop);
-  if (limit !== null) return new LimitOrder(limit);
-  if (stop !== null) return new StopOrder(stop);
-  return MARKET;
-}
-
-/** Market orders carry no state: one instance serves every order. */
-const MARKET = new MarketOrder();

@@ -1,7 +1,17 @@
 /**
  * zipline's order arithmetic: rounding share counts, value and percent to shares, targets to
- * deltas. Pure functions, so the rules can be tested alone and reused by the live runtime.
+ * deltas, limit/stop shorthands to styles. Pure functions, so the rules can be tested alone and reused by the live runtime.
  */
+import { DAY_MS, isoDate } from "../../calendars/days.ts";
+import type { Asset } from "../assets/asset.ts";
+import {
+  type ExecutionStyle,
+  LimitOrder,
+  MarketOrder,
+  StopLimitOrder,
+  StopOrder,
+} from "../finance/execution.ts";
+import { CannotOrderDelistedAsset } from "./errors.ts";
 
 /** A share count within 1e-4 of an integer becomes that integer; otherwise it is truncated. */
 export function round_order(amount: number): number {
@@ -21,3 +31,41 @@ export function valueToShares(value: number, lastPrice: number, multiplier = 1):
 export function targetDelta(target: number, currentAmount: number): number {
   return target - currentAmount;
 }
+
+/**
+ * Shares for a value in `asset` at its last price `last` on session `day`, with zipline's
+ * checks: an order before the asset started, after it ended, or with no last price is refused.
+ */
+export function sharesForValue(asset: Asset, day: number, last: number, value: number): number {
+  if (day < asset.start_date) {
+    throw new CannotOrderDelistedAsset(
+      `Cannot order ${asset.symbol}, as it started trading on ${
+        isoDate(asset.start_date / DAY_MS)
+      }.`,
+    );
+  }
+  if (day > asset.end_date) {
+    throw new CannotOrderDelistedAsset(
+      `Cannot order ${asset.symbol}, as it stopped trading on ${isoDate(asset.end_date / DAY_MS)}.`,
+    );
+  }
+  if (Number.isNaN(last)) {
+    throw new CannotOrderDelistedAsset(
+      `Cannot order ${asset.symbol} on ${
+        isoDate(day / DAY_MS)
+      } as there is no last price for the security.`,
+    );
+  }
+  return valueToShares(value, last, asset.price_multiplier);
+}
+
+/** zipline's conversion of limit/stop shorthands into an execution style. */
+export function styleOf(limit: number | null, stop: number | null): ExecutionStyle {
+  if (limit !== null && stop !== null) return new StopLimitOrder(limit, stop);
+  if (limit !== null) return new LimitOrder(limit);
+  if (stop !== null) return new StopOrder(stop);
+  return MARKET;
+}
+
+/** Market orders carry no state: one instance serves every order. */
+const MARKET = new MarketOrder();

@@ -8,7 +8,8 @@ import type { Asset } from "../assets/asset.ts";
 import type { Bar } from "../brokers/broker.ts";
 import { BTS_MINUTES_BEFORE_OPEN, startSession } from "../engine/simulation.ts";
 import { killRequested } from "./kill_switch.ts";
-import { barClock, saveState, type Session } from "./session.ts";
+import { barClock, type Session } from "./session.ts";
+import { saveState } from "./session_state.ts";
 import { encodeContext } from "./context_state.ts";
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -18,7 +18,8 @@ import {
   liveSessions,
   realtimeClock,
 } from "./realtime_clock.ts";
-import { barClock, saveState, type Session } from "./session.ts";
+import { barClock, type Session } from "./session.ts";
+import { saveState } from "./session_state.ts";
 
 /** What a live minute session needs beyond a paper session's options. */
 export interface MinuteLiveOptions {

@@ -9,7 +9,8 @@ import type { BrokerOrder } from "../brokers/broker.ts";
 import { reconcile } from "../orders/reconcile.ts";
 import { restoreContext } from "./context_state.ts";
 import type { JournalEntry } from "./journal.ts";
-import type { Session, SessionState } from "./session.ts";
+import type { Session } from "./session.ts";
+import type { SessionState } from "./session_state.ts";
 
 export async function reconcileAtStart(
   s: Session,

@@ -20,16 +20,17 @@ import { Recorder } from "../engine/recorder.ts";
 import { Results } from "../engine/results.ts";
 import type { Strategy } from "../engine/strategy.ts";
 import { HarvesterError } from "../errors.ts";
-import { type PerfSnapshot, PerfTracker } from "../metrics/perf.ts";
+import { PerfTracker } from "../metrics/perf.ts";
 import { ClientOrderIds } from "../orders/ids.ts";
-import { OrderManager, type OrderRecord } from "../orders/manager.ts";
-import { RiskGate, type RiskLimits, type TradingState } from "../orders/risk.ts";
+import { OrderManager } from "../orders/manager.ts";
+import { RiskGate, type RiskLimits } from "../orders/risk.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
-import type { LedgerSnapshot } from "../finance/ledger.ts";
-import { encodeContext, restoreContext } from "./context_state.ts";
+import { restoreContext } from "./context_state.ts";
 import { Journal, readJournal } from "./journal.ts";
 import { killRequested, pidFile } from "./kill_switch.ts";
-import { readState, writeState } from "./persistence.ts";
+import { readState } from "./persistence.ts";
+import type { SessionState } from "./session_state.ts";
+import { injectFaults } from "./fault_injection.ts";
 import { liveLoop } from "./loop.ts";
 import { liveSessions } from "./realtime_clock.ts";
 import {
@@ -93,22 +94,6 @@ export interface LiveOptions {
   broker?: Broker;
   /** Options of a live minute session (with `broker`). */
   live?: MinuteLiveOptions;
-}
-
-/** What the state file holds. */
-export interface SessionState {
-  /** Index (in the run's sessions) of the last completed session. */
-  session_index: number;
-  last_bar_time: number;
-  ledger: LedgerSnapshot;
-  perf: PerfSnapshot;
-  orders: { orders: OrderRecord[]; execs: string[]; ids: { tag: string; next: number } };
-  context: Record<string, never>;
-  trading_state: TradingState;
-  trading_state_reason: string;
-  /** Journal lines written when this state was saved (orders after it are in flight). */
-  journal_lines: number;
-  paper_state: string;
 }
 
 /** Everything a running session holds. */
@@ -361,44 +346,4 @@ async function restore(s: Session, saved: SessionState): Promise<void> {
     positions: saved.ledger.positions.length,
     trading_state: s.risk.state,
   }, true);
-}
-
-/** Saves everything after a bar (atomic, checksummed). */
-export function saveState(s: Session, sessionIndex: number, barTime: number): void {
-  const { state, skipped } = encodeContext(s.context);
-  if (skipped.length) {
-    s.log.warn("state_skipped", {
-      message: `not saved (cannot be serialised): ${skipped.join(", ")}`,
-    });
-  }
-  s.journal.flush();
-  const st: SessionState = {
-    session_index: sessionIndex,
-    last_bar_time: barTime,
-    ledger: s.algo.ledger.snapshot(),
-    perf: s.perf.snapshot(s.benchmark),
-    orders: s.manager.snapshot(),
-    context: state as Record<string, never>,
-    trading_state: s.risk.state,
-    trading_state_reason: s.risk.stateReason,
-    journal_lines: s.journal.lines + s.journalBase,
-    paper_state: `${s.opts.state_path}.paper.json`,
-  };
-  writeState(s.opts.state_path, st, s.opts.strategy_hash);
-}
-
-/**
- * Fault injection for the crash tests (`HARVESTER_FAULT=exit_after_submit:N`): the process dies
- * as `kill -9` would, right after the N-th order reached the broker — between send and the state
- * save that would have recorded it.
- */
-function injectFaults(broker: PaperBroker, env: Record<string, string | undefined>): void {
-  const m = /^exit_after_submit:(\d+)$/.exec(env.HARVESTER_FAULT ?? "");
-  if (!m) return;
-  let left = Number(m[1]);
-  const submit = broker.submit.bind(broker);
-  broker.submit = async (r) => {
-    await submit(r);
-    if (--left === 0) Deno.exit(137);
-  };
 }

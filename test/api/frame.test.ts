@@ -3,7 +3,8 @@
  * `pd.DataFrame({"A": [10, 11, 12, 13, nan], "B": [20, 19, nan, 22, 23], "C": [1] * 5})`.
  */
 import { describe, expect, test } from "vitest";
-import { Frame, HistoryPanel } from "../../runtime/api/frame.ts";
+import { Frame } from "../../runtime/api/frame.ts";
+import { HistoryPanel } from "../../runtime/api/history_panel.ts";
 import { Series } from "../../runtime/api/series.ts";
 import { KeyNotFoundError, LengthMismatchError } from "../../runtime/api/series_index.ts";
 

@@ -5,7 +5,8 @@ import type { Context } from "../../runtime/api/context.ts";
 import type { BarData } from "../../runtime/api/bar_data.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { Series } from "../../runtime/api/series.ts";
-import { Frame, HistoryPanel } from "../../runtime/api/frame.ts";
+import { Frame } from "../../runtime/api/frame.ts";
+import { HistoryPanel } from "../../runtime/api/history_panel.ts";
 import {
   date_rules,
   EODCancel,
