@@ -117,29 +117,28 @@ function targetReturns(target: Asset, length: number): Factor {
   return new Returns({ window_length: length, mask: AssetExists.or(new SingleAsset(target)) });
 }
 
+/** The options of a rolling correlation between each asset's returns and the target's. */
+function correlationOfReturns(o: OfReturnsOptions & { correlation_length: number }) {
+  const returns = targetReturns(o.target, o.returns_length);
+  return {
+    base_factor: returns,
+    target: returns.slice(o.target),
+    correlation_length: o.correlation_length,
+    mask: o.mask,
+  };
+}
+
 /** Rolling Pearson correlation of each asset's returns with the target asset's. */
 export class RollingPearsonOfReturns extends RollingPearson {
   constructor(o: OfReturnsOptions & { correlation_length: number }) {
-    const returns = targetReturns(o.target, o.returns_length);
-    super({
-      base_factor: returns,
-      target: returns.slice(o.target),
-      correlation_length: o.correlation_length,
-      mask: o.mask,
-    });
+    super(correlationOfReturns(o));
   }
 }
 
 /** Rolling Spearman correlation of each asset's returns with the target asset's. */
 export class RollingSpearmanOfReturns extends RollingSpearman {
   constructor(o: OfReturnsOptions & { correlation_length: number }) {
-    const returns = targetReturns(o.target, o.returns_length);
-    super({
-      base_factor: returns,
-      target: returns.slice(o.target),
-      correlation_length: o.correlation_length,
-      mask: o.mask,
-    });
+    super(correlationOfReturns(o));
   }
 }
 

@@ -108,6 +108,12 @@ function each(ctx: ComputeContext, x: Operand, y: Operand, f: (a: number, b: num
   }
 }
 
+/** zipline's NumExpr text of a binary expression (part of the term's identity). */
+function exprText(op: string, constant: number | null, side: "left" | "right"): string {
+  if (constant === null) return `x_0 ${op} x_1`;
+  return side === "right" ? `x_0 ${op} (${constant})` : `${constant} ${op} x_0`;
+}
+
 /** `x op y` between two factors (inputs 0 and 1; one input means `x op x`) or with a constant. */
 export function mathOp(
   op: MathOp,
@@ -117,11 +123,7 @@ export function mathOp(
   const f = MATH[op];
   return {
     name: "NumExprFactor",
-    params: constant === null
-      ? `x_0 ${op} x_1`
-      : side === "right"
-      ? `x_0 ${op} (${constant})`
-      : `${constant} ${op} x_0`,
+    params: exprText(op, constant, side),
     compute(inputs, ctx) {
       const out = new Float64Array(ctx.rows * ctx.cols);
       const [x, y] = operands(inputs, ctx, constant, side);
@@ -155,11 +157,7 @@ export function compareOp(
   const f = COMPARE[op];
   return {
     name: "NumExprFilter",
-    params: constant === null
-      ? `x_0 ${op} x_1`
-      : side === "right"
-      ? `x_0 ${op} (${constant})`
-      : `${constant} ${op} x_0`,
+    params: exprText(op, constant, side),
     compute(inputs, ctx) {
       const out = new Uint8Array(ctx.rows * ctx.cols), mask = ctx.mask;
       const [x, y] = operands(inputs, ctx, constant, side);
