@@ -4,25 +4,11 @@
  * session fills exactly as the backtest does. Its book (orders, positions, cash) is a venue of
  * its own: persisted to a file after every change, so a session killed mid-run finds it intact.
  */
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-
-/** Finished orders and fills kept in the snapshot (for lookups after a restart). */
-const RECENT = 2_000;
-const RECENT_FILLS = 5_000;
 import type { Asset } from "../../assets/asset.ts";
 import { SimulationBlotter } from "../../finance/blotter.ts";
 import type { CommissionModel } from "../../finance/commission.ts";
 import type { BarField, MarketView } from "../../finance/market_view.ts";
-import { Order, ORDER_STATUS } from "../../finance/order.ts";
+import { type Order, ORDER_STATUS } from "../../finance/order.ts";
 import { defaultEquitySlippage, type SlippageModel } from "../../finance/slippage.ts";
 import { defaultEquityCommission } from "../../finance/commission.ts";
 import type { OrderState } from "../../orders/state.ts";
@@ -37,27 +23,7 @@ import type {
   BrokerPosition,
   OrderRequest,
 } from "../broker.ts";
-
-interface Book {
-  cash: number;
-  exec: number;
-  /** The last bar matched: a bar is never matched twice (restarts replay the interrupted one). */
-  lastBar: number;
-  fills: BrokerFill[];
-  positions: Record<string, { amount: number; cost: number }>;
-  orders: {
-    coid: string;
-    symbol: string;
-    amount: number;
-    filled: number;
-    commission: number;
-    limit: number | null;
-    stop: number | null;
-    created: number;
-    status: number;
-    avg: number;
-  }[];
-}
+import { type Book, BookStore, emptyBook } from "./book_store.ts";
 
 export interface PaperBrokerOptions {
   assetOf(symbol: string): Asset;
@@ -77,6 +43,7 @@ export class PaperBroker implements Broker, MarketView {
   private readonly coidOf = new Map<string, string>();
   private readonly avg = new Map<string, number>();
   private book: Book;
+  private readonly store: BookStore;
   private bars = new Map<string, Bar>();
   current_dt = NaN;
   private connected = false;
@@ -86,118 +53,21 @@ export class PaperBroker implements Broker, MarketView {
       opts.slippage ?? defaultEquitySlippage(),
       opts.commission ?? defaultEquityCommission(),
     );
-    this.book = {
-      cash: opts.cash,
-      exec: 0,
-      lastBar: -Infinity,
-      fills: [],
-      positions: {},
-      orders: [],
-    };
-    if (opts.statePath && existsSync(opts.statePath)) {
-      this.restore(JSON.parse(readFileSync(opts.statePath, "utf8")));
-    }
-    if (opts.statePath) this.replayOps(`${opts.statePath}.ops`);
+    this.book = emptyBook(opts.cash);
+    this.store = new BookStore(opts.statePath);
+    const saved = this.store.restore({
+      blotter: this.blotter,
+      assetOf: (symbol) => this.opts.assetOf(symbol),
+      byCoid: this.byCoid,
+      coidOf: this.coidOf,
+      avg: this.avg,
+    });
+    if (saved) this.book = saved;
   }
 
-  /**
-   * Orders accepted or cancelled since the last snapshot: appended to `<state>.ops` as they
-   * happen (an append costs microseconds; a snapshot of the whole book per order would not), and
-   * folded into the next snapshot at the end of a bar.
-   */
-  private logOp(op: Record<string, unknown>): void {
-    const path = this.opts.statePath;
-    if (!path) return;
-    this.opsFd ??= openSync(`${path}.ops`, "a");
-    writeSync(this.opsFd, JSON.stringify(op) + "\n");
-  }
-
-  private opsFd: number | null = null;
-
-  private replayOps(path: string): void {
-    if (!existsSync(path)) return;
-    for (const line of readFileSync(path, "utf8").split("\n")) {
-      if (!line.trim()) continue;
-      let op: Record<string, unknown>;
-      try {
-        op = JSON.parse(line);
-      } catch {
-        continue; // a torn last line
-      }
-      if (op.op === "submit" && !this.byCoid.has(String(op.coid))) {
-        this.blotter.current_dt = Number(op.created);
-        const id = this.blotter.order(
-          this.opts.assetOf(String(op.symbol)),
-          Number(op.amount),
-          op.limit as number | null,
-          op.stop as number | null,
-        );
-        this.blotter.new_orders = [];
-        if (id !== null) {
-          const o = this.blotter.orders.get(id)!;
-          this.byCoid.set(String(op.coid), o);
-          this.coidOf.set(o.id, String(op.coid));
-        }
-      } else if (op.op === "cancel") {
-        const o = this.byCoid.get(String(op.coid));
-        if (o?.open) this.blotter.cancel(o.id, false);
-      }
-    }
-  }
-
-  private restore(book: Book): void {
-    this.book = book;
-    for (const o of book.orders) {
-      const order = new Order({
-        dt: o.created,
-        asset: this.opts.assetOf(o.symbol),
-        amount: o.amount,
-        limit: o.limit,
-        stop: o.stop,
-      });
-      order.filled = o.filled;
-      order.commission = o.commission;
-      if (o.status === ORDER_STATUS.CANCELLED) order.cancel();
-      this.byCoid.set(o.coid, order);
-      this.coidOf.set(order.id, o.coid);
-      this.avg.set(o.coid, o.avg);
-      if (order.open) {
-        const list = this.blotter.open_orders.get(order.asset.sid) ?? [];
-        list.push(order);
-        this.blotter.open_orders.set(order.asset.sid, list);
-        this.blotter.orders.add(order);
-      }
-    }
-  }
-
-  /** A snapshot of the book: open orders, the most recent others, positions, cash, recent fills. */
+  /** Snapshots the book (a no-op without a state path). */
   private persist(): void {
-    const path = this.opts.statePath;
-    if (!path) return;
-    const all = [...this.byCoid];
-    const keep = all.filter(([, o]) => o.open).concat(
-      all.filter(([, o]) => !o.open).slice(-RECENT),
-    );
-    this.book.fills = this.book.fills.slice(-RECENT_FILLS);
-    this.book.orders = keep.map(([coid, o]) => ({
-      coid,
-      symbol: o.asset.symbol,
-      amount: o.amount,
-      filled: o.filled,
-      commission: o.commission,
-      limit: o.limit,
-      stop: o.stop,
-      created: o.created,
-      status: o.status,
-      avg: this.avg.get(coid) ?? 0,
-    }));
-    writeFileSync(`${path}.tmp`, JSON.stringify(this.book));
-    renameSync(`${path}.tmp`, path);
-    if (this.opsFd !== null) {
-      closeSync(this.opsFd);
-      this.opsFd = null;
-    }
-    rmSync(`${path}.ops`, { force: true });
+    this.store.save(this.book, this.byCoid, this.avg);
   }
 
   /** Models the strategy chose (set_slippage / set_commission reach the venue). */
@@ -270,7 +140,7 @@ export class PaperBroker implements Broker, MarketView {
     const o = this.blotter.orders.get(id)!;
     this.byCoid.set(r.client_order_id, o);
     this.coidOf.set(o.id, r.client_order_id);
-    this.logOp({
+    this.store.log({
       op: "submit",
       coid: r.client_order_id,
       symbol: r.symbol,
@@ -292,7 +162,7 @@ export class PaperBroker implements Broker, MarketView {
     const o = this.byCoid.get(coid);
     if (!o || !o.open) return Promise.resolve();
     this.blotter.cancel(o.id, false);
-    this.logOp({ op: "cancel", coid });
+    this.store.log({ op: "cancel", coid });
     this.listener({
       type: "order",
       event: "canceled",
