@@ -11,26 +11,23 @@ import type { Ledger } from "../finance/ledger.ts";
 import { Order } from "../finance/order.ts";
 import type { Journal } from "../live/journal.ts";
 import type { ClientOrderIds } from "./ids.ts";
+import {
+  adoptBrokerOrder,
+  fromRecord,
+  type InFlightLine,
+  inFlightOrder,
+  type ManagedOrder,
+  markLostOrder,
+  type OrderRecord,
+  toRecord,
+  ZIPLINE_STATUS_CHANGES,
+} from "./manager_state.ts";
 import type { RiskGate } from "./risk.ts";
-import { isOpen, type OrderEvent, type OrderState, TERMINAL, transition } from "./state.ts";
+import { isOpen, type OrderEvent, TERMINAL, transition } from "./state.ts";
 
-export interface ManagedOrder {
-  client_order_id: string;
-  broker_order_id: string | null;
-  symbol: string;
-  state: OrderState;
-  /** The zipline view strategies read (id = client order id). */
-  view: Order;
-  avg_fill_price: number;
-  external: boolean;
-  /** Price when the strategy decided (for slippage reports). */
-  decision_price: number;
-  submitted_at: number;
-  acked_at: number;
-  filled_at: number;
-  /** Wall-clock ms (performance.now) of sending, acknowledgement and last fill: latencies. */
-  wall: { sent: number; ack: number; fill: number };
-}
+// The record types moved to manager_state.ts with the restart code; re-exported so importers of
+// the manager keep working.
+export type { ManagedOrder, OrderRecord };
 
 export interface ManagerDeps {
   broker: Broker;
@@ -45,29 +42,6 @@ export interface ManagerDeps {
   /** Log and journal would-be orders, send nothing. */
   dryRun?: boolean;
 }
-
-/** Persisted form of one order. */
-export interface OrderRecord {
-  client_order_id: string;
-  broker_order_id: string | null;
-  symbol: string;
-  state: OrderState;
-  amount: number;
-  filled: number;
-  commission: number;
-  limit: number | null;
-  stop: number | null;
-  created: number;
-  dt: number;
-  avg_fill_price: number;
-  external: boolean;
-}
-
-const ZIPLINE_STATUS_CHANGES: Partial<Record<OrderState, (o: Order, reason: string) => void>> = {
-  CANCELED: (o) => o.cancel(),
-  EXPIRED: (o) => o.cancel(),
-  REJECTED: (o, reason) => o.reject(reason),
-};
 
 export class OrderManager {
   readonly orders = new Map<string, ManagedOrder>();
@@ -306,101 +280,21 @@ export class OrderManager {
   }
 
   /** An order the journal shows was sent (or about to be) after the last state save. */
-  trackInFlight(
-    e: {
-      client_order_id?: unknown;
-      symbol?: unknown;
-      amount?: unknown;
-      limit?: unknown;
-      stop?: unknown;
-      ts?: unknown;
-    },
-  ): void {
+  trackInFlight(e: InFlightLine): void {
     const coid = String(e.client_order_id), asset = this.d.assetOf(String(e.symbol));
     this.d.ids.observe(coid);
     if (!asset || this.orders.has(coid)) return;
-    const created = Date.parse(String(e.ts));
-    const view = new Order({
-      dt: created,
-      asset,
-      amount: Number(e.amount),
-      limit: (e.limit as number | null) ?? null,
-      stop: (e.stop as number | null) ?? null,
-      id: coid,
-    });
-    this.orders.set(coid, {
-      client_order_id: coid,
-      broker_order_id: null,
-      symbol: asset.symbol,
-      state: "SUBMITTED",
-      view,
-      avg_fill_price: 0,
-      external: false,
-      decision_price: NaN,
-      submitted_at: created,
-      acked_at: NaN,
-      filled_at: NaN,
-      wall: { sent: NaN, ack: NaN, fill: NaN },
-    });
+    this.orders.set(coid, inFlightOrder(coid, asset, e));
   }
 
   /** Takes the broker's view of an order after a restart (reconciliation). */
   adoptState(b: BrokerOrder, external: boolean): void {
-    let m = this.orders.get(b.client_order_id);
-    if (!m) {
-      const asset = this.d.assetOf(b.symbol);
-      if (!asset) return;
-      const view = new Order({
-        dt: b.submitted_at,
-        asset,
-        amount: b.amount,
-        limit: b.limit_price,
-        stop: b.stop_price,
-        id: b.client_order_id,
-      });
-      m = {
-        client_order_id: b.client_order_id,
-        broker_order_id: b.broker_order_id,
-        symbol: b.symbol,
-        state: b.state,
-        view,
-        avg_fill_price: b.avg_fill_price,
-        external,
-        decision_price: NaN,
-        submitted_at: b.submitted_at,
-        acked_at: NaN,
-        filled_at: NaN,
-        wall: { sent: NaN, ack: NaN, fill: NaN },
-      };
-      this.orders.set(b.client_order_id, m);
-    }
-    m.broker_order_id = b.broker_order_id;
-    if (m.state !== b.state) {
-      this.d.journal.write("order_transition", {
-        client_order_id: m.client_order_id,
-        from: m.state,
-        to: b.state,
-        event: "reconcile",
-      });
-      m.state = b.state;
-      const z = ZIPLINE_STATUS_CHANGES[b.state];
-      if (z) z(m.view, "reconciled");
-    }
+    adoptBrokerOrder(this.orders, b, external, this.d);
   }
 
   /** Marks an order the broker never received (never re-sent). */
   markLost(coid: string): void {
-    const m = this.orders.get(coid);
-    if (!m || TERMINAL.has(m.state)) return;
-    this.d.journal.write("order_transition", {
-      client_order_id: coid,
-      from: m.state,
-      to: "REJECTED",
-      event: "reconcile",
-      reason: "unknown to the broker after restart",
-    });
-    m.state = "REJECTED";
-    m.view.reject("unknown to the broker after restart");
+    markLostOrder(this.orders, coid, this.d.journal);
   }
 
   async cancelAll(): Promise<number> {
@@ -409,25 +303,11 @@ export class OrderManager {
     return open.length;
   }
 
-  // --- persistence ---
+  // --- persistence (record conversions in manager_state.ts) ---
 
   snapshot(): { orders: OrderRecord[]; execs: string[]; ids: { tag: string; next: number } } {
     return {
-      orders: [...this.orders.values()].map((m) => ({
-        client_order_id: m.client_order_id,
-        broker_order_id: m.broker_order_id,
-        symbol: m.symbol,
-        state: m.state,
-        amount: m.view.amount,
-        filled: m.view.filled,
-        commission: m.view.commission,
-        limit: m.view.limit,
-        stop: m.view.stop,
-        created: m.view.created,
-        dt: m.view.dt,
-        avg_fill_price: m.avg_fill_price,
-        external: m.external,
-      })),
+      orders: [...this.orders.values()].map(toRecord),
       execs: [...this.execs],
       ids: { tag: this.d.ids.tag, next: this.d.ids.sequence },
     };
@@ -437,33 +317,7 @@ export class OrderManager {
     for (const r of s.orders) {
       const asset = this.d.assetOf(r.symbol);
       if (!asset) continue;
-      const view = new Order({
-        dt: r.created,
-        asset,
-        amount: r.amount,
-        limit: r.limit,
-        stop: r.stop,
-        id: r.client_order_id,
-      });
-      view.filled = r.filled;
-      view.commission = r.commission;
-      view.dt = r.dt;
-      const z = ZIPLINE_STATUS_CHANGES[r.state];
-      if (z) z(view, "");
-      this.orders.set(r.client_order_id, {
-        client_order_id: r.client_order_id,
-        broker_order_id: r.broker_order_id,
-        symbol: r.symbol,
-        state: r.state,
-        view,
-        avg_fill_price: r.avg_fill_price,
-        external: r.external,
-        decision_price: NaN,
-        submitted_at: r.created,
-        acked_at: NaN,
-        filled_at: NaN,
-        wall: { sent: NaN, ack: NaN, fill: NaN },
-      });
+      this.orders.set(r.client_order_id, fromRecord(r, asset));
     }
     for (const e of s.execs) this.execs.add(e);
   }
