@@ -9,50 +9,16 @@
  * Shapes follow docs.alpaca.markets (orders, trade_updates, account activities, stock stream).
  */
 import { FakeAlpacaServer, json, type RouteContext } from "./alpaca_data_server.ts";
-
-/** An order as Alpaca's REST API and trade_updates carry it (docs.alpaca.markets, Orders). */
-function newOrder(b: Record<string, string | undefined>, id: string, t: string) {
-  return {
-    id,
-    client_order_id: b.client_order_id ?? crypto.randomUUID(),
-    created_at: t,
-    updated_at: t,
-    submitted_at: t,
-    filled_at: null as string | null,
-    expired_at: null as string | null,
-    canceled_at: null as string | null,
-    failed_at: null as string | null,
-    replaced_at: null as string | null,
-    replaced_by: null as string | null,
-    replaces: null as string | null,
-    asset_id: `asset-${b.symbol}`,
-    symbol: b.symbol!,
-    asset_class: "us_equity",
-    notional: null,
-    qty: b.qty!,
-    filled_qty: "0",
-    filled_avg_price: null as string | null,
-    order_class: "simple",
-    order_type: b.type!,
-    type: b.type!,
-    side: b.side as "buy" | "sell",
-    time_in_force: b.time_in_force!,
-    limit_price: b.limit_price ?? null,
-    stop_price: b.stop_price ?? null,
-    status: "accepted",
-    extended_hours: false,
-    legs: null,
-    trail_percent: null,
-    trail_price: null,
-    hwm: null,
-  };
-}
-export type FakeOrder = ReturnType<typeof newOrder>;
-
-const TYPES = ["market", "limit", "stop", "stop_limit"];
-const TIFS = ["day", "gtc", "opg", "cls", "ioc", "fok"];
-const OPEN = new Set(["new", "accepted", "pending_new", "partially_filled", "pending_cancel"]);
-const str = (n: number) => String(Math.round(n * 1e6) / 1e6);
+import {
+  accountJson,
+  type FakeOrder,
+  newOrder,
+  OPEN,
+  positionsJson,
+  str,
+  TIFS,
+  TYPES,
+} from "./alpaca_shapes.ts";
 
 export class FakeAlpacaVenue {
   readonly orders: FakeOrder[] = [];
@@ -246,48 +212,11 @@ export class FakeAlpacaVenue {
   }
 
   private account() {
-    let value = 0;
-    for (const [s, p] of this.positions) value += p.qty * (this.prices[s] ?? p.cost);
-    return {
-      id: "f5a3b8b4-0000-4000-8000-000000000001",
-      account_number: "PA1FAKE",
-      status: "ACTIVE",
-      currency: "USD",
-      cash: str(this.cash),
-      equity: str(this.cash + value),
-      portfolio_value: str(this.cash + value),
-      buying_power: str(Math.max(0, this.cash)),
-      trading_blocked: false,
-      transfers_blocked: false,
-      account_blocked: false,
-      trade_suspended_by_user: false,
-      shorting_enabled: true,
-      multiplier: "1",
-      created_at: "2020-01-01T00:00:00Z",
-    };
+    return accountJson(this.cash, this.positions, this.prices);
   }
 
   private positionList() {
-    return [...this.positions].map(([symbol, p]) => ({
-      asset_id: `asset-${symbol}`,
-      symbol,
-      exchange: "NASDAQ",
-      asset_class: "us_equity",
-      asset_marginable: true,
-      avg_entry_price: str(p.cost),
-      qty: str(p.qty),
-      qty_available: str(p.qty),
-      side: p.qty < 0 ? "short" : "long",
-      market_value: str(p.qty * (this.prices[symbol] ?? p.cost)),
-      cost_basis: str(p.qty * p.cost),
-      unrealized_pl: "0",
-      unrealized_plpc: "0",
-      unrealized_intraday_pl: "0",
-      unrealized_intraday_plpc: "0",
-      current_price: str(this.prices[symbol] ?? p.cost),
-      lastday_price: str(p.cost),
-      change_today: "0",
-    }));
+    return positionsJson(this.positions, this.prices);
   }
 
   private async post(c: RouteContext): Promise<Response> {
