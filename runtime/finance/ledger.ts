@@ -51,6 +51,8 @@ export interface DividendEvent {
 export class Ledger {
   /** Open positions by sid, in the order they were opened. */
   readonly positions = new Map<number, Position>();
+  /** Every asset a position was ever held in, by sid (names the sids of recorded rows). */
+  readonly heldAssets = new Map<number, Asset>();
   cash: number;
   cash_flow = 0;
   portfolio_value: number;
@@ -116,6 +118,7 @@ export class Ledger {
     if (!p) {
       p = new Position(asset);
       this.positions.set(asset.sid, p);
+      this.heldAssets.set(asset.sid, asset);
     }
     return p;
   }
@@ -297,6 +300,7 @@ export class Ledger {
       p.last_sale_price = r.last_sale_price;
       p.last_sale_date = r.last_sale_date ?? NaN;
       this.positions.set(r.sid, p);
+      this.heldAssets.set(r.sid, asset);
     }
     this.unpaid.clear();
     for (const [k, v] of s.unpaid) this.unpaid.set(k ?? NaN, v);

@@ -60,14 +60,10 @@ export class DailyPortal {
     this.raw = raw;
     const n = sessions.length * assets.length;
     this.rawByNo = BAR_FIELDS.map((f) => raw[f]);
-    this.shownUpTo = Object.fromEntries(
-      BAR_FIELDS.map((f) => [f, new Int32Array(assets.length).fill(-1)]),
-    ) as Record<BundleField, Int32Array>;
     this.visible = Object.fromEntries(
       BAR_FIELDS.map((f) => [f, new Float64Array(n).fill(f === "volume" ? 0 : NaN)]),
     ) as Record<BundleField, Float64Array>;
     this.visibleByNo = BAR_FIELDS.map((f) => this.visible[f]);
-    this.upToByNo = BAR_FIELDS.map((f) => this.shownUpTo[f]);
     const sids = assets.map((a) => a.sid);
     this.priceFactors = new AdjustmentFactors(sids, adjustments, "price");
     this.volumeFactors = new AdjustmentFactors(sids, adjustments, "volume");
@@ -169,30 +165,34 @@ export class DailyPortal {
   }
 
   /**
-   * The visible array of a field with asset `a`'s row caught up to the current session. Rows are
-   * revealed lazily, per field and asset, when read after the clock moved: a strategy pays only
-   * for what it reads, and the copy runs along the row it is about to read anyway.
+   * The visible array of a field, caught up to the current session. A field is revealed for
+   * every asset at once, the first time it is read after the clock moved: one check per read
+   * instead of one per asset, and a strided copy of one bar per asset per session (a strategy
+   * pays only for the fields it reads).
    */
-  private shown(field: BundleField, a: number): Float64Array {
-    // Arrays by field number: this runs for every asset on every bar, and a switch beats three
-    // lookups by a dynamic string key.
+  private shown(field: BundleField): Float64Array {
     const k = fieldNo(field);
-    const upTo = this.upToByNo[k], t = this.current;
-    const dst = this.visibleByNo[k];
-    const from = upTo[a];
-    if (from >= t) return dst;
-    const base = a * this.sessions.length;
-    if (t - from === 1) dst[base + t] = this.rawByNo[k][base + t];
-    else dst.set(this.rawByNo[k].subarray(base + from + 1, base + t + 1), base + from + 1);
-    upTo[a] = t;
-    return dst;
+    if (this.revealed[k] !== this.current) this.reveal(k);
+    return this.visibleByNo[k];
+  }
+
+  private reveal(k: number): void {
+    const from = this.revealed[k], t = this.current, n = this.sessions.length;
+    const src = this.rawByNo[k], dst = this.visibleByNo[k];
+    if (t - from === 1) {
+      for (let a = 0, at = t; a < this.assets.length; a++, at += n) dst[at] = src[at];
+    } else {
+      for (let a = 0, base = 0; a < this.assets.length; a++, base += n) {
+        dst.set(src.subarray(base + from + 1, base + t + 1), base + from + 1);
+      }
+    }
+    this.revealed[k] = t;
   }
 
   private readonly rawByNo: Float64Array[];
   private readonly visibleByNo: Float64Array[];
-  private readonly upToByNo: Int32Array[];
-
-  private readonly shownUpTo: Record<BundleField, Int32Array>;
+  /** Per field number: the last session index whose bars are in the visible array. */
+  private readonly revealed = new Int32Array(BAR_FIELDS.length).fill(-1);
 
   /**
    * Hides again every session after `t` (used only before a run starts, e.g. after computing a
@@ -200,25 +200,25 @@ export class DailyPortal {
    */
   rewindTo(t: number): void {
     const n = this.sessions.length, k = this.assets.length;
-    for (const f of BAR_FIELDS) {
-      const dst = this.visible[f], empty = f === "volume" ? 0 : NaN, upTo = this.shownUpTo[f];
-      for (let a = 0; a < k; a++) {
-        if (upTo[a] > t) dst.fill(empty, a * n + t + 1, a * n + upTo[a] + 1);
-        upTo[a] = Math.min(upTo[a], t);
+    BAR_FIELDS.forEach((f, no) => {
+      const dst = this.visibleByNo[no], empty = f === "volume" ? 0 : NaN, upTo = this.revealed[no];
+      if (upTo > t) {
+        for (let a = 0; a < k; a++) dst.fill(empty, a * n + t + 1, a * n + upTo + 1);
       }
-    }
+      this.revealed[no] = Math.min(upTo, t);
+    });
     this.current = Math.min(this.current, t);
   }
 
   /** A field of asset `a`'s bar at session `t` as raw, unadjusted storage (t ≤ current). */
   private rawAt(field: BundleField, a: number, t: number): number {
-    return this.shown(field, a)[a * this.sessions.length + t];
+    return this.shown(field)[a * this.sessions.length + t];
   }
 
   /** Last session index ≤ t with a close, or -1. */
   lastTradedIndex(asset: Asset, t = this.current): number {
     const a = this.slotOf(asset);
-    const close = this.shown("close", a), base = a * this.sessions.length;
+    const close = this.shown("close"), base = a * this.sessions.length;
     for (let s = Math.min(t, this.current); s >= 0; s--) {
       if (!Number.isNaN(close[base + s])) return s;
     }
@@ -263,7 +263,7 @@ export class DailyPortal {
     const n = this.sessions.length, a = this.slotOf(asset);
     const src = field === "price" ? "close" : field;
     const start = t - count + 1;
-    const arr = this.shown(src, a);
+    const arr = this.shown(src);
     const base = a * n;
     const asOf = this.sessions[asOfIndex] / DAY_MS;
     const firstDay = this.sessions[Math.max(0, start)] / DAY_MS;
