@@ -62,6 +62,8 @@ export class Ledger {
   positions_exposure = 0;
   private dirty = true;
   private statsDirty = true;
+  /** The dt positions were last priced at (NaN after anything that may change a price). */
+  private pricedAt = NaN;
   private previousTotalReturns = 0;
   private readonly unpaid = new Map<number, number>();
   private readonly stats_: PositionStats = {
@@ -126,6 +128,7 @@ export class Ledger {
   process_transaction(txn: Transaction): void {
     this.cashFlow(-(txn.price * txn.amount));
     this.statsDirty = true;
+    this.pricedAt = NaN;
     const p = this.positionFor(txn.asset);
     p.update(txn);
     if (p.amount === 0) this.positions.delete(txn.asset.sid);
@@ -149,6 +152,7 @@ export class Ledger {
       if (!p) continue;
       this.statsDirty = true;
       this.dirty = true;
+      this.pricedAt = NaN;
       leftover += p.handle_split(ratio);
     }
     if (leftover > 0) this.cashFlow(leftover);
@@ -199,6 +203,10 @@ export class Ledger {
 
   /** Sets every position's last sale price from `priceOf` (NaN prices leave it unchanged). */
   sync_last_sale_prices(dt: number, priceOf: (asset: Asset) => number): void {
+    // Read on the bar (portfolio_value) and again at the session's close, which in daily mode is
+    // the same bar: nothing to redo unless a fill or split touched a position in between.
+    if (dt === this.pricedAt) return;
+    this.pricedAt = dt;
     this.statsDirty = true;
     this.dirty = true;
     for (const p of this.positions.values()) {
@@ -289,6 +297,7 @@ export class Ledger {
     this.returns = s.returns;
     this.previousTotalReturns = s.previous_total_returns;
     this.positions.clear();
+    this.pricedAt = NaN;
     for (const r of s.positions) {
       const asset = assetOf(r.sid);
       if (!asset) {

@@ -64,6 +64,7 @@ export class DailyPortal {
       BAR_FIELDS.map((f) => [f, new Float64Array(n).fill(f === "volume" ? 0 : NaN)]),
     ) as Record<BundleField, Float64Array>;
     this.visibleByNo = BAR_FIELDS.map((f) => this.visible[f]);
+    this.nowByNo = BAR_FIELDS.map(() => new Float64Array(assets.length));
     const sids = assets.map((a) => a.sid);
     this.priceFactors = new AdjustmentFactors(sids, adjustments, "price");
     this.volumeFactors = new AdjustmentFactors(sids, adjustments, "volume");
@@ -178,12 +179,13 @@ export class DailyPortal {
 
   private reveal(k: number): void {
     const from = this.revealed[k], t = this.current, n = this.sessions.length;
-    const src = this.rawByNo[k], dst = this.visibleByNo[k];
+    const src = this.rawByNo[k], dst = this.visibleByNo[k], row = this.nowByNo[k];
     if (t - from === 1) {
-      for (let a = 0, at = t; a < this.assets.length; a++, at += n) dst[at] = src[at];
+      for (let a = 0, at = t; a < row.length; a++, at += n) row[a] = dst[at] = src[at];
     } else {
-      for (let a = 0, base = 0; a < this.assets.length; a++, base += n) {
+      for (let a = 0, base = 0; a < row.length; a++, base += n) {
         dst.set(src.subarray(base + from + 1, base + t + 1), base + from + 1);
+        row[a] = src[base + t];
       }
     }
     this.revealed[k] = t;
@@ -191,6 +193,11 @@ export class DailyPortal {
 
   private readonly rawByNo: Float64Array[];
   private readonly visibleByNo: Float64Array[];
+  /**
+   * Per field number, the revealed session's bar of every asset side by side: spot reads at the
+   * current bar (pricing positions, fills) stay in a few cache lines instead of one page per asset.
+   */
+  private readonly nowByNo: Float64Array[];
   /** Per field number: the last session index whose bars are in the visible array. */
   private readonly revealed = new Int32Array(BAR_FIELDS.length).fill(-1);
 
@@ -206,6 +213,8 @@ export class DailyPortal {
         for (let a = 0; a < k; a++) dst.fill(empty, a * n + t + 1, a * n + upTo + 1);
       }
       this.revealed[no] = Math.min(upTo, t);
+      const at = this.revealed[no], row = this.nowByNo[no];
+      for (let a = 0; a < k; a++) row[a] = at < 0 ? empty : dst[a * n + at];
     });
     this.current = Math.min(this.current, t);
   }
@@ -232,7 +241,12 @@ export class DailyPortal {
   spot(asset: Asset, field: BarField, t = this.current): number {
     if (t < 0) return field === "volume" ? 0 : NaN;
     const a = this.slotOf(asset);
-    if (field !== "price") return this.rawAt(field, a, t);
+    if (t === this.current) {
+      const k = field === "price" ? 3 : fieldNo(field);
+      if (this.revealed[k] !== t) this.reveal(k);
+      const v = this.nowByNo[k][a];
+      if (field !== "price" || v === v) return v;
+    } else if (field !== "price") return this.rawAt(field, a, t);
     const close = this.rawAt("close", a, t);
     if (!Number.isNaN(close)) return close;
     const last = this.lastTradedIndex(asset, t);
@@ -261,6 +275,15 @@ export class DailyPortal {
     asOfIndex = t,
   ): Float64Array {
     const n = this.sessions.length, a = this.slotOf(asset);
+    // The common case first: a raw field, now, from an asset with no split or dividend at all —
+    // a view made straight from the buffer (cheaper than subarray's species lookup).
+    if (t === this.current && field !== "price" && this.adjustmentDays[a].length === 0) {
+      const start = t - count + 1, k = fieldNo(field);
+      if (start >= 0) {
+        if (this.revealed[k] !== t) this.reveal(k);
+        return new Float64Array(this.visibleByNo[k].buffer, (a * n + start) * 8, count);
+      }
+    }
     const src = field === "price" ? "close" : field;
     const start = t - count + 1;
     const arr = this.shown(src);
