@@ -242,9 +242,13 @@ export class DailyPortal {
     if (t < 0) return field === "volume" ? 0 : NaN;
     const a = this.slotOf(asset);
     if (t === this.current) {
+      // Storage is private and a number cannot show a later bar: read it where it is cheapest —
+      // the dense row when history already revealed the field, else the one stored value (no
+      // reveal of 500 assets for a field only fills and pricing read).
       const k = field === "price" ? 3 : fieldNo(field);
-      if (this.revealed[k] !== t) this.reveal(k);
-      const v = this.nowByNo[k][a];
+      const v = this.revealed[k] === t
+        ? this.nowByNo[k][a]
+        : this.rawByNo[k][a * this.sessions.length + t];
       if (field !== "price" || v === v) return v;
     } else if (field !== "price") return this.rawAt(field, a, t);
     const close = this.rawAt("close", a, t);
