@@ -10,6 +10,7 @@ import type { TradingAlgorithm } from "../engine/algorithm.ts";
 import type { BarField } from "../finance/market_view.ts";
 import { UnsupportedOrderParameters } from "../engine/errors.ts";
 import { HarvesterError } from "../errors.ts";
+import { DailyMarket } from "../portal/market.ts";
 import { Frame } from "./frame.ts";
 import { HistoryPanel } from "./history_panel.ts";
 import { Series } from "./series.ts";
@@ -17,6 +18,23 @@ import { Series } from "./series.ts";
 export type CurrentField = BarField | "last_traded";
 const CURRENT_FIELDS = new Set(["open", "high", "low", "close", "volume", "price", "last_traded"]);
 const HISTORY_FIELDS = new Set(["open", "high", "low", "close", "volume", "price"]);
+/** A stored field's number (open 0 … volume 4), or -1 (`price` is derived: the general path). */
+function rawFieldNo(f: string): number {
+  switch (f) {
+    case "open":
+      return 0;
+    case "high":
+      return 1;
+    case "low":
+      return 2;
+    case "close":
+      return 3;
+    case "volume":
+      return 4;
+    default:
+      return -1;
+  }
+}
 
 /** A bad argument to a `data` method. */
 export class BarDataError extends HarvesterError {
@@ -121,8 +139,25 @@ export class BarData {
     bar_count: number,
     frequency: string,
   ): Promise<unknown> {
-    // The common case — one asset, one field, daily — without the argument arrays.
+    // The hot path — one asset, one raw field, daily, at the current session of a backtest: a
+    // view of the portal's buffer, with no argument arrays and no dispatch.
     const market = this.algo.market;
+    if (frequency === "1d" && typeof fields === "string" && assets instanceof Asset) {
+      const k = rawFieldNo(fields);
+      if (
+        k >= 0 && market instanceof DailyMarket && bar_count >= 1 &&
+        Number.isInteger(bar_count)
+      ) {
+        const portal = market.portal;
+        if (this.algo.portalIndex === portal.current) {
+          const values = portal.currentWindow(assets, k, bar_count);
+          if (values !== undefined) {
+            return Promise.resolve(new Series(values, portal.windowIndex(bar_count), fields));
+          }
+        }
+      }
+    }
+    // Next — one asset, one field, in the backtest's frequency.
     if (
       assets instanceof Asset && typeof fields === "string" &&
       (frequency === "1d" || (frequency === "1m" && this.algo.data_frequency === "minute")) &&

@@ -16,6 +16,7 @@ import {
 } from "../../bundles/mod.ts";
 import { Asset } from "../assets/asset.ts";
 import type { BarField } from "../finance/market_view.ts";
+import { roundHistory } from "./rounding.ts";
 
 export type { BarField };
 
@@ -278,16 +279,11 @@ export class DailyPortal {
     t = this.current,
     asOfIndex = t,
   ): Float64Array {
-    const n = this.sessions.length, a = this.slotOf(asset);
-    // The common case first: a raw field, now, from an asset with no split or dividend at all —
-    // a view made straight from the buffer (cheaper than subarray's species lookup).
-    if (t === this.current && field !== "price" && this.adjustmentDays[a].length === 0) {
-      const start = t - count + 1, k = fieldNo(field);
-      if (start >= 0) {
-        if (this.revealed[k] !== t) this.reveal(k);
-        return new Float64Array(this.visibleByNo[k].buffer, (a * n + start) * 8, count);
-      }
+    if (t === this.current && field !== "price") {
+      const view = this.currentWindow(asset, fieldNo(field), count);
+      if (view !== undefined) return view;
     }
+    const n = this.sessions.length, a = this.slotOf(asset);
     const src = field === "price" ? "close" : field;
     const start = t - count + 1;
     const arr = this.shown(src);
@@ -308,12 +304,30 @@ export class DailyPortal {
         const factors = src === "volume" ? this.volumeFactors : this.priceFactors;
         for (let k = from - start; k < count; k++) {
           const day = this.sessions[start + k] / DAY_MS;
-          out[k] *= factors.factor(a, day, asOf);
+          out[k] = roundHistory(out[k] * factors.factor(a, day, asOf));
         }
       }
     }
     if (field === "price") this.forwardFill(out, asset, start, t);
     return out;
+  }
+
+  /**
+   * The common case of `window`, for the hot path: field number `k` (open … volume) of an asset
+   * with no split or dividend at all, ending at the current session — a view made straight from
+   * the buffer (cheaper than subarray's species lookup). Undefined when that does not apply.
+   */
+  currentWindow(asset: Asset, k: number, count: number): Float64Array | undefined {
+    const a = asset.portalSlot, t = this.current, start = t - count + 1;
+    if (a < 0 || this.assets[a] !== asset || start < 0 || this.adjustmentDays[a].length !== 0) {
+      return undefined;
+    }
+    if (this.revealed[k] !== t) this.reveal(k);
+    return new Float64Array(
+      this.visibleByNo[k].buffer,
+      (a * this.sessions.length + start) * 8,
+      count,
+    );
   }
 
   /** Price adjustment factor for a bar on session index `bar` seen as of session index `asOf`. */
@@ -364,7 +378,8 @@ export class DailyPortal {
   }
 }
 
-function fieldNo(f: BundleField): number {
+/** A bar field's number (open 0 … volume 4), as `currentWindow` takes it. */
+export function fieldNo(f: BundleField): number {
   switch (f) {
     case "open":
       return 0;

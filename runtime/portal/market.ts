@@ -32,7 +32,7 @@ export interface MarketData {
 
 /** Daily mode: everything from the daily portal at the algorithm's current session. */
 export class DailyMarket implements MarketData {
-  constructor(private readonly portal: DailyPortal, private readonly index: () => number) {}
+  constructor(readonly portal: DailyPortal, private readonly index: () => number) {}
 
   spot(asset: Asset, field: BarField): number {
     return this.portal.spot(asset, field, this.index());

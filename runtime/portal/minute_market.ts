@@ -11,6 +11,7 @@ import type { Asset } from "../assets/asset.ts";
 import type { BarField } from "../finance/market_view.ts";
 import type { DailyPortal } from "./daily_portal.ts";
 import type { Frequency, MarketData } from "./market.ts";
+import { roundHistory } from "./rounding.ts";
 
 interface Chunk {
   /** Portal index of the chunk's first session. */
@@ -229,7 +230,7 @@ export class MinuteMarket implements MarketData {
       const f = field === "volume"
         ? this.portal.volumeFactor(asset, s, this.t)
         : this.portal.priceFactor(asset, s, this.t);
-      if (f !== 1) out[k] *= f;
+      if (f !== 1) out[k] = roundHistory(out[k] * f);
     }
   }
 

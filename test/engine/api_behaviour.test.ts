@@ -194,7 +194,8 @@ describe("data", () => {
     });
     // AAPL split 7:1 effective 2014-06-09: before it, raw prices; from it on, earlier bars ÷ 7.
     expect(windows[1][2]).toBeCloseTo(645.57, 6); // 2014-06-06 raw
-    expect(windows[2][1]).toBeCloseTo(645.57 / 7, 6); // the same bar seen on 2014-06-09
+    // the same bar adjusted, then rounded to 3 decimals as zipline rounds history windows
+    expect(windows[2][1]).toBe(92.224); // 645.57 / 7 = 92.22428…
   });
 });
 
