@@ -7,6 +7,7 @@
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import type { BrokerOrder } from "../brokers/broker.ts";
 import { reconcile } from "../orders/reconcile.ts";
+import { TERMINAL } from "../orders/state.ts";
 import { restoreContext } from "./context_state.ts";
 import type { JournalEntry } from "./journal.ts";
 import type { Session } from "./session.ts";
@@ -57,7 +58,8 @@ export async function reconcileAtStart(
   const openIds = new Set(brokerOpen.map((o) => o.client_order_id));
   const lookups = new Map<string, BrokerOrder | null>();
   for (const o of local) {
-    if (!openIds.has(o.client_order_id)) {
+    // Finished orders are final: asking the broker about each would be a call per old order.
+    if (!TERMINAL.has(o.state) && !openIds.has(o.client_order_id)) {
       lookups.set(o.client_order_id, await broker.order(o.client_order_id));
     }
   }

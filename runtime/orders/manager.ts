@@ -43,6 +43,10 @@ export interface ManagerDeps {
   dryRun?: boolean;
 }
 
+/** Finished orders and execution ids a state file keeps (see `snapshot`). */
+const KEEP_FINISHED = 2_000;
+const KEEP_EXECS = 10_000;
+
 export class OrderManager {
   readonly orders = new Map<string, ManagedOrder>();
   private readonly queue: BrokerEvent[] = [];
@@ -305,10 +309,27 @@ export class OrderManager {
 
   // --- persistence (record conversions in manager_state.ts) ---
 
+  /**
+   * What the state file keeps: every order not yet finished, the most recent finished ones (for
+   * `get_order` after a restart) and the most recent execution ids (a restart asks the broker
+   * only for executions since the last saved bar). Bounded, so saving after a bar costs the
+   * same in month six as on day one; the full history is in the journal.
+   */
   snapshot(): { orders: OrderRecord[]; execs: string[]; ids: { tag: string; next: number } } {
+    const live: OrderRecord[] = [], finished: ManagedOrder[] = [];
+    for (const m of this.orders.values()) {
+      if (TERMINAL.has(m.state)) finished.push(m);
+      else live.push(toRecord(m));
+    }
+    const recent = finished.slice(-KEEP_FINISHED).map(toRecord);
+    if (this.execs.size > 2 * KEEP_EXECS) {
+      const keep = [...this.execs].slice(-KEEP_EXECS);
+      this.execs.clear();
+      for (const e of keep) this.execs.add(e);
+    }
     return {
-      orders: [...this.orders.values()].map(toRecord),
-      execs: [...this.execs],
+      orders: [...recent, ...live],
+      execs: [...this.execs].slice(-KEEP_EXECS),
       ids: { tag: this.d.ids.tag, next: this.d.ids.sequence },
     };
   }

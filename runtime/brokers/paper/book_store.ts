@@ -19,9 +19,14 @@ import type { SimulationBlotter } from "../../finance/blotter.ts";
 import { Order, ORDER_STATUS } from "../../finance/order.ts";
 import type { BrokerFill } from "../broker.ts";
 
-/** Finished orders and fills kept in the snapshot (for lookups after a restart). */
+/**
+ * Finished orders and fills kept in the snapshot (and in memory) for lookups after a restart.
+ * A restart asks only for executions since the last saved bar, so a few bars' worth is plenty;
+ * the whole history is in the journal. Bounded, so a bar's save costs the same in month six as
+ * on day one.
+ */
 const RECENT = 2_000;
-const RECENT_FILLS = 5_000;
+const RECENT_FILLS = 1_000;
 
 /** An order as the snapshot stores it: enough to rebuild the blotter's `Order`. */
 export interface BookOrder {
@@ -122,26 +127,27 @@ export class BookStore {
    * A snapshot of the book: open orders, the most recent others, positions, cash, recent fills.
    * Trims `book` in place (so memory stays bounded too), then drops the op-log it now includes.
    */
-  save(book: Book, byCoid: ReadonlyMap<string, Order>, avg: ReadonlyMap<string, number>): void {
+  save(book: Book, index: Omit<OrderIndex, "blotter" | "assetOf">): void {
     const path = this.path;
     if (!path) return;
-    const all = [...byCoid];
-    const keep = all.filter(([, o]) => o.open).concat(
-      all.filter(([, o]) => !o.open).slice(-RECENT),
-    );
-    book.fills = book.fills.slice(-RECENT_FILLS);
-    book.orders = keep.map(([coid, o]) => ({
-      coid,
-      symbol: o.asset.symbol,
-      amount: o.amount,
-      filled: o.filled,
-      commission: o.commission,
-      limit: o.limit,
-      stop: o.stop,
-      created: o.created,
-      status: o.status,
-      avg: avg.get(coid) ?? 0,
-    }));
+    const { byCoid, avg } = index;
+    trimFinished(index);
+    book.fills = book.fills.length > RECENT_FILLS ? book.fills.slice(-RECENT_FILLS) : book.fills;
+    book.orders = [];
+    for (const [coid, o] of byCoid) {
+      book.orders.push({
+        coid,
+        symbol: o.asset.symbol,
+        amount: o.amount,
+        filled: o.filled,
+        commission: o.commission,
+        limit: o.limit,
+        stop: o.stop,
+        created: o.created,
+        status: o.status,
+        avg: avg.get(coid) ?? 0,
+      });
+    }
     // Write then rename: a crash mid-write leaves the previous snapshot, never a torn one.
     writeFileSync(`${path}.tmp`, JSON.stringify(book));
     renameSync(`${path}.tmp`, path);
@@ -150,6 +156,26 @@ export class BookStore {
       this.opsFd = null;
     }
     rmSync(`${path}.ops`, { force: true });
+  }
+}
+
+/**
+ * Forgets finished orders beyond the most recent `RECENT` (open ones always stay): insertion
+ * order is placement order, so the oldest finished go first.
+ */
+function trimFinished(index: Omit<OrderIndex, "blotter" | "assetOf">): void {
+  const { byCoid, coidOf, avg } = index;
+  let finished = 0;
+  for (const o of byCoid.values()) if (!o.open) finished++;
+  if (finished <= RECENT) return;
+  let drop = finished - RECENT;
+  for (const [coid, o] of byCoid) {
+    if (drop === 0) break;
+    if (o.open) continue;
+    byCoid.delete(coid);
+    coidOf.delete(o.id);
+    avg.delete(coid);
+    drop--;
   }
 }
 

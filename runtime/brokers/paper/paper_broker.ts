@@ -67,7 +67,7 @@ export class PaperBroker implements Broker, MarketView {
 
   /** Snapshots the book (a no-op without a state path). */
   private persist(): void {
-    this.store.save(this.book, this.byCoid, this.avg);
+    this.store.save(this.book, { byCoid: this.byCoid, coidOf: this.coidOf, avg: this.avg });
   }
 
   /** Models the strategy chose (set_slippage / set_commission reach the venue). */

@@ -1,0 +1,71 @@
+/**
+ * A long live session's saved state stays bounded: the order manager's snapshot and the paper
+ * venue's book keep every open order and only the most recent finished ones, so saving after a
+ * bar costs the same in month six as on day one (the journal keeps the whole history).
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { NeverCancel } from "../../runtime/finance/cancel_policy.ts";
+import { PaperBroker } from "../../runtime/brokers/paper/paper_broker.ts";
+import { ASSETS, managed } from "../brokers/alpaca/manager_helpers.ts";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "hv-bounded-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function venue(): PaperBroker {
+  const broker = new PaperBroker({
+    assetOf: (s) => ASSETS.get(s)!,
+    cash: 1e6,
+    statePath: join(dir, "paper.json"),
+    now: () => Date.UTC(2024, 0, 2, 15),
+  });
+  broker.blotter.cancel_policy = new NeverCancel();
+  return broker;
+}
+
+describe("bounded live state", () => {
+  test("2,050 cancelled orders and 3 resting: the newest 2,000 finished and all 3 open are kept", async () => {
+    const broker = venue();
+    await broker.connect();
+    const { manager } = managed(broker, join(dir, "journal.jsonl"), () => Date.UTC(2024, 0, 2, 15));
+    const aapl = ASSETS.get("AAPL")!;
+    const finished: string[] = [];
+    for (let i = 0; i < 2_050; i++) {
+      const id = (await manager.place(aapl, 1 + (i % 7), 1, null))!;
+      await manager.cancel(id);
+      finished.push(id);
+    }
+    const resting: string[] = [];
+    for (let i = 0; i < 3; i++) resting.push((await manager.place(aapl, 5, 1, null))!);
+    manager.drain();
+
+    const snap = manager.snapshot();
+    const ids = snap.orders.map((o) => o.client_order_id);
+    expect(ids.length).toBe(2_003);
+    expect(ids).toEqual(expect.arrayContaining(resting));
+    expect(ids).toContain(finished[finished.length - 1]);
+    expect(ids).toContain(finished[50]);
+    expect(ids).not.toContain(finished[49]);
+    expect(snap.orders.filter((o) => o.state === "CANCELED").length).toBe(2_000);
+
+    broker.endOfSession(true); // the venue's end-of-bar snapshot
+    const book = JSON.parse(readFileSync(join(dir, "paper.json"), "utf8"));
+    expect(book.orders.length).toBe(2_003);
+    expect(await broker.order(finished[0])).toBeNull();
+    expect((await broker.order(finished[2_049]))?.state).toBe("CANCELED");
+    expect((await broker.openOrders()).map((o) => o.client_order_id).sort()).toEqual(
+      [...resting].sort(),
+    );
+
+    // A restarted venue finds the same resting orders.
+    const again = venue();
+    expect((await again.openOrders()).map((o) => o.client_order_id).sort()).toEqual(
+      [...resting].sort(),
+    );
+  });
+});
