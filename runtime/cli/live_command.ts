@@ -35,6 +35,15 @@ function numberOpt(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
+/** The OTLP/HTTP collector's base URL, checked; none (or empty): no tracing. */
+function otlpEndpoint(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(url)) {
+    throw new UsageError(`--otlp-endpoint: "${url}" is not an http:// or https:// URL`);
+  }
+  return url;
+}
+
 /** Default state file: `$HARVESTER_ROOT/live/<strategy>.state.json`. */
 export function defaultStatePath(root: string, algo: string): string {
   const dir = join(root, "live");
@@ -77,10 +86,14 @@ export const liveCommand: Command = {
     "--daily-loss-limit N     throw the kill switch when the day's loss exceeds N",
     "--flatten-on-kill        sell everything when the kill switch is thrown",
     "--cancel-on-stop         on Ctrl-C / SIGTERM, cancel open orders (default: keep them)",
+    "--flatten-before-close N cancel open orders and close every position N minutes before each close;",
+    "                         reducing-only until the next session (paper replay: after each bar)",
     "--config live.yaml       settings file (command line > config > HARVESTER_* env > defaults)",
     "-o, --output FILE        write the perf table (as backtest -o)",
     "--baseline perf.csv      a backtest to compare with: live_drift.csv, live_performance.json",
     "--metrics-port N         Prometheus metrics on 127.0.0.1:N/metrics",
+    "--otlp-endpoint URL      OpenTelemetry spans (bars, broker calls) to an OTLP/HTTP collector",
+    "                         (default: $OTEL_EXPORTER_OTLP_ENDPOINT; e.g. http://127.0.0.1:4318)",
   ],
   options: {
     config: { type: "string" },
@@ -108,10 +121,12 @@ export const liveCommand: Command = {
     "daily-loss-limit": { type: "string" },
     "flatten-on-kill": { type: "boolean" },
     "cancel-on-stop": { type: "boolean" },
+    "flatten-before-close": { type: "string" },
     output: { type: "string", short: "o" },
     define: { type: "string", short: "D", multiple: true },
     baseline: { type: "string" },
     "metrics-port": { type: "string" },
+    "otlp-endpoint": { type: "string" },
   },
   positionals: [1, 1],
   async run(args, io) {
@@ -206,8 +221,10 @@ export const liveCommand: Command = {
       risk,
       flatten_on_kill: st.flatten_on_kill === true,
       cancel_on_stop: st.cancel_on_stop === true,
+      flatten_before_close: num("flatten_before_close"),
       baseline: str("baseline"),
       metrics_port: num("metrics_port"),
+      otlp_endpoint: otlpEndpoint(str("otlp_endpoint") ?? env.OTEL_EXPORTER_OTLP_ENDPOINT),
       root,
       environ: env,
       log: consoleLogger((l) => io.stderr(l), io.isTerminal),

@@ -11,6 +11,7 @@ import { killRequested } from "./kill_switch.ts";
 import { barClock, type Session } from "./session.ts";
 import { saveState } from "./session_state.ts";
 import { encodeContext } from "./context_state.ts";
+import { cancelAndFlatten, eodFlatten, flattenMinutes, resumeAfterFlatten } from "./session_end.ts";
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -42,13 +43,7 @@ export async function throwKill(s: Session, reason: string): Promise<void> {
       s.opts.flatten_on_kill ? " and flattening" : ""
     }`,
   });
-  await s.manager.cancelAll();
-  if (s.opts.flatten_on_kill) {
-    s.risk.setState("REDUCING", reason);
-    for (const p of [...s.algo.ledger.positions.values()]) {
-      await s.manager.place(p.asset, -p.amount, null, null);
-    }
-  }
+  await cancelAndFlatten(s, reason, Boolean(s.opts.flatten_on_kill));
   s.risk.setState("HALTED", reason);
 }
 
@@ -60,6 +55,9 @@ export async function liveLoop(s: Session): Promise<void> {
   const sleep = s.opts.sleep ?? defaultSleep;
   const priceOf = (a: Asset) => algo.current(a, "price");
   const first = s.resumeAt;
+  // One bar per session, at the close: the flatten follows that bar's decisions, whatever the
+  // number of minutes (its market orders fill at the next session's bar, as any daily order).
+  const flatten = flattenMinutes(s.opts) !== null;
   if (first > 0) portal.advanceTo(portal.sessionIndex(sessions[first - 1]));
   for (let i = first; i < sessions.length; i++) {
     if (s.stopRequested) break;
@@ -72,6 +70,7 @@ export async function liveLoop(s: Session): Promise<void> {
     algo.current_dt = session;
     algo.portalIndex = t - 1;
     startSession(algo, perf, t, calendar.session_first_minute(session));
+    resumeAfterFlatten(s);
     const splits = portal.splits.get(t);
     if (splits) broker.processSplits(splits);
     algo.ledger.update();
@@ -116,6 +115,10 @@ export async function liveLoop(s: Session): Promise<void> {
     }
     manager.drain();
     if (decide) {
+      if (flatten) {
+        await eodFlatten(s, session, close);
+        manager.drain();
+      }
       // The bar's decisions are complete: with the context they produced, so a crash before the
       // state save can resume without deciding this bar again.
       journal.write("decided", { session_index: i, context: encodeContext(s.context).state }, true);

@@ -1,8 +1,9 @@
 /**
  * The live minute loop: a realtime clock over the calendar, the broker's minute bars feeding the
  * live market, and for every minute as it completes — broker events applied, the kill switch,
- * feed health, handle_data, the scheduled functions due that minute, broker events again. At the
- * session's end: account controls, prices synced, the perf row, the state saved.
+ * feed health, the end-of-day flatten when due, handle_data, the scheduled functions due that
+ * minute, broker events again. At the session's end: the cancel policy and auto-close
+ * (session_end.ts), account controls, prices synced, the perf row, the state saved.
  */
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import type { Asset } from "../assets/asset.ts";
@@ -19,6 +20,12 @@ import {
   realtimeClock,
 } from "./realtime_clock.ts";
 import { barClock, type Session } from "./session.ts";
+import {
+  closeMinuteSession,
+  eodFlatten,
+  flattenMinutes,
+  resumeAfterFlatten,
+} from "./session_end.ts";
 import { saveState } from "./session_state.ts";
 
 /** What a live minute session needs beyond a paper session's options. */
@@ -100,6 +107,9 @@ export async function minuteLiveLoop(
   });
   const feedStaleMs = o.feed_stale_ms ?? 180_000;
   let i = -1, pnlAtOpen = 0, sessionOpenedAt = NaN, stale = false;
+  // The end-of-day flatten: minutes before each close (null: off), and this session's time for it.
+  const flattenBefore = flattenMinutes(s.opts);
+  let flattenAt = Infinity;
   const priceOf = (a: Asset) => algo.current(a, "price");
   const runScheduled = async (minute: number) => {
     for (const f of algo.scheduled) {
@@ -139,6 +149,10 @@ export async function minuteLiveLoop(
       pnlAtOpen = algo.ledger.pnl;
       sessionOpenedAt = Math.max(now(), algo.calendar.session_open(e.session));
       journal.write("session_open", { session: isoDate(e.session / DAY_MS) }, true);
+      resumeAfterFlatten(s);
+      flattenAt = flattenBefore === null
+        ? Infinity
+        : algo.calendar.session_close(e.session) - flattenBefore * 60_000;
     } else if (e.kind === "before_trading_start") {
       const bts = s.opts.strategy.before_trading_start;
       if (!bts) continue;
@@ -157,12 +171,20 @@ export async function minuteLiveLoop(
       const kill = s.killed ?? killRequested(s.opts.state_path);
       if (kill) await throwKill(s, kill);
       feedHealth();
+      if (e.time >= flattenAt) {
+        // Before handle_data: the strategy's decisions of this minute already meet the reducing
+        // gate, so none is sent only to be cancelled by the flatten a moment later.
+        flattenAt = Infinity;
+        await eodFlatten(s, e.session, e.time);
+      }
       const handle = s.opts.strategy.handle_data;
       if (handle) await handle(s.context, s.data);
       await runScheduled(e.time);
       manager.drain();
     } else {
       algo.current_dt = e.time;
+      manager.drain();
+      await closeMinuteSession(s, e);
       manager.drain();
       algo.validate_account_controls();
       algo.ledger.sync_last_sale_prices(e.time, priceOf);

@@ -44,6 +44,7 @@ import { serveMetrics } from "./metrics_endpoint.ts";
 import { orderQuality, venueQuality } from "./quality.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
 import { reconcileAtStart } from "./restart.ts";
+import type { SessionTracing } from "./telemetry/mod.ts";
 
 /** When the current bar reached the session (performance.now), for latency figures. */
 export const barClock = { start: 0 };
@@ -74,6 +75,12 @@ export interface LiveOptions {
   flatten_on_kill?: boolean;
   /** On SIGINT/SIGTERM, cancel open orders (else they are kept at the broker). */
   cancel_on_stop?: boolean;
+  /**
+   * Minutes before each session's close at which open orders are cancelled and every position is
+   * closed by market orders (`eod_flatten`); the risk gate stays REDUCING until the next session.
+   * A daily replay flattens after each session's bar. Absent: off.
+   */
+  flatten_before_close?: number;
   root?: string;
   environ?: Record<string, string | undefined>;
   log?: Logger;
@@ -83,6 +90,8 @@ export interface LiveOptions {
   baseline?: string;
   /** Serve Prometheus metrics on 127.0.0.1:port. */
   metrics_port?: number;
+  /** OpenTelemetry: spans per bar and per broker call to this OTLP/HTTP collector (base URL). */
+  otlp_endpoint?: string;
   /** Filled with, for every order, ms from its bar's arrival to its hand-off to the broker. */
   bar_latencies?: number[];
   /** Bars to use instead of the bundle's, by session date (`harvester replay`). */
@@ -132,6 +141,9 @@ function dayMs(v: string | number): number {
 /** Sets up (restoring when a state file exists), runs, and returns the session's results. */
 export async function runLive(opts: LiveOptions): Promise<Results> {
   const log = opts.log ?? silentLogger;
+  const tracing: SessionTracing | null = opts.otlp_endpoint
+    ? (await import("./telemetry/mod.ts")).startTracing(opts.otlp_endpoint, log)
+    : null;
   const source = await openDaily(opts.bundle, { root: opts.root, environ: opts.environ });
   try {
     const calendar = source.calendar;
@@ -173,7 +185,8 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       statePath: `${opts.state_path}.paper.json`,
     });
     if (paper) injectFaults(paper, opts.environ ?? {});
-    const broker: Broker = opts.broker ?? paper!;
+    const venue: Broker = opts.broker ?? paper!;
+    const broker: Broker = tracing ? tracing.wrap(venue) : venue;
     const market = opts.broker
       ? new LiveMarket(portal, { staleAfterMs: opts.live?.stale_after_ms, now: clockNow })
       : null;
@@ -209,6 +222,8 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       warn: (e, f) => log.warn(e, f),
       dryRun: opts.dry_run,
     });
+    const session = () => algo.current_session, tradingState = () => risk.state;
+    tracing?.watch({ journal, manager, market, session, tradingState });
     algo.router = {
       place: (a, n, l, s) => manager.place(a, n, l, s),
       cancel: (id) => manager.cancel(id),
@@ -285,6 +300,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
         await subscribeUniverse(s, market, universe);
         await minuteLiveLoop(s, market, universe, live!);
       } else await liveLoop(s);
+      tracing?.endBar(); // the stop's cancels are no bar's
       if (s.stopRequested && opts.cancel_on_stop) {
         const n = await manager.cancelAll();
         manager.drain();
@@ -322,6 +338,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
   } finally {
     setCurrentContext(null);
     source.close();
+    await tracing?.shutdown();
   }
 }
 
