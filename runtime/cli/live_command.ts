@@ -261,7 +261,12 @@ export const replayCommand: Command = {
   summary:
     "Re-runs a strategy on a session journal's recorded bars and checks it makes the same orders.",
   usage: "replay JOURNAL ALGO.ts",
-  help: ["JOURNAL    a live or paper session's .journal.jsonl", "ALGO.ts    the strategy file"],
+  help: [
+    "JOURNAL    a session's .journal.jsonl: a paper session replayed from a bundle (its daily",
+    "           bars), or a live minute session (its minute bars, on a simulated clock)",
+    "ALGO.ts    the strategy file",
+    "Exit code 0 when the orders are the same, 1 when they differ (the first difference printed).",
+  ],
   options: {},
   positionals: [2, 2],
   async run(args, io) {

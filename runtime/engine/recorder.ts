@@ -108,7 +108,7 @@ export class Recorder {
       np++;
       const r = rows.next(), at = rows.offset;
       r[at] = date;
-      r[at + 1] = p.asset.sid;
+      r[at + 1] = p.sid;
       r[at + 2] = p.amount;
       r[at + 3] = p.cost_basis;
       r[at + 4] = p.last_sale_price;

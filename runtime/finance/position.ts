@@ -13,10 +13,11 @@ export class Position {
   /** NaN until the first trade or price sync. */
   last_sale_date = NaN;
 
-  constructor(readonly asset: Asset) {}
+  /** The asset's sid, kept here too: daily snapshots read it without touching the asset. */
+  readonly sid: number;
 
-  get sid(): number {
-    return this.asset.sid;
+  constructor(readonly asset: Asset) {
+    this.sid = asset.sid;
   }
 
   /** Applies a fill. */

@@ -38,3 +38,25 @@ export function killRequested(statePath: string): string | null {
 export function clearKill(statePath: string): void {
   rmSync(killFile(statePath), { force: true });
 }
+
+/**
+ * The per-bar kill check, at most once per `everyMs` of wall time: `harvester kill` signals the
+ * process (which stops it at once), so the file is the fallback and needs no system call on
+ * every bar of a fast replay. The first check always looks.
+ */
+export class KillWatch {
+  private last = -Infinity;
+  constructor(
+    private readonly statePath: string,
+    private readonly everyMs = 250,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** The kill request's reason, or null. */
+  check(): string | null {
+    const t = this.now();
+    if (t - this.last < this.everyMs) return null;
+    this.last = t;
+    return killRequested(this.statePath);
+  }
+}

@@ -7,7 +7,6 @@ import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import type { Asset } from "../assets/asset.ts";
 import type { Bar } from "../brokers/broker.ts";
 import { BTS_MINUTES_BEFORE_OPEN, startSession } from "../engine/simulation.ts";
-import { killRequested } from "./kill_switch.ts";
 import { barClock, type Session } from "./session.ts";
 import { saveState } from "./session_state.ts";
 import { encodeContext } from "./context_state.ts";
@@ -97,11 +96,13 @@ export async function liveLoop(s: Session): Promise<void> {
     algo.portalIndex = t;
     algo.current_dt = close;
     const bars = barsOf(s, t, close);
-    barClock.start = performance.now();
-    journal.write("bar", { session: isoDate(session / DAY_MS), time: close, bars });
+    // The paper venue matches its resting orders against the bar first: that is the venue's
+    // work (a broker's, live), so the runtime's bar → order clock starts when the bar reaches us.
     broker.onBars(close, bars);
+    barClock.begin();
+    journal.write("bar", { session: isoDate(session / DAY_MS), time: close, bars });
     manager.drain();
-    const kill = s.killed ?? killRequested(s.opts.state_path);
+    const kill = s.killed ?? s.killWatch.check();
     if (kill) await throwKill(s, kill);
     if (decide) {
       const handle = s.opts.strategy.handle_data;

@@ -11,7 +11,6 @@ import type { Bar } from "../brokers/broker.ts";
 import { startSession } from "../engine/simulation.ts";
 import type { TradingState } from "../orders/risk.ts";
 import type { LiveMarket } from "../portal/live_market.ts";
-import { killRequested } from "./kill_switch.ts";
 import { throwKill } from "./loop.ts";
 import {
   type ClockCalendar,
@@ -166,9 +165,9 @@ export async function minuteLiveLoop(
     } else if (e.kind === "bar") {
       market.advanceTo(e.time);
       algo.current_dt = e.time;
-      barClock.start = performance.now();
+      barClock.begin();
       manager.drain();
-      const kill = s.killed ?? killRequested(s.opts.state_path);
+      const kill = s.killed ?? s.killWatch.check();
       if (kill) await throwKill(s, kill);
       feedHealth();
       if (e.time >= flattenAt) {
@@ -181,6 +180,7 @@ export async function minuteLiveLoop(
       if (handle) await handle(s.context, s.data);
       await runScheduled(e.time);
       manager.drain();
+      journal.writeOut(); // the minute's lines leave the process once, after its decisions
     } else {
       algo.current_dt = e.time;
       manager.drain();

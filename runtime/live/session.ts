@@ -27,7 +27,7 @@ import { RiskGate, type RiskLimits } from "../orders/risk.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
 import { restoreContext } from "./context_state.ts";
 import { Journal, readJournal } from "./journal.ts";
-import { killRequested, pidFile } from "./kill_switch.ts";
+import { killRequested, KillWatch, pidFile } from "./kill_switch.ts";
 import { readState } from "./persistence.ts";
 import type { SessionState } from "./session_state.ts";
 import { injectFaults } from "./fault_injection.ts";
@@ -40,14 +40,28 @@ import {
   subscribeUniverse,
 } from "./minute_loop.ts";
 import { LiveMarket } from "../portal/live_market.ts";
+import { bundleMinutes } from "../portal/live_minute_history.ts";
 import { serveMetrics } from "./metrics_endpoint.ts";
 import { orderQuality, venueQuality } from "./quality.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
 import { reconcileAtStart } from "./restart.ts";
+import { replaySetup } from "./replay_setup.ts";
 import type { SessionTracing } from "./telemetry/mod.ts";
 
-/** When the current bar reached the session (performance.now), for latency figures. */
-export const barClock = { start: 0 };
+/**
+ * When the current bar reached the session (performance.now), for latency figures, and how long
+ * the venue's own code ran synchronously inside this bar's submits so far (an in-process paper
+ * venue's matching and files are a broker's time, not the runtime's).
+ */
+export const barClock = {
+  start: 0,
+  venue: 0,
+  /** Marks a bar's arrival. */
+  begin(): void {
+    this.start = performance.now();
+    this.venue = 0;
+  },
+};
 
 export class LiveSessionError extends HarvesterError {
   override name = "LiveSessionError";
@@ -130,6 +144,8 @@ export interface Session {
   skipDecisionAt: number;
   stopRequested: boolean;
   killed: string | null;
+  /** The kill file, looked for at bars (throttled; the signal is immediate). */
+  killWatch: KillWatch;
   /** Journal lines already in the file when this process started. */
   journalBase: number;
 }
@@ -187,8 +203,9 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     if (paper) injectFaults(paper, opts.environ ?? {});
     const venue: Broker = opts.broker ?? paper!;
     const broker: Broker = tracing ? tracing.wrap(venue) : venue;
+    const minutes = opts.broker ? bundleMinutes(source) : undefined;
     const market = opts.broker
-      ? new LiveMarket(portal, { staleAfterMs: opts.live?.stale_after_ms, now: clockNow })
+      ? new LiveMarket(portal, { staleAfterMs: opts.live?.stale_after_ms, now: clockNow, minutes })
       : null;
     if (market) algo.market = market;
     const looked = new Set<Asset>();
@@ -202,8 +219,11 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     if (latencies) {
       const submit = broker.submit.bind(broker);
       broker.submit = (r) => {
-        latencies.push(performance.now() - barClock.start);
-        return submit(r);
+        const t0 = performance.now();
+        latencies.push(t0 - barClock.start - barClock.venue);
+        const sent = submit(r);
+        barClock.venue += performance.now() - t0;
+        return sent;
       };
     }
     const risk = new RiskGate(opts.risk);
@@ -257,6 +277,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       skipDecisionAt: -1,
       stopRequested: false,
       killed: null,
+      killWatch: new KillWatch(opts.state_path),
       journalBase,
     };
     // initialize registers schedules, models and controls; on a restart the saved context then
@@ -277,6 +298,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
         last: isoDate(sessions[sessions.length - 1] / DAY_MS),
         feed: opts.broker ? `${broker.name}:minute` : `bundle:${opts.bundle}`,
         fresh: Boolean(opts.fresh),
+        setup: replaySetup(opts, live), // what `harvester replay` needs to run it again
       }, true);
     }
     writeFileSync(pidFile(opts.state_path), String(Deno.pid));
@@ -308,6 +330,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       }
     } finally {
       await metrics?.shutdown();
+      minutes?.close();
       if (opts.broker) await broker.disconnect().catch(() => {});
       Deno.removeSignalListener("SIGINT", onStop);
       Deno.removeSignalListener("SIGTERM", onStop);

@@ -44,7 +44,7 @@ export interface ManagerDeps {
 }
 
 /** Finished orders and execution ids a state file keeps (see `snapshot`). */
-const KEEP_FINISHED = 2_000;
+const KEEP_FINISHED = 500;
 const KEEP_EXECS = 10_000;
 
 export class OrderManager {
@@ -124,6 +124,9 @@ export class OrderManager {
       return coid;
     }
     this.move(m, "submit");
+    // Every order that leaves the process is in the journal file first (a crash right after
+    // sending still leaves its audit line): one write here, for the lines buffered since the last.
+    d.journal.writeOut();
     await d.broker.submit({
       client_order_id: coid,
       symbol: asset.symbol,

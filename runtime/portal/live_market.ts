@@ -2,17 +2,16 @@
  * `MarketData` for a live minute session: the bundle's daily bars through yesterday (the daily
  * portal) and the broker's minute bars as they arrive. Daily history is the completed sessions
  * stitched with today's bar so far, built from today's minutes (no gap, no duplicate); minute
- * history is the minutes collected so far on the calendar's minute grid, the bundle's minute bars
- * for today included when it has them (a live bar for the same minute wins). An asset without a
- * bar for longer than `staleAfterMs` is stale and cannot be traded.
+ * history is the bundle's minute bars stitched with the feed's on the calendar's minute grid (a
+ * live bar for the same minute wins; see live_minute_history.ts). An asset without a bar for
+ * longer than `staleAfterMs` is stale and cannot be traded.
  */
 import type { Asset } from "../assets/asset.ts";
 import type { Bar } from "../brokers/broker.ts";
 import type { BarField } from "../finance/market_view.ts";
 import type { DailyPortal } from "./daily_portal.ts";
+import { LiveMinuteHistory, type MinuteBarSource } from "./live_minute_history.ts";
 import type { Frequency, MarketData } from "./market.ts";
-
-type Ohlcv = Exclude<BarField, "price">;
 
 /** One asset's minute bars, by minute label, in time order. */
 interface Track {
@@ -27,6 +26,8 @@ export interface LiveMarketOptions {
   staleAfterMs?: number;
   /** Our clock, for staleness. @default Date.now */
   now?: () => number;
+  /** The bundle's minute bars, for minute history before the feed's (none: the feed's only). */
+  minutes?: MinuteBarSource;
 }
 
 export class LiveMarket implements MarketData {
@@ -37,12 +38,14 @@ export class LiveMarket implements MarketData {
   private minute = NaN;
   private readonly staleAfter: number;
   private readonly now: () => number;
+  private readonly minutes: LiveMinuteHistory;
   /** Our clock when the feed last delivered any bar (UTC ms), NaN if never. */
   lastFeedBar = NaN;
 
   constructor(private readonly portal: DailyPortal, opts: LiveMarketOptions = {}) {
     this.staleAfter = opts.staleAfterMs ?? 300_000;
     this.now = opts.now ?? Date.now;
+    this.minutes = new LiveMinuteHistory(portal, opts.minutes ?? null, () => this.tracks.keys());
   }
 
   /** Starts session `t` (portal index): earlier sessions' minutes are dropped. */
@@ -50,6 +53,7 @@ export class LiveMarket implements MarketData {
     this.t = t;
     this.session = this.portal.sessions[t];
     this.minute = NaN;
+    this.minutes.startSession(t);
     const from = this.portal.calendar.session_open(this.session);
     for (const tr of this.tracks.values()) {
       const k = tr.times.findIndex((m) => m > from);
@@ -135,58 +139,28 @@ export class LiveMarket implements MarketData {
       !Number.isNaN(this.spot(asset, "price"));
   }
 
-  history(asset: Asset, field: BarField, count: number, frequency: Frequency): Float64Array {
+  /** Daily windows are at hand; a minute window waits for the bundle's minutes on first use. */
+  history(asset: Asset, field: BarField, count: number, frequency: "1d"): Float64Array;
+  history(
+    asset: Asset,
+    field: BarField,
+    count: number,
+    frequency: Frequency,
+  ): Float64Array | Promise<Float64Array>;
+  history(
+    asset: Asset,
+    field: BarField,
+    count: number,
+    frequency: Frequency,
+  ): Float64Array | Promise<Float64Array> {
     return frequency === "1d"
       ? this.dailyWindow(asset, field, count)
-      : this.minuteWindow(asset, field, count);
+      : this.minutes.window(asset, field, count, this.minute, this.tracks.get(asset.sid));
   }
 
   historyIndex(count: number, frequency: Frequency): Float64Array {
     if (frequency === "1d") return this.portal.windowIndex(count, this.t);
-    return this.minuteIndex(count);
-  }
-
-  /** The last `count` trading minutes ending with the current one (NaN-padded at the start). */
-  private minuteIndex(count: number): Float64Array {
-    const out = new Float64Array(count).fill(NaN);
-    const cal = this.portal.calendar;
-    let at = count, t = this.t;
-    let mins = cal.session_minutes(this.session);
-    let end = this.minute === this.minute ? mins.findLastIndex((m) => m <= this.minute) + 1 : 0;
-    while (at > 0 && t >= 0) {
-      const take = Math.min(at, end);
-      out.set(mins.subarray(end - take, end), at - take);
-      at -= take;
-      if (--t < 0 || at === 0) break;
-      mins = cal.session_minutes(this.portal.sessions[t]);
-      end = mins.length;
-    }
-    return out;
-  }
-
-  /** Live minute bars on the minute grid; price forward-filled from yesterday's close. */
-  private minuteWindow(asset: Asset, field: BarField, count: number): Float64Array {
-    const index = this.minuteIndex(count);
-    const src: Ohlcv = field === "price" ? "close" : field;
-    const out = new Float64Array(count).fill(src === "volume" ? 0 : NaN);
-    const tr = this.tracks.get(asset.sid);
-    if (tr) {
-      let k = 0;
-      for (let j = 0; j < count; j++) {
-        const m = index[j];
-        if (m !== m) continue;
-        while (k < tr.times.length && tr.times[k] < m) k++;
-        if (k < tr.times.length && tr.times[k] === m) out[j] = tr.bars[k][src];
-      }
-    }
-    if (field === "price") {
-      let last = this.priorPrice(asset);
-      for (let j = 0; j < count; j++) {
-        if (out[j] === out[j]) last = out[j];
-        else out[j] = last;
-      }
-    }
-    return out;
+    return this.minutes.index(count, this.minute);
   }
 
   /** Completed sessions from the bundle (adjusted as of today) and today's bar so far. */

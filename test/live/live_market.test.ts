@@ -62,7 +62,7 @@ describe("live market", () => {
     expect(market.canTrade(aapl)).toBe(false);
   });
 
-  test("'1m' history: live minutes on the grid, bundle minutes merged once, price filled", () => {
+  test("'1m' history: live minutes on the grid, bundle minutes merged once, price filled", async () => {
     const market = new LiveMarket(portal, { now: () => m("13:35") });
     portal.advanceTo(t - 1);
     market.startSession(t);
@@ -80,12 +80,12 @@ describe("live market", () => {
         ].map(m),
       ]),
     );
-    const close = market.history(aapl, "close", 3, "1m");
+    const close = await market.history(aapl, "close", 3, "1m");
     expect([...close]).toEqual([590, NaN, 592]);
-    expect([...market.history(aapl, "price", 3, "1m")]).toEqual([590, 590, 592]);
-    expect([...market.history(aapl, "volume", 3, "1m")]).toEqual([100, 0, 100]);
+    expect([...await market.history(aapl, "price", 3, "1m")]).toEqual([590, 590, 592]);
+    expect([...await market.history(aapl, "volume", 3, "1m")]).toEqual([100, 0, 100]);
     const prior = portal.spot(aapl, "price", t - 1);
-    expect(market.history(aapl, "price", 4, "1m")[0]).toBeCloseTo(prior, 6);
+    expect((await market.history(aapl, "price", 4, "1m"))[0]).toBeCloseTo(prior, 6);
     expect(market.hasBars([aapl], m("13:33"))).toBe(true);
     expect(market.hasBars([aapl], m("13:32"))).toBe(false);
   });

@@ -25,7 +25,7 @@ import type { BrokerFill } from "../broker.ts";
  * the whole history is in the journal. Bounded, so a bar's save costs the same in month six as
  * on day one.
  */
-const RECENT = 2_000;
+const RECENT = 500;
 const RECENT_FILLS = 1_000;
 
 /** An order as the snapshot stores it: enough to rebuild the blotter's `Order`. */

@@ -12,7 +12,7 @@
  * covers the session's close, as a daily bar does.
  */
 import { DAY_MS, isoDate } from "../../../calendars/days.ts";
-import type { Broker, BrokerEvent } from "../../brokers/broker.ts";
+import type { Broker } from "../../brokers/broker.ts";
 import type { Logger } from "../../engine/log.ts";
 import type { Journal } from "../journal.ts";
 import { type ExporterStats, OtlpExporter, type OtlpExporterOptions } from "./otlp_exporter.ts";
@@ -94,9 +94,6 @@ export class SessionTracing {
     return new TracedBroker(broker, this.tracer, {
       parent: () => this.bar,
       called: (method, span) => this.called(method, span),
-      event: (e: BrokerEvent) => {
-        if (e.type === "fill" && this.bar) this.n["harvester.fills"]++;
-      },
     });
   }
 
@@ -115,6 +112,8 @@ export class SessionTracing {
       if (this.bar) {
         if (type === "session_end") this.closeBar();
         else if (type === "risk_denied") this.n["harvester.orders.denied"]++;
+        // Fills count where the runtime books them (the venue may report them a moment earlier).
+        else if (type === "fill") this.n["harvester.fills"]++;
         else if (type === "kill_switch") {
           this.bar.setAttribute("harvester.kill_switch", String(fields?.reason ?? ""));
         }
