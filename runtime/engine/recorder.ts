@@ -47,37 +47,58 @@ export interface TransactionRow {
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
 
 /**
- * Rows of `width` numbers in fixed-size chunks: appending never copies what is stored (a
- * 500-asset, 20-year run snapshots over a million position rows).
+ * Rows of `width` numbers in chunks: appending never copies what is stored (a 500-asset, 20-year
+ * run snapshots over a million position rows), and a day's rows go in one contiguous block.
  */
 class Rows {
   private readonly chunks: Float64Array[] = [];
+  /** Rows used in each chunk. */
+  private readonly used: number[] = [];
   private chunk = new Float64Array(0);
-  private at = 0;
   /** Rows stored. */
   length = 0;
+  /** Where the block handed out by the last `reserve` starts in its chunk. */
+  offset = 0;
   constructor(readonly width: number, private readonly rowsPerChunk = 16_384) {}
 
-  /** The chunk to write one row into and the offset of that row in it. */
-  next(): Float64Array {
-    if (this.at === this.chunk.length) {
-      this.chunk = new Float64Array(this.width * this.rowsPerChunk);
+  /** A chunk with room for `k` more rows, from `offset`; `commit` says how many were written. */
+  reserve(k: number): Float64Array {
+    const last = this.used.length - 1;
+    const free = last < 0 ? 0 : this.chunk.length / this.width - this.used[last];
+    if (free < k) {
+      this.chunk = new Float64Array(this.width * Math.max(this.rowsPerChunk, k));
       this.chunks.push(this.chunk);
-      this.at = 0;
+      this.used.push(0);
     }
-    this.length++;
-    const c = this.chunk;
-    this.offset = this.at;
-    this.at += this.width;
+    this.offset = this.used[this.used.length - 1] * this.width;
+    return this.chunk;
+  }
+
+  commit(n: number): void {
+    this.used[this.used.length - 1] += n;
+    this.length += n;
+  }
+
+  /** One row: reserve, write at `offset`, commit. */
+  next(): Float64Array {
+    const c = this.reserve(1);
+    this.commit(1);
     return c;
   }
-  /** Where the row handed out by the last `next()` starts. */
-  offset = 0;
 
-  /** Value `j` of row `k`. */
-  get(k: number, j: number): number {
-    const per = this.rowsPerChunk;
-    return this.chunks[Math.floor(k / per)][(k % per) * this.width + j];
+  /** Calls `f(chunk, offset)` for every row in order. */
+  forEach(f: (chunk: Float64Array, at: number, k: number) => void): void {
+    let k = 0;
+    this.chunks.forEach((c, i) => {
+      for (let r = 0; r < this.used[i]; r++) f(c, r * this.width, k++);
+    });
+  }
+
+  /** Every row's values, each row's `width` numbers in order (reading results, not the hot path). */
+  rows(): Float64Array[] {
+    const out: Float64Array[] = [];
+    this.forEach((c, at) => out.push(c.subarray(at, at + this.width)));
+    return out;
   }
 }
 
@@ -101,18 +122,21 @@ export class Recorder {
   /** Snapshots today's lists at the end of simulation session `i`. */
   endOfSession(i: number, _close: number): void {
     const date = this.sessions[i];
-    let np = 0;
-    const rows = this.pNum;
-    for (const p of this.ledger.positions.values()) {
+    const positions = this.ledger.positions, rows = this.pNum;
+    // One block for the day: a position loop without a call per row.
+    const r = rows.reserve(positions.size);
+    let at = rows.offset, np = 0;
+    for (const p of positions.values()) {
       if (p.amount === 0) continue;
       np++;
-      const r = rows.next(), at = rows.offset;
       r[at] = date;
       r[at + 1] = p.sid;
       r[at + 2] = p.amount;
       r[at + 3] = p.cost_basis;
       r[at + 4] = p.last_sale_price;
+      at += 5;
     }
+    rows.commit(np);
     const today = this.ledger.ordersToday();
     const on = this.oNum;
     for (const o of today) {
@@ -150,54 +174,54 @@ export class Recorder {
   }
 
   get positions(): PositionRow[] {
-    const n = this.pNum, held = this.ledger.heldAssets;
-    return Array.from({ length: n.length }, (_, k) => {
-      const asset = held.get(n.get(k, 1))!;
+    const held = this.ledger.heldAssets;
+    return this.pNum.rows().map((n) => {
+      const asset = held.get(n[1])!;
       return {
-        date: n.get(k, 0),
+        date: n[0],
         sid: asset.sid,
         symbol: asset.symbol,
-        amount: n.get(k, 2),
-        cost_basis: n.get(k, 3),
-        last_sale_price: n.get(k, 4),
+        amount: n[2],
+        cost_basis: n[3],
+        last_sale_price: n[4],
       };
     });
   }
 
   get orders(): OrderRow[] {
-    const n = this.oNum;
+    const rows = this.oNum.rows();
     return this.oDate.map((date, k) => {
-      const o = this.oRef[k], flags = n.get(k, 7);
+      const o = this.oRef[k], n = rows[k];
       return {
         date,
         order_id: o.id,
         created: o.created,
-        dt: n.get(k, 0),
+        dt: n[0],
         sid: o.asset.sid,
         symbol: o.asset.symbol,
-        amount: n.get(k, 1),
-        filled: n.get(k, 2),
-        commission: n.get(k, 3),
-        status: n.get(k, 4),
-        limit: orNull(n.get(k, 5)),
-        stop: orNull(n.get(k, 6)),
-        limit_reached: (flags & 1) === 1,
-        stop_reached: (flags & 2) === 2,
+        amount: n[1],
+        filled: n[2],
+        commission: n[3],
+        status: n[4],
+        limit: orNull(n[5]),
+        stop: orNull(n[6]),
+        limit_reached: (n[7] & 1) === 1,
+        stop_reached: (n[7] & 2) === 2,
         reason: this.oReason[k],
       };
     });
   }
 
   get transactions(): TransactionRow[] {
-    const n = this.tNum;
+    const rows = this.tNum.rows();
     return this.tDate.map((date, k) => ({
       date,
-      dt: n.get(k, 0),
+      dt: rows[k][0],
       order_id: this.tId[k],
       sid: this.tAsset[k].sid,
       symbol: this.tAsset[k].symbol,
-      amount: n.get(k, 1),
-      price: n.get(k, 2),
+      amount: rows[k][1],
+      price: rows[k][2],
     }));
   }
 

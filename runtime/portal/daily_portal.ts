@@ -66,6 +66,7 @@ export class DailyPortal {
     ) as Record<BundleField, Float64Array>;
     this.visibleByNo = BAR_FIELDS.map((f) => this.visible[f]);
     this.nowByNo = BAR_FIELDS.map(() => new Float64Array(assets.length));
+    this.visibleBuffers = this.visibleByNo.map((v) => v.buffer as ArrayBuffer);
     const sids = assets.map((a) => a.sid);
     this.priceFactors = new AdjustmentFactors(sids, adjustments, "price");
     this.volumeFactors = new AdjustmentFactors(sids, adjustments, "volume");
@@ -194,6 +195,8 @@ export class DailyPortal {
 
   private readonly rawByNo: Float64Array[];
   private readonly visibleByNo: Float64Array[];
+  /** Their buffers (`.buffer` is an accessor; a view is made from one on every history call). */
+  private readonly visibleBuffers: ArrayBuffer[];
   /**
    * Per field number, the revealed session's bar of every asset side by side: spot reads at the
    * current bar (pricing positions, fills) stay in a few cache lines instead of one page per asset.
@@ -324,7 +327,7 @@ export class DailyPortal {
     }
     if (this.revealed[k] !== t) this.reveal(k);
     return new Float64Array(
-      this.visibleByNo[k].buffer,
+      this.visibleBuffers[k],
       (a * this.sessions.length + start) * 8,
       count,
     );
