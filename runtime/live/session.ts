@@ -44,6 +44,7 @@ import { bundleMinutes } from "../portal/live_minute_history.ts";
 import { serveMetrics } from "./metrics_endpoint.ts";
 import { orderQuality, venueQuality } from "./quality.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
+import { PerfLog, perfLogPath } from "./perf_log.ts";
 import { reconcileAtStart } from "./restart.ts";
 import { replaySetup } from "./replay_setup.ts";
 import type { SessionTracing } from "./telemetry/mod.ts";
@@ -146,6 +147,8 @@ export interface Session {
   killed: string | null;
   /** The kill file, looked for at bars (throttled; the signal is immediate). */
   killWatch: KillWatch;
+  /** Completed perf rows, appended at each save (the state file holds only their count). */
+  perfLog: PerfLog;
   /** Journal lines already in the file when this process started. */
   journalBase: number;
 }
@@ -185,7 +188,8 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     mkdirSync(dirname(opts.state_path), { recursive: true });
     mkdirSync(dirname(opts.journal_path), { recursive: true });
     if (opts.fresh) {
-      for (const p of [opts.state_path, opts.journal_path, `${opts.state_path}.paper.json`]) {
+      const paperBook = `${opts.state_path}.paper.json`;
+      for (const p of [opts.state_path, opts.journal_path, paperBook, `${paperBook}.ops`]) {
         rmSync(p, { force: true });
       }
     }
@@ -279,6 +283,11 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       killed: null,
       killWatch: new KillWatch(opts.state_path),
       journalBase,
+      // A daily replay continues its perf table; a live minute run starts its own.
+      perfLog: new PerfLog(
+        perfLogPath(opts.state_path),
+        saved && !opts.broker && !("columns" in saved.perf) ? saved.perf.rows : 0,
+      ),
     };
     // initialize registers schedules, models and controls; on a restart the saved context then
     // replaces whatever it assigned, so the strategy continues from where it was.
@@ -341,6 +350,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
         true,
       );
       journal.close();
+      s.perfLog.close();
       if (existsSync(pidFile(opts.state_path))) rmSync(pidFile(opts.state_path), { force: true });
     }
     const results = new Results(perf, recorder, s.benchmark);
@@ -369,7 +379,12 @@ async function restore(s: Session, saved: SessionState): Promise<void> {
   const { algo } = s;
   algo.ledger.restore(saved.ledger, (sid) => algo.portal.asset(sid));
   // A live minute run keeps its own perf table (its sessions); the ledger and orders continue.
-  if (s.paper) s.perf.restore(saved.perf);
+  if (s.paper) {
+    // State files from before the perf log carry the rows themselves.
+    s.perf.restore(
+      "columns" in saved.perf ? saved.perf : PerfTracker.snapshotOf(s.perfLog.restored, saved.perf),
+    );
+  }
   s.manager.restore(saved.orders);
   restoreContext(
     s.context as unknown as Record<string, unknown>,

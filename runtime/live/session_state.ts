@@ -1,6 +1,6 @@
 /** The state file of a live session: what it holds, and saving it after every bar. */
 import type { LedgerSnapshot } from "../finance/ledger.ts";
-import type { PerfSnapshot } from "../metrics/perf.ts";
+import type { PerfCounters, PerfSnapshot } from "../metrics/perf.ts";
 import type { OrderRecord } from "../orders/manager.ts";
 import type { TradingState } from "../orders/risk.ts";
 import { encodeContext } from "./context_state.ts";
@@ -13,7 +13,8 @@ export interface SessionState {
   session_index: number;
   last_bar_time: number;
   ledger: LedgerSnapshot;
-  perf: PerfSnapshot;
+  /** The perf rows are in the perf log (`PerfCounters`); files from before it hold them here. */
+  perf: PerfCounters | PerfSnapshot;
   orders: { orders: OrderRecord[]; execs: string[]; ids: { tag: string; next: number } };
   context: Record<string, never>;
   trading_state: TradingState;
@@ -32,11 +33,12 @@ export function saveState(s: Session, sessionIndex: number, barTime: number): vo
     });
   }
   s.journal.flush();
+  s.perfLog.append(s.perf, s.benchmark);
   const st: SessionState = {
     session_index: sessionIndex,
     last_bar_time: barTime,
     ledger: s.algo.ledger.snapshot(),
-    perf: s.perf.snapshot(s.benchmark),
+    perf: s.perf.counters(),
     orders: s.manager.snapshot(),
     context: state as Record<string, never>,
     trading_state: s.risk.state,

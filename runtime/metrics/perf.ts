@@ -59,6 +59,23 @@ export interface PerfSnapshot {
   max_leverage: number;
 }
 
+/** One perf row as a live session's perf log stores it (NaN as null). */
+export interface PerfRowRecord {
+  /** The values of PERF_COLUMNS, in order. */
+  values: (number | null)[];
+  period_label: string;
+  /** Recorded variables of the row (names never recorded up to it are absent). */
+  recorded: Record<string, unknown>;
+  benchmark: number;
+}
+
+/** What a state file keeps of the perf tracker when its rows are in a perf log. */
+export interface PerfCounters {
+  rows: number;
+  previous_cash_flow: number;
+  max_leverage: number;
+}
+
 export class PerfTracker {
   readonly columns: Record<PerfColumn, Float64Array>;
   readonly sessions: Float64Array;
@@ -83,21 +100,43 @@ export class PerfTracker {
     ) as Record<PerfColumn, Float64Array>;
   }
 
-  /** The rows so far (NaN as null), for a live session's state file. */
-  snapshot(benchmark: ArrayLike<number>): PerfSnapshot {
-    const n = this.rows;
-    const cols: Record<string, (number | null)[]> = {};
-    for (const c of PERF_COLUMNS) {
-      cols[c] = Array.from(this.columns[c].subarray(0, n), (v) => (Number.isNaN(v) ? null : v));
-    }
+  /** Row `i` for a perf log. */
+  rowRecord(i: number, benchmark: number): PerfRowRecord {
+    const recorded: Record<string, unknown> = {};
+    for (const [k, v] of this.recorded) if (v[i] !== undefined) recorded[k] = v[i];
     return {
-      rows: n,
-      columns: cols,
-      period_label: this.period_label.slice(0, n),
-      recorded: [...this.recorded].map(([k, v]) => [k, v.slice(0, n)]),
-      benchmark: Array.from({ length: n }, (_, i) => benchmark[i]),
+      values: PERF_COLUMNS.map((c) => {
+        const v = this.columns[c][i];
+        return Number.isNaN(v) ? null : v;
+      }),
+      period_label: this.period_label[i],
+      recorded,
+      benchmark,
+    };
+  }
+
+  /** The counters a state file keeps beside a perf log. */
+  counters(): PerfCounters {
+    return {
+      rows: this.rows,
       previous_cash_flow: this.previousCashFlow,
       max_leverage: this.maxLeverage,
+    };
+  }
+
+  /** A snapshot from a perf log's rows and the state file's counters (for `restore`). */
+  static snapshotOf(rows: readonly PerfRowRecord[], c: PerfCounters): PerfSnapshot {
+    const columns: Record<string, (number | null)[]> = {};
+    PERF_COLUMNS.forEach((name, k) => (columns[name] = rows.map((r) => r.values[k])));
+    const names = new Set(rows.flatMap((r) => Object.keys(r.recorded)));
+    return {
+      rows: c.rows,
+      columns,
+      period_label: rows.map((r) => r.period_label),
+      recorded: [...names].map((n) => [n, rows.map((r) => r.recorded[n])]),
+      benchmark: rows.map((r) => r.benchmark),
+      previous_cash_flow: c.previous_cash_flow,
+      max_leverage: c.max_leverage,
     };
   }
 

@@ -43,14 +43,16 @@ export interface ManagerDeps {
   dryRun?: boolean;
 }
 
-/** Finished orders and execution ids a state file keeps (see `snapshot`). */
-const KEEP_FINISHED = 500;
-const KEEP_EXECS = 10_000;
+/** Finished orders a state file keeps (see `snapshot`). */
+const KEEP_FINISHED = 200;
+/** Execution ids are remembered for a day past the newest fill (a restart asks for less). */
+const EXEC_MEMORY_MS = 86_400_000;
 
 export class OrderManager {
   readonly orders = new Map<string, ManagedOrder>();
   private readonly queue: BrokerEvent[] = [];
-  private readonly execs = new Set<string>();
+  /** Execution ids seen, with their fill times (deduplication of re-reported executions). */
+  private readonly execs = new Map<string, number>();
   /** Events the table refused (counted, journaled, never applied). */
   refused = 0;
 
@@ -180,7 +182,7 @@ export class OrderManager {
     if (e.type === "fill") {
       const f = e.fill;
       if (this.execs.has(f.exec_id)) return; // the same execution reported twice (re-sync)
-      this.execs.add(f.exec_id);
+      this.execs.set(f.exec_id, f.time);
       const m = this.orders.get(f.client_order_id);
       const asset = d.assetOf(f.symbol);
       if (!asset) {
@@ -314,27 +316,41 @@ export class OrderManager {
 
   /**
    * What the state file keeps: every order not yet finished, the most recent finished ones (for
-   * `get_order` after a restart) and the most recent execution ids (a restart asks the broker
-   * only for executions since the last saved bar). Bounded, so saving after a bar costs the
-   * same in month six as on day one; the full history is in the journal.
+   * `get_order` after a restart) and the ids of the last day's executions (a restart asks the
+   * broker only for executions since the last saved bar). Bounded, so saving after a bar costs
+   * the same in month six as on day one; the full history is in the journal.
    */
   snapshot(): { orders: OrderRecord[]; execs: string[]; ids: { tag: string; next: number } } {
-    const live: OrderRecord[] = [], finished: ManagedOrder[] = [];
+    const live: OrderRecord[] = [];
+    // The newest finished orders, in a ring: one pass over the orders, no array of all of them.
+    const ring: ManagedOrder[] = [];
+    let next = 0;
     for (const m of this.orders.values()) {
-      if (TERMINAL.has(m.state)) finished.push(m);
-      else live.push(toRecord(m));
+      if (!TERMINAL.has(m.state)) live.push(toRecord(m));
+      else if (ring.length < KEEP_FINISHED) ring.push(m);
+      else {
+        ring[next] = m;
+        next = (next + 1) % KEEP_FINISHED;
+      }
     }
-    const recent = finished.slice(-KEEP_FINISHED).map(toRecord);
-    if (this.execs.size > 2 * KEEP_EXECS) {
-      const keep = [...this.execs].slice(-KEEP_EXECS);
-      this.execs.clear();
-      for (const e of keep) this.execs.add(e);
-    }
+    const finished = [...ring.slice(next), ...ring.slice(0, next)].map(toRecord);
     return {
-      orders: [...recent, ...live],
-      execs: [...this.execs].slice(-KEEP_EXECS),
+      orders: [...finished, ...live],
+      execs: this.recentExecs(),
       ids: { tag: this.d.ids.tag, next: this.d.ids.sequence },
     };
+  }
+
+  /** Exec ids of fills within a day of the newest one; older ones are forgotten here too. */
+  private recentExecs(): string[] {
+    let newest = -Infinity;
+    for (const t of this.execs.values()) if (t > newest) newest = t;
+    const out: string[] = [];
+    for (const [id, t] of this.execs) {
+      if (t >= newest - EXEC_MEMORY_MS) out.push(id);
+      else this.execs.delete(id);
+    }
+    return out;
   }
 
   restore(s: { orders: OrderRecord[]; execs: string[] }): void {
@@ -343,6 +359,8 @@ export class OrderManager {
       if (!asset) continue;
       this.orders.set(r.client_order_id, fromRecord(r, asset));
     }
-    for (const e of s.execs) this.execs.add(e);
+    // Saved ids count as seen now: they are kept until a day of newer fills has passed.
+    const now = this.d.now();
+    for (const e of s.execs) this.execs.set(e, now);
   }
 }

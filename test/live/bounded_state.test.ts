@@ -29,13 +29,13 @@ function venue(): PaperBroker {
 }
 
 describe("bounded live state", () => {
-  test("550 cancelled orders and 3 resting: the newest 500 finished and all 3 open are kept", async () => {
+  test("250 cancelled orders and 3 resting: the newest 200 finished and all 3 open are kept", async () => {
     const broker = venue();
     await broker.connect();
     const { manager } = managed(broker, join(dir, "journal.jsonl"), () => Date.UTC(2024, 0, 2, 15));
     const aapl = ASSETS.get("AAPL")!;
     const finished: string[] = [];
-    for (let i = 0; i < 550; i++) {
+    for (let i = 0; i < 250; i++) {
       const id = (await manager.place(aapl, 1 + (i % 7), 1, null))!;
       await manager.cancel(id);
       finished.push(id);
@@ -46,18 +46,18 @@ describe("bounded live state", () => {
 
     const snap = manager.snapshot();
     const ids = snap.orders.map((o) => o.client_order_id);
-    expect(ids.length).toBe(503);
+    expect(ids.length).toBe(203);
     expect(ids).toEqual(expect.arrayContaining(resting));
     expect(ids).toContain(finished[finished.length - 1]);
     expect(ids).toContain(finished[50]);
     expect(ids).not.toContain(finished[49]);
-    expect(snap.orders.filter((o) => o.state === "CANCELED").length).toBe(500);
+    expect(snap.orders.filter((o) => o.state === "CANCELED").length).toBe(200);
 
     broker.endOfSession(true); // the venue's end-of-bar snapshot
     const book = JSON.parse(readFileSync(join(dir, "paper.json"), "utf8"));
-    expect(book.orders.length).toBe(503);
+    expect(book.orders.length).toBe(203);
     expect(await broker.order(finished[0])).toBeNull();
-    expect((await broker.order(finished[549]))?.state).toBe("CANCELED");
+    expect((await broker.order(finished[249]))?.state).toBe("CANCELED");
     expect((await broker.openOrders()).map((o) => o.client_order_id).sort()).toEqual(
       [...resting].sort(),
     );

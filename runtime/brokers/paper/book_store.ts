@@ -25,8 +25,10 @@ import type { BrokerFill } from "../broker.ts";
  * the whole history is in the journal. Bounded, so a bar's save costs the same in month six as
  * on day one.
  */
-const RECENT = 500;
-const RECENT_FILLS = 1_000;
+const RECENT = 200;
+/** Fills kept: every fill of the last day of bars (what a restart can ask for), and at least these. */
+const RECENT_FILLS = 100;
+const DAY_MS = 86_400_000;
 
 /** An order as the snapshot stores it: enough to rebuild the blotter's `Order`. */
 export interface BookOrder {
@@ -132,7 +134,7 @@ export class BookStore {
     if (!path) return;
     const { byCoid, avg } = index;
     trimFinished(index);
-    book.fills = book.fills.length > RECENT_FILLS ? book.fills.slice(-RECENT_FILLS) : book.fills;
+    book.fills = recentFills(book.fills, book.lastBar - DAY_MS);
     book.orders = [];
     for (const [coid, o] of byCoid) {
       book.orders.push({
@@ -157,6 +159,13 @@ export class BookStore {
     }
     rmSync(`${path}.ops`, { force: true });
   }
+}
+
+/** The fills at or after `from`, and at least the last `RECENT_FILLS` (they are in time order). */
+function recentFills(fills: BrokerFill[], from: number): BrokerFill[] {
+  let k = fills.length;
+  while (k > 0 && fills[k - 1].time >= from) k--;
+  return fills.slice(Math.max(0, Math.min(k, fills.length - RECENT_FILLS)));
 }
 
 /**

@@ -108,7 +108,7 @@ export class SessionTracing {
           "harvester.bar.symbols": Array.isArray(f.bars) ? f.bars.length : 0,
         });
       } else if (this.bar && CLOSES_BAR.has(type)) this.closeBar(this.lastStep);
-      const entry = write(type, fields, sync);
+      write(type, fields, sync);
       if (this.bar) {
         if (type === "session_end") this.closeBar();
         else if (type === "risk_denied") this.n["harvester.orders.denied"]++;
@@ -118,7 +118,6 @@ export class SessionTracing {
           this.bar.setAttribute("harvester.kill_switch", String(fields?.reason ?? ""));
         }
       }
-      return entry;
     };
     const manager = s.manager, drain = manager.drain.bind(manager);
     manager.drain = () => {
