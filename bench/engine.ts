@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { ingest, listVersions, load } from "../bundles/mod.ts";
 import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
 import { BENCH_DATA, dailyDataset, xnysMinuteDataset } from "./data.ts";
-import { report } from "./harness.ts";
+import { report, RUNTIME_FLAGS } from "./harness.ts";
 
 export const BENCH_ROOT = resolve("out", "bench-root");
 
@@ -117,6 +117,7 @@ export async function benchEngine(): Promise<void> {
       args: [
         "run",
         "-A",
+        ...RUNTIME_FLAGS,
         "runtime/cli/main.ts",
         "backtest",
         "bench/strategies/dual_sma.ts",
@@ -159,7 +160,14 @@ interface ChildResult {
 /** One backtest in a fresh process (so peak memory is its own). */
 function child(args: string[], flags: string[] = []): ChildResult {
   const out = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...flags, join(import.meta.dirname!, "backtest_child.ts"), ...args],
+    args: [
+      "run",
+      "-A",
+      ...RUNTIME_FLAGS,
+      ...flags,
+      join(import.meta.dirname!, "backtest_child.ts"),
+      ...args,
+    ],
     env: { HARVESTER_ROOT: BENCH_ROOT },
     stdout: "piped",
     stderr: "piped",

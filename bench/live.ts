@@ -3,14 +3,18 @@
  * inside the runtime, with 100 assets (a paper session replaying the 100×2520 bundle with the
  * reference strategy, which orders on most assets every bar). The time includes recording the
  * bar in the journal, applying fills, the strategy's decision for every asset, the risk gate and
- * the fsync'd journal line of each client order id.
+ * each order's journal lines written out before it is sent; the in-process paper venue's own work
+ * (matching the bar, its book file) is the broker's and is not counted.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { runLive } from "../runtime/live/session.ts";
+import { barClock, runLive } from "../runtime/live/session.ts";
 import { BENCH_ROOT, benchBundle } from "./engine.ts";
 import { report } from "./harness.ts";
+
+/** Bars at the start whose code paths run for the first time (compiled as they go). */
+const WARM_UP_BARS = 5;
 
 export async function benchLive(): Promise<void> {
   console.log("live runtime (paper session, 100 assets, dual SMA every bar)");
@@ -18,6 +22,14 @@ export async function benchLive(): Promise<void> {
   const strategy = await import(resolve("bench/strategies/dual_sma.ts"));
   const dir = mkdtempSync(join(tmpdir(), "hv-bench-live-"));
   const lat: number[] = [];
+  // Which bar each order came in (by its bar's arrival), to report after warm-up too.
+  const barOf: number[] = [];
+  const recorder = {
+    push(ms: number): number {
+      barOf.push(barClock.start);
+      return lat.push(ms);
+    },
+  } as unknown as number[];
   try {
     await runLive({
       strategy,
@@ -30,14 +42,24 @@ export async function benchLive(): Promise<void> {
       journal_path: join(dir, "j.jsonl"),
       capital_base: 1_000_000,
       root: BENCH_ROOT,
-      bar_latencies: lat,
+      bar_latencies: recorder,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const s = [...lat].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  console.log(`      ${s.length} orders`);
-  report("  bar → order at the broker boundary, p50", q(0.5), "ms");
-  report("  bar → order at the broker boundary, p99", q(0.99), "ms", "≤ 1 ms");
+  const quantile = (xs: number[], p: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  };
+  const bars = [...new Set(barOf)];
+  const warm = new Set(bars.slice(WARM_UP_BARS));
+  const afterWarmUp = lat.filter((_, i) => warm.has(barOf[i]));
+  console.log(`      ${lat.length} orders on ${bars.length} bars`);
+  report("  bar → order at the broker boundary, p50", quantile(lat, 0.5), "ms");
+  report("  bar → order at the broker boundary, p99", quantile(lat, 0.99), "ms", "≤ 1 ms");
+  report(
+    `  the same after the first ${WARM_UP_BARS} bars with orders, p99`,
+    quantile(afterWarmUp, 0.99),
+    "ms",
+  );
 }
