@@ -17,6 +17,7 @@ export const LIVE_SETTINGS = {
   journal: "string",
   capital_base: "number",
   dry_run: "boolean",
+  journal_before_send: "boolean",
   fresh: "boolean",
   flatten_on_kill: "boolean",
   cancel_on_stop: "boolean",

@@ -154,11 +154,13 @@ export async function liveLoop(s: Session): Promise<void> {
     }
     recorder.endOfSession(i, close);
     perf.end_of_session(algo.ledger, close, s.benchmark[i], recorder.countsToday(), algo.recorded);
-    saveState(s, i, close);
+    // Before the save, whose flush then writes it out with everything else of the session.
     journal.write("session_end", {
       session: isoDate(session / DAY_MS),
       portfolio_value: perf.columns.portfolio_value[perf.rows - 1],
     });
+    saveState(s, i, close);
     s.resumeAt = i + 1;
+    manager.prepareIds();
   }
 }

@@ -181,6 +181,7 @@ export async function minuteLiveLoop(
       await runScheduled(e.time);
       manager.drain();
       journal.writeOut(); // the minute's lines leave the process once, after its decisions
+      manager.prepareIds();
     } else {
       algo.current_dt = e.time;
       manager.drain();

@@ -9,7 +9,8 @@ import type { BrokerOrder } from "../brokers/broker.ts";
 import { reconcile } from "../orders/reconcile.ts";
 import { TERMINAL } from "../orders/state.ts";
 import { restoreContext } from "./context_state.ts";
-import type { JournalEntry } from "./journal.ts";
+import { type JournalEntry, readJournal } from "./journal.ts";
+import { PerfTracker } from "../metrics/perf.ts";
 import type { Session } from "./session.ts";
 import type { SessionState } from "./session_state.ts";
 
@@ -111,4 +112,36 @@ export async function reconcileAtStart(
       } was interrupted after sending ${inflight.length} order(s); it is not decided again`,
     });
   }
+}
+
+/**
+ * Continues a session from its state file: ledger, perf table, orders, the strategy's context
+ * and trading state restored, then reconciled with the broker, and `session_restored` journaled.
+ */
+export async function restoreSession(s: Session, saved: SessionState): Promise<void> {
+  const { algo } = s;
+  algo.ledger.restore(saved.ledger, (sid) => algo.portal.asset(sid));
+  // A live minute run keeps its own perf table (its sessions); the ledger and orders continue.
+  if (s.paper) {
+    // State files from before the perf log carry the rows themselves.
+    s.perf.restore(
+      "columns" in saved.perf ? saved.perf : PerfTracker.snapshotOf(s.perfLog.restored, saved.perf),
+    );
+  }
+  s.manager.restore(saved.orders);
+  restoreContext(
+    s.context as unknown as Record<string, unknown>,
+    saved.context,
+    (sid) => algo.portal.asset(sid),
+  );
+  s.risk.setState(saved.trading_state, saved.trading_state_reason);
+  s.resumeAt = saved.session_index + 1;
+  const entries = readJournal(s.opts.journal_path);
+  await reconcileAtStart(s, saved, entries.slice(saved.journal_lines), entries);
+  s.journal.write("session_restored", {
+    resume_at: s.resumeAt < s.sessions.length ? isoDate(s.sessions[s.resumeAt] / DAY_MS) : null,
+    orders: saved.orders.orders.length,
+    positions: saved.ledger.positions.length,
+    trading_state: s.risk.state,
+  }, true);
 }

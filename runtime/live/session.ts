@@ -25,7 +25,6 @@ import { ClientOrderIds } from "../orders/ids.ts";
 import { OrderManager } from "../orders/manager.ts";
 import { RiskGate, type RiskLimits } from "../orders/risk.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
-import { restoreContext } from "./context_state.ts";
 import { Journal, readJournal } from "./journal.ts";
 import { killRequested, KillWatch, pidFile } from "./kill_switch.ts";
 import { readState } from "./persistence.ts";
@@ -45,7 +44,8 @@ import { serveMetrics } from "./metrics_endpoint.ts";
 import { orderQuality, venueQuality } from "./quality.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
 import { PerfLog, perfLogPath } from "./perf_log.ts";
-import { reconcileAtStart } from "./restart.ts";
+import { warmUpOrderPath } from "./warm_up.ts";
+import { restoreSession } from "./restart.ts";
 import { replaySetup } from "./replay_setup.ts";
 import type { SessionTracing } from "./telemetry/mod.ts";
 
@@ -83,6 +83,11 @@ export interface LiveOptions {
   /** Ignore (and replace) an existing state file. */
   fresh?: boolean;
   dry_run?: boolean;
+  /**
+   * Write the journal out before every order leaves the process, so each sent order's line
+   * survives a crash right after sending (a write per order). Off: once per bar.
+   */
+  journal_before_send?: boolean;
   capital_base?: number;
   params?: Record<string, string>;
   risk?: RiskLimits;
@@ -231,9 +236,12 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       };
     }
     const risk = new RiskGate(opts.risk);
+    // Ids are reserved in fsync'd blocks before use: after a crash, those between the last one
+    // accounted for and the ceiling are looked up at the broker, whatever the journal lost.
+    const reserve = (upTo: number) => journal.write("ids_reserved", { up_to: upTo }, true);
     const ids = saved
-      ? new ClientOrderIds(saved.orders.ids.tag, saved.orders.ids.next)
-      : new ClientOrderIds();
+      ? new ClientOrderIds(saved.orders.ids.tag, saved.orders.ids.next, reserve)
+      : new ClientOrderIds(undefined, 1, reserve);
     const manager = new OrderManager({
       broker,
       journal,
@@ -245,6 +253,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       now,
       warn: (e, f) => log.warn(e, f),
       dryRun: opts.dry_run,
+      journalBeforeSend: opts.journal_before_send,
     });
     const session = () => algo.current_session, tradingState = () => risk.state;
     tracing?.watch({ journal, manager, market, session, tradingState });
@@ -299,7 +308,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     paper?.setModels(algo.blotter.slippage, algo.blotter.commission);
     if (paper) paper.blotter.cancel_policy = algo.blotter.cancel_policy;
     const universe = opts.live?.universe?.map((u) => algo.symbol(u)) ?? [...looked];
-    if (saved) await restore(s, saved);
+    if (saved) await restoreSession(s, saved);
     else {
       journal.write("session_started", {
         sessions: sessions.length,
@@ -310,6 +319,9 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
         setup: replaySetup(opts, live), // what `harvester replay` needs to run it again
       }, true);
     }
+    // The order path compiled before the first bar (on throw-away objects; see warm_up.ts).
+    if (portal.assets.length) await warmUpOrderPath(portal.assets[0]);
+    manager.prepareIds();
     writeFileSync(pidFile(opts.state_path), String(Deno.pid));
     const onStop = () => {
       s.stopRequested = true;
@@ -373,32 +385,4 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     source.close();
     await tracing?.shutdown();
   }
-}
-
-async function restore(s: Session, saved: SessionState): Promise<void> {
-  const { algo } = s;
-  algo.ledger.restore(saved.ledger, (sid) => algo.portal.asset(sid));
-  // A live minute run keeps its own perf table (its sessions); the ledger and orders continue.
-  if (s.paper) {
-    // State files from before the perf log carry the rows themselves.
-    s.perf.restore(
-      "columns" in saved.perf ? saved.perf : PerfTracker.snapshotOf(s.perfLog.restored, saved.perf),
-    );
-  }
-  s.manager.restore(saved.orders);
-  restoreContext(
-    s.context as unknown as Record<string, unknown>,
-    saved.context,
-    (sid) => algo.portal.asset(sid),
-  );
-  s.risk.setState(saved.trading_state, saved.trading_state_reason);
-  s.resumeAt = saved.session_index + 1;
-  const entries = readJournal(s.opts.journal_path);
-  await reconcileAtStart(s, saved, entries.slice(saved.journal_lines), entries);
-  s.journal.write("session_restored", {
-    resume_at: s.resumeAt < s.sessions.length ? isoDate(s.sessions[s.resumeAt] / DAY_MS) : null,
-    orders: saved.orders.orders.length,
-    positions: saved.ledger.positions.length,
-    trading_state: s.risk.state,
-  }, true);
 }

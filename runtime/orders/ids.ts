@@ -19,6 +19,16 @@ export class ClientOrderIds {
     private readonly reserve?: (upTo: number) => void,
   ) {}
 
+  /**
+   * Reserves the next block ahead when less than half of the current one is left — called
+   * between bars, so the fsync of a reservation never lands between a bar and its orders.
+   */
+  refill(): void {
+    if (!this.reserve || this.reserved - this.next + 1 >= ClientOrderIds.BLOCK / 2) return;
+    this.reserved = Math.max(this.reserved, this.next - 1) + ClientOrderIds.BLOCK;
+    this.reserve(this.reserved);
+  }
+
   mint(): string {
     if (this.next > this.reserved && this.reserve) {
       this.reserved = this.next + ClientOrderIds.BLOCK - 1;

@@ -41,6 +41,8 @@ export interface ManagerDeps {
   warn(event: string, fields: Record<string, unknown>): void;
   /** Log and journal would-be orders, send nothing. */
   dryRun?: boolean;
+  /** Write the journal out before each order is sent (see Journal). */
+  journalBeforeSend?: boolean;
 }
 
 /** Finished orders a state file keeps (see `snapshot`). */
@@ -126,9 +128,9 @@ export class OrderManager {
       return coid;
     }
     this.move(m, "submit");
-    // Every order that leaves the process is in the journal file first (a crash right after
-    // sending still leaves its audit line): one write here, for the lines buffered since the last.
-    d.journal.writeOut();
+    // Optionally, every order that leaves the process is in the journal file first (a crash right
+    // after sending still leaves its audit line), at a write per order.
+    if (d.journalBeforeSend) d.journal.writeOut();
     await d.broker.submit({
       client_order_id: coid,
       symbol: asset.symbol,
@@ -166,6 +168,11 @@ export class OrderManager {
   }
 
   // --- the broker side ---
+
+  /** Between bars: order ids reserved ahead (see ClientOrderIds.refill). */
+  prepareIds(): void {
+    this.d.ids.refill();
+  }
 
   /** Applies queued broker events; returns how many. Called at bar boundaries. */
   drain(): number {
