@@ -37,6 +37,8 @@ export const LIVE_SETTINGS = {
   stale_after: "number",
   feed_stale_after: "number",
   feed_stale_action: "string",
+  inflight_after: "number",
+  working_quiet_after: "number",
 } as const;
 export type LiveSettingName = keyof typeof LIVE_SETTINGS;
 export type LiveSettings = Partial<Record<LiveSettingName, string | number | boolean | string[]>>;

@@ -124,6 +124,8 @@ export async function liveLoop(s: Session): Promise<void> {
       // state save can resume without deciding this bar again.
       journal.write("decided", { session_index: i, context: encodeContext(s.context).state }, true);
     }
+    // Orders long waiting on the broker are asked about once the bar's orders have gone out.
+    await manager.checkInFlight();
     // Session end: delisted positions close, the venue's end-of-day cancel policy runs.
     for (const p of [...algo.ledger.positions.values()]) {
       const acd = p.asset.auto_close_date;

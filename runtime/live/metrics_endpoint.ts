@@ -33,6 +33,8 @@ export function renderMetrics(src: MetricsSources, peak: { value: number }): str
     `harvester_rejects_total ${byState.get("REJECTED") ?? 0}`,
     "# TYPE harvester_refused_transitions_total counter",
     `harvester_refused_transitions_total ${src.manager.refused}`,
+    "# TYPE harvester_inflight_queries_total counter",
+    `harvester_inflight_queries_total ${src.manager.inflight.queries}`,
     "# TYPE harvester_ack_latency_ms summary",
     `harvester_ack_latency_ms_sum ${ack.reduce((a, b) => a + b, 0)}`,
     `harvester_ack_latency_ms_count ${ack.length}`,

@@ -180,6 +180,8 @@ export async function minuteLiveLoop(
       if (handle) await handle(s.context, s.data);
       await runScheduled(e.time);
       manager.drain();
+      // Orders long waiting on the broker are asked about once the minute's orders have gone out.
+      await manager.checkInFlight();
       journal.writeOut(); // the minute's lines leave the process once, after its decisions
       manager.prepareIds();
     } else {

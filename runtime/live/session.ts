@@ -22,6 +22,7 @@ import type { Strategy } from "../engine/strategy.ts";
 import { HarvesterError } from "../errors.ts";
 import { PerfTracker } from "../metrics/perf.ts";
 import { ClientOrderIds } from "../orders/ids.ts";
+import { inFlightPolicy } from "../orders/inflight.ts";
 import { OrderManager } from "../orders/manager.ts";
 import { RiskGate, type RiskLimits } from "../orders/risk.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
@@ -101,6 +102,10 @@ export interface LiveOptions {
    * A daily replay flattens after each session's bar. Absent: off.
    */
   flatten_before_close?: number;
+  /** Seconds an order may wait for its acknowledgement or cancel before it is queried. @default 30 */
+  inflight_after?: number;
+  /** Seconds a working order may go without an event before it is queried. @default 300 */
+  working_quiet_after?: number;
   root?: string;
   environ?: Record<string, string | undefined>;
   log?: Logger;
@@ -254,6 +259,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       warn: (e, f) => log.warn(e, f),
       dryRun: opts.dry_run,
       journalBeforeSend: opts.journal_before_send,
+      inflight: inFlightPolicy(opts.inflight_after, opts.working_quiet_after),
     });
     const session = () => algo.current_session, tradingState = () => risk.state;
     tracing?.watch({ journal, manager, market, session, tradingState });

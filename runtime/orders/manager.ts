@@ -11,6 +11,7 @@ import type { Ledger } from "../finance/ledger.ts";
 import { Order } from "../finance/order.ts";
 import type { Journal } from "../live/journal.ts";
 import type { ClientOrderIds } from "./ids.ts";
+import { type InFlightPolicy, InFlightWatch } from "./inflight.ts";
 import {
   adoptBrokerOrder,
   fromRecord,
@@ -43,6 +44,8 @@ export interface ManagerDeps {
   dryRun?: boolean;
   /** Write the journal out before each order is sent (see Journal). */
   journalBeforeSend?: boolean;
+  /** When orders waiting on the broker are asked about (see `checkInFlight`). */
+  inflight?: InFlightPolicy;
 }
 
 /** Finished orders a state file keeps (see `snapshot`). */
@@ -57,8 +60,10 @@ export class OrderManager {
   private readonly execs = new Map<string, number>();
   /** Events the table refused (counted, journaled, never applied). */
   refused = 0;
+  readonly inflight: InFlightWatch; // in-flight queries: policy, throttle, count
 
   constructor(private readonly d: ManagerDeps) {
+    this.inflight = new InFlightWatch(d.inflight);
     d.broker.onEvent((e) => this.queue.push(e));
   }
 
@@ -109,6 +114,7 @@ export class OrderManager {
       submitted_at: now,
       acked_at: NaN,
       filled_at: NaN,
+      last_event_at: now,
       wall: { sent: performance.now(), ack: NaN, fill: NaN },
     };
     this.orders.set(coid, m);
@@ -214,6 +220,7 @@ export class OrderManager {
         v.dt = f.time;
         m.avg_fill_price = (m.avg_fill_price * prev + f.price * f.amount) / (v.filled || 1);
         m.filled_at = f.time;
+        m.last_event_at = d.now();
         m.wall.fill = performance.now();
         d.ledger.process_order(v);
       }
@@ -233,6 +240,7 @@ export class OrderManager {
         m.acked_at = e.time;
         if (Number.isNaN(m.wall.ack)) m.wall.ack = performance.now();
       }
+      if (this.inflight.confirms(m, e.event, d.journal)) return; // reported after a query
       m.broker_order_id = e.order.broker_order_id;
       this.move(m, e.event, e.reason);
       return;
@@ -257,6 +265,7 @@ export class OrderManager {
     }
     const from = m.state;
     m.state = to;
+    m.last_event_at = this.d.now();
     if (from !== to) {
       this.d.journal.write("order_transition", {
         client_order_id: m.client_order_id,
@@ -272,6 +281,18 @@ export class OrderManager {
       m.view.dt = this.d.now();
       this.d.ledger.process_order(m.view);
     }
+  }
+
+  /** After a bar's decisions: asks about orders long waiting on the broker (inflight.ts). */
+  checkInFlight(): Promise<number> {
+    return this.inflight.check(this.d, {
+      orders: this.orders,
+      drain: () => this.drain(),
+      settle: (m, event, reason, b) =>
+        b
+          ? this.apply({ type: "order", event, order: b, reason, time: this.d.now() })
+          : this.move(m, event, reason),
+    });
   }
 
   /** Queues an event as if the broker had sent it (reconciliation feeds missed executions). */
@@ -306,6 +327,8 @@ export class OrderManager {
   /** Takes the broker's view of an order after a restart (reconciliation). */
   adoptState(b: BrokerOrder, external: boolean): void {
     adoptBrokerOrder(this.orders, b, external, this.d);
+    const m = this.orders.get(b.client_order_id);
+    if (m) m.last_event_at = this.d.now(); // the broker has just told us about it
   }
 
   /** Marks an order the broker never received (never re-sent). */

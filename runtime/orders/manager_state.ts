@@ -26,6 +26,11 @@ export interface ManagedOrder {
   submitted_at: number;
   acked_at: number;
   filled_at: number;
+  /**
+   * Session-clock ms (`now()`) of the order's last event — sent, any transition, a fill — for
+   * the in-flight queries (inflight.ts). Not persisted: a rebuilt order takes its view's `dt`.
+   */
+  last_event_at: number;
   /** Wall-clock ms (performance.now) of sending, acknowledgement and last fill: latencies. */
   wall: { sent: number; ack: number; fill: number };
 }
@@ -101,6 +106,7 @@ function recovered(
     submitted_at: o.submitted_at,
     acked_at: NaN,
     filled_at: NaN,
+    last_event_at: view.dt,
     wall: { sent: NaN, ack: NaN, fill: NaN },
   };
 }
