@@ -20,7 +20,8 @@ import {
   type ManagedOrder,
   markLostOrder,
   type OrderRecord,
-  toRecord,
+  recentExecs,
+  savedOrders,
   ZIPLINE_STATUS_CHANGES,
 } from "./manager_state.ts";
 import type { RiskGate } from "./risk.ts";
@@ -85,6 +86,8 @@ export class OrderManager {
       price,
       limit_price: limit,
       position,
+      // Only reducing-only needs the open orders (a scan of our orders, off the usual path).
+      pending: d.risk.state === "REDUCING" ? this.pendingIn(asset) : 0,
       now,
     });
     if (!decision.ok) {
@@ -161,6 +164,13 @@ export class OrderManager {
 
   get(coid: string): Order | null {
     return this.orders.get(coid)?.view ?? null;
+  }
+
+  /** Signed shares our open orders in `asset` have still to fill. */
+  private pendingIn(asset: Asset): number {
+    let n = 0;
+    for (const m of this.open(asset)) n += m.view.amount - m.view.filled;
+    return n;
   }
 
   /** Open orders (ours, not external), optionally of one asset. */
@@ -351,36 +361,11 @@ export class OrderManager {
    * the same in month six as on day one; the full history is in the journal.
    */
   snapshot(): { orders: OrderRecord[]; execs: string[]; ids: { tag: string; next: number } } {
-    const live: OrderRecord[] = [];
-    // The newest finished orders, in a ring: one pass over the orders, no array of all of them.
-    const ring: ManagedOrder[] = [];
-    let next = 0;
-    for (const m of this.orders.values()) {
-      if (!TERMINAL.has(m.state)) live.push(toRecord(m));
-      else if (ring.length < KEEP_FINISHED) ring.push(m);
-      else {
-        ring[next] = m;
-        next = (next + 1) % KEEP_FINISHED;
-      }
-    }
-    const finished = [...ring.slice(next), ...ring.slice(0, next)].map(toRecord);
     return {
-      orders: [...finished, ...live],
-      execs: this.recentExecs(),
+      orders: savedOrders(this.orders.values(), KEEP_FINISHED),
+      execs: recentExecs(this.execs, EXEC_MEMORY_MS),
       ids: { tag: this.d.ids.tag, next: this.d.ids.sequence },
     };
-  }
-
-  /** Exec ids of fills within a day of the newest one; older ones are forgotten here too. */
-  private recentExecs(): string[] {
-    let newest = -Infinity;
-    for (const t of this.execs.values()) if (t > newest) newest = t;
-    const out: string[] = [];
-    for (const [id, t] of this.execs) {
-      if (t >= newest - EXEC_MEMORY_MS) out.push(id);
-      else this.execs.delete(id);
-    }
-    return out;
   }
 
   restore(s: { orders: OrderRecord[]; execs: string[] }): void {

@@ -246,3 +246,37 @@ export function markLostOrder(
   m.state = "REJECTED";
   m.view.reject("unknown to the broker after restart");
 }
+
+/**
+ * The orders a state file keeps: every one not finished, after the newest `keep` finished ones
+ * (in placement order). One pass with a ring: no array of every order ever placed.
+ */
+export function savedOrders(orders: Iterable<ManagedOrder>, keep: number): OrderRecord[] {
+  const live: OrderRecord[] = [];
+  const ring: ManagedOrder[] = [];
+  let next = 0;
+  for (const m of orders) {
+    if (!TERMINAL.has(m.state)) live.push(toRecord(m));
+    else if (ring.length < keep) ring.push(m);
+    else {
+      ring[next] = m;
+      next = (next + 1) % keep;
+    }
+  }
+  return [...ring.slice(next), ...ring.slice(0, next)].map(toRecord).concat(live);
+}
+
+/**
+ * Exec ids of fills within `memoryMs` of the newest one (what a restart can be re-sent); older
+ * ones are forgotten from `execs` too, so it stays bounded.
+ */
+export function recentExecs(execs: Map<string, number>, memoryMs: number): string[] {
+  let newest = -Infinity;
+  for (const t of execs.values()) if (t > newest) newest = t;
+  const out: string[] = [];
+  for (const [id, t] of execs) {
+    if (t >= newest - memoryMs) out.push(id);
+    else execs.delete(id);
+  }
+  return out;
+}

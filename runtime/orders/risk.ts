@@ -26,6 +26,11 @@ export interface OrderIntent {
   limit_price: number | null;
   /** Shares held now. */
   position: number;
+  /**
+   * Shares still to come from our open orders in the asset (signed): reducing-only counts them,
+   * so two reducing orders cannot together cross the position to the other side.
+   */
+  pending?: number;
   /** UTC ms. */
   now: number;
 }
@@ -52,12 +57,14 @@ export class RiskGate {
         detail: `trading is halted (${this.stateReason}); only cancels are allowed`,
       };
     }
-    if (this.state === "REDUCING" && !reduces(o.position, o.amount)) {
+    const after = o.position + (o.pending ?? 0);
+    if (this.state === "REDUCING" && !reduces(after, o.amount)) {
+      const held = o.pending ? `${o.position} (${after} after open orders)` : `${o.position}`;
       return {
         ok: false,
         reason: "REDUCING",
         detail:
-          `trading is reducing-only (${this.stateReason}); ${o.amount} ${o.symbol} would not reduce a position of ${o.position}`,
+          `trading is reducing-only (${this.stateReason}); ${o.amount} ${o.symbol} would not reduce a position of ${held}`,
       };
     }
     const l = this.limits;

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { NeverCancel } from "../../runtime/finance/cancel_policy.ts";
 import { PaperBroker } from "../../runtime/brokers/paper/paper_broker.ts";
+import { Ledger } from "../../runtime/finance/ledger.ts";
+import { RiskGate } from "../../runtime/orders/risk.ts";
 import { ASSETS, managed } from "../brokers/alpaca/manager_helpers.ts";
 
 let dir: string;
@@ -67,5 +69,26 @@ describe("bounded live state", () => {
     expect((await again.openOrders()).map((o) => o.client_order_id).sort()).toEqual(
       [...resting].sort(),
     );
+  });
+});
+
+describe("reducing-only with orders already on their way", () => {
+  test("a second closing sell is refused while the first rests; allowed once it is cancelled", async () => {
+    const broker = venue();
+    await broker.connect();
+    const ledger = new Ledger(1e6, 0), risk = new RiskGate();
+    const aapl = ASSETS.get("AAPL")!;
+    ledger.process_transaction({ asset: aapl, amount: 100, dt: 0, price: 100, order_id: null });
+    const { manager } = managed(broker, join(dir, "journal.jsonl"), () => Date.UTC(2024, 0, 2), {
+      ledger,
+      risk,
+    });
+    risk.setState("REDUCING", "test");
+    const first = await manager.place(aapl, -100, 1, null); // resting: the limit is far away
+    expect(first).not.toBeNull();
+    expect(await manager.place(aapl, -50, null, null)).toBeNull();
+    await manager.cancel(first!);
+    manager.drain();
+    expect(await manager.place(aapl, -50, null, null)).not.toBeNull();
   });
 });

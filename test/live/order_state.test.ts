@@ -55,6 +55,17 @@ describe("risk gate", () => {
     expect(g.check({ ...base, amount: -15, position: 10 }).ok).toBe(false); // would cross to short
     expect(reduces(-10, 10)).toBe(true);
   });
+  test("reducing-only counts open orders: two sells cannot cross a long to short", () => {
+    const g = new RiskGate();
+    g.setState("REDUCING", "test");
+    expect(g.check({ ...base, amount: -50, position: 100, pending: -100 })).toMatchObject({
+      ok: false,
+      reason: "REDUCING",
+      detail: expect.stringContaining("0 after open orders"),
+    });
+    expect(g.check({ ...base, amount: -40, position: 100, pending: -60 }).ok).toBe(true);
+    expect(g.check({ ...base, amount: -41, position: 100, pending: -60 }).ok).toBe(false);
+  });
   test("notional, price band, throttle", () => {
     const g = new RiskGate({
       max_notional_per_order: 1000,

@@ -18,7 +18,12 @@ export function managed(
   broker: Broker,
   journalPath: string,
   now: () => number,
-  opts: { ids?: ClientOrderIds; ledger?: Ledger; prices?: Record<string, number> } = {},
+  opts: {
+    ids?: ClientOrderIds;
+    ledger?: Ledger;
+    prices?: Record<string, number>;
+    risk?: RiskGate;
+  } = {},
 ) {
   const ledger = opts.ledger ?? new Ledger(100_000, 0);
   const journal = new Journal(journalPath, now);
@@ -34,7 +39,7 @@ export function managed(
   const manager = new OrderManager({
     broker,
     journal,
-    risk: new RiskGate(),
+    risk: opts.risk ?? new RiskGate(),
     ids: opts.ids ?? new ClientOrderIds("0a0b0c0d"),
     ledger,
     assetOf: (s) => ASSETS.get(s),
