@@ -14,7 +14,7 @@
  * tws.fill("hv1234-1", { price: 190.5 });
  */
 import * as msg from "./tws/messages.ts";
-import type { TwsOrder } from "./tws/messages.ts";
+import type { TwsExecution, TwsOrder } from "./tws/messages.ts";
 import { DONE_STATUSES } from "./tws/book.ts";
 import { type FakeTwsOptions, TwsServer } from "./tws/server.ts";
 
@@ -29,6 +29,20 @@ export class FakeTws extends TwsServer {
     const tws = new FakeTws(opts);
     await tws.listen();
     return tws;
+  }
+
+  /**
+   * Corrects an execution: its next revision (execId `….01` → `….02`) replaces it with the
+   * corrected shares and/or price, reported with its commission (`report: false`: only
+   * reqExecutions shows it; `drop`: reqExecutions no longer lists the superseded revision).
+   */
+  correct(
+    execId: string,
+    o: { qty?: number; price?: number; commission?: number; report?: boolean; drop?: boolean } = {},
+  ): TwsExecution {
+    const e = this.book.correct(execId, o, o.commission ?? this.commissionOf);
+    if (o.report !== false) this.report(e);
+    return e;
   }
 
   /** Reports an execution's commission that was held back (`fill(…, { commission: "later" })`). */

@@ -123,6 +123,15 @@ export class FillJoin {
     }
   }
 
+  /**
+   * Forgets an execution superseded by a correction: it no longer books when its commission
+   * arrives or times out, and a late commission of it is not reported.
+   */
+  drop(execId: string): void {
+    this.pending.delete(execId);
+    this.timedOut.delete(execId);
+  }
+
   /** Whether an execution waits for its commission. */
   has(execId: string): boolean {
     return this.pending.has(execId);

@@ -323,13 +323,13 @@ export class IbBroker implements Broker {
     return t ? this.book.view(t) : null;
   }
 
-  async executions(sinceMs: number): Promise<BrokerFill[]> {
-    const recs = await this.snaps.executions(sinceMs);
-    const fees = await this.flow.join.commissionsOf(recs.map((r) => r.execId));
-    return recs.map((r) => {
-      this.flow.booked.add(r.execId); // the caller books these: never emitted again
-      return this.flow.fillOf(r, fees.get(r.execId) ?? 0);
-    });
+  /**
+   * The caller books these (never emitted again). Corrected executions come as their revisions
+   * with reversals between them (see `OrderFlow.replay`): a caller that dedups by exec id ends
+   * with the latest revision alone.
+   */
+  executions(sinceMs: number): Promise<BrokerFill[]> {
+    return this.flow.replay(sinceMs);
   }
 
   positions(): Promise<BrokerPosition[]> {

@@ -132,6 +132,15 @@ export class OrderBook {
     if (e) this.advance(t, e.event, e.reason);
   }
 
+  /**
+   * A booked fill undone (its execution was corrected): no event, the state stays (the corrected
+   * fill that follows moves it, if the table allows).
+   */
+  unfill(t: TrackedOrder, shares: number, price: number): void {
+    t.booked -= shares;
+    t.value -= shares * price;
+  }
+
   /** A final fill of `shares` (absolute) at `price`. */
   fill(t: TrackedOrder, shares: number, price: number): void {
     t.booked += shares;

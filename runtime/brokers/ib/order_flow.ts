@@ -1,8 +1,9 @@
 /**
  * TWS's order messages turned into order and fill events: openOrder (orders seen for the first
  * time), orderStatus (state changes), completedOrder, execDetails joined with commissionReport
- * into fills (each booked once, by execId), and errors about an order (rejections, cancel
- * confirmations and refusals, warnings).
+ * into fills (each booked once, by execId; a correction — a higher revision of an execId, see
+ * corrections.ts — books as a reversal of the revision booked before, then itself), and errors
+ * about an order (rejections, cancel confirmations and refusals, warnings).
  */
 import {
   type CommissionReport,
@@ -16,6 +17,7 @@ import { isOpen } from "../../orders/state.ts";
 import type { BrokerEvent, BrokerFill } from "../broker.ts";
 import type { IbConnection } from "./connection.ts";
 import type { ContractBook } from "./contracts.ts";
+import { chainOf, isReversal, latestOf, newer, reversalOf, Revisions } from "./corrections.ts";
 import { type IbCodeKind, reasonOf } from "./errors.ts";
 import { type ExecRecord, execRecordOf, FillJoin } from "./executions.ts";
 import { OrderBook, type OrderKey, type TrackedOrder } from "./order_book.ts";
@@ -50,6 +52,8 @@ export class OrderFlow {
   readonly join: FillJoin;
   /** Executions already booked (as events, or handed to reconciliation). */
   readonly booked = new Set<string>();
+  /** Revisions of executions (corrections): the latest seen and booked per execId base. */
+  readonly revs = new Revisions();
   private fillCheck: Promise<void> | null = null;
 
   constructor(
@@ -101,11 +105,33 @@ export class OrderFlow {
       if (t.booked < filled) this.checkFillsSoon();
     });
     c.on(EventName.execDetails, (reqId: number, k: Contract, e: Execution) => {
-      if (reqId === -1) this.join.exec(execRecordOf(e, this.contracts.symbolOf(k), this.o.now()));
+      if (reqId === -1) this.live(execRecordOf(e, this.contracts.symbolOf(k), this.o.now()));
     });
     c.on(EventName.commissionReport, (r: CommissionReport) => {
       if (r?.execId) this.join.commission(r.execId, r.commission ?? 0);
     });
+  }
+
+  /**
+   * A live execution: new, a correction of the one seen (which, if still waiting for its
+   * commission, will never book), or an older revision than one seen (ignored, reported).
+   */
+  private live(r: ExecRecord): void {
+    const s = this.revs.seenOf(r.execId);
+    if (s && s.execId !== r.execId) {
+      if (!newer(r.execId, s.execId)) return this.stale(r, s.execId);
+      this.join.drop(s.execId);
+    }
+    this.revs.see(r);
+    this.join.exec(r);
+  }
+
+  private stale(r: ExecRecord, latest: string): void {
+    this.o.error(
+      `execution ${r.execId} is an older revision than ${latest}, already reported: ignored`,
+      "stale_execution",
+      clientIdOf(r.orderRef, r.permId),
+    );
   }
 
   /** An order seen for the first time (placed before this process, or outside Harvester). */
@@ -155,10 +181,17 @@ export class OrderFlow {
     };
   }
 
-  /** Books a final fill once: the fill event, then the order's fill event. */
+  /**
+   * Books a final fill once: the fill event, then the order's fill event. A correction first
+   * books the reversal of the revision booked before; a revision older than one booked is not.
+   */
   private final(r: ExecRecord, commission: number, complete: boolean): void {
     if (this.booked.has(r.execId)) return;
+    const prev = this.revs.bookedOf(r.execId);
+    if (prev && !newer(r.execId, prev.execId)) return this.stale(r, prev.execId);
     this.booked.add(r.execId);
+    this.revs.book(r);
+    if (prev) this.reverse(prev, r.time);
     const fill = this.fillOf(r, commission);
     this.o.emit({ type: "fill", fill });
     if (!complete) {
@@ -171,6 +204,17 @@ export class OrderFlow {
     }
     const t = this.book.find(r);
     if (t) this.book.fill(t, Math.abs(r.amount), r.price);
+  }
+
+  /** Undoes a booked execution superseded by a correction (commission 0; no order event). */
+  private reverse(prev: ExecRecord, time: number): void {
+    this.join.drop(prev.execId); // its late commission, if any, is no longer news
+    const rev = reversalOf(prev, time);
+    if (this.booked.has(rev.execId)) return;
+    this.booked.add(rev.execId);
+    this.o.emit({ type: "fill", fill: this.fillOf(rev, 0) });
+    const t = this.book.find(prev);
+    if (t) this.book.unfill(t, Math.abs(prev.amount), prev.price);
   }
 
   /** An error or notice TWS sent about one of the orders. */
@@ -187,17 +231,47 @@ export class OrderFlow {
     }
   }
 
-  /** Books executions TWS has that were not booked yet; returns how many. */
+  /**
+   * Books executions TWS has that were not booked yet (of each, only the latest revision; one
+   * correcting a booked revision books with its reversal); returns how many.
+   */
   async syncFills(sinceMs: number): Promise<number> {
-    const recs = (await this.snaps.executions(sinceMs)).filter((r) =>
-      !this.booked.has(r.execId) && !this.join.has(r.execId)
-    );
+    const recs = latestOf(await this.snaps.executions(sinceMs)).filter((r) => {
+      if (this.booked.has(r.execId) || this.join.has(r.execId)) return false;
+      const s = this.revs.seenOf(r.execId);
+      if (s && s.execId !== r.execId) {
+        if (!newer(r.execId, s.execId)) return false; // a newer revision is on its way
+        this.join.drop(s.execId);
+      }
+      this.revs.see(r);
+      return true;
+    });
     const fees = await this.join.commissionsOf(recs.map((r) => r.execId));
     for (const r of recs) {
       const c = fees.get(r.execId) ?? null;
       this.final(r, c ?? 0, c !== null);
     }
     return recs.length;
+  }
+
+  /**
+   * Executions since a time as fills for a caller that books them (deduplicating by exec id),
+   * e.g. after a restart: every revision TWS reports, each but the latest followed by its
+   * reversal (see `chainOf`), so the caller ends with the latest revision alone whether or not it
+   * booked an earlier one before. None of these is emitted again.
+   */
+  async replay(sinceMs: number): Promise<BrokerFill[]> {
+    const recs = chainOf(await this.snaps.executions(sinceMs), (b) => this.revs.bookedBase(b));
+    const real = recs.filter((r) => !isReversal(r.execId));
+    const fees = await this.join.commissionsOf(real.map((r) => r.execId));
+    for (const r of real) this.revs.book(r); // ascending per base: the latest ends booked
+    for (const r of real) {
+      if (this.revs.seenOf(r.execId)?.execId !== r.execId) this.join.drop(r.execId);
+    }
+    return recs.map((r) => {
+      this.booked.add(r.execId);
+      return this.fillOf(r, isReversal(r.execId) ? 0 : fees.get(r.execId) ?? 0);
+    });
   }
 
   /** The earliest time a missed execution could have: `floor` or our oldest open order. */

@@ -160,6 +160,53 @@ export class FakeBook {
     return e;
   }
 
+  /**
+   * A correction of an execution: its next revision, with corrected shares and/or price, replaces
+   * it in the order, the position and the cash (the superseded revision's commission stays
+   * charged). `drop` removes the superseded revision from the executions listed.
+   */
+  correct(
+    execId: string,
+    c: { qty?: number; price?: number; drop?: boolean },
+    commission: number | ((shares: number, price: number) => number),
+  ): TwsExecution {
+    const old = this.executions.find((x) => x.execId === execId);
+    if (!old) throw new Error(`fake TWS: no execution ${execId}`);
+    const base = execId.slice(0, execId.lastIndexOf("."));
+    let rev = 0;
+    for (const x of this.executions) {
+      if (x.execId.startsWith(base + ".")) {
+        rev = Math.max(rev, parseInt(x.execId.slice(base.length + 1), 16));
+      }
+    }
+    const o = old.order, shares = c.qty ?? old.shares, price = c.price ?? old.price;
+    const value = o.avgFillPrice * o.filled - old.price * old.shares + price * shares;
+    o.filled += shares - old.shares;
+    o.avgFillPrice = o.filled ? value / o.filled : 0;
+    const fee = typeof commission === "number" ? commission : commission(shares, price);
+    const sign = o.action === "BUY" ? 1 : -1;
+    const p = this.positions.get(`${o.account}|${o.stock.conId}`)!;
+    const total = p.amount + sign * (shares - old.shares);
+    const cost = p.avgCost * p.amount - old.price * sign * old.shares + price * sign * shares;
+    p.avgCost = total ? cost / total : 0;
+    p.amount = total;
+    this.cash += sign * (old.price * old.shares - price * shares) - fee;
+    const e: TwsExecution = {
+      ...old,
+      execId: `${base}.${(rev + 1).toString(16).padStart(2, "0")}`,
+      time: twsTime(this.now()),
+      timeMs: Math.floor(this.now() / 1000) * 1000,
+      shares,
+      price,
+      cumQty: o.filled,
+      avgPrice: o.avgFillPrice,
+      commission: fee,
+    };
+    if (c.drop) this.executions.splice(this.executions.indexOf(old), 1);
+    this.executions.push(e);
+    return e;
+  }
+
   /** A commission reported late is charged when it is reported. */
   charge(e: TwsExecution, commission: number): void {
     e.commission = commission;

@@ -115,7 +115,7 @@ export class TwsServer {
   /** An execution of an open order (default: all that remains, at its limit or the last price). */
   fill(
     ref: number | string,
-    o: { qty?: number; price?: number; commission?: number | "later" } = {},
+    o: { qty?: number; price?: number; commission?: number | "later"; report?: boolean } = {},
   ): TwsExecution {
     const order = this.order(ref);
     if (!this.book.isOpen(order)) throw new Error(`fake TWS: order ${ref} is ${order.status}`);
@@ -125,10 +125,15 @@ export class TwsServer {
       ? null
       : o.commission ?? this.commissionOf(shares, price);
     const e = this.book.execute(order, shares, price, commission);
-    this.toClient(order.clientId, msg.execDetails(-1, e));
-    this.sendOrderState(order);
-    if (commission !== null) this.toClient(order.clientId, msg.commissionReport(e));
+    if (o.report !== false) this.report(e);
     return e;
+  }
+
+  /** Sends an execution, its order's state and its commission (again: e.g. an older revision). */
+  report(e: TwsExecution): void {
+    this.toClient(e.order.clientId, msg.execDetails(-1, e));
+    this.sendOrderState(e.order);
+    if (e.commission !== null) this.toClient(e.order.clientId, msg.commissionReport(e));
   }
 
   /** Confirms a cancel left pending by `holdCancels`, or cancels from TWS itself. */
