@@ -8,6 +8,7 @@
 import type { BarData } from "../api/bar_data.ts";
 import type { Context } from "../api/context.ts";
 import type { Asset } from "../assets/asset.ts";
+import type { Position } from "../finance/position.ts";
 import type { PerfTracker } from "../metrics/perf.ts";
 import type { TradingAlgorithm } from "./algorithm.ts";
 import type { Strategy } from "./strategy.ts";
@@ -81,15 +82,20 @@ export function startSession(
 export function endSession(algo: TradingAlgorithm, dt: number): void {
   const { ledger, blotter } = algo;
   const past = (a: Asset) => !Number.isNaN(a.auto_close_date) && a.auto_close_date <= dt;
-  for (const p of [...ledger.positions.values()]) {
-    if (!past(p.asset)) continue;
+  // Collected first (closing a position or cancelling changes the maps); nothing is allocated on
+  // the usual session where no asset is past its auto-close date.
+  let closing: Position[] | null = null;
+  for (const p of ledger.positions.values()) if (past(p.asset)) (closing ??= []).push(p);
+  for (const p of closing ?? []) {
     let price = algo.current(p.asset, "price");
     if (Number.isNaN(price)) price = p.last_sale_price;
     ledger.process_transaction({ asset: p.asset, amount: -p.amount, dt, price, order_id: null });
   }
-  for (const list of [...blotter.open_orders.values()]) {
-    if (past(list[0].asset)) blotter.cancel_all_orders_for_asset(list[0].asset);
+  let cancelling: Asset[] | null = null;
+  for (const list of blotter.open_orders.values()) {
+    if (past(list[0].asset)) (cancelling ??= []).push(list[0].asset);
   }
+  for (const a of cancelling ?? []) blotter.cancel_all_orders_for_asset(a);
   for (const o of [...blotter.new_orders]) {
     if (o.status === 2) {
       ledger.process_order(o);
