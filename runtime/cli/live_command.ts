@@ -11,6 +11,7 @@ import { requestKill } from "../live/kill_switch.ts";
 import { sha256 } from "../live/persistence.ts";
 import type { RiskLimits } from "../orders/risk.ts";
 import {
+  benchmarkSettings,
   LIVE_SETTINGS,
   type LiveSettingName,
   type LiveSettings,
@@ -63,7 +64,7 @@ export const liveCommand: Command = {
   name: "live",
   summary: "Runs a strategy as a live or paper session (state persisted after every bar).",
   usage:
-    "live ALGO.ts (--broker paper --feed bundle:NAME --start D | --broker alpaca [--paper|--live] | --broker ib [--broker-uri host:port:id]) [--bundle NAME] [--end D] [--universe A,B] [--state-file F] [--journal F] [--dry-run] [--fresh] [-o perf.csv] [-D name=value]…",
+    "live ALGO.ts (--broker paper --feed bundle:NAME --start D | --broker alpaca [--paper|--live] | --broker ib [--broker-uri host:port:id]) [--bundle NAME] [--end D] [--universe A,B] [--state-file F] [--journal F] [--dry-run] [--fresh] [--benchmark-symbol S | --benchmark-file F | --no-benchmark] [-o perf.csv] [-D name=value]…",
   help: [
     "--broker paper|alpaca|ib paper replays a bundle; alpaca and ib trade minute bars in real time",
     "--feed bundle:NAME       paper: replay a bundle's daily bars as the live feed",
@@ -93,6 +94,10 @@ export const liveCommand: Command = {
     "                         for S seconds; one it does not know ends REJECTED (default 30)",
     "--working-quiet-after S  ask the broker about a working order without news for S seconds",
     "                         (default 300)",
+    "--benchmark-symbol S     benchmark from an asset in the bundle (live: the feed's close of the day",
+    "                         over the bundle's previous close; the asset is subscribed)",
+    "--benchmark-file F       benchmark from a date,return CSV (live: read at each session's end)",
+    "--no-benchmark           run without a benchmark (default: the strategy's set_benchmark, else none)",
     "--config live.yaml       settings file (command line > config > HARVESTER_* env > defaults)",
     "-o, --output FILE        write the perf table (as backtest -o)",
     "--baseline perf.csv      a backtest to compare with: live_drift.csv, live_performance.json",
@@ -135,6 +140,9 @@ export const liveCommand: Command = {
     baseline: { type: "string" },
     "metrics-port": { type: "string" },
     "otlp-endpoint": { type: "string" },
+    "benchmark-symbol": { type: "string" },
+    "benchmark-file": { type: "string" },
+    "no-benchmark": { type: "boolean" },
   },
   positionals: [1, 1],
   async run(args, io) {
@@ -149,7 +157,11 @@ export const liveCommand: Command = {
     }
     const configPath = stringOpt(args, "config");
     const file = configPath ? await readConfigFile(configPath) : {};
-    const st = mergeSettings(cli, file, settingsFromEnv(env), { broker: "paper", speed: "max" });
+    const fromEnv = settingsFromEnv(env);
+    const st = mergeSettings(cli, file, fromEnv, { broker: "paper", speed: "max" });
+    const benchmark = benchmarkSettings(cli, file, fromEnv);
+    // An absolute path: `harvester replay` reads it from the journal's setup, wherever it runs.
+    if (benchmark.benchmark_file) benchmark.benchmark_file = resolve(benchmark.benchmark_file);
     const str = (k: LiveSettingName) => (st[k] === undefined ? undefined : String(st[k]));
     const brokerName = str("broker")!;
     const algoPath = args.positionals[0];
@@ -233,6 +245,7 @@ export const liveCommand: Command = {
       flatten_before_close: num("flatten_before_close"),
       inflight_after: num("inflight_after"),
       working_quiet_after: num("working_quiet_after"),
+      ...benchmark,
       baseline: str("baseline"),
       metrics_port: num("metrics_port"),
       otlp_endpoint: otlpEndpoint(str("otlp_endpoint") ?? env.OTEL_EXPORTER_OTLP_ENDPOINT),
@@ -242,7 +255,9 @@ export const liveCommand: Command = {
     });
     const out = str("output");
     if (out) await writeResults(results, out, io.stdout);
-    if (out !== "-" && results.length) io.stdout(`${resultsSummary(results, false)}\n`);
+    const hasBenchmark = Boolean(benchmark.benchmark_symbol || benchmark.benchmark_file) ||
+      results.benchmark_returns.some((x) => x !== 0);
+    if (out !== "-" && results.length) io.stdout(`${resultsSummary(results, hasBenchmark)}\n`);
     return 0;
   },
 };

@@ -39,6 +39,9 @@ export const LIVE_SETTINGS = {
   feed_stale_action: "string",
   inflight_after: "number",
   working_quiet_after: "number",
+  benchmark_symbol: "string",
+  benchmark_file: "string",
+  no_benchmark: "boolean",
 } as const;
 export type LiveSettingName = keyof typeof LIVE_SETTINGS;
 export type LiveSettings = Partial<Record<LiveSettingName, string | number | boolean | string[]>>;
@@ -119,4 +122,36 @@ export function mergeSettings(...layers: LiveSettings[]): LiveSettings {
     for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k as LiveSettingName] = v;
   }
   return out;
+}
+
+/** A live session's benchmark settings (one of them at most). */
+export interface BenchmarkSettings {
+  benchmark_symbol?: string;
+  benchmark_file?: string;
+  no_benchmark?: boolean;
+}
+
+const BENCHMARK_SETTINGS = ["benchmark_symbol", "benchmark_file", "no_benchmark"] as const;
+
+/**
+ * The benchmark settings of the highest layer that has any: they are one choice, so
+ * `--no-benchmark` on the command line replaces a config file's `benchmark_symbol` instead of
+ * joining it. Two in one layer is an error naming them.
+ *
+ * @example
+ * ```ts
+ * benchmarkSettings({ no_benchmark: true }, { benchmark_symbol: "SPY" }); // { no_benchmark: true }
+ * ```
+ */
+export function benchmarkSettings(...layers: LiveSettings[]): BenchmarkSettings {
+  for (const layer of layers) {
+    const set = BENCHMARK_SETTINGS.filter((k) => layer[k] !== undefined && layer[k] !== false);
+    if (set.length > 1) {
+      throw new InvalidInputError(set.join(", "), set.map((k) => layer[k]), "choose one");
+    }
+    if (set.length === 0) continue;
+    const k = set[0];
+    return k === "no_benchmark" ? { no_benchmark: true } : { [k]: String(layer[k]) };
+  }
+  return {};
 }

@@ -1,12 +1,14 @@
 /**
  * Benchmark returns for the simulation's sessions: from a `date,return` CSV, from an asset's
- * adjusted closes, or none (zeros, with one notice).
+ * adjusted closes, or none (zeros, with one notice). The choice (`benchmarkSource`) and the
+ * returns (`benchmarkReturns`) are shared by backtests and live sessions (live/live_benchmark.ts).
  */
 import { readFileSync } from "node:fs";
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import type { Asset } from "../assets/asset.ts";
 import { HarvesterError } from "../errors.ts";
 import type { DailyPortal } from "../portal/daily_portal.ts";
+import type { Logger } from "./log.ts";
 
 export class BenchmarkError extends HarvesterError {
   override name = "BenchmarkError";
@@ -83,4 +85,75 @@ export function assetBenchmark(
   // The portal only ever moves forward for the strategy: rewind what we revealed.
   portal.rewindTo(saved);
   return out;
+}
+
+/** How a run chooses its benchmark (the backtest's and a live session's options). */
+export interface BenchmarkChoice {
+  /** Daily returns from an asset of the bundle. */
+  benchmark_symbol?: string;
+  /** Daily returns from a `date,return` CSV. */
+  benchmark_file?: string;
+  /** Run without a benchmark (benchmark columns 0, alpha/beta null), and without the notice. */
+  no_benchmark?: boolean;
+}
+
+/** Where a run's benchmark returns come from; null: none (zeros). */
+export type BenchmarkSource =
+  | { kind: "returns"; returns: Map<number, number> }
+  | { kind: "file"; path: string }
+  | { kind: "asset"; asset: Asset };
+
+/** What the choice is made with: the algorithm's symbol lookup and its `set_benchmark` asset. */
+export interface BenchmarkAlgo {
+  symbol(symbol: string): Asset;
+  benchmark_asset: Asset | null;
+}
+
+/**
+ * The benchmark a run uses, by precedence: `no_benchmark`, given returns, `benchmark_file`,
+ * `benchmark_symbol`, then the strategy's `set_benchmark`. None at all is never a failure: one
+ * `no_benchmark` notice to `log` (pass no logger to choose again quietly).
+ *
+ * @example
+ * ```ts
+ * const source = benchmarkSource({ benchmark_symbol: "SPY" }, algo, log); // { kind: "asset", … }
+ * ```
+ */
+export function benchmarkSource(
+  opts: BenchmarkChoice & { benchmark_returns?: Map<number, number> },
+  algo: BenchmarkAlgo,
+  log?: Logger,
+): BenchmarkSource | null {
+  if (opts.no_benchmark) return null;
+  if (opts.benchmark_returns) return { kind: "returns", returns: opts.benchmark_returns };
+  if (opts.benchmark_file) return { kind: "file", path: opts.benchmark_file };
+  const asset = opts.benchmark_symbol ? algo.symbol(opts.benchmark_symbol) : algo.benchmark_asset;
+  if (asset) return { kind: "asset", asset };
+  log?.warn("no_benchmark", {
+    message:
+      "no benchmark given (--benchmark-symbol, --benchmark-file or set_benchmark): benchmark columns are 0 and alpha/beta empty",
+  });
+  return null;
+}
+
+/**
+ * The benchmark's return for each of `sessions` (zeros without one), as a backtest computes
+ * them: a file or given returns must cover every session; an asset's from the portal's data.
+ *
+ * @example
+ * ```ts
+ * const benchmark = benchmarkReturns(benchmarkSource(opts, algo, log), portal, sessions);
+ * ```
+ */
+export function benchmarkReturns(
+  source: BenchmarkSource | null,
+  portal: DailyPortal,
+  sessions: Float64Array,
+): Float64Array {
+  if (source === null) return new Float64Array(sessions.length);
+  if (source.kind === "returns") return alignBenchmark(source.returns, sessions, "returns");
+  if (source.kind === "file") {
+    return alignBenchmark(readBenchmarkFile(source.path), sessions, source.path);
+  }
+  return assetBenchmark(portal, source.asset, sessions);
 }

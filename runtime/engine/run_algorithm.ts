@@ -20,7 +20,7 @@ import { HarvesterError, InvalidInputError } from "../errors.ts";
 import { PerfTracker } from "../metrics/perf.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
 import { TradingAlgorithm } from "./algorithm.ts";
-import { alignBenchmark, assetBenchmark, readBenchmarkFile } from "./benchmark.ts";
+import { benchmarkReturns, benchmarkSource } from "./benchmark.ts";
 import { type Logger, silentLogger } from "./log.ts";
 import { Recorder } from "./recorder.ts";
 import { Results } from "./results.ts";
@@ -162,7 +162,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     algo.initialized = true;
     algo.controls.initialized = true;
 
-    const benchmark = resolveBenchmark(opts, algo, portal, sessions, log);
+    const benchmark = benchmarkReturns(benchmarkSource(opts, algo, log), portal, sessions);
     const perf = new PerfTracker(sessions);
     const recorder = new Recorder(algo.ledger, sessions);
     const scheduled = algo.scheduled;
@@ -220,25 +220,4 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     setCurrentContext(null);
     reader.close();
   }
-}
-
-function resolveBenchmark(
-  opts: RunOptions,
-  algo: TradingAlgorithm,
-  portal: DailyPortal,
-  sessions: Float64Array,
-  log: Logger,
-): Float64Array {
-  if (opts.no_benchmark) return new Float64Array(sessions.length);
-  if (opts.benchmark_returns) return alignBenchmark(opts.benchmark_returns, sessions, "returns");
-  if (opts.benchmark_file) {
-    return alignBenchmark(readBenchmarkFile(opts.benchmark_file), sessions, opts.benchmark_file);
-  }
-  const asset = opts.benchmark_symbol ? algo.symbol(opts.benchmark_symbol) : algo.benchmark_asset;
-  if (asset) return assetBenchmark(portal, asset, sessions);
-  log.warn("no_benchmark", {
-    message:
-      "no benchmark given (--benchmark-symbol, --benchmark-file or set_benchmark): benchmark columns are 0 and alpha/beta empty",
-  });
-  return new Float64Array(sessions.length);
 }

@@ -12,6 +12,7 @@ import { startSession } from "../engine/simulation.ts";
 import type { TradingState } from "../orders/risk.ts";
 import type { LiveMarket } from "../portal/live_market.ts";
 import { throwKill } from "./loop.ts";
+import { sessionBenchmark } from "./live_benchmark.ts";
 import {
   type ClockCalendar,
   type ClockEvent,
@@ -199,7 +200,8 @@ export async function minuteLiveLoop(
         manager.drain();
       }
       recorder.endOfSession(i, e.time);
-      perf.end_of_session(algo.ledger, e.time, 0, recorder.countsToday(), algo.recorded);
+      const benchmark = s.benchmark[i] = sessionBenchmark(s, market, e);
+      perf.end_of_session(algo.ledger, e.time, benchmark, recorder.countsToday(), algo.recorded);
       saveState(s, i, e.time);
       journal.write("session_end", {
         session: isoDate(e.session / DAY_MS),

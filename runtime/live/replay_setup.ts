@@ -3,9 +3,9 @@
  * line that cannot be used is named by file and line (`JournalReplayError`). And what the replay
  * needs to run a session again is recorded as `setup` on the `session_started` line: the bundle
  * (daily history and the calendar), the capital base, `-D` parameters, risk limits, the
- * end-of-day flatten, dry run, and for a live minute session its options with the end resolved
- * (universe, stale times, grace, …) — written by the session (`replaySetup`), read back and
- * checked by the replay (`readSetup`).
+ * end-of-day flatten, dry run, the benchmark, and for a live minute session its options with the
+ * end resolved (universe, stale times, grace, …) — written by the session (`replaySetup`), read
+ * back and checked by the replay (`readSetup`).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { HarvesterError } from "../errors.ts";
@@ -22,6 +22,9 @@ export interface ReplaySetup {
   risk?: RiskLimits;
   flatten_before_close?: number;
   dry_run?: boolean;
+  benchmark_symbol?: string;
+  benchmark_file?: string;
+  no_benchmark?: boolean;
   /** A live minute session's options, `end` resolved (absent for a replayed daily session). */
   live?: MinuteLiveOptions;
 }
@@ -99,6 +102,9 @@ export function replaySetup(opts: LiveOptions, live: MinuteLiveOptions | null): 
     risk: opts.risk,
     flatten_before_close: opts.flatten_before_close,
     dry_run: opts.dry_run,
+    benchmark_symbol: opts.benchmark_symbol,
+    benchmark_file: opts.benchmark_file,
+    no_benchmark: opts.no_benchmark,
     ...(live ? { live } : {}),
   };
 }
@@ -126,6 +132,12 @@ export function readSetup(started: JournalEntry, path: string, line: number): Re
   if (typeof s.bundle !== "string" || !s.bundle) throw bad("bundle", s.bundle, "a bundle name");
   for (const k of ["capital_base", "flatten_before_close"] as const) {
     if (s[k] !== undefined && typeof s[k] !== "number") throw bad(k, s[k], "a number");
+  }
+  for (const k of ["benchmark_symbol", "benchmark_file"] as const) {
+    if (s[k] !== undefined && typeof s[k] !== "string") throw bad(k, s[k], "a string");
+  }
+  if (s.no_benchmark !== undefined && typeof s.no_benchmark !== "boolean") {
+    throw bad("no_benchmark", s.no_benchmark, "true or false");
   }
   for (const k of ["params", "risk"] as const) {
     if (s[k] !== undefined && !isObject(s[k])) throw bad(k, s[k], "an object");

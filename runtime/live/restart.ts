@@ -124,9 +124,12 @@ export async function restoreSession(s: Session, saved: SessionState): Promise<v
   // A live minute run keeps its own perf table (its sessions); the ledger and orders continue.
   if (s.paper) {
     // State files from before the perf log carry the rows themselves.
-    s.perf.restore(
-      "columns" in saved.perf ? saved.perf : PerfTracker.snapshotOf(s.perfLog.restored, saved.perf),
-    );
+    const rows = "columns" in saved.perf
+      ? saved.perf
+      : PerfTracker.snapshotOf(s.perfLog.restored, saved.perf);
+    s.perf.restore(rows);
+    // The benchmark returns those rows were made with (Results and the perf log carry them on).
+    s.benchmark.set(rows.benchmark.slice(0, s.benchmark.length).map((b) => b ?? 0));
   }
   s.manager.restore(saved.orders);
   restoreContext(

@@ -48,6 +48,7 @@ import { PerfLog, perfLogPath } from "./perf_log.ts";
 import { warmUpOrderPath } from "./warm_up.ts";
 import { restoreSession } from "./restart.ts";
 import { replaySetup } from "./replay_setup.ts";
+import { type BenchmarkChoice, setUpBenchmark } from "./live_benchmark.ts";
 import type { SessionTracing } from "./telemetry/mod.ts";
 
 /**
@@ -69,7 +70,7 @@ export class LiveSessionError extends HarvesterError {
   override name = "LiveSessionError";
 }
 
-export interface LiveOptions {
+export interface LiveOptions extends BenchmarkChoice {
   strategy: Strategy;
   /** sha256 of the strategy file: a state file is only restored for the same file. */
   strategy_hash: string;
@@ -314,6 +315,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     paper?.setModels(algo.blotter.slippage, algo.blotter.commission);
     if (paper) paper.blotter.cancel_policy = algo.blotter.cancel_policy;
     const universe = opts.live?.universe?.map((u) => algo.symbol(u)) ?? [...looked];
+    setUpBenchmark(s, universe); // before a restart restores earlier sessions' returns
     if (saved) await restoreSession(s, saved);
     else {
       journal.write("session_started", {
