@@ -103,8 +103,14 @@ class Rows {
 }
 
 export class Recorder {
-  // positions
-  private readonly pNum = new Rows(5); // date, sid, amount, cost_basis, last_sale_price
+  // positions: per row sid and last sale price; amount and cost basis only when they changed
+  // (rarely: a fill or a split), so a day of 500 holdings writes 16 bytes each, not 40 — the
+  // pages a long run's snapshot touches are a good part of its time.
+  private readonly pNum = new Rows(2); // sid, last_sale_price
+  private readonly pChange = new Rows(3); // row index, amount, cost_basis
+  private readonly pDate: number[] = [];
+  private readonly pCount: number[] = [];
+  private pRows = 0;
   // orders: the order object for fixed fields, a snapshot of the changing ones
   private readonly oDate: number[] = [];
   private readonly oRef: Order[] = [];
@@ -122,21 +128,29 @@ export class Recorder {
   /** Snapshots today's lists at the end of simulation session `i`. */
   endOfSession(i: number, _close: number): void {
     const date = this.sessions[i];
-    const positions = this.ledger.positions, rows = this.pNum;
+    const positions = this.ledger.positions, rows = this.pNum, changes = this.pChange;
     // One block for the day: a position loop without a call per row.
     const r = rows.reserve(positions.size);
     let at = rows.offset, np = 0;
     for (const p of positions.values()) {
       if (p.amount === 0) continue;
+      r[at] = p.sid;
+      r[at + 1] = p.last_sale_price;
+      at += 2;
+      if (p.amount !== p.recordedAmount || p.cost_basis !== p.recordedCost) {
+        p.recordedAmount = p.amount;
+        p.recordedCost = p.cost_basis;
+        const c = changes.next(), ca = changes.offset;
+        c[ca] = this.pRows + np;
+        c[ca + 1] = p.amount;
+        c[ca + 2] = p.cost_basis;
+      }
       np++;
-      r[at] = date;
-      r[at + 1] = p.sid;
-      r[at + 2] = p.amount;
-      r[at + 3] = p.cost_basis;
-      r[at + 4] = p.last_sale_price;
-      at += 5;
     }
     rows.commit(np);
+    this.pRows += np;
+    this.pDate.push(date);
+    this.pCount.push(np);
     const today = this.ledger.ordersToday();
     const on = this.oNum;
     for (const o of today) {
@@ -174,18 +188,29 @@ export class Recorder {
   }
 
   get positions(): PositionRow[] {
-    const held = this.ledger.heldAssets;
-    return this.pNum.rows().map((n) => {
-      const asset = held.get(n[1])!;
-      return {
-        date: n[0],
-        sid: asset.sid,
-        symbol: asset.symbol,
-        amount: n[2],
-        cost_basis: n[3],
-        last_sale_price: n[4],
-      };
+    const held = this.ledger.heldAssets, rows = this.pNum.rows(), changes = this.pChange.rows();
+    // Amount and cost basis carried forward per sid from the rows where they changed.
+    const state = new Map<number, [number, number]>();
+    const out: PositionRow[] = [];
+    let row = 0, c = 0;
+    this.pDate.forEach((date, d) => {
+      for (let k = 0; k < this.pCount[d]; k++, row++) {
+        const sid = rows[row][0];
+        for (; c < changes.length && changes[c][0] === row; c++) {
+          state.set(sid, [changes[c][1], changes[c][2]]);
+        }
+        const asset = held.get(sid)!, [amount, cost_basis] = state.get(sid)!;
+        out.push({
+          date,
+          sid: asset.sid,
+          symbol: asset.symbol,
+          amount,
+          cost_basis,
+          last_sale_price: rows[row][1],
+        });
+      }
     });
+    return out;
   }
 
   get orders(): OrderRow[] {

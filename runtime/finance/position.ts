@@ -15,6 +15,12 @@ export class Position {
 
   /** The asset's sid, kept here too: daily snapshots read it without touching the asset. */
   readonly sid: number;
+  /**
+   * Amount and cost basis as the results recorder last stored them (internal): a day's
+   * snapshot stores them again only when they changed.
+   */
+  recordedAmount = NaN;
+  recordedCost = NaN;
 
   constructor(readonly asset: Asset) {
     this.sid = asset.sid;
