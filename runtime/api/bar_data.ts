@@ -11,6 +11,7 @@ import type { BarField } from "../finance/market_view.ts";
 import { UnsupportedOrderParameters } from "../engine/errors.ts";
 import { HarvesterError } from "../errors.ts";
 import { DailyMarket } from "../portal/market.ts";
+import { rawFieldNo } from "../portal/bar_fields.ts";
 import { Frame } from "./frame.ts";
 import { HistoryPanel } from "./history_panel.ts";
 import { Series } from "./series.ts";
@@ -18,24 +19,6 @@ import { Series } from "./series.ts";
 export type CurrentField = BarField | "last_traded";
 const CURRENT_FIELDS = new Set(["open", "high", "low", "close", "volume", "price", "last_traded"]);
 const HISTORY_FIELDS = new Set(["open", "high", "low", "close", "volume", "price"]);
-/** A stored field's number (open 0 … volume 4), or -1 (`price` is derived: the general path). */
-function rawFieldNo(f: string): number {
-  switch (f) {
-    case "open":
-      return 0;
-    case "high":
-      return 1;
-    case "low":
-      return 2;
-    case "close":
-      return 3;
-    case "volume":
-      return 4;
-    default:
-      return -1;
-  }
-}
-
 /** A bad argument to a `data` method. */
 export class BarDataError extends HarvesterError {
   override name = "BarDataError";

@@ -17,6 +17,7 @@ import {
 import { Asset } from "../assets/asset.ts";
 import type { BarField } from "../finance/market_view.ts";
 import { roundHistory } from "./rounding.ts";
+import { hasNaN, rawFieldNo } from "./bar_fields.ts";
 
 export type { BarField };
 
@@ -174,7 +175,7 @@ export class DailyPortal {
    * pays only for the fields it reads).
    */
   private shown(field: BundleField): Float64Array {
-    const k = fieldNo(field);
+    const k = rawFieldNo(field);
     if (this.revealed[k] !== this.current) this.reveal(k);
     return this.visibleByNo[k];
   }
@@ -249,7 +250,7 @@ export class DailyPortal {
       // Storage is private and a number cannot show a later bar: read it where it is cheapest —
       // the dense row when history already revealed the field, else the one stored value (no
       // reveal of 500 assets for a field only fills and pricing read).
-      const k = field === "price" ? 3 : fieldNo(field);
+      const k = field === "price" ? 3 : rawFieldNo(field);
       const v = this.revealed[k] === t
         ? this.nowByNo[k][a]
         : this.rawByNo[k][a * this.sessions.length + t];
@@ -283,7 +284,7 @@ export class DailyPortal {
     asOfIndex = t,
   ): Float64Array {
     if (t === this.current && field !== "price") {
-      const view = this.currentWindow(asset, fieldNo(field), count);
+      const view = this.currentWindow(asset, rawFieldNo(field), count);
       if (view !== undefined) return view;
     }
     const n = this.sessions.length, a = this.slotOf(asset);
@@ -379,25 +380,4 @@ export class DailyPortal {
     out.set(this.sessions.subarray(0, t + 1), -start);
     return out;
   }
-}
-
-/** A bar field's number (open 0 … volume 4), as `currentWindow` takes it. */
-export function fieldNo(f: BundleField): number {
-  switch (f) {
-    case "open":
-      return 0;
-    case "high":
-      return 1;
-    case "low":
-      return 2;
-    case "close":
-      return 3;
-    default:
-      return 4;
-  }
-}
-
-function hasNaN(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== a[i]) return true;
-  return false;
 }

@@ -2,7 +2,7 @@
  * OpenTelemetry tracing of sessions: a collector on 127.0.0.1 receives the OTLP/HTTP JSON of a
  * paper session (bar spans, broker submit spans as their children) and of a live minute session on
  * an in-process venue whose second order fails (ERROR status); a dead collector does not disturb a
- * session; the exporter batches, drops the oldest when full, and logs a failure once; the CLI's
+ * session; the CLI's
  * `OTEL_EXPORTER_OTLP_ENDPOINT` and `--otlp-endpoint`.
  */
 import { writeFileSync } from "node:fs";
@@ -13,19 +13,12 @@ import { ingest } from "../../bundles/mod.ts";
 import { get_calendar } from "../../calendars/mod.ts";
 import type { Context } from "../../runtime/api/context.ts";
 import type { Asset } from "../../runtime/assets/asset.ts";
-import type { Logger } from "../../runtime/engine/log.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { readJournal } from "../../runtime/live/journal.ts";
 import { type LiveOptions, runLive } from "../../runtime/live/session.ts";
-import {
-  type ExportTraceServiceRequest,
-  type OtlpAnyValue,
-  OtlpExporter,
-  type OtlpSpan,
-  tracesUrl,
-} from "../../runtime/live/telemetry/otlp_exporter.ts";
-import { Tracer, unixNanos } from "../../runtime/live/telemetry/tracer.ts";
+import type { OtlpAnyValue, OtlpSpan } from "../../runtime/live/telemetry/otlp_exporter.ts";
 import { tempRoot } from "../bundles/helpers.ts";
+import { capture, collector, deadUrl } from "./otlp_collector.ts";
 import { InProcessVenue } from "../fakes/inprocess_venue.ts";
 
 const algoPath = fileURLToPath(new URL("../../strategies/buyapple.ts", import.meta.url));
@@ -37,57 +30,8 @@ beforeAll(async () => {
   await ingest("zipline-examples", { root, environ: {} });
 });
 
-/** An OTLP/HTTP collector on 127.0.0.1 keeping every request; `hold` delays the responses. */
-function collector() {
-  const requests: { path: string; type: string | null; body: ExportTraceServiceRequest }[] = [];
-  let release: () => void = () => {};
-  let held: Promise<void> | null = null;
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    requests.push({
-      path: new URL(req.url).pathname,
-      type: req.headers.get("content-type"),
-      body: await req.json(),
-    });
-    if (held) await held;
-    return Response.json({});
-  });
-  return {
-    url: `http://127.0.0.1:${server.addr.port}`,
-    requests,
-    spans: (): OtlpSpan[] =>
-      requests.flatMap((r) => r.body.resourceSpans.flatMap((rs) => rs.scopeSpans))
-        .flatMap((ss) => ss.spans),
-    hold() {
-      held = new Promise<void>((r) => release = r);
-    },
-    release() {
-      held = null;
-      release();
-    },
-    close: () => server.shutdown(),
-  };
-}
-
-/** A URL where nothing listens (a server started and shut down). */
-async function deadUrl(): Promise<string> {
-  const c = collector();
-  await c.close();
-  return c.url;
-}
-
 const attr = (s: OtlpSpan, key: string): OtlpAnyValue | undefined =>
   s.attributes.find((a) => a.key === key)?.value;
-
-const until = async (done: () => boolean, ms = 5000) => {
-  for (const t0 = Date.now(); !done() && Date.now() - t0 < ms;) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
-function capture(): Logger & { warns: { event: string; fields?: Record<string, unknown> }[] } {
-  const warns: { event: string; fields?: Record<string, unknown> }[] = [];
-  return { warns, info() {}, warn: (event, fields) => warns.push({ event, fields }) };
-}
 
 /** buyapple replayed as a paper session over 2014's first quarter (61 sessions). */
 async function paper(dir: string, extra: Partial<LiveOptions> = {}) {
@@ -315,90 +259,6 @@ describe("OpenTelemetry spans", () => {
     const failed = log.warns.filter((w) => w.event === "otlp_export_failed");
     expect(failed).toHaveLength(1);
     expect(String(failed[0].fields?.message)).toContain("/v1/traces");
-  });
-});
-
-describe("the OTLP exporter", () => {
-  test("ids, nanosecond times and the traces URL", () => {
-    expect(unixNanos(1_700_000_000_000.5)).toBe("1700000000000500000");
-    expect(tracesUrl("http://127.0.0.1:4318")).toBe("http://127.0.0.1:4318/v1/traces");
-    expect(tracesUrl("http://127.0.0.1:4318/")).toBe("http://127.0.0.1:4318/v1/traces");
-    expect(tracesUrl("https://h/otlp")).toBe("https://h/otlp/v1/traces");
-    expect(() => tracesUrl("127.0.0.1:4318")).toThrow(/http/);
-    const t = new Tracer(() => {});
-    const root = t.startSpan("a"), child = t.startSpan("b", { parent: root });
-    expect(root.traceId).toMatch(HEX32);
-    expect(child.traceId).toBe(root.traceId);
-    expect(child.parentSpanId).toBe(root.spanId);
-    expect(root.parentSpanId).toBe("");
-  });
-
-  test("a batch goes out when full and after the interval, one request at a time", async () => {
-    const c = collector();
-    const ex = new OtlpExporter({ endpoint: c.url, batchSize: 3, intervalMs: 100 });
-    const t = new Tracer((s) => ex.add(s));
-    try {
-      for (const n of ["a", "b", "c"]) t.startSpan(n).end();
-      await until(() => c.requests.length === 1);
-      expect(c.spans().map((s) => s.name)).toEqual(["a", "b", "c"]);
-      t.startSpan("d", { attributes: { n: 1, x: 1.5, ok: true } }).end();
-      await until(() => c.requests.length === 2);
-      expect(c.requests.length).toBe(2);
-      expect(c.spans()[3].attributes).toEqual([
-        { key: "n", value: { intValue: "1" } },
-        { key: "x", value: { doubleValue: 1.5 } },
-        { key: "ok", value: { boolValue: true } },
-      ]);
-      expect(ex.stats()).toMatchObject({ exported: 4, dropped: 0, failed: 0 });
-    } finally {
-      await ex.shutdown();
-      await c.close();
-    }
-  });
-
-  test("a full queue drops the oldest spans and counts them", async () => {
-    const c = collector();
-    c.hold();
-    const ex = new OtlpExporter({ endpoint: c.url, batchSize: 2, maxQueue: 3, intervalMs: 60_000 });
-    const t = new Tracer((s) => ex.add(s));
-    try {
-      t.startSpan("s1").end();
-      t.startSpan("s2").end(); // a full batch: sent; the collector holds the answer
-      await until(() => c.requests.length === 1);
-      for (const n of ["s3", "s4", "s5", "s6", "s7"]) t.startSpan(n).end();
-      expect(ex.stats().dropped).toBe(2); // s3 and s4
-      c.release();
-      await ex.shutdown();
-      expect(c.spans().map((s) => s.name)).toEqual(["s1", "s2", "s5", "s6", "s7"]);
-      expect(ex.stats()).toMatchObject({ exported: 5, dropped: 2, failed: 0 });
-      t.startSpan("late").end();
-      expect(ex.stats().dropped).toBe(3);
-    } finally {
-      c.release();
-      await c.close();
-    }
-  });
-
-  test("failures: every lost span counted, one warning; an HTTP error is a failure", async () => {
-    const log = capture();
-    const ex = new OtlpExporter({ endpoint: await deadUrl(), batchSize: 2, log });
-    const t = new Tracer((s) => ex.add(s));
-    for (let i = 0; i < 10; i++) t.startSpan(`s${i}`).end();
-    await ex.flush();
-    await ex.shutdown();
-    expect(ex.stats()).toMatchObject({ exported: 0, failed: 10, failedRequests: 5 });
-    expect(log.warns).toHaveLength(1);
-    const refusing = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen() {} },
-      () => new Response("no", { status: 503 }),
-    );
-    const log2 = capture();
-    const ex2 = new OtlpExporter({ endpoint: `http://127.0.0.1:${refusing.addr.port}`, log: log2 });
-    new Tracer((s) => ex2.add(s)).startSpan("x").end();
-    await ex2.shutdown();
-    await refusing.shutdown();
-    expect(ex2.stats()).toMatchObject({ exported: 0, failed: 1 });
-    expect(String(log2.warns[0].fields?.message)).toContain("HTTP 503");
   });
 });
 
