@@ -84,12 +84,16 @@ export function endSession(algo: TradingAlgorithm, dt: number): void {
   const past = (a: Asset) => !Number.isNaN(a.auto_close_date) && a.auto_close_date <= dt;
   // Collected first (closing a position or cancelling changes the maps); nothing is allocated on
   // the usual session where no asset is past its auto-close date.
-  let closing: Position[] | null = null;
-  for (const p of ledger.positions.values()) if (past(p.asset)) (closing ??= []).push(p);
-  for (const p of closing ?? []) {
-    let price = algo.current(p.asset, "price");
-    if (Number.isNaN(price)) price = p.last_sale_price;
-    ledger.process_transaction({ asset: p.asset, amount: -p.amount, dt, price, order_id: null });
+  // The ledger knows no held asset auto-closes before `earliestAutoClose`: most sessions skip this.
+  if (ledger.earliestAutoClose <= dt) {
+    let closing: Position[] | null = null;
+    for (const p of ledger.positions.values()) if (past(p.asset)) (closing ??= []).push(p);
+    for (const p of closing ?? []) {
+      let price = algo.current(p.asset, "price");
+      if (Number.isNaN(price)) price = p.last_sale_price;
+      ledger.process_transaction({ asset: p.asset, amount: -p.amount, dt, price, order_id: null });
+    }
+    ledger.refreshEarliestAutoClose();
   }
   let cancelling: Asset[] | null = null;
   for (const list of blotter.open_orders.values()) {

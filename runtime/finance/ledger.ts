@@ -53,6 +53,11 @@ export class Ledger {
   readonly positions = new Map<number, Position>();
   /** Every asset a position was ever held in, by sid (names the sids of recorded rows). */
   readonly heldAssets = new Map<number, Asset>();
+  /**
+   * No position's asset auto-closes before this (UTC ms; a lower bound, raised by
+   * `refreshEarliestAutoClose`): the session end skips its delisting pass until then.
+   */
+  earliestAutoClose = Infinity;
   cash: number;
   cash_flow = 0;
   portfolio_value: number;
@@ -121,6 +126,9 @@ export class Ledger {
       p = new Position(asset);
       this.positions.set(asset.sid, p);
       this.heldAssets.set(asset.sid, asset);
+      if (asset.auto_close_date < this.earliestAutoClose) {
+        this.earliestAutoClose = asset.auto_close_date;
+      }
     }
     return p;
   }
@@ -201,43 +209,41 @@ export class Ledger {
     this.cashFlow(due);
   }
 
+  /** Recomputes `earliestAutoClose` from the positions held now. */
+  refreshEarliestAutoClose(): void {
+    let t = Infinity;
+    for (const p of this.positions.values()) {
+      if (p.asset.auto_close_date < t) t = p.asset.auto_close_date;
+    }
+    this.earliestAutoClose = t;
+  }
+
   /** Sets every position's last sale price from `priceOf` (NaN prices leave it unchanged). */
   sync_last_sale_prices(dt: number, priceOf: (asset: Asset) => number): void {
     // Read on the bar (portfolio_value) and again at the session's close, which in daily mode is
     // the same bar: nothing to redo unless a fill or split touched a position in between.
     if (dt === this.pricedAt) return;
     this.pricedAt = dt;
-    this.statsDirty = true;
     this.dirty = true;
+    // The position stats come out of the same pass (one walk over the positions, not two).
+    const acc = new StatsAccumulator();
     for (const p of this.positions.values()) {
       const price = priceOf(p.asset);
       if (!Number.isNaN(price)) {
         p.last_sale_price = price;
         p.last_sale_date = dt;
       }
+      acc.add(p);
     }
+    acc.into(this.stats_);
+    this.statsDirty = false;
   }
 
   get stats(): PositionStats {
     if (this.statsDirty) {
-      const s = this.stats_;
-      let lv = 0, sv = 0, lc = 0, sc = 0;
-      for (const p of this.positions.values()) {
-        const v = p.amount * p.last_sale_price * p.asset.price_multiplier;
-        if (p.amount > 0) {
-          lc++;
-          lv += v;
-        } else if (p.amount < 0) {
-          sc++;
-          sv += v;
-        }
-      }
-      s.long_value = s.long_exposure = lv;
-      s.short_value = s.short_exposure = sv;
-      s.longs_count = lc;
-      s.shorts_count = sc;
-      s.net_value = s.net_exposure = lv + sv;
-      s.gross_value = s.gross_exposure = lv - sv;
+      const acc = new StatsAccumulator();
+      for (const p of this.positions.values()) acc.add(p);
+      acc.into(this.stats_);
       this.statsDirty = false;
     }
     return this.stats_;
@@ -310,6 +316,9 @@ export class Ledger {
       p.last_sale_date = r.last_sale_date ?? NaN;
       this.positions.set(r.sid, p);
       this.heldAssets.set(r.sid, asset);
+      if (asset.auto_close_date < this.earliestAutoClose) {
+        this.earliestAutoClose = asset.auto_close_date;
+      }
     }
     this.unpaid.clear();
     for (const [k, v] of s.unpaid) this.unpaid.set(k ?? NaN, v);
@@ -321,5 +330,33 @@ export class Ledger {
   /** The position in an asset, if any. */
   position(asset: Asset): Position | undefined {
     return this.positions.get(asset.sid);
+  }
+}
+
+/** Long and short values and counts of positions, summed one position at a time. */
+class StatsAccumulator {
+  lv = 0;
+  sv = 0;
+  lc = 0;
+  sc = 0;
+
+  add(p: Position): void {
+    const v = p.amount * p.last_sale_price * p.asset.price_multiplier;
+    if (p.amount > 0) {
+      this.lc++;
+      this.lv += v;
+    } else if (p.amount < 0) {
+      this.sc++;
+      this.sv += v;
+    }
+  }
+
+  into(s: PositionStats): void {
+    s.long_value = s.long_exposure = this.lv;
+    s.short_value = s.short_exposure = this.sv;
+    s.longs_count = this.lc;
+    s.shorts_count = this.sc;
+    s.net_value = s.net_exposure = this.lv + this.sv;
+    s.gross_value = s.gross_exposure = this.lv - this.sv;
   }
 }
