@@ -20,7 +20,7 @@ export interface CalendarData {
 }
 
 /** First index `i` with `a[i] >= x` (a.length if none). */
-export function lowerBound(a: Float64Array, x: number): number {
+export function lowerBound(a: ArrayLike<number>, x: number): number {
   let lo = 0, hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;

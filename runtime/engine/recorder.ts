@@ -55,8 +55,6 @@ class Rows {
   /** Rows used in each chunk. */
   private readonly used: number[] = [];
   private chunk = new Float64Array(0);
-  /** Rows stored. */
-  length = 0;
   /** Where the block handed out by the last `reserve` starts in its chunk. */
   offset = 0;
   constructor(readonly width: number, private readonly rowsPerChunk = 16_384) {}
@@ -76,7 +74,6 @@ class Rows {
 
   commit(n: number): void {
     this.used[this.used.length - 1] += n;
-    this.length += n;
   }
 
   /** One row: reserve, write at `offset`, commit. */
@@ -86,18 +83,14 @@ class Rows {
     return c;
   }
 
-  /** Calls `f(chunk, offset)` for every row in order. */
-  forEach(f: (chunk: Float64Array, at: number, k: number) => void): void {
-    let k = 0;
-    this.chunks.forEach((c, i) => {
-      for (let r = 0; r < this.used[i]; r++) f(c, r * this.width, k++);
-    });
-  }
-
   /** Every row's values, each row's `width` numbers in order (reading results, not the hot path). */
   rows(): Float64Array[] {
     const out: Float64Array[] = [];
-    this.forEach((c, at) => out.push(c.subarray(at, at + this.width)));
+    this.chunks.forEach((c, i) => {
+      for (let at = 0; at < this.used[i] * this.width; at += this.width) {
+        out.push(c.subarray(at, at + this.width));
+      }
+    });
     return out;
   }
 }

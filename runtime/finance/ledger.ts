@@ -125,10 +125,7 @@ export class Ledger {
     if (!p) {
       p = new Position(asset);
       this.positions.set(asset.sid, p);
-      this.heldAssets.set(asset.sid, asset);
-      if (asset.auto_close_date < this.earliestAutoClose) {
-        this.earliestAutoClose = asset.auto_close_date;
-      }
+      this.noteHeld(asset);
     }
     return p;
   }
@@ -207,6 +204,14 @@ export class Ledger {
     if (due === undefined) return;
     this.unpaid.delete(session);
     this.cashFlow(due);
+  }
+
+  /** A position opened in `asset`: remembered by sid, its auto-close date taken into account. */
+  private noteHeld(asset: Asset): void {
+    this.heldAssets.set(asset.sid, asset);
+    if (asset.auto_close_date < this.earliestAutoClose) {
+      this.earliestAutoClose = asset.auto_close_date;
+    }
   }
 
   /** Recomputes `earliestAutoClose` from the positions held now. */
@@ -315,10 +320,7 @@ export class Ledger {
       p.last_sale_price = r.last_sale_price;
       p.last_sale_date = r.last_sale_date ?? NaN;
       this.positions.set(r.sid, p);
-      this.heldAssets.set(r.sid, asset);
-      if (asset.auto_close_date < this.earliestAutoClose) {
-        this.earliestAutoClose = asset.auto_close_date;
-      }
+      this.noteHeld(asset);
     }
     this.unpaid.clear();
     for (const [k, v] of s.unpaid) this.unpaid.set(k ?? NaN, v);

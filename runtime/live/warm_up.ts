@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Asset } from "../assets/asset.ts";
-import type { Broker, BrokerEvent, OrderRequest } from "../brokers/broker.ts";
+import type { Broker, BrokerEvent, BrokerOrder, OrderRequest } from "../brokers/broker.ts";
+import type { OrderState } from "../orders/state.ts";
 import { Ledger } from "../finance/ledger.ts";
 import { ClientOrderIds } from "../orders/ids.ts";
 import { OrderManager } from "../orders/manager.ts";
@@ -25,18 +26,7 @@ class EchoVenue {
   }
   submit(r: OrderRequest): Promise<void> {
     const time = Date.now(), n = ++this.n;
-    const order = {
-      client_order_id: r.client_order_id,
-      broker_order_id: `w${n}`,
-      symbol: r.symbol,
-      amount: r.amount,
-      filled: 0,
-      avg_fill_price: 0,
-      state: "WORKING" as const,
-      limit_price: r.limit_price,
-      stop_price: r.stop_price,
-      submitted_at: time,
-    };
+    const order = brokerOrder(r.client_order_id, `w${n}`, r.symbol, r.amount, "WORKING", time);
     this.listener({ type: "order", event: "ack", order, time });
     if (n % 4 === 0) return Promise.resolve();
     this.listener({
@@ -62,21 +52,32 @@ class EchoVenue {
   }
   cancel(coid: string): Promise<void> {
     const time = Date.now();
-    const order = {
-      client_order_id: coid,
-      broker_order_id: coid,
-      symbol: "",
-      amount: 0,
-      filled: 0,
-      avg_fill_price: 0,
-      state: "CANCELED" as const,
-      limit_price: null,
-      stop_price: null,
-      submitted_at: time,
-    };
+    const order = brokerOrder(coid, coid, "", 0, "CANCELED", time);
     this.listener({ type: "order", event: "canceled", order, time });
     return Promise.resolve();
   }
+}
+
+function brokerOrder(
+  coid: string,
+  brokerId: string,
+  symbol: string,
+  amount: number,
+  state: OrderState,
+  time: number,
+): BrokerOrder {
+  return {
+    client_order_id: coid,
+    broker_order_id: brokerId,
+    symbol,
+    amount,
+    filled: 0,
+    avg_fill_price: 0,
+    state,
+    limit_price: null,
+    stop_price: null,
+    submitted_at: time,
+  };
 }
 
 export async function warmUpOrderPath(asset: Asset, rounds = 300): Promise<void> {

@@ -14,6 +14,7 @@
  * them. An order the broker still does not know after the threshold was never received: it ends
  * REJECTED, and it is never sent again.
  */
+import { DAY_MS } from "../../calendars/days.ts";
 import type { Broker, BrokerOrder } from "../brokers/broker.ts";
 import { InvalidInputError } from "../errors.ts";
 import type { Journal } from "../live/journal.ts";
@@ -21,7 +22,7 @@ import type { ManagedOrder } from "./manager_state.ts";
 import { type OrderEvent, type OrderState, TERMINAL, transition } from "./state.ts";
 
 /** How long a move made by a query waits for the broker's own report of it (see `confirms`). */
-const CONFIRM_WITHIN_MS = 86_400_000;
+const CONFIRM_WITHIN_MS = DAY_MS;
 
 /** When orders are asked about; times are the session clock's (`now()`) milliseconds. */
 export interface InFlightPolicy {

@@ -5,6 +5,7 @@
  * execution id) reach the ledger exactly as simulated fills do. Strategies see zipline `Order`
  * objects whose id is the client order id.
  */
+import { DAY_MS } from "../../calendars/days.ts";
 import type { Asset } from "../assets/asset.ts";
 import type { Broker, BrokerEvent, BrokerOrder } from "../brokers/broker.ts";
 import type { Ledger } from "../finance/ledger.ts";
@@ -52,7 +53,7 @@ export interface ManagerDeps {
 /** Finished orders a state file keeps (see `snapshot`). */
 const KEEP_FINISHED = 200;
 /** Execution ids are remembered for a day past the newest fill (a restart asks for less). */
-const EXEC_MEMORY_MS = 86_400_000;
+const EXEC_MEMORY_MS = DAY_MS;
 
 export class OrderManager {
   readonly orders = new Map<string, ManagedOrder>();

@@ -35,8 +35,6 @@ export class DailyPortal {
   readonly sessions: Float64Array;
   readonly assets: readonly Asset[];
   private readonly slot = new Map<number, number>();
-  private readonly raw: Record<BundleField, Float64Array>;
-  private readonly visible: Record<BundleField, Float64Array>;
   private readonly priceFactors: AdjustmentFactors;
   private readonly volumeFactors: AdjustmentFactors;
   /** Per session index: the adjustments effective on it (for quick window checks). */
@@ -59,13 +57,9 @@ export class DailyPortal {
       this.slot.set(a.sid, i);
       a.portalSlot = i;
     });
-    this.raw = raw;
     const n = sessions.length * assets.length;
     this.rawByNo = BAR_FIELDS.map((f) => raw[f]);
-    this.visible = Object.fromEntries(
-      BAR_FIELDS.map((f) => [f, new Float64Array(n).fill(f === "volume" ? 0 : NaN)]),
-    ) as Record<BundleField, Float64Array>;
-    this.visibleByNo = BAR_FIELDS.map((f) => this.visible[f]);
+    this.visibleByNo = BAR_FIELDS.map((f) => new Float64Array(n).fill(f === "volume" ? 0 : NaN));
     this.nowByNo = BAR_FIELDS.map(() => new Float64Array(assets.length));
     this.visibleBuffers = this.visibleByNo.map((v) => v.buffer as ArrayBuffer);
     const sids = assets.map((a) => a.sid);
@@ -160,7 +154,7 @@ export class DailyPortal {
   ): void {
     if (t <= this.current) throw new RangeError("setBar: that session is already visible");
     const at = this.slotOf(asset) * this.sessions.length + t;
-    for (const f of BAR_FIELDS) this.raw[f][at] = bar[f];
+    BAR_FIELDS.forEach((f, k) => (this.rawByNo[k][at] = bar[f]));
   }
 
   /** Makes the bars of sessions up to index `t` visible. */

@@ -14,6 +14,7 @@ import type { Bar } from "../brokers/broker.ts";
 import type { BarField } from "../finance/market_view.ts";
 import type { DailyPortal } from "./daily_portal.ts";
 import { roundHistory } from "./rounding.ts";
+import { lowerBound } from "../../calendars/precomputed.ts";
 
 /** Where the bundle's minute bars come from (a `BundleReader`). */
 export interface MinuteBarSource {
@@ -42,17 +43,6 @@ interface Cached {
 
 /** Cells (assets × minutes) read in one query: other tracked assets join a read up to this. */
 const BATCH_CELLS = 1_000_000;
-
-/** First index `i` with `a[i] >= x` (a.length if none). */
-function lowerBound(a: ArrayLike<number>, x: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The bundle's minute bars for a live session, read on first use: the session's own reader when

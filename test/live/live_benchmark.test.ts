@@ -18,7 +18,7 @@ import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import type { BenchmarkChoice } from "../../runtime/live/live_benchmark.ts";
 import { runLive } from "../../runtime/live/session.ts";
-import { PERF_COLUMNS } from "../../runtime/metrics/perf.ts";
+import { perfLogRows, samePerf, warningsLog } from "./perf_helpers.ts";
 import { tempRoot } from "../bundles/helpers.ts";
 
 let root: string;
@@ -40,33 +40,6 @@ const buyappleVsMsft = (): Strategy => ({
     c.set_benchmark(await c.symbol("MSFT"));
   },
 });
-
-/** Every perf column (orders_count aside: same orders, listed at other moments) that differs. */
-function samePerf(a: Results, b: Results): string[] {
-  const out: string[] = [];
-  if (a.length !== b.length) out.push(`rows ${a.length} vs ${b.length}`);
-  for (const c of PERF_COLUMNS) {
-    if (c === "orders_count") continue;
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      const x = a.perf[c][i], y = b.perf[c][i];
-      if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) out.push(`${c}[${i}]: ${x} vs ${y}`);
-    }
-  }
-  return out;
-}
-
-/** A logger keeping the warnings' events and messages. */
-function warningsLog() {
-  const events: string[] = [], messages: string[] = [];
-  const log: Logger = {
-    info() {},
-    warn: (e, f) => {
-      events.push(e);
-      messages.push(String(f?.message));
-    },
-  };
-  return { log, events, messages };
-}
 
 /** A paper replay of zipline-examples in `dir` (a second call there is a restart). */
 function paper(
@@ -91,10 +64,6 @@ function paper(
     ...bench,
   });
 }
-
-const perfLogRows = (dir: string) =>
-  readFileSync(join(dir, "s.json.perf.jsonl"), "utf8").split("\n").filter(Boolean)
-    .map((l) => JSON.parse(l) as { benchmark: number });
 
 describe("paper replay: the backtest's benchmark columns", () => {
   const start = "2014-01-01", end = "2014-11-01";

@@ -14,7 +14,6 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { ingest } from "../../bundles/mod.ts";
 import type { Bar } from "../../runtime/brokers/broker.ts";
 import { benchmarkSettings, readConfigFile } from "../../runtime/config/live_config.ts";
-import type { Logger } from "../../runtime/engine/log.ts";
 import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import type { BenchmarkChoice } from "../../runtime/live/live_benchmark.ts";
@@ -22,6 +21,7 @@ import { type JournalEntry, readJournal } from "../../runtime/live/journal.ts";
 import { replayJournal } from "../../runtime/live/replay.ts";
 import { readSetup } from "../../runtime/live/replay_setup.ts";
 import { runLive } from "../../runtime/live/session.ts";
+import { perfLogRows, warningsLog } from "./perf_helpers.ts";
 import { tempRoot } from "../bundles/helpers.ts";
 import { FeedPaperBroker, simClock } from "./fed_paper_session.ts";
 
@@ -34,23 +34,6 @@ beforeAll(async () => {
   await ingest("zipline-examples", { root, environ: {} });
   buyapple = (await import(buyapplePath)) as Strategy;
 });
-
-/** A logger keeping the warnings' events and messages. */
-function warningsLog() {
-  const events: string[] = [], messages: string[] = [];
-  const log: Logger = {
-    info() {},
-    warn: (e, f) => {
-      events.push(e);
-      messages.push(String(f?.message));
-    },
-  };
-  return { log, events, messages };
-}
-
-const perfLogRows = (dir: string) =>
-  readFileSync(join(dir, "s.json.perf.jsonl"), "utf8").split("\n").filter(Boolean)
-    .map((l) => JSON.parse(l) as { benchmark: number });
 
 /** The fed paper venue with a price per symbol (every bar flat at it). */
 class PricedFeed extends FeedPaperBroker {

@@ -15,7 +15,8 @@ import { runLive } from "../../runtime/live/session.ts";
 import { PerfLog } from "../../runtime/live/perf_log.ts";
 import { readState, writeState } from "../../runtime/live/persistence.ts";
 import type { SessionState } from "../../runtime/live/session_state.ts";
-import { PERF_COLUMNS, type PerfCounters, PerfTracker } from "../../runtime/metrics/perf.ts";
+import { type PerfCounters, PerfTracker } from "../../runtime/metrics/perf.ts";
+import { samePerf } from "./perf_helpers.ts";
 import { tempRoot } from "../bundles/helpers.ts";
 
 let root: string;
@@ -45,19 +46,6 @@ function session(dir: string, end: string): Promise<Results> {
 
 const lines = (path: string) => readFileSync(path, "utf8").split("\n").filter(Boolean).length;
 
-function same(a: Results, b: Results): string[] {
-  const out: string[] = [];
-  if (a.length !== b.length) out.push(`rows ${a.length} vs ${b.length}`);
-  for (const c of PERF_COLUMNS) {
-    if (c === "orders_count") continue;
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      const x = a.perf[c][i], y = b.perf[c][i];
-      if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) out.push(`${c}[${i}]: ${x} vs ${y}`);
-    }
-  }
-  return out;
-}
-
 describe("the perf log", () => {
   test("one line per completed session; the state file keeps only the count", async () => {
     const short = tempRoot("hv-perflog-");
@@ -80,7 +68,7 @@ describe("the perf log", () => {
     const dir = tempRoot("hv-perflog-");
     await session(dir, "2014-01-31");
     const resumed = await session(dir, "2014-03-31");
-    expect(same(resumed, once)).toEqual([]);
+    expect(samePerf(resumed, once)).toEqual([]);
     expect(lines(join(dir, "s.json.perf.jsonl"))).toBe(once.length);
   });
 
@@ -92,7 +80,7 @@ describe("the perf log", () => {
     const last = readFileSync(log, "utf8").trim().split("\n").at(-1)!;
     appendFileSync(log, last.replace('"period_label":"2014-01"', '"period_label":"bogus"') + "\n");
     const resumed = await session(dir, "2014-03-31");
-    expect(same(resumed, once)).toEqual([]);
+    expect(samePerf(resumed, once)).toEqual([]);
     expect(readFileSync(log, "utf8")).not.toContain("bogus");
     expect(lines(log)).toBe(once.length);
   });
@@ -108,7 +96,7 @@ describe("the perf log", () => {
     writeState(path, { ...st, perf: PerfTracker.snapshotOf(rows, counters) }, "x");
     rmSync(`${path}.perf.jsonl`);
     const resumed = await session(dir, "2014-03-31");
-    expect(same(resumed, once)).toEqual([]);
+    expect(samePerf(resumed, once)).toEqual([]);
   });
 
   test("a state counting rows its perf log lacks is refused, naming --fresh", async () => {

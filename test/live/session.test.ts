@@ -12,8 +12,7 @@ import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { runLive } from "../../runtime/live/session.ts";
 import { readJournal } from "../../runtime/live/journal.ts";
 import { sha256 } from "../../runtime/live/persistence.ts";
-import { PERF_COLUMNS } from "../../runtime/metrics/perf.ts";
-import type { Results } from "../../runtime/engine/results.ts";
+import { samePerf } from "./perf_helpers.ts";
 import { tempRoot } from "../bundles/helpers.ts";
 
 let root: string;
@@ -25,19 +24,6 @@ beforeAll(async () => {
   root = tempRoot();
   await ingest("zipline-examples", { root, environ: {} });
 });
-
-function samePerf(a: Results, b: Results): string[] {
-  const out: string[] = [];
-  if (a.length !== b.length) out.push(`rows ${a.length} vs ${b.length}`);
-  for (const c of PERF_COLUMNS) {
-    if (c === "orders_count") continue; // same orders; the ledger lists them at other moments
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      const x = a.perf[c][i], y = b.perf[c][i];
-      if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) out.push(`${c}[${i}]: ${x} vs ${y}`);
-    }
-  }
-  return out;
-}
 
 /** `hv<tag>` of the ids in journal lines. */
 const idFamily = (lines: readonly Record<string, unknown>[]) =>

@@ -4,6 +4,7 @@
  * cancelled since. Kept apart from the broker so the matching logic reads without the file
  * handling, and so the on-disk format lives in one place.
  */
+import { DAY_MS } from "../../../calendars/days.ts";
 import {
   closeSync,
   existsSync,
@@ -28,7 +29,6 @@ import type { BrokerFill } from "../broker.ts";
 const RECENT = 200;
 /** Fills kept: every fill of the last day of bars (what a restart can ask for), and at least these. */
 const RECENT_FILLS = 100;
-const DAY_MS = 86_400_000;
 
 /** An order as the snapshot stores it: enough to rebuild the blotter's `Order`. */
 export interface BookOrder {

@@ -1,0 +1,38 @@
+/** Helpers the live tests share: comparing perf tables, keeping warnings, reading a perf log. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "../../runtime/engine/log.ts";
+import type { Results } from "../../runtime/engine/results.ts";
+import { PERF_COLUMNS } from "../../runtime/metrics/perf.ts";
+
+/** Every perf column (orders_count aside: same orders, listed at other moments) that differs. */
+export function samePerf(a: Results, b: Results): string[] {
+  const out: string[] = [];
+  if (a.length !== b.length) out.push(`rows ${a.length} vs ${b.length}`);
+  for (const c of PERF_COLUMNS) {
+    if (c === "orders_count") continue;
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const x = a.perf[c][i], y = b.perf[c][i];
+      if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) out.push(`${c}[${i}]: ${x} vs ${y}`);
+    }
+  }
+  return out;
+}
+
+/** A logger keeping the warnings' events and messages. */
+export function warningsLog() {
+  const events: string[] = [], messages: string[] = [];
+  const log: Logger = {
+    info() {},
+    warn: (e, f) => {
+      events.push(e);
+      messages.push(String(f?.message));
+    },
+  };
+  return { log, events, messages };
+}
+
+/** The rows of the perf log beside the state file `<dir>/s.json`. */
+export const perfLogRows = (dir: string) =>
+  readFileSync(join(dir, "s.json.perf.jsonl"), "utf8").split("\n").filter(Boolean)
+    .map((l) => JSON.parse(l) as { benchmark: number });
