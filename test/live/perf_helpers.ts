@@ -1,8 +1,13 @@
-/** Helpers the live tests share: comparing perf tables, keeping warnings, reading a perf log. */
+/**
+ * Helpers the live tests share: a daily paper replay of the example bundle, comparing perf tables,
+ * keeping warnings, reading a perf log.
+ */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../../runtime/engine/log.ts";
 import type { Results } from "../../runtime/engine/results.ts";
+import type { Strategy } from "../../runtime/engine/strategy.ts";
+import { type LiveOptions, runLive } from "../../runtime/live/session.ts";
 import { PERF_COLUMNS } from "../../runtime/metrics/perf.ts";
 
 /** Every perf column (orders_count aside: same orders, listed at other moments) that differs. */
@@ -36,3 +41,29 @@ export function warningsLog() {
 export const perfLogRows = (dir: string) =>
   readFileSync(join(dir, "s.json.perf.jsonl"), "utf8").split("\n").filter(Boolean)
     .map((l) => JSON.parse(l) as { benchmark: number });
+
+/**
+ * A replayed daily paper session of zipline-examples from 2014-01-02, state and journal in `dir`
+ * (a second call there resumes it).
+ */
+export function replaySession(
+  root: string,
+  dir: string,
+  strategy: Strategy,
+  end: string,
+  extra: Partial<LiveOptions> = {},
+): Promise<Results> {
+  return runLive({
+    strategy,
+    strategy_hash: "x",
+    bundle: "zipline-examples",
+    start: "2014-01-02",
+    end,
+    speed: "max",
+    state_path: join(dir, "s.json"),
+    journal_path: join(dir, "j.jsonl"),
+    capital_base: 1_000_000,
+    root,
+    ...extra,
+  });
+}

@@ -10,13 +10,11 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { ingest } from "../../bundles/mod.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
-import type { Results } from "../../runtime/engine/results.ts";
-import { runLive } from "../../runtime/live/session.ts";
 import { PerfLog } from "../../runtime/live/perf_log.ts";
 import { readState, writeState } from "../../runtime/live/persistence.ts";
 import type { SessionState } from "../../runtime/live/session_state.ts";
 import { type PerfCounters, PerfTracker } from "../../runtime/metrics/perf.ts";
-import { samePerf } from "./perf_helpers.ts";
+import { replaySession, samePerf } from "./perf_helpers.ts";
 import { tempRoot } from "../bundles/helpers.ts";
 
 let root: string;
@@ -29,20 +27,7 @@ beforeAll(async () => {
   ) as Strategy;
 });
 
-function session(dir: string, end: string): Promise<Results> {
-  return runLive({
-    strategy,
-    strategy_hash: "x",
-    bundle: "zipline-examples",
-    start: "2014-01-02",
-    end,
-    speed: "max",
-    state_path: join(dir, "s.json"),
-    journal_path: join(dir, "j.jsonl"),
-    capital_base: 1_000_000,
-    root,
-  });
-}
+const session = (dir: string, end: string) => replaySession(root, dir, strategy, end);
 
 const lines = (path: string) => readFileSync(path, "utf8").split("\n").filter(Boolean).length;
 

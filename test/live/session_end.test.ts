@@ -7,6 +7,7 @@
  * Minute sessions run `runLive` against the paper venue fed in-process on a simulated clock
  * (fed_paper_session.ts): no network, no real waiting. DELL's last bundle day is 2013-10-29.
  */
+import { replaySession } from "./perf_helpers.ts";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +17,6 @@ import { EODCancel, NeverCancel } from "../../runtime/api/mod.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import type { CancelPolicy } from "../../runtime/finance/cancel_policy.ts";
 import { type JournalEntry, readJournal } from "../../runtime/live/journal.ts";
-import { runLive } from "../../runtime/live/session.ts";
 import type { SessionState } from "../../runtime/live/session_state.ts";
 import { readConfigFile, settingsFromEnv } from "../../runtime/config/live_config.ts";
 import {
@@ -259,22 +259,8 @@ describe("minute session end: auto-close", () => {
   });
 });
 
-/** A replayed daily paper session on the state file in `dir` (a second call resumes it). */
-function dailySession(dir: string, strategy: Strategy, end: string, extra = {}) {
-  return runLive({
-    strategy,
-    strategy_hash: "x",
-    bundle: "zipline-examples",
-    start: "2014-01-02",
-    end,
-    speed: "max",
-    state_path: join(dir, "s.json"),
-    journal_path: join(dir, "j.jsonl"),
-    capital_base: 1_000_000,
-    root,
-    ...extra,
-  });
-}
+const dailySession = (dir: string, strategy: Strategy, end: string, extra = {}) =>
+  replaySession(root, dir, strategy, end, extra);
 
 describe("end-of-day flatten, daily replay", () => {
   test("after each session's bar: orders cancelled, the position closed, flat from the next bar", async () => {
