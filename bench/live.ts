@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { barClock, runLive } from "../runtime/live/session.ts";
+import { runLive } from "../runtime/live/session.ts";
 import { BENCH_ROOT, benchBundle } from "./engine.ts";
 import { report } from "./harness.ts";
 
@@ -25,11 +25,11 @@ export async function benchLive(): Promise<void> {
   // Which bar each order came in (by its bar's arrival), to report after warm-up too.
   const barOf: number[] = [];
   const recorder = {
-    push(ms: number): number {
-      barOf.push(barClock.start);
-      return lat.push(ms);
+    record(ms: number, barStart: number): void {
+      barOf.push(barStart);
+      lat.push(ms);
     },
-  } as unknown as number[];
+  };
   try {
     await runLive({
       strategy,

@@ -6,9 +6,9 @@
  * is adjusted as of now, and never holds a later bar.
  */
 import { Asset } from "../assets/asset.ts";
-import type { TradingAlgorithm } from "../engine/algorithm.ts";
+import type { TradingAlgorithm } from "./algorithm.ts";
 import type { BarField } from "../finance/market_view.ts";
-import { UnsupportedOrderParameters } from "../engine/errors.ts";
+import { UnsupportedOrderParameters } from "./errors.ts";
 import { HarvesterError } from "../errors.ts";
 import { DailyMarket } from "../portal/market.ts";
 import { rawFieldNo } from "../portal/bar_fields.ts";

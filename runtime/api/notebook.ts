@@ -24,7 +24,7 @@
  * @module
  */
 import { run_algorithm as runEngine, type RunOptions } from "../engine/run_algorithm.ts";
-import type { Results } from "../engine/results.ts";
+import type { Results } from "../metrics/results.ts";
 import { formatSummary, type Summary } from "../metrics/summary.ts";
 import {
   compareEquity,

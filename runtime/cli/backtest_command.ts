@@ -13,10 +13,10 @@ import { withDotEnv } from "../config/dotenv.ts";
 import { run_algorithm } from "../engine/run_algorithm.ts";
 import { asStrategy } from "../engine/strategy.ts";
 import { writeResults } from "../engine/output.ts";
-import { consoleLogger } from "../engine/log.ts";
+import { consoleLogger } from "../log.ts";
 import { formatSummary, summarize } from "../metrics/summary.ts";
 import { writeTearsheet } from "../metrics/report/tearsheet.ts";
-import type { Results } from "../engine/results.ts";
+import type { Results } from "../metrics/results.ts";
 import { type Command, type ParsedArgs, stringOpt, UsageError } from "./command.ts";
 import { dateArg } from "./calendar_command.ts";
 

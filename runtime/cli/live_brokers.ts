@@ -5,7 +5,7 @@
  */
 import type { TradingCalendar } from "../../calendars/calendar.ts";
 import { createAlpacaBroker } from "../brokers/alpaca/mod.ts";
-import type { Broker } from "../brokers/broker.ts";
+import type { Broker } from "../model/broker.ts";
 import { createIbBroker } from "../brokers/ib/mod.ts";
 import { UsageError } from "./command.ts";
 

@@ -4,7 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { harvesterRoot, loadExtension } from "../../bundles/mod.ts";
 import { withDotEnv } from "../config/dotenv.ts";
-import { consoleLogger } from "../engine/log.ts";
+import { consoleLogger } from "../log.ts";
 import { writeResults } from "../engine/output.ts";
 import { runLive } from "../live/session.ts";
 import { requestKill } from "../live/kill_switch.ts";
@@ -24,8 +24,8 @@ import { defines, loadStrategyFile, resultsSummary } from "./backtest_command.ts
 import { dateArg } from "./calendar_command.ts";
 import { buildBroker, liveClock } from "./live_brokers.ts";
 import { openDaily } from "../../bundles/mod.ts";
-import type { Broker } from "../brokers/broker.ts";
-import type { MinuteLiveOptions } from "../live/minute_loop.ts";
+import type { Broker } from "../model/broker.ts";
+import type { MinuteLiveOptions } from "../live/live_options.ts";
 
 function numberOpt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

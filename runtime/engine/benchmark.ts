@@ -8,7 +8,7 @@ import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import type { Asset } from "../assets/asset.ts";
 import { HarvesterError } from "../errors.ts";
 import type { DailyPortal } from "../portal/daily_portal.ts";
-import type { Logger } from "./log.ts";
+import type { Logger } from "../log.ts";
 
 export class BenchmarkError extends HarvesterError {
   override name = "BenchmarkError";

@@ -7,8 +7,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { InvalidInputError } from "../errors.ts";
-import type { Results } from "./results.ts";
-import { isoInstant } from "./results.ts";
+import type { Results } from "../metrics/results.ts";
+import { isoInstant } from "../metrics/results.ts";
 
 const FORMATS = [".csv", ".json", ".parquet", ".arrow"];
 

@@ -14,22 +14,18 @@ import {
   type Progress,
   silentProgress,
 } from "../../bundles/mod.ts";
-import { BarData } from "../api/bar_data.ts";
-import { Context } from "../api/context.ts";
+import { runInScope } from "../api/scope.ts";
 import { HarvesterError, InvalidInputError } from "../errors.ts";
-import { PerfTracker } from "../metrics/perf.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
-import { TradingAlgorithm } from "./algorithm.ts";
 import { benchmarkReturns, benchmarkSource } from "./benchmark.ts";
-import { type Logger, silentLogger } from "./log.ts";
-import { Recorder } from "./recorder.ts";
-import { Results } from "./results.ts";
-import { runDaily } from "./simulation.ts";
-import { runMinute } from "./simulation_minute.ts";
+import { type Logger, silentLogger } from "../log.ts";
+import { Results } from "../metrics/results.ts";
+import { buildRun } from "./build.ts";
+import { simulationClock } from "./clock.ts";
+import { dailyDriver, minuteDriver } from "./drivers.ts";
+import { Engine } from "./engine.ts";
 import { MinuteMarket } from "../portal/minute_market.ts";
 import type { Strategy } from "./strategy.ts";
-import { setCurrentContext } from "../api/current.ts";
-import { computeEagerPipelines, hasPipelines, usePipelineEngine } from "../pipeline/attached.ts";
 import type { LoaderMap } from "../pipeline/research.ts";
 
 export interface RunOptions {
@@ -142,7 +138,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     const tLoad = performance.now();
     const portal = await DailyPortal.load(reader, sessions[sessions.length - 1]);
     const loadMs = performance.now() - tLoad;
-    const algo = new TradingAlgorithm({
+    const parts = buildRun({
       portal,
       calendar,
       sessions,
@@ -150,26 +146,11 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
       data_frequency: frequency,
       params: opts.params,
       log,
+      source: reader,
+      pipeline_loaders: opts.pipeline_loaders,
     });
-    algo.same_bar_fills = Boolean(opts.same_bar_fills);
-    const context = new Context(algo);
-    usePipelineEngine(algo, reader, portal.assets, opts.pipeline_loaders);
-    const data = new BarData(algo);
-    setCurrentContext(context);
-    algo.current_dt = sessions[0];
-    algo.current_session = sessions[0];
-    await opts.strategy.initialize(context);
-    algo.initialized = true;
-    algo.controls.initialized = true;
-
-    const benchmark = benchmarkReturns(benchmarkSource(opts, algo, log), portal, sessions);
-    const perf = new PerfTracker(sessions);
-    const recorder = new Recorder(algo.ledger, sessions);
-    const scheduled = algo.scheduled;
-    const none: never[] = [];
-    const progress = opts.progress ?? silentProgress;
-    progress.start("backtest", sessions.length);
-    const tSim = performance.now();
+    const { algo, context } = parts;
+    let driver = dailyDriver(portal);
     if (frequency === "minute") {
       const market = new MinuteMarket(
         portal,
@@ -177,47 +158,33 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
         portal.sessionIndex(sessions[sessions.length - 1]),
       );
       algo.market = market;
-      await runMinute(algo, market, opts.strategy, context, data, perf, recorder, {
-        benchmarkReturn: (i) => benchmark[i],
-        scheduledAt: (i, minute) => {
-          if (scheduled.length === 0) return none;
-          const due: ((context: Context, data: BarData) => unknown)[] = [];
-          for (const f of scheduled) {
-            const k = f.calendar.session_index(sessions[i]);
-            if (k >= 0 && f.rule.minuteMatches(k, minute)) due.push(f.func as never);
-          }
-          return due;
-        },
-        onSession: () => progress.tick(1, 0),
-      });
-    } else {
-      await runDaily(algo, opts.strategy, context, data, perf, recorder, {
-        benchmarkReturn: (i) => benchmark[i],
-        beforeTradingStart: hasPipelines(algo)
-          ? (i) => computeEagerPipelines(algo, sessions[i])
-          : undefined,
-        scheduledFor: (i) => {
-          if (scheduled.length === 0) return none;
-          const due: ((context: Context, data: BarData) => unknown)[] = [];
-          for (const f of scheduled) {
-            const k = f.calendar.session_index(sessions[i]);
-            if (k >= 0 && f.rule.sessionMatches(k)) due.push(f.func as never);
-          }
-          return due;
-        },
-        onSession: () => progress.tick(1, 0),
-      });
+      driver = minuteDriver(portal, market);
     }
-    const simMs = performance.now() - tSim;
-    progress.done(`${sessions.length} sessions`);
-    const results = new Results(perf, recorder, benchmark, {
-      load_ms: loadMs,
-      simulation_ms: simMs,
+    const progress = opts.progress ?? silentProgress;
+    return await runInScope(context, async () => {
+      algo.atSession(sessions[0], portal.sessionIndex(sessions[0]) - 1);
+      await opts.strategy.initialize(context);
+      algo.markInitialized();
+      const benchmark = benchmarkReturns(benchmarkSource(opts, algo, log), portal, sessions);
+      const engine = new Engine({
+        parts,
+        strategy: opts.strategy,
+        driver,
+        benchmark: (i) => benchmark[i],
+        same_bar_fills: opts.same_bar_fills,
+        onSession: () => progress.tick(1, 0),
+      });
+      progress.start("backtest", sessions.length);
+      const run = await engine.run(simulationClock(calendar, sessions, frequency));
+      progress.done(`${sessions.length} sessions`);
+      const results = new Results(parts.perf, parts.recorder, engine.benchmark, {
+        load_ms: loadMs,
+        simulation_ms: run.timings.simulation_ms,
+      });
+      await engine.analyze(results);
+      return results;
     });
-    if (opts.strategy.analyze) await opts.strategy.analyze(context, results);
-    return results;
   } finally {
-    setCurrentContext(null);
     reader.close();
   }
 }

@@ -1,8 +1,8 @@
 /** A strategy module's shape: zipline's lifecycle functions, each possibly async. */
 import type { Context } from "../api/context.ts";
 import type { BarData } from "../api/bar_data.ts";
-import type { Results } from "./results.ts";
-import { StrategyDefinitionError } from "./errors.ts";
+import type { Results } from "../metrics/results.ts";
+import { StrategyDefinitionError } from "../api/errors.ts";
 
 export type Awaitable<T> = T | Promise<T>;
 

@@ -5,7 +5,7 @@
  * zipline's do, so perf rows match it to the last bits that matter.
  */
 import type { Asset } from "../assets/asset.ts";
-import type { Order, Transaction } from "./order.ts";
+import type { TrackedOrder, Transaction } from "./order.ts";
 import { Position } from "./position.ts";
 
 /** Aggregates over the open positions. For equities exposure equals value. */
@@ -90,7 +90,7 @@ export class Ledger {
    * is moved to the end (its earlier slot becomes null). An array with slots, not a Map, because
    * this runs for every order event.
    */
-  private readonly todaySlots: (Order | null)[] = [];
+  private readonly todaySlots: (TrackedOrder | null)[] = [];
   private session = 0;
   private todayCount = 0;
 
@@ -164,7 +164,7 @@ export class Ledger {
   }
 
   /** Records an order as changed now (placed, filled, cancelled). */
-  process_order(order: Order): void {
+  process_order(order: TrackedOrder): void {
     const slots = this.todaySlots;
     const at = order.ledgerSlot;
     if (order.ledgerSession === this.session && slots[at] === order) slots[at] = null;
@@ -175,8 +175,8 @@ export class Ledger {
   }
 
   /** Orders created or changed today, ordered by their last change. */
-  ordersToday(): Order[] {
-    const out: Order[] = [];
+  ordersToday(): TrackedOrder[] {
+    const out: TrackedOrder[] = [];
     for (const o of this.todaySlots) if (o !== null) out.push(o);
     return out;
   }

@@ -1,7 +1,7 @@
 /**
  * The simulation's order (zipline's `finance/order.py`): amount, fills, triggers for limit and
- * stop prices, status, and the split adjustment. The live runtime's canonical order state machine
- * builds on the same fields.
+ * stop prices, status, and the split adjustment — the order a simulated venue works. The order
+ * manager's own order (orders/order.ts) carries the same zipline fields.
  */
 import type { Asset } from "../assets/asset.ts";
 
@@ -9,39 +9,36 @@ import type { Asset } from "../assets/asset.ts";
 export const ORDER_STATUS = { OPEN: 0, FILLED: 1, CANCELLED: 2, REJECTED: 3, HELD: 4 } as const;
 export type OrderStatus = typeof ORDER_STATUS[keyof typeof ORDER_STATUS];
 
-// A random 64-bit prefix per process and a counter: unique, 32 hex digits like zipline's uuid4
-// hex, and cheap enough for a million orders (no random draw per order). The counter part also
-// lets a book find an order by id without hashing strings (see `orderSeq`).
-const PREFIX = Array.from(
-  crypto.getRandomValues(new Uint32Array(2)),
-  (x) => x.toString(16).padStart(8, "0"),
-).join("");
-let counter = 0;
-/** The next sequence number (internal). */
-function nextSeq(): number {
-  return ++counter;
-}
-/** The 32-hex-digit id of a sequence number. */
-function idOf(seq: number): string {
-  return PREFIX + seq.toString(16).padStart(16, "0");
-}
-/** A 32-hex-digit id, unique in the process. */
-export function newOrderId(): string {
-  return idOf(nextSeq());
-}
-
-/** The sequence number inside an id this process minted, or -1 for any other id. */
-export function orderSeq(id: string): number {
-  if (id.length !== 32 || !id.startsWith(PREFIX)) return -1;
-  const n = parseInt(id.slice(16), 16);
-  return Number.isSafeInteger(n) ? n : -1;
-}
-
-/** An order in the simulation. Prices in the asset's currency; times UTC ms. */
-export class Order {
+/**
+ * What the ledger and the results recorder read of an order, whichever object carries it: the
+ * order manager's order (orders/order.ts) in every mode, or this simulation order in tests.
+ */
+export interface TrackedOrder {
   readonly id: string;
-  /** This process's sequence number of the order (0 for an id given from outside). */
-  readonly seq: number;
+  readonly asset: Asset;
+  readonly created: number;
+  readonly dt: number;
+  readonly amount: number;
+  readonly filled: number;
+  readonly commission: number;
+  readonly limit: number | null;
+  readonly stop: number | null;
+  readonly limit_reached: boolean;
+  readonly stop_reached: boolean;
+  readonly reason: string | null;
+  readonly status: OrderStatus;
+  /** The ledger's bookkeeping of where this order sits in today's list (internal). */
+  ledgerSession: number;
+  ledgerSlot: number;
+}
+
+/**
+ * An order as a simulated venue works it (zipline's `finance/order.py`), and what slippage and
+ * commission models see. Prices in the asset's currency; times UTC ms.
+ */
+export class Order implements TrackedOrder {
+  /** The venue's id of the order (32 hex digits, like zipline's uuid4 hex, unless given). */
+  readonly id: string;
   /** Last time the order changed. */
   dt: number;
   readonly created: number;
@@ -54,7 +51,6 @@ export class Order {
   stop_reached = false;
   limit_reached = false;
   reason: string | null = null;
-  broker_order_id: string | null = null;
   private _status: OrderStatus = ORDER_STATUS.OPEN;
   /** The ledger's bookkeeping of where this order sits in today's list (internal). */
   ledgerSession = -1;
@@ -68,13 +64,7 @@ export class Order {
     limit?: number | null;
     id?: string;
   }) {
-    if (opts.id === undefined) {
-      this.seq = nextSeq();
-      this.id = idOf(this.seq);
-    } else {
-      this.id = opts.id;
-      this.seq = orderSeq(opts.id);
-    }
+    this.id = opts.id ?? crypto.randomUUID().replaceAll("-", "");
     this.dt = opts.dt;
     this.created = opts.dt;
     this.asset = opts.asset;

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { HarvesterError } from "../errors.ts";
-import type { Results } from "../engine/results.ts";
+import type { Results } from "../metrics/results.ts";
 
 export interface BaselineRow {
   date: string;

@@ -11,6 +11,7 @@
  * (`journal_before_send`) keeps every sent order's line through such a crash, at a write per order.
  */
 import { existsSync, readFileSync } from "node:fs";
+import type { AuditLog } from "../orders/audit.ts";
 
 export interface JournalEntry {
   ts: string;
@@ -21,7 +22,9 @@ export interface JournalEntry {
 const PENDING_LIMIT = 4_096;
 const PENDING_MS = 100;
 
-export class Journal {
+export class Journal implements AuditLog {
+  /** A journal records (the audit log's `enabled`). */
+  readonly enabled = true;
   private file: Deno.FsFile | null;
   /** Lines are encoded into this (grown as needed) rather than a new buffer per write. */
   private bytes = new Uint8Array(64 * 1024);

@@ -39,7 +39,7 @@ export type { BenchmarkChoice };
 export function setUpBenchmark(s: Session, universe: Asset[]): void {
   const source = benchmarkSource(s.opts, s.algo, s.log);
   if (!s.opts.broker) {
-    s.benchmark.set(benchmarkReturns(source, s.portal, s.sessions));
+    s.replayBenchmark = benchmarkReturns(source, s.portal, s.sessions);
     return;
   }
   if (source?.kind === "file") readBenchmarkFile(source.path);

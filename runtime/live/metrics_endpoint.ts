@@ -19,8 +19,10 @@ export function renderMetrics(src: MetricsSources, peak: { value: number }): str
   const ack: number[] = [], fill: number[] = [];
   for (const m of src.manager.orders.values()) {
     byState.set(m.state, (byState.get(m.state) ?? 0) + 1);
-    if (Number.isFinite(m.wall.ack - m.wall.sent)) ack.push(m.wall.ack - m.wall.sent);
-    if (Number.isFinite(m.wall.fill - m.wall.sent)) fill.push(m.wall.fill - m.wall.sent);
+    const q = m.quality;
+    if (!q) continue;
+    if (Number.isFinite(q.wall_ack - q.wall_sent)) ack.push(q.wall_ack - q.wall_sent);
+    if (Number.isFinite(q.wall_fill - q.wall_sent)) fill.push(q.wall_fill - q.wall_sent);
   }
   src.ledger.update();
   const equity = src.ledger.portfolio_value;

@@ -6,6 +6,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import type { PerfRowRecord, PerfTracker } from "../metrics/perf.ts";
+import type { DayRows } from "../metrics/recorder.ts";
 import { StateFileError } from "./persistence.ts";
 
 export const perfLogPath = (statePath: string) => `${statePath}.perf.jsonl`;
@@ -49,12 +50,21 @@ export class PerfLog {
     });
   }
 
-  /** Appends the rows completed since the last call, durably. */
-  append(perf: PerfTracker, benchmark: ArrayLike<number>): void {
+  /**
+   * Appends the rows completed since the last call, durably, each with its session's side-table
+   * rows (`tables(i)`), so a restarted session's results cover every process.
+   */
+  append(
+    perf: PerfTracker,
+    benchmark: ArrayLike<number>,
+    tables?: (i: number) => DayRows,
+  ): void {
     if (perf.rows <= this.logged) return;
     let text = "";
     for (let i = this.logged; i < perf.rows; i++) {
-      text += JSON.stringify(perf.rowRecord(i, benchmark[i])) + "\n";
+      const row = perf.rowRecord(i, benchmark[i]);
+      if (tables && i === perf.rows - 1) row.tables = tables(i);
+      text += JSON.stringify(row) + "\n";
     }
     writeSync(this.fd, text);
     fsyncSync(this.fd);

@@ -3,7 +3,7 @@
  * clock), slippage in basis points against the price when the strategy decided (positive = paid
  * more than decided when buying, received less when selling), partial fills and rejects.
  */
-import type { ManagedOrder } from "../orders/manager.ts";
+import { type ManagedOrder, unknownQuality } from "../orders/order.ts";
 
 export interface OrderQuality {
   client_order_id: string;
@@ -36,18 +36,18 @@ function quantile(xs: number[], q: number): number | null {
 }
 
 export function orderQuality(m: ManagedOrder): OrderQuality {
-  const dir = Math.sign(m.view.amount);
-  const slip = m.view.filled !== 0 && m.decision_price > 0
-    ? ((m.avg_fill_price - m.decision_price) / m.decision_price) * 1e4 * dir
+  const dir = Math.sign(m.amount), q = m.quality ?? unknownQuality();
+  const slip = m.filled !== 0 && q.decision_price > 0
+    ? ((m.avg_fill_price - q.decision_price) / q.decision_price) * 1e4 * dir
     : NaN;
   return {
-    client_order_id: m.client_order_id,
+    client_order_id: m.id,
     symbol: m.symbol,
-    amount: m.view.amount,
-    filled: m.view.filled,
+    amount: m.amount,
+    filled: m.filled,
     state: m.state,
-    ack_latency_ms: orNull(m.wall.ack - m.wall.sent),
-    fill_latency_ms: orNull(m.wall.fill - m.wall.sent),
+    ack_latency_ms: orNull(q.wall_ack - q.wall_sent),
+    fill_latency_ms: orNull(q.wall_fill - q.wall_sent),
     slippage_bps: orNull(slip),
   };
 }

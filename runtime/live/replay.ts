@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Bar } from "../brokers/broker.ts";
+import type { Bar } from "../model/broker.ts";
 import type { Strategy } from "../engine/strategy.ts";
 import { type JournalEntry, readJournal } from "./journal.ts";
 import { replayMinuteOrders } from "./replay_minute.ts";

@@ -19,11 +19,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Asset } from "../assets/asset.ts";
-import type { Bar } from "../brokers/broker.ts";
+import type { Bar } from "../model/broker.ts";
 import { PaperBroker } from "../brokers/paper/paper_broker.ts";
 import type { Strategy } from "../engine/strategy.ts";
 import { type JournalEntry, readJournal } from "./journal.ts";
-import type { MinuteLiveOptions } from "./minute_loop.ts";
+import type { MinuteLiveOptions } from "./live_options.ts";
 import type { OrderKey, ReplayedOrders, ReplayOptions } from "./replay.ts";
 import {
   JournalReplayError,

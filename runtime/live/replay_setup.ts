@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { HarvesterError } from "../errors.ts";
 import type { RiskLimits } from "../orders/risk.ts";
 import type { JournalEntry } from "./journal.ts";
-import type { MinuteLiveOptions } from "./minute_loop.ts";
+import type { MinuteLiveOptions } from "./live_options.ts";
 import type { LiveOptions } from "./session.ts";
 
 /** The `setup` field of a `session_started` line. */

@@ -1,122 +1,36 @@
 /**
- * After a restart: what we persisted and what the journal says was in flight, against what the
- * broker reports. Executions we missed are booked (deduped by execution id), our orders are
- * re-attached or resolved, orders the broker never received end REJECTED — never re-sent —,
- * foreign orders are adopted as external, and positions that still differ halt the session.
+ * A restart that ends where no restart would have: the session continues from its state file
+ * (saved at the end of the last completed session) and re-runs the interrupted session from its
+ * start, deciding its bar again exactly once.
+ *
+ * - Executions the broker made since the last save are queued with their times: each reaches the
+ *   ledger at the bar it belongs to (the re-run bar), never before its session opens.
+ * - Orders sent after the last save are found at the broker by their ids (the reserved block) and
+ *   held back: when the re-decided bar places them again they are re-attached, never re-sent;
+ *   any the bar does not place again are adopted as they are.
+ * - Our unfinished orders take the broker's state through the transition table (marked as
+ *   reconciliation); an order the broker never received ends REJECTED (the restart's decision
+ *   sends what should exist again); foreign open orders are adopted as external.
+ * - Positions are compared with the broker's at the first bar, once that bar's splits and
+ *   executions are booked: a difference nothing explains halts trading.
  */
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
-import type { BrokerOrder } from "../brokers/broker.ts";
-import { reconcile } from "../orders/reconcile.ts";
-import { TERMINAL } from "../orders/state.ts";
+import type { BrokerOrder } from "../model/broker.ts";
+import { TERMINAL } from "../model/order_state.ts";
+import { PerfTracker } from "../metrics/perf.ts";
+import type { DayRows } from "../metrics/recorder.ts";
 import { restoreContext } from "./context_state.ts";
 import { type JournalEntry, readJournal } from "./journal.ts";
-import { PerfTracker } from "../metrics/perf.ts";
 import type { Session } from "./session.ts";
 import type { SessionState } from "./session_state.ts";
 
-export async function reconcileAtStart(
-  s: Session,
-  saved: SessionState,
-  since: readonly JournalEntry[],
-  all: readonly JournalEntry[],
-): Promise<void> {
-  const { manager, broker, journal, algo } = s;
-  // Orders whose ids reached the journal after the last state save: sent, or about to be.
-  const inflight = since.filter((e) =>
-    e.type === "order_submitted" && !manager.orders.has(String(e.client_order_id))
-  );
-  for (const e of inflight) manager.trackInFlight(e);
-  // Ids reserved but not seen in the state or the journal (unflushed lines lost in the crash):
-  // ask the broker about each in order until one is unknown — it never received later ones.
-  const ceiling = Math.max(
-    0,
-    ...all.filter((e) => e.type === "ids_reserved").map((e) => Number(e.up_to)),
-  );
-  for (let seq = manager.nextSeq(); seq <= ceiling; seq++) {
-    const id = manager.idOf(seq);
-    if (manager.orders.has(id)) continue;
-    const b = await broker.order(id);
-    if (!b) break;
-    manager.adoptState(b, false);
-    manager.observe(id);
-    inflight.push({
-      ts: new Date(b.submitted_at).toISOString(),
-      type: "order_submitted",
-      client_order_id: id,
-    });
-  }
-  // Executions the broker made while we were away (or before we could book them).
-  for (const fill of await broker.executions(saved.last_bar_time - 1)) {
-    manager.ingest({ type: "fill", fill });
-  }
-  manager.drain();
-  const local = [...manager.orders.values()].map((m) => ({
-    client_order_id: m.client_order_id,
-    state: m.state,
-    symbol: m.symbol,
-  }));
-  const brokerOpen = await broker.openOrders();
-  const openIds = new Set(brokerOpen.map((o) => o.client_order_id));
-  const lookups = new Map<string, BrokerOrder | null>();
-  for (const o of local) {
-    // Finished orders are final: asking the broker about each would be a call per old order.
-    if (!TERMINAL.has(o.state) && !openIds.has(o.client_order_id)) {
-      lookups.set(o.client_order_id, await broker.order(o.client_order_id));
-    }
-  }
-  const localPositions = new Map<string, number>();
-  for (const p of algo.ledger.positions.values()) localPositions.set(p.asset.symbol, p.amount);
-  const r = reconcile({
-    local,
-    brokerOpen,
-    lookups,
-    localPositions,
-    brokerPositions: await broker.positions(),
-    ours: (id) => manager.owns(id),
-  });
-  for (const b of r.reattach) manager.adoptState(b, false);
-  for (const b of r.resolved) manager.adoptState(b, false);
-  for (const o of r.unknown) manager.markLost(o.client_order_id);
-  for (const b of r.adopt) manager.adoptState(b, true);
-  journal.write("reconciliation", {
-    reattached: r.reattach.map((o) => o.client_order_id),
-    resolved: r.resolved.map((o) => `${o.client_order_id}:${o.state}`),
-    lost: r.unknown.map((o) => o.client_order_id),
-    adopted: r.adopt.map((o) => o.client_order_id),
-    drift: r.drift,
-  }, true);
-  if (r.drift.length) {
-    const report = r.drift.map((d) => `${d.symbol}: ours ${d.local}, broker ${d.broker}`).join(
-      "; ",
-    );
-    s.risk.setState("HALTED", `position drift at restart: ${report}`);
-    s.log.warn("reconciliation_drift", {
-      message: `positions differ from the broker (${report}); trading HALTED until resolved`,
-    });
-  }
-  // A session whose decisions went out before the crash is not decided again: its orders exist.
-  const next = saved.session_index + 1;
-  const decided = since.find((e) => e.type === "decided" && e.session_index === next);
-  if (decided) {
-    restoreContext(
-      s.context as unknown as Record<string, unknown>,
-      decided.context as Record<string, never>,
-      (sid) => algo.portal.asset(sid),
-    );
-    s.skipDecisionAt = next;
-  } else if (inflight.length) {
-    s.skipDecisionAt = saved.session_index + 1;
-    s.log.warn("interrupted_bar", {
-      message: `the session of ${
-        isoDate(s.sessions[saved.session_index + 1] / DAY_MS)
-      } was interrupted after sending ${inflight.length} order(s); it is not decided again`,
-    });
-  }
-}
+/** Unknown ids in a row after which the id scan stops (orders lost on their way out). */
+const SCAN_MISSES = 10;
 
 /**
- * Continues a session from its state file: ledger, perf table, orders, the strategy's context
- * and trading state restored, then reconciled with the broker, and `session_restored` journaled.
+ * Continues a session from its state file: ledger, perf table and side tables, orders, the
+ * strategy's context and trading state restored, then reconciled with the broker, and
+ * `session_restored` journaled.
  */
 export async function restoreSession(s: Session, saved: SessionState): Promise<void> {
   const { algo } = s;
@@ -130,6 +44,10 @@ export async function restoreSession(s: Session, saved: SessionState): Promise<v
     s.perf.restore(rows);
     // The benchmark returns those rows were made with (Results and the perf log carry them on).
     s.benchmark.set(rows.benchmark.slice(0, s.benchmark.length).map((b) => b ?? 0));
+    s.recorder.restore(
+      s.perfLog.restored.map((r) => r.tables).filter((t): t is DayRows => t !== undefined),
+    );
+    s.resumeAt = saved.session_index + 1;
   }
   s.manager.restore(saved.orders);
   restoreContext(
@@ -138,13 +56,137 @@ export async function restoreSession(s: Session, saved: SessionState): Promise<v
     (sid) => algo.portal.asset(sid),
   );
   s.risk.setState(saved.trading_state, saved.trading_state_reason);
-  s.resumeAt = saved.session_index + 1;
   const entries = readJournal(s.opts.journal_path);
-  await reconcileAtStart(s, saved, entries.slice(saved.journal_lines), entries);
+  await reconcileAtStart(s, saved, entries);
   s.journal.write("session_restored", {
     resume_at: s.resumeAt < s.sessions.length ? isoDate(s.sessions[s.resumeAt] / DAY_MS) : null,
     orders: saved.orders.orders.length,
     positions: saved.ledger.positions.length,
     trading_state: s.risk.state,
   }, true);
+}
+
+async function reconcileAtStart(
+  s: Session,
+  saved: SessionState,
+  journal: readonly JournalEntry[],
+): Promise<void> {
+  const { manager, broker } = s;
+  // Executions since the last saved bar (at its time too: a fill of that bar is deduplicated by
+  // its execution id, which the state file remembers).
+  for (const fill of await broker.executions(saved.last_bar_time - 1)) {
+    manager.ingest({ type: "fill", fill });
+  }
+  // Ids reserved ahead of the last save: whatever the journal lost, each one sent is at the broker.
+  const ceiling = Math.max(
+    0,
+    ...journal.filter((e) => e.type === "ids_reserved").map((e) => Number(e.up_to)),
+  );
+  const ids = manager.ids;
+  for (let seq = ids.sequence, misses = 0; seq <= ceiling && misses < SCAN_MISSES; seq++) {
+    const id = ids.idOf(seq);
+    if (manager.orders.has(id)) continue;
+    const b = await broker.order(id);
+    if (!b) {
+      misses++;
+      continue;
+    }
+    misses = 0;
+    manager.recovered.set(id, b);
+  }
+  const brokerOpen = await broker.openOrders();
+  const open = new Map(brokerOpen.map((o) => [o.client_order_id, o]));
+  const resolved: string[] = [], lost: string[] = [], adopted: string[] = [];
+  for (const o of [...manager.orders.values()]) {
+    if (o.external || TERMINAL.has(o.state)) continue;
+    const b = open.get(o.id) ?? await broker.order(o.id);
+    if (!b) {
+      manager.move(o, "rejected", "unknown to the broker after restart");
+      lost.push(o.id);
+      continue;
+    }
+    syncFields(o, b);
+    manager.settleFrom(o, b);
+    resolved.push(`${o.id}:${o.state}`);
+  }
+  for (const b of brokerOpen) {
+    const id = b.client_order_id;
+    if (manager.orders.has(id) || manager.recovered.has(id)) continue;
+    // Ours by its id family but neither saved nor found by the scan (sent past the reserved
+    // block's known end): an orphan, adopted as ours and reported; anything else is external.
+    const ours = ids.owns(id);
+    manager.adopt(b, !ours);
+    adopted.push(id);
+    if (ours) {
+      s.log.warn("orphan_order", {
+        message: `order ${id} is open at the broker under our ids but was not in the state ` +
+          "file or the id scan; adopted as ours",
+      });
+    }
+  }
+  s.journal.write("reconciliation", {
+    executions: manager.pending.length,
+    recovered: [...manager.recovered.keys()],
+    resolved,
+    lost,
+    adopted,
+  }, true);
+  // Live, the interrupted minute is past: orders it sent are ours now, as they stand.
+  if (s.market) adoptRecovered(s);
+  s.driftCheck = true;
+}
+
+/** The broker's amounts and prices of an open order (a split it applied while we were away). */
+function syncFields(
+  o: { amount: number; limit: number | null; stop: number | null },
+  b: BrokerOrder,
+) {
+  if (TERMINAL.has(b.state)) return;
+  o.amount = b.amount;
+  o.limit = b.limit_price;
+  o.stop = b.stop_price;
+}
+
+/** Orders found at the broker that the re-run bar did not place again: ours, as they stand. */
+export function adoptRecovered(s: Session): void {
+  const m = s.manager;
+  if (m.recovered.size === 0) return;
+  const ids = [...m.recovered.keys()];
+  for (const [id, b] of [...m.recovered]) {
+    m.recovered.delete(id);
+    m.adopt(b, false);
+  }
+  s.journal.write("recovered_adopted", { client_order_ids: ids }, true);
+  s.log.warn("recovered_adopted", {
+    message: `${ids.length} order(s) sent before the restart were not placed again by the ` +
+      `re-run bar; they are kept as they stand at the broker: ${ids.join(", ")}`,
+  });
+}
+
+/**
+ * The position check of a restart, at its first bar (splits and executions of that bar booked):
+ * ours against the broker's, executions still queued counted. A difference halts trading.
+ */
+export async function checkDrift(s: Session): Promise<void> {
+  s.driftCheck = false;
+  const local = new Map<string, number>();
+  for (const p of s.algo.ledger.positions.values()) local.set(p.asset.symbol, p.amount);
+  for (const e of s.manager.pending) {
+    if (e.type === "fill") {
+      local.set(e.fill.symbol, (local.get(e.fill.symbol) ?? 0) + e.fill.amount);
+    }
+  }
+  const broker = new Map((await s.broker.positions()).map((p) => [p.symbol, p.amount]));
+  const drift: { symbol: string; local: number; broker: number }[] = [];
+  for (const symbol of new Set([...local.keys(), ...broker.keys()])) {
+    const l = local.get(symbol) ?? 0, b = broker.get(symbol) ?? 0;
+    if (l !== b) drift.push({ symbol, local: l, broker: b });
+  }
+  s.journal.write("position_check", { drift }, true);
+  if (!drift.length) return;
+  const report = drift.map((d) => `${d.symbol}: ours ${d.local}, broker ${d.broker}`).join("; ");
+  s.risk.setState("HALTED", `position drift at restart: ${report}`);
+  s.log.warn("reconciliation_drift", {
+    message: `positions differ from the broker (${report}); trading HALTED until resolved`,
+  });
 }

@@ -1,70 +1,59 @@
 /**
- * A live or paper session: the same strategy, algorithm, ledger and metrics as a backtest, with
- * orders going through the order manager to a broker, state persisted after every bar, and a
- * journal of everything. This first cut drives daily bars replayed from a bundle
- * (`--feed bundle:NAME`), which makes a paper session the backtest's twin.
+ * A live or paper session: the backtest's engine, algorithm, order manager, ledger and metrics,
+ * with a different clock, market and broker, and the live concerns as hooks on the same loop
+ * (session_hooks.ts). A paper session replays a bundle's daily bars (`--feed bundle:NAME`) on the
+ * engine's own simulated venue, persisted; a live session trades a broker's minute bars on the
+ * realtime clock. State is saved after every session; a restart re-runs the interrupted one.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { type DailyBarSource, openDaily } from "../../bundles/mod.ts";
-import { BarData } from "../api/bar_data.ts";
-import { Context } from "../api/context.ts";
-import { setCurrentContext } from "../api/current.ts";
+import type { TradingAlgorithm } from "../api/algorithm.ts";
+import type { BarData } from "../api/bar_data.ts";
+import type { Context } from "../api/context.ts";
+import { runInScope } from "../api/scope.ts";
 import type { Asset } from "../assets/asset.ts";
-import type { Bar, Broker } from "../brokers/broker.ts";
-import { PaperBroker } from "../brokers/paper/paper_broker.ts";
-import { TradingAlgorithm } from "../engine/algorithm.ts";
-import { type Logger, silentLogger } from "../engine/log.ts";
-import { Recorder } from "../engine/recorder.ts";
-import { Results } from "../engine/results.ts";
+import { PaperStore } from "../brokers/paper/paper_store.ts";
+import { buildRun } from "../engine/build.ts";
+import { asyncClock, type Clock, pacedClock, simulationClock } from "../engine/clock.ts";
+import { dailyDriver, liveDriver } from "../engine/drivers.ts";
+import { Engine, type RunParts } from "../engine/engine.ts";
 import type { Strategy } from "../engine/strategy.ts";
 import { HarvesterError } from "../errors.ts";
-import { PerfTracker } from "../metrics/perf.ts";
+import { type Logger, silentLogger } from "../log.ts";
+import type { PerfTracker } from "../metrics/perf.ts";
+import type { Recorder } from "../metrics/recorder.ts";
+import type { Results } from "../metrics/results.ts";
+import type { Bar, Broker } from "../model/broker.ts";
 import { ClientOrderIds } from "../orders/ids.ts";
 import { inFlightPolicy } from "../orders/inflight.ts";
-import { OrderManager } from "../orders/manager.ts";
+import type { OrderManager } from "../orders/manager.ts";
 import { RiskGate, type RiskLimits } from "../orders/risk.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
-import { Journal, readJournal } from "./journal.ts";
-import { killRequested, KillWatch, pidFile } from "./kill_switch.ts";
-import { readState } from "./persistence.ts";
-import type { SessionState } from "./session_state.ts";
-import { injectFaults } from "./fault_injection.ts";
-import { liveLoop } from "./loop.ts";
-import { liveSessions } from "./realtime_clock.ts";
-import {
-  liveOptions,
-  minuteLiveLoop,
-  type MinuteLiveOptions,
-  subscribeUniverse,
-} from "./minute_loop.ts";
 import { LiveMarket } from "../portal/live_market.ts";
 import { bundleMinutes } from "../portal/live_minute_history.ts";
-import { serveMetrics } from "./metrics_endpoint.ts";
-import { orderQuality, venueQuality } from "./quality.ts";
+import { BarClock, type LatencySink } from "./bar_clock.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
+import { injectFaults } from "./fault_injection.ts";
+import { subscribeUniverse } from "./feed.ts";
+import { Journal, readJournal } from "./journal.ts";
+import { killRequested, KillWatch, pidFile } from "./kill_switch.ts";
+import { type BenchmarkChoice, sessionBenchmark, setUpBenchmark } from "./live_benchmark.ts";
+import { liveOptions, type MinuteLiveOptions } from "./live_options.ts";
+import { serveMetrics } from "./metrics_endpoint.ts";
+import { readState } from "./persistence.ts";
 import { PerfLog, perfLogPath } from "./perf_log.ts";
-import { warmUpOrderPath } from "./warm_up.ts";
-import { restoreSession } from "./restart.ts";
+import { orderQuality, venueQuality } from "./quality.ts";
+import { liveSessions, realtimeClock } from "./realtime_clock.ts";
 import { replaySetup } from "./replay_setup.ts";
-import { type BenchmarkChoice, setUpBenchmark } from "./live_benchmark.ts";
+import { restoreSession } from "./restart.ts";
+import { sessionHooks } from "./session_hooks.ts";
+import type { SessionState } from "./session_state.ts";
 import type { SessionTracing } from "./telemetry/mod.ts";
+import { warmUpOrderPath } from "./warm_up.ts";
 
-/**
- * When the current bar reached the session (performance.now), for latency figures, and how long
- * the venue's own code ran synchronously inside this bar's submits so far (an in-process paper
- * venue's matching and files are a broker's time, not the runtime's).
- */
-export const barClock = {
-  start: 0,
-  venue: 0,
-  /** Marks a bar's arrival. */
-  begin(): void {
-    this.start = performance.now();
-    this.venue = 0;
-  },
-};
+export type { MinuteLiveOptions };
 
 export class LiveSessionError extends HarvesterError {
   override name = "LiveSessionError";
@@ -74,7 +63,7 @@ export interface LiveOptions extends BenchmarkChoice {
   strategy: Strategy;
   /** sha256 of the strategy file: a state file is only restored for the same file. */
   strategy_hash: string;
-  /** `bundle:NAME` feed replay. */
+  /** `bundle:NAME` feed replay (and, live, the daily history through yesterday). */
   bundle: string;
   start: string | number;
   end: string | number;
@@ -118,8 +107,8 @@ export interface LiveOptions extends BenchmarkChoice {
   metrics_port?: number;
   /** OpenTelemetry: spans per bar and per broker call to this OTLP/HTTP collector (base URL). */
   otlp_endpoint?: string;
-  /** Filled with, for every order, ms from its bar's arrival to its hand-off to the broker. */
-  bar_latencies?: number[];
+  /** Given, for every order, the ms from its bar's arrival to its hand-off to the broker. */
+  bar_latencies?: LatencySink;
   /** Bars to use instead of the bundle's, by session date (`harvester replay`). */
   bar_overrides?: Map<string, Bar[]>;
   /**
@@ -131,7 +120,7 @@ export interface LiveOptions extends BenchmarkChoice {
   live?: MinuteLiveOptions;
 }
 
-/** Everything a running session holds. */
+/** Everything a running session holds (what its hooks and restart read). */
 export interface Session {
   opts: LiveOptions;
   log: Logger;
@@ -143,17 +132,21 @@ export interface Session {
   data: BarData;
   perf: PerfTracker;
   recorder: Recorder;
+  /** The broker the order manager talks to (the simulated venue of a paper session, or a real one). */
   broker: Broker;
-  /** The simulated broker of a replayed paper session; null with a real broker. */
-  paper: PaperBroker | null;
+  /** Whether the broker is the engine's own simulated venue (a replayed paper session). */
+  paper: boolean;
   manager: OrderManager;
   risk: RiskGate;
   journal: Journal;
+  /** A live minute session's market (null in a replayed paper session). */
+  market: LiveMarket | null;
+  /** Each session's benchmark return (filled at the sessions' ends). */
   benchmark: Float64Array;
+  /** Session returns known in advance (a replay's, from the bundle or a file). */
+  replayBenchmark: Float64Array | null;
   /** First session index to run. */
   resumeAt: number;
-  /** Sessions whose decisions already went out before a crash: not decided again. */
-  skipDecisionAt: number;
   stopRequested: boolean;
   killed: string | null;
   /** The kill file, looked for at bars (throttled; the signal is immediate). */
@@ -162,6 +155,10 @@ export interface Session {
   perfLog: PerfLog;
   /** Journal lines already in the file when this process started. */
   journalBase: number;
+  /** When the current bar reached the session (latency figures). */
+  barClock: BarClock;
+  /** After a restart: positions are compared with the broker's at the first bar. */
+  driftCheck: boolean;
 }
 
 function dayMs(v: string | number): number {
@@ -175,6 +172,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     ? (await import("./telemetry/mod.ts")).startTracing(opts.otlp_endpoint, log)
     : null;
   const source = await openDaily(opts.bundle, { root: opts.root, environ: opts.environ });
+  const minutes = opts.broker ? bundleMinutes(source) : undefined;
   try {
     const calendar = source.calendar;
     const clockNow = opts.now ?? Date.now;
@@ -186,7 +184,26 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       throw new LiveSessionError(`no sessions between ${opts.start} and ${opts.end}`);
     }
     const portal = await DailyPortal.load(source, sessions[sessions.length - 1]);
-    const algo = new TradingAlgorithm({
+    mkdirSync(dirname(opts.state_path), { recursive: true });
+    mkdirSync(dirname(opts.journal_path), { recursive: true });
+    const paperPath = `${opts.state_path}.paper.json`;
+    if (opts.fresh) {
+      for (const p of [opts.state_path, opts.journal_path, paperPath, `${paperPath}.ops`]) {
+        rmSync(p, { force: true });
+      }
+    }
+    const saved = readState<SessionState>(opts.state_path, opts.strategy_hash);
+    const journalBase = readJournal(opts.journal_path).length;
+    const journal = new Journal(opts.journal_path, clockNow);
+    const risk = new RiskGate(opts.risk);
+    // Ids are reserved in fsync'd blocks before use: after a crash, those between the last one
+    // accounted for and the ceiling are looked up at the broker, whatever the journal lost.
+    const reserve = (upTo: number) => journal.write("ids_reserved", { up_to: upTo }, true);
+    const ids = saved
+      ? new ClientOrderIds(saved.orders.ids.tag, saved.orders.ids.next, reserve)
+      : new ClientOrderIds(undefined, 1, reserve);
+    const barClock = new BarClock();
+    const parts = buildRun({
       portal,
       calendar,
       sessions,
@@ -195,30 +212,23 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       arena: "live",
       params: opts.params,
       log,
+      source,
+      pipeline_max_chunk: opts.broker ? 0 : undefined,
+      broker: opts.broker,
+      venue_name: "paper",
+      venue_store: opts.broker ? null : new PaperStore(paperPath),
+      wrapBroker: (b) => barClock.measure(tracing ? tracing.wrap(b) : b, opts.bar_latencies),
+      audit: journal,
+      risk,
+      ids,
+      dry_run: opts.dry_run,
+      journal_before_send: opts.journal_before_send,
+      inflight: inFlightPolicy(opts.inflight_after, opts.working_quiet_after),
+      quality: true,
+      now: clockNow,
     });
-    mkdirSync(dirname(opts.state_path), { recursive: true });
-    mkdirSync(dirname(opts.journal_path), { recursive: true });
-    if (opts.fresh) {
-      const paperBook = `${opts.state_path}.paper.json`;
-      for (const p of [opts.state_path, opts.journal_path, paperBook, `${paperBook}.ops`]) {
-        rmSync(p, { force: true });
-      }
-    }
-    const saved = readState<SessionState>(opts.state_path, opts.strategy_hash);
-    const now =
-      () => (Number.isNaN(algo.current_dt) ? (opts.now?.() ?? Date.now()) : algo.current_dt);
-    const journalBase = readJournal(opts.journal_path).length;
-    const journal = new Journal(opts.journal_path, opts.now ?? Date.now);
-    const assetBySymbol = (s: string) => algo.bySymbol.get(s)?.[0];
-    const paper = opts.broker ? null : new PaperBroker({
-      assetOf: (s) => assetBySymbol(s)!,
-      cash: opts.capital_base ?? 10_000_000,
-      statePath: `${opts.state_path}.paper.json`,
-    });
-    if (paper) injectFaults(paper, opts.environ ?? {});
-    const venue: Broker = opts.broker ?? paper!;
-    const broker: Broker = tracing ? tracing.wrap(venue) : venue;
-    const minutes = opts.broker ? bundleMinutes(source) : undefined;
+    const { algo, context, manager, venue } = parts;
+    if (venue) injectFaults(venue, opts.environ ?? {});
     const market = opts.broker
       ? new LiveMarket(portal, { staleAfterMs: opts.live?.stale_after_ms, now: clockNow, minutes })
       : null;
@@ -230,52 +240,6 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       looked.add(a);
       return a;
     };
-    const latencies = opts.bar_latencies;
-    if (latencies) {
-      const submit = broker.submit.bind(broker);
-      broker.submit = (r) => {
-        const t0 = performance.now();
-        latencies.push(t0 - barClock.start - barClock.venue);
-        const sent = submit(r);
-        barClock.venue += performance.now() - t0;
-        return sent;
-      };
-    }
-    const risk = new RiskGate(opts.risk);
-    // Ids are reserved in fsync'd blocks before use: after a crash, those between the last one
-    // accounted for and the ceiling are looked up at the broker, whatever the journal lost.
-    const reserve = (upTo: number) => journal.write("ids_reserved", { up_to: upTo }, true);
-    const ids = saved
-      ? new ClientOrderIds(saved.orders.ids.tag, saved.orders.ids.next, reserve)
-      : new ClientOrderIds(undefined, 1, reserve);
-    const manager = new OrderManager({
-      broker,
-      journal,
-      risk,
-      ids,
-      ledger: algo.ledger,
-      assetOf: assetBySymbol,
-      priceOf: (a: Asset) => algo.current(a, "price"),
-      now,
-      warn: (e, f) => log.warn(e, f),
-      dryRun: opts.dry_run,
-      journalBeforeSend: opts.journal_before_send,
-      inflight: inFlightPolicy(opts.inflight_after, opts.working_quiet_after),
-    });
-    const session = () => algo.current_session, tradingState = () => risk.state;
-    tracing?.watch({ journal, manager, market, session, tradingState });
-    algo.router = {
-      place: (a, n, l, s) => manager.place(a, n, l, s),
-      cancel: (id) => manager.cancel(id),
-      get: (id) => manager.get(id),
-      openOrders: (a) => manager.open(a).map((m) => m.view),
-    };
-    const context = new Context(algo);
-    const data = new BarData(algo);
-    setCurrentContext(context);
-    await broker.connect();
-    const perf = new PerfTracker(sessions);
-    const recorder = new Recorder(algo.ledger, sessions);
     const s: Session = {
       opts,
       log,
@@ -284,17 +248,18 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       sessions,
       algo,
       context,
-      data,
-      perf,
-      recorder,
-      broker,
-      paper,
+      data: parts.data,
+      perf: parts.perf,
+      recorder: parts.recorder,
+      broker: manager.d.broker,
+      paper: venue !== null,
       manager,
       risk,
       journal,
+      market,
       benchmark: new Float64Array(sessions.length),
+      replayBenchmark: null,
       resumeAt: 0,
-      skipDecisionAt: -1,
       stopRequested: false,
       killed: null,
       killWatch: new KillWatch(opts.state_path),
@@ -304,93 +269,143 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
         perfLogPath(opts.state_path),
         saved && !opts.broker && !("columns" in saved.perf) ? saved.perf.rows : 0,
       ),
+      barClock,
+      driftCheck: false,
     };
-    // initialize registers schedules, models and controls; on a restart the saved context then
-    // replaces whatever it assigned, so the strategy continues from where it was.
-    algo.current_dt = sessions[0];
-    algo.current_session = sessions[0];
-    await opts.strategy.initialize(context);
-    algo.initialized = true;
-    algo.controls.initialized = true;
-    paper?.setModels(algo.blotter.slippage, algo.blotter.commission);
-    if (paper) paper.blotter.cancel_policy = algo.blotter.cancel_policy;
-    const universe = opts.live?.universe?.map((u) => algo.symbol(u)) ?? [...looked];
-    setUpBenchmark(s, universe); // before a restart restores earlier sessions' returns
-    if (saved) await restoreSession(s, saved);
-    else {
-      journal.write("session_started", {
-        sessions: sessions.length,
-        first: isoDate(sessions[0] / DAY_MS),
-        last: isoDate(sessions[sessions.length - 1] / DAY_MS),
-        feed: opts.broker ? `${broker.name}:minute` : `bundle:${opts.bundle}`,
-        fresh: Boolean(opts.fresh),
-        setup: replaySetup(opts, live), // what `harvester replay` needs to run it again
-      }, true);
-    }
-    // The order path compiled before the first bar (on throw-away objects; see warm_up.ts).
-    if (portal.assets.length) await warmUpOrderPath(portal.assets[0]);
-    manager.prepareIds();
-    writeFileSync(pidFile(opts.state_path), String(Deno.pid));
-    const onStop = () => {
-      s.stopRequested = true;
-    };
-    const onKill = () => {
-      s.killed = killRequested(opts.state_path) ?? "kill switch (signal)";
-    };
-    Deno.addSignalListener("SIGINT", onStop);
-    Deno.addSignalListener("SIGTERM", onStop);
-    Deno.addSignalListener("SIGUSR1", onKill);
-    const metrics = opts.metrics_port === undefined ? null : serveMetrics(opts.metrics_port, {
+    tracing?.watch({
+      journal,
       manager,
-      ledger: algo.ledger,
+      market,
+      session: () => algo.current_session,
       tradingState: () => risk.state,
-      reconnects: () => 0,
     });
-    try {
-      if (market) {
-        await subscribeUniverse(s, market, universe);
-        await minuteLiveLoop(s, market, universe, live!);
-      } else await liveLoop(s);
-      tracing?.endBar(); // the stop's cancels are no bar's
-      if (s.stopRequested && opts.cancel_on_stop) {
-        const n = await manager.cancelAll();
-        manager.drain();
-        journal.write("stop_cancel", { cancelled: n }, true);
-      }
-    } finally {
-      await metrics?.shutdown();
-      minutes?.close();
-      if (opts.broker) await broker.disconnect().catch(() => {});
-      Deno.removeSignalListener("SIGINT", onStop);
-      Deno.removeSignalListener("SIGTERM", onStop);
-      Deno.removeSignalListener("SIGUSR1", onKill);
-      journal.write(
-        "session_stopped",
-        { at_session: s.resumeAt, stop_requested: s.stopRequested },
-        true,
-      );
-      journal.close();
-      s.perfLog.close();
-      if (existsSync(pidFile(opts.state_path))) rmSync(pidFile(opts.state_path), { force: true });
-    }
-    const results = new Results(perf, recorder, s.benchmark);
-    const dir = dirname(opts.state_path);
-    writeFileSync(
-      `${opts.state_path}.quality.json`,
-      JSON.stringify(
-        {
-          venues: [venueQuality(broker.name, [...manager.orders.values()])],
-          orders: [...manager.orders.values()].map(orderQuality),
-        },
-        null,
-        1,
-      ),
-    );
-    if (opts.baseline) writeDrift(results, readBaseline(opts.baseline), dir);
-    return results;
+    return await runInScope(context, () => runSession(s, parts, saved, tracing, looked));
   } finally {
-    setCurrentContext(null);
+    minutes?.close();
     source.close();
     await tracing?.shutdown();
   }
+}
+
+/** Initialize, restore or start, then the engine over the session's clock; the results. */
+async function runSession(
+  s: Session,
+  parts: RunParts,
+  saved: SessionState | null,
+  tracing: SessionTracing | null,
+  looked: Set<Asset>,
+): Promise<Results> {
+  const { opts, algo, manager, journal, risk } = s;
+  await s.broker.connect();
+  // initialize registers schedules, models and controls; on a restart the saved context then
+  // replaces whatever it assigned, so the strategy continues from where it was.
+  algo.atSession(s.sessions[0], s.portal.sessionIndex(s.sessions[0]) - 1);
+  await opts.strategy.initialize(s.context);
+  algo.markInitialized();
+  const universe = opts.live?.universe?.map((u) => algo.symbol(u)) ?? [...looked];
+  setUpBenchmark(s, universe); // before a restart restores earlier sessions' returns
+  if (saved) await restoreSession(s, saved);
+  else {
+    journal.write("session_started", {
+      sessions: s.sessions.length,
+      first: isoDate(s.sessions[0] / DAY_MS),
+      last: isoDate(s.sessions[s.sessions.length - 1] / DAY_MS),
+      feed: opts.broker ? `${s.broker.name}:minute` : `bundle:${opts.bundle}`,
+      fresh: Boolean(opts.fresh),
+      setup: replaySetup(opts, s.market ? opts.live ?? null : null),
+    }, true);
+  }
+  // The order path compiled before the first bar (on throw-away objects; see warm_up.ts).
+  if (s.portal.assets.length) await warmUpOrderPath(s.portal.assets[0]);
+  manager.prepareIds();
+  writeFileSync(pidFile(opts.state_path), String(Deno.pid));
+  const onStop = () => {
+    s.stopRequested = true;
+  };
+  const onKill = () => {
+    s.killed = killRequested(opts.state_path) ?? "kill switch (signal)";
+  };
+  Deno.addSignalListener("SIGINT", onStop);
+  Deno.addSignalListener("SIGTERM", onStop);
+  Deno.addSignalListener("SIGUSR1", onKill);
+  const metrics = opts.metrics_port === undefined ? null : serveMetrics(opts.metrics_port, {
+    manager,
+    ledger: algo.ledger,
+    tradingState: () => risk.state,
+    reconnects: () => 0,
+  });
+  const engine = new Engine({
+    parts,
+    strategy: opts.strategy,
+    driver: s.market ? liveDriver(s.portal, s.market) : dailyDriver(s.portal),
+    benchmark: (i, e) =>
+      s.replayBenchmark ? s.replayBenchmark[i] : sessionBenchmark(s, s.market!, e),
+    hooks: [sessionHooks(s)],
+    stopRequested: () => s.stopRequested,
+  });
+  // The engine's benchmark array is the session's: earlier sessions' returns restored into it.
+  engine.benchmark.set(s.benchmark);
+  s.benchmark = engine.benchmark;
+  let results: Results;
+  try {
+    if (s.market) await subscribeUniverse(s.broker, journal, s.market, universe);
+    results = await engine.run(sessionClock(s, universe));
+    tracing?.endBar(); // the stop's cancels are no bar's
+    if (s.stopRequested && opts.cancel_on_stop) {
+      const n = await manager.cancelAll();
+      manager.drain();
+      journal.write("stop_cancel", { cancelled: n }, true);
+    }
+  } finally {
+    await metrics?.shutdown();
+    if (opts.broker) await s.broker.disconnect().catch(() => {});
+    Deno.removeSignalListener("SIGINT", onStop);
+    Deno.removeSignalListener("SIGTERM", onStop);
+    Deno.removeSignalListener("SIGUSR1", onKill);
+    journal.write(
+      "session_stopped",
+      { at_session: s.resumeAt, stop_requested: s.stopRequested },
+      true,
+    );
+    journal.close();
+    s.perfLog.close();
+    parts.venue?.close();
+    if (existsSync(pidFile(opts.state_path))) rmSync(pidFile(opts.state_path), { force: true });
+  }
+  await engine.analyze(results);
+  const orders = [...manager.orders.values()];
+  writeFileSync(
+    `${opts.state_path}.quality.json`,
+    JSON.stringify(
+      { venues: [venueQuality(s.broker.name, orders)], orders: orders.map(orderQuality) },
+      null,
+      1,
+    ),
+  );
+  if (opts.baseline) writeDrift(results, readBaseline(opts.baseline), dirname(opts.state_path));
+  return results;
+}
+
+/** The session's clock: the realtime clock live, the replayed sessions (paced) otherwise. */
+function sessionClock(s: Session, universe: Asset[]): Clock {
+  const { opts, algo } = s;
+  if (s.market) {
+    const o = liveOptions(algo.calendar, (opts.now ?? Date.now)(), opts.live);
+    const market = s.market;
+    return asyncClock(realtimeClock({
+      calendar: algo.calendar,
+      end: o.end ?? algo.calendar.session_close(s.sessions[s.sessions.length - 1]),
+      now: opts.now,
+      sleep: opts.sleep,
+      skewMs: () => s.broker.timeSkewMs(),
+      btsMinutesBeforeOpen: o.bts_minutes_before_open,
+      barsReady: (m) => market.hasBars(universe, m),
+      barGraceMs: o.bar_grace_ms,
+      stop: () => s.stopRequested,
+    }));
+  }
+  const replay = simulationClock(algo.calendar, s.sessions, "daily", s.resumeAt);
+  if (opts.speed === "max") return replay;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  return pacedClock(replay, opts.speed, sleep);
 }

@@ -1,4 +1,4 @@
-/** The state file of a live session: what it holds, and saving it after every bar. */
+/** The state file of a live session: what it holds, and saving it after every session. */
 import type { LedgerSnapshot } from "../finance/ledger.ts";
 import type { PerfCounters, PerfSnapshot } from "../metrics/perf.ts";
 import type { OrderRecord } from "../orders/manager.ts";
@@ -19,12 +19,12 @@ export interface SessionState {
   context: Record<string, never>;
   trading_state: TradingState;
   trading_state_reason: string;
-  /** Journal lines written when this state was saved (orders after it are in flight). */
+  /** Journal lines written when this state was saved. */
   journal_lines: number;
   paper_state: string;
 }
 
-/** Saves everything after a bar (atomic, checksummed). */
+/** Saves everything after a session (atomic, checksummed). */
 export function saveState(s: Session, sessionIndex: number, barTime: number): void {
   const { state, skipped } = encodeContext(s.context);
   if (skipped.length) {
@@ -33,7 +33,7 @@ export function saveState(s: Session, sessionIndex: number, barTime: number): vo
     });
   }
   s.journal.flush();
-  s.perfLog.append(s.perf, s.benchmark);
+  s.perfLog.append(s.perf, s.benchmark, (i) => s.recorder.dayRows(i));
   const st: SessionState = {
     session_index: sessionIndex,
     last_bar_time: barTime,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Asset } from "../assets/asset.ts";
-import type { Broker, BrokerEvent, BrokerOrder, OrderRequest } from "../brokers/broker.ts";
+import type { Broker, BrokerEvent, BrokerOrder, OrderRequest } from "../model/broker.ts";
 import type { OrderState } from "../orders/state.ts";
 import { Ledger } from "../finance/ledger.ts";
 import { ClientOrderIds } from "../orders/ids.ts";
@@ -87,7 +87,7 @@ export async function warmUpOrderPath(asset: Asset, rounds = 300): Promise<void>
     const venue = new EchoVenue();
     const manager = new OrderManager({
       broker: venue as unknown as Broker,
-      journal,
+      audit: journal,
       risk: new RiskGate(),
       ids: new ClientOrderIds(),
       ledger: new Ledger(1e9, 0),

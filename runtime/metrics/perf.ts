@@ -67,6 +67,8 @@ export interface PerfRowRecord {
   /** Recorded variables of the row (names never recorded up to it are absent). */
   recorded: Record<string, unknown>;
   benchmark: number;
+  /** The session's positions, orders and transactions rows (perf logs from before them: none). */
+  tables?: import("./recorder.ts").DayRows;
 }
 
 /** What a state file keeps of the perf tracker when its rows are in a perf log. */

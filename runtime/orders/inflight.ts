@@ -15,10 +15,10 @@
  * REJECTED, and it is never sent again.
  */
 import { DAY_MS } from "../../calendars/days.ts";
-import type { Broker, BrokerOrder } from "../brokers/broker.ts";
+import type { Broker, BrokerOrder } from "../model/broker.ts";
 import { InvalidInputError } from "../errors.ts";
-import type { Journal } from "../live/journal.ts";
-import type { ManagedOrder } from "./manager_state.ts";
+import type { AuditLog } from "./audit.ts";
+import type { ManagedOrder } from "./order.ts";
 import { type OrderEvent, type OrderState, TERMINAL, transition } from "./state.ts";
 
 /** How long a move made by a query waits for the broker's own report of it (see `confirms`). */
@@ -119,7 +119,7 @@ export function verdict(
 /** What a check needs from the order manager's dependencies (ManagerDeps satisfies it). */
 export interface InFlightDeps {
   readonly broker: Pick<Broker, "order">;
-  readonly journal: Journal;
+  readonly audit: AuditLog;
   now(): number;
   warn(event: string, fields: Record<string, unknown>): void;
 }
@@ -174,7 +174,7 @@ export class InFlightWatch {
       if (limit === null) continue;
       const age = now - m.last_event_at;
       if (!(age > limit)) continue; // NaN (no known event time) is never due
-      const last = this.asked.get(m.client_order_id);
+      const last = this.asked.get(m.id);
       if (last !== undefined && now - last < limit) continue;
       out.push([m, age]);
     }
@@ -187,7 +187,7 @@ export class InFlightWatch {
     h.drain();
     const due = this.due(h.orders, d.now());
     for (const [m, age] of due) {
-      const coid = m.client_order_id, state = m.state;
+      const coid = m.id, state = m.state;
       this.asked.set(coid, d.now());
       this.queries++;
       let b: BrokerOrder | null;
@@ -195,7 +195,7 @@ export class InFlightWatch {
         b = await d.broker.order(coid);
       } catch (e) {
         const error = (e as Error).message;
-        d.journal.write("inflight_query", { client_order_id: coid, state, age_ms: age, error });
+        d.audit.write("inflight_query", { client_order_id: coid, state, age_ms: age, error });
         d.warn("inflight_query_failed", {
           message: `order ${coid} (${state}): the broker could not be asked: ${error}`,
         });
@@ -204,10 +204,8 @@ export class InFlightWatch {
       // Events that arrived meanwhile are applied first: the answer is judged against them.
       h.drain();
       const moved = m.state !== state;
-      const v: Verdict = moved
-        ? { event: null, gap: false }
-        : verdict(state, m.view.filled, b, age);
-      d.journal.write("inflight_query", {
+      const v: Verdict = moved ? { event: null, gap: false } : verdict(state, m.filled, b, age);
+      d.audit.write("inflight_query", {
         client_order_id: coid,
         state,
         age_ms: age,
@@ -239,28 +237,28 @@ export class InFlightWatch {
    * the state the query left: consumed once and journaled (`inflight_confirmed`), never counted
    * as refused. Anything else goes through the table as usual.
    */
-  confirms(m: ManagedOrder, event: OrderEvent, journal: Journal): boolean {
-    const a = this.applied.get(m.client_order_id);
+  confirms(m: ManagedOrder, event: OrderEvent, journal: AuditLog): boolean {
+    const a = this.applied.get(m.id);
     if (!a || a.event !== event || a.to !== m.state || transition(m.state, event) !== null) {
       return false;
     }
-    this.applied.delete(m.client_order_id);
-    journal.write("inflight_confirmed", { client_order_id: m.client_order_id, event });
+    this.applied.delete(m.id);
+    journal.write("inflight_confirmed", { client_order_id: m.id, event });
     return true;
   }
 }
 
 function gapFound(d: InFlightDeps, m: ManagedOrder, b: BrokerOrder): void {
-  const booked = m.view.filled;
-  d.journal.write("inflight_fill_gap", {
-    client_order_id: m.client_order_id,
+  const booked = m.filled;
+  d.audit.write("inflight_fill_gap", {
+    client_order_id: m.id,
     state: m.state,
     broker_state: b.state,
     booked,
     broker_filled: b.filled,
   });
   d.warn("inflight_fill_gap", {
-    message: `order ${m.client_order_id}: the broker reports ${b.filled} filled (${b.state}), ` +
+    message: `order ${m.id}: the broker reports ${b.filled} filled (${b.state}), ` +
       `${booked} booked here; the missing executions are booked when they arrive (the ` +
       "broker's re-sync or the next restart's reconciliation)",
   });

@@ -1,187 +1,202 @@
 /**
- * The order manager: the one place live orders go through. Before sending, the risk gate; then a
- * client order id is minted and journaled durably *before* the order leaves the process; broker
- * events are queued and applied at bar boundaries through the transition table; fills (deduped by
- * execution id) reach the ledger exactly as simulated fills do. Strategies see zipline `Order`
- * objects whose id is the client order id.
+ * The order manager: the one path every order takes, in every mode. Before sending, the risk gate
+ * (when the session has one); then a client order id from the run's id family (reserved durably
+ * in live sessions, before the order leaves the process); the audit log (the live journal, or
+ * nothing in a backtest); the broker. What happens to the order comes back as broker events,
+ * applied through the transition table (`orders/state.ts`): fills, deduplicated by execution id,
+ * are the only way anything reaches the ledger.
+ *
+ * Events the broker sends while one of our calls to it runs synchronously (an in-process venue's
+ * acknowledgement or cancel) are applied at once; events arriving on their own (a venue's stream)
+ * wait in a queue for the engine to drain at a bar boundary. Commissions of a drain are booked
+ * after its fills, as zipline books a bar's commissions after its transactions.
  */
-import { DAY_MS } from "../../calendars/days.ts";
 import type { Asset } from "../assets/asset.ts";
-import type { Broker, BrokerEvent, BrokerOrder } from "../brokers/broker.ts";
-import type { Ledger } from "../finance/ledger.ts";
-import { Order } from "../finance/order.ts";
-import type { Journal } from "../live/journal.ts";
+import type { BrokerEvent, BrokerFill, BrokerOrder, OrderRequest } from "../model/broker.ts";
+import { asClientOrderId, type ClientOrderId } from "../model/ids.ts";
+import type { OrderEvent } from "../model/order_state.ts";
+import { FillBooking } from "./fill_booking.ts";
 import type { ClientOrderIds } from "./ids.ts";
-import { type InFlightPolicy, InFlightWatch } from "./inflight.ts";
+import { InFlightWatch } from "./inflight.ts";
+import type { ManagerDeps, Report } from "./manager_deps.ts";
 import {
-  adoptBrokerOrder,
-  fromRecord,
-  type InFlightLine,
-  inFlightOrder,
-  type ManagedOrder,
-  markLostOrder,
-  type OrderRecord,
-  recentExecs,
-  savedOrders,
-  ZIPLINE_STATUS_CHANGES,
-} from "./manager_state.ts";
-import type { RiskGate } from "./risk.ts";
-import { isOpen, type OrderEvent, TERMINAL, transition } from "./state.ts";
+  adoptOrder,
+  type OrdersSnapshot,
+  reattachOrder,
+  restoreOrders,
+  settleOrder,
+  snapshotOrders,
+} from "./manager_recovery.ts";
+import { type OrderRecord, recentExecs } from "./manager_state.ts";
+import { OpenOrders } from "./open_orders.ts";
+import { ManagedOrder, unknownQuality } from "./order.ts";
+import { TERMINAL, transition } from "./state.ts";
 
-// The record types moved to manager_state.ts with the restart code; re-exported so importers of
-// the manager keep working.
-export type { ManagedOrder, OrderRecord };
+export type { ManagedOrder, ManagerDeps, OrderRecord, OrdersSnapshot, Report };
 
-export interface ManagerDeps {
-  broker: Broker;
-  journal: Journal;
-  risk: RiskGate;
-  ids: ClientOrderIds;
-  ledger: Ledger;
-  assetOf(symbol: string): Asset | undefined;
-  priceOf(asset: Asset): number;
-  now(): number;
-  warn(event: string, fields: Record<string, unknown>): void;
-  /** Log and journal would-be orders, send nothing. */
-  dryRun?: boolean;
-  /** Write the journal out before each order is sent (see Journal). */
-  journalBeforeSend?: boolean;
-  /** When orders waiting on the broker are asked about (see `checkInFlight`). */
-  inflight?: InFlightPolicy;
-}
-
-/** Finished orders a state file keeps (see `snapshot`). */
-const KEEP_FINISHED = 200;
-/** Execution ids are remembered for a day past the newest fill (a restart asks for less). */
-const EXEC_MEMORY_MS = DAY_MS;
+const DAY_MS = 86_400_000;
 
 export class OrderManager {
+  /** Every order of the run, by client order id. */
   readonly orders = new Map<string, ManagedOrder>();
-  private readonly queue: BrokerEvent[] = [];
-  /** Execution ids seen, with their fill times (deduplication of re-reported executions). */
-  private readonly execs = new Map<string, number>();
+  private readonly openIndex = new OpenOrders();
+  private queue: BrokerEvent[] = [];
+  /** Executions into the ledger (deduplicated, commissions after fills). */
+  readonly fills: FillBooking;
   /** Events the table refused (counted, journaled, never applied). */
   refused = 0;
-  readonly inflight: InFlightWatch; // in-flight queries: policy, throttle, count
+  readonly inflight: InFlightWatch;
+  /** Depth of our synchronous calls into the broker: its events then apply at once. */
+  private inCall = 0;
+  private reportMode: Report = "now";
+  private readonly deferred: ManagedOrder[] = [];
+  /**
+   * Orders found at the broker after a restart whose placement the restarted session has not
+   * made again yet (its interrupted bar is re-decided): hidden from the strategy until then.
+   */
+  readonly recovered = new Map<string, BrokerOrder>();
 
-  constructor(private readonly d: ManagerDeps) {
+  constructor(readonly d: ManagerDeps) {
     this.inflight = new InFlightWatch(d.inflight);
-    d.broker.onEvent((e) => this.queue.push(e));
+    this.fills = new FillBooking(
+      d.ledger,
+      d.audit,
+      d.broker.reportsOnce === true,
+      d.now,
+      d.inProcessVenue === true,
+    );
+    d.broker.onEvent((e) => {
+      if (this.inCall > 0) this.apply(e);
+      else this.queue.push(e);
+    });
+    // An in-process venue calls in directly (VenueSink): applied at once, no event objects.
+    if (d.inProcessVenue) {
+      d.broker.attachSink?.({
+        order: (event, b, time, reason) => this.applyOrderEvent(event, b, reason, time),
+        fill: (coid, venueId, exec, symbol, amount, price, commission, time) =>
+          this.applyFill(coid, venueId, exec, symbol, amount, price, commission, time, null),
+      });
+    }
   }
 
   // --- the strategy side ---
 
-  /** Risk-checks, journals and sends an order; the id, or null when refused or zero. */
-  async place(
+  /**
+   * Risk-checks, records and sends an order; its id, or null when refused or zero. An in-process
+   * venue answers at once (no Promise); a remote broker's answer is awaited.
+   */
+  place(
     asset: Asset,
     amount: number,
     limit: number | null,
     stop: number | null,
-  ): Promise<string | null> {
+  ): ClientOrderId | null | Promise<ClientOrderId | null> {
     if (amount === 0) return null;
-    const d = this.d, now = d.now(), price = d.priceOf(asset);
-    const position = d.ledger.position(asset)?.amount ?? 0;
-    const decision = d.risk.check({
-      symbol: asset.symbol,
-      amount,
-      price,
-      limit_price: limit,
-      position,
-      // Only reducing-only needs the open orders (a scan of our orders, off the usual path).
-      pending: d.risk.state === "REDUCING" ? this.pendingIn(asset) : 0,
-      now,
-    });
-    if (!decision.ok) {
-      d.journal.write("risk_denied", {
+    const d = this.d, now = d.now();
+    const price = d.risk || d.quality ? d.priceOf(asset) : NaN;
+    if (d.risk) {
+      const decision = d.risk.check({
         symbol: asset.symbol,
         amount,
-        reason: decision.reason,
-        detail: decision.detail,
+        price,
+        limit_price: limit,
+        position: d.ledger.position(asset)?.amount ?? 0,
+        // Only reducing-only needs the open orders.
+        pending: d.risk.state === "REDUCING" ? this.openIndex.pending(asset) : 0,
+        now,
       });
-      d.warn("order_denied", {
-        message: `order for ${amount} ${asset.symbol} denied: ${decision.detail}`,
-        reason: decision.reason,
-      });
-      return null;
+      if (!decision.ok) {
+        d.audit.write("risk_denied", {
+          symbol: asset.symbol,
+          amount,
+          reason: decision.reason,
+          detail: decision.detail,
+        });
+        d.warn("order_denied", {
+          message: `order for ${amount} ${asset.symbol} denied: ${decision.detail}`,
+          reason: decision.reason,
+        });
+        return null;
+      }
     }
-    const coid = d.ids.mint();
-    const view = new Order({ dt: now, asset, amount, limit, stop, id: coid });
-    const m: ManagedOrder = {
-      client_order_id: coid,
-      broker_order_id: null,
-      symbol: asset.symbol,
-      state: "NEW",
-      view,
-      avg_fill_price: 0,
-      external: false,
-      decision_price: price,
-      submitted_at: now,
-      acked_at: NaN,
-      filled_at: NaN,
-      last_event_at: now,
-      wall: { sent: performance.now(), ack: NaN, fill: NaN },
-    };
-    this.orders.set(coid, m);
-    d.ledger.process_order(view);
-    // The id is durable already (reserved in a block); this line is flushed with the bar.
-    d.journal.write("order_submitted", {
-      client_order_id: coid,
-      symbol: asset.symbol,
-      amount,
-      limit,
-      stop,
-      decision_price: price,
-      dry_run: Boolean(d.dryRun),
-    });
+    const id = asClientOrderId(d.ids.mint());
+    const o = new ManagedOrder(id, asset, amount, limit, stop, now);
+    if (d.quality) {
+      o.quality = unknownQuality();
+      o.quality.decision_price = price;
+      o.quality.wall_sent = performance.now();
+    }
+    this.orders.set(id, o);
+    this.openIndex.add(o);
+    d.ledger.process_order(o);
+    const found = this.recovered.size ? this.recovered.get(id) : undefined;
+    if (found) return reattachOrder(this, o, found);
+    if (d.audit.enabled) {
+      d.audit.write("order_submitted", {
+        client_order_id: id,
+        symbol: asset.symbol,
+        amount,
+        limit,
+        stop,
+        decision_price: price,
+        dry_run: Boolean(d.dryRun),
+      });
+    }
     if (d.dryRun) {
-      this.move(m, "rejected", "dry run: not sent");
-      return coid;
+      this.move(o, "rejected", "dry run: not sent");
+      return id;
     }
-    this.move(m, "submit");
-    // Optionally, every order that leaves the process is in the journal file first (a crash right
-    // after sending still leaves its audit line), at a write per order.
-    if (d.journalBeforeSend) d.journal.writeOut();
-    await d.broker.submit({
-      client_order_id: coid,
+    this.move(o, "submit");
+    if (d.journalBeforeSend) d.audit.writeOut();
+    const request: OrderRequest = {
+      client_order_id: id,
       symbol: asset.symbol,
       amount,
       limit_price: limit,
       stop_price: stop,
       time_in_force: "day",
-    });
-    return coid;
+    };
+    this.inCall++;
+    let sent: Promise<void> | void;
+    try {
+      sent = d.broker.submit(request);
+    } finally {
+      this.inCall--;
+    }
+    return sent === undefined ? id : sent.then(() => id);
   }
 
-  async cancel(coid: string): Promise<void> {
-    const m = this.orders.get(coid);
-    if (!m || TERMINAL.has(m.state) || m.state === "PENDING_CANCEL") return;
-    if (m.state === "NEW") {
-      this.move(m, "canceled", "withdrawn before sending");
+  /** Requests a cancel; `report` says when the cancellation reaches the day's order list. */
+  cancel(coid: string, report: Report = "now"): void | Promise<void> {
+    const o = this.orders.get(coid);
+    if (!o || TERMINAL.has(o.state) || o.state === "PENDING_CANCEL") return;
+    if (o.state === "NEW") {
+      this.move(o, "canceled", "withdrawn before sending");
       return;
     }
-    this.move(m, "cancel_request");
-    await this.d.broker.cancel(coid);
-  }
-
-  get(coid: string): Order | null {
-    return this.orders.get(coid)?.view ?? null;
-  }
-
-  /** Signed shares our open orders in `asset` have still to fill. */
-  private pendingIn(asset: Asset): number {
-    let n = 0;
-    for (const m of this.open(asset)) n += m.view.amount - m.view.filled;
-    return n;
-  }
-
-  /** Open orders (ours, not external), optionally of one asset. */
-  open(asset?: Asset): ManagedOrder[] {
-    const out: ManagedOrder[] = [];
-    for (const m of this.orders.values()) {
-      if (m.external || !(isOpen(m.state) || m.state === "NEW")) continue;
-      if (!asset || m.view.asset.sid === asset.sid) out.push(m);
+    this.move(o, "cancel_request");
+    this.inCall++;
+    this.reportMode = report;
+    try {
+      return this.d.broker.cancel(coid);
+    } finally {
+      this.inCall--;
+      this.reportMode = "now";
     }
-    return out;
+  }
+
+  get(coid: string): ManagedOrder | undefined {
+    return this.orders.get(coid);
+  }
+
+  /** Our open orders (not external), of one asset or all, in placement order. */
+  open(asset?: Asset): ManagedOrder[] {
+    return this.openIndex.list(asset);
+  }
+
+  /** Whether any of our orders is open. */
+  get hasOpen(): boolean {
+    return this.openIndex.size > 0;
   }
 
   // --- the broker side ---
@@ -191,107 +206,178 @@ export class OrderManager {
     this.d.ids.refill();
   }
 
-  /** Applies queued broker events; returns how many. Called at bar boundaries. */
-  drain(): number {
-    let n = 0;
-    while (this.queue.length) {
-      this.apply(this.queue.shift()!);
-      n++;
+  /**
+   * Applies queued broker events whose time is not after `upTo` (all by default; a restart
+   * holds back executions that happened later than the bar being re-run); returns how many.
+   */
+  drain(upTo = Infinity): number {
+    const q = this.queue;
+    if (q.length === 0) {
+      this.fills.bookCommissions();
+      return 0;
     }
+    let n = 0;
+    if (upTo === Infinity) {
+      this.queue = [];
+      for (; n < q.length; n++) this.apply(q[n]);
+    } else {
+      const later: BrokerEvent[] = [];
+      for (const e of q) {
+        if (timeOf(e) > upTo) later.push(e);
+        else {
+          this.apply(e);
+          n++;
+        }
+      }
+      this.queue = later;
+    }
+    this.fills.bookCommissions();
     return n;
   }
 
-  private apply(e: BrokerEvent): void {
-    const d = this.d;
-    if (e.type === "fill") {
-      const f = e.fill;
-      if (this.execs.has(f.exec_id)) return; // the same execution reported twice (re-sync)
-      this.execs.set(f.exec_id, f.time);
-      const m = this.orders.get(f.client_order_id);
-      const asset = d.assetOf(f.symbol);
-      if (!asset) {
-        d.warn("fill_unknown_asset", {
-          message: `fill for ${f.symbol}, which is not in the bundle`,
-          exec_id: f.exec_id,
-        });
-        return;
-      }
-      d.ledger.process_transaction({
-        asset,
-        amount: f.amount,
-        dt: f.time,
-        price: f.price,
-        order_id: f.client_order_id,
-      });
-      if (f.commission) d.ledger.process_commission(asset, f.commission);
-      if (m) {
-        const v = m.view, prev = v.filled;
-        v.filled += f.amount;
-        v.commission += f.commission;
-        v.dt = f.time;
-        m.avg_fill_price = (m.avg_fill_price * prev + f.price * f.amount) / (v.filled || 1);
-        m.filled_at = f.time;
-        m.last_event_at = d.now();
-        m.wall.fill = performance.now();
-        d.ledger.process_order(v);
-      }
-      d.journal.write("fill", { ...f, external: m?.external ?? true });
-      return;
-    }
-    if (e.type === "order") {
-      const m = this.orders.get(e.order.client_order_id);
-      if (!m) {
-        d.journal.write("unknown_order_event", {
-          client_order_id: e.order.client_order_id,
-          event: e.event,
-        });
-        return;
-      }
-      if (e.event === "ack") {
-        m.acked_at = e.time;
-        if (Number.isNaN(m.wall.ack)) m.wall.ack = performance.now();
-      }
-      if (this.inflight.confirms(m, e.event, d.journal)) return; // reported after a query
-      m.broker_order_id = e.order.broker_order_id;
-      this.move(m, e.event, e.reason);
-      return;
-    }
-    d.journal.write(e.type, { ...e });
+  /** Changes held for the next bar (the daily cancel policy's) reach the day's order list. */
+  reportDeferred(): void {
+    const list = this.deferred;
+    for (let k = 0; k < list.length; k++) this.d.ledger.process_order(list[k]);
+    list.length = 0;
   }
 
-  /** One transition through the table, journaled; refused events are counted, not applied. */
-  private move(m: ManagedOrder, event: OrderEvent, reason = ""): void {
-    const to = transition(m.state, event);
-    if (to === null) {
-      this.refused++;
-      this.d.journal.write("transition_refused", {
-        client_order_id: m.client_order_id,
-        from: m.state,
-        event,
-      });
-      this.d.warn("transition_refused", {
-        message: `order ${m.client_order_id}: ${event} is not allowed in ${m.state}`,
+  /** Queues an event as if the broker had sent it (a restart's missed executions). */
+  ingest(e: BrokerEvent): void {
+    this.queue.push(e);
+  }
+
+  /** Events waiting to be applied. */
+  get pending(): readonly BrokerEvent[] {
+    return this.queue;
+  }
+
+  private apply(e: BrokerEvent): void {
+    if (e.type === "fill") {
+      const f = e.fill;
+      this.applyFill(
+        f.client_order_id,
+        f.broker_order_id,
+        f.exec_id,
+        f.symbol,
+        f.amount,
+        f.price,
+        f.commission,
+        f.time,
+        f,
+      );
+    } else if (e.type === "order") this.applyOrderEvent(e.event, e.order, e.reason, e.time);
+    else this.d.audit.write(e.type, { ...e });
+    if (this.inCall > 0) this.fills.bookCommissions();
+  }
+
+  /** One execution: booked in the ledger, added to its order (`f`: the event's own object). */
+  private applyFill(
+    coid: string,
+    venueId: string,
+    exec: string,
+    symbol: string,
+    amount: number,
+    price: number,
+    commission: number,
+    time: number,
+    f: BrokerFill | null,
+  ): void {
+    if (!this.fills.firstReport(exec, time)) return; // reported twice (re-sync, restart)
+    if (this.recovered.size && coid && !this.orders.has(coid)) {
+      const hidden = this.recovered.get(coid);
+      if (hidden) {
+        this.recovered.delete(coid);
+        this.adopt(hidden, false);
+      }
+    }
+    const o = coid ? this.orders.get(coid) : undefined;
+    const asset = o?.asset ?? this.d.assetOf(symbol);
+    if (!asset) {
+      this.d.warn("fill_unknown_asset", {
+        message: `fill for ${symbol}, which is not in the bundle`,
+        exec_id: exec,
       });
       return;
     }
-    const from = m.state;
-    m.state = to;
-    m.last_event_at = this.d.now();
-    if (from !== to) {
-      this.d.journal.write("order_transition", {
-        client_order_id: m.client_order_id,
+    this.fills.book(asset, o, coid, amount, price, commission, time, () =>
+      f ?? {
+        client_order_id: coid,
+        broker_order_id: venueId,
+        exec_id: exec,
+        symbol,
+        amount,
+        price,
+        commission,
+        time,
+      });
+  }
+
+  private applyOrderEvent(event: OrderEvent, b: BrokerOrder, reason = "", time = NaN): void {
+    const o = this.orders.get(b.client_order_id);
+    if (!o) {
+      if (this.recovered.has(b.client_order_id)) {
+        this.recovered.set(b.client_order_id, b); // its newest view, for when it is re-placed
+        return;
+      }
+      this.d.audit.write("unknown_order_event", { client_order_id: b.client_order_id, event });
+      return;
+    }
+    const q = o.quality;
+    if (event === "ack" && q && Number.isNaN(q.acked_at)) {
+      q.acked_at = time;
+      q.wall_ack = performance.now();
+    }
+    if (this.inflight.confirms(o, event, this.d.audit)) return; // reported after a query
+    if (b.broker_order_id) o.broker_order_id = b.broker_order_id as ManagedOrder["broker_order_id"];
+    if (event === "updated") {
+      // The venue rescaled the order (a split) or reports its triggers (zipline's order fields).
+      o.amount = b.amount;
+      o.limit = b.limit_price;
+      o.stop = b.stop_price;
+      if (b.limit_reached !== undefined) o.limit_reached = b.limit_reached;
+      if (b.stop_reached !== undefined) o.stop_reached = b.stop_reached;
+      if (time === time) o.dt = time;
+    }
+    this.move(o, event, reason, time);
+  }
+
+  /** One transition through the table, audited; refused events are counted, not applied. */
+  move(o: ManagedOrder, event: OrderEvent, reason = "", time = NaN): void {
+    const from = o.state, to = transition(from, event);
+    if (to === null) {
+      this.refused++;
+      this.d.audit.write("transition_refused", { client_order_id: o.id, from, event });
+      this.d.warn("transition_refused", {
+        message: `order ${o.id}: ${event} is not allowed in ${from}`,
+      });
+      return;
+    }
+    o.state = to;
+    o.last_event_at = this.d.now();
+    if (from === to) return;
+    if (this.d.audit.enabled) {
+      this.d.audit.write("order_transition", {
+        client_order_id: o.id,
         from,
         to,
         event,
         reason: reason || undefined,
       });
     }
-    const z = ZIPLINE_STATUS_CHANGES[to];
-    if (z && from !== to) {
-      z(m.view, reason);
-      m.view.dt = this.d.now();
-      this.d.ledger.process_order(m.view);
+    if (TERMINAL.has(to)) {
+      this.openIndex.remove(o);
+      if (to !== "FILLED") this.finish(o, to === "REJECTED" ? reason : null, time);
     }
+  }
+
+  /** A cancel, expiry or rejection: zipline's fields, and the day's order list. */
+  private finish(o: ManagedOrder, reason: string | null, time: number): void {
+    if (reason !== null) o.reason = reason;
+    o.dt = time === time ? time : this.d.now();
+    const mode = this.inCall > 0 ? this.reportMode : "now";
+    if (mode === "now") this.d.ledger.process_order(o);
+    else if (mode === "next_bar") this.deferred.push(o);
   }
 
   /** After a bar's decisions: asks about orders long waiting on the broker (inflight.ts). */
@@ -299,84 +385,63 @@ export class OrderManager {
     return this.inflight.check(this.d, {
       orders: this.orders,
       drain: () => this.drain(),
-      settle: (m, event, reason, b) =>
-        b
-          ? this.apply({ type: "order", event, order: b, reason, time: this.d.now() })
-          : this.move(m, event, reason),
+      settle: (o, event, reason, b) =>
+        b ? this.applyOrderEvent(event, b, reason, this.d.now()) : this.move(o, event, reason),
     });
   }
 
-  /** Queues an event as if the broker had sent it (reconciliation feeds missed executions). */
-  ingest(e: BrokerEvent): void {
-    this.queue.push(e);
+  // --- restarts (the procedures are in manager_recovery.ts) ---
+
+  /** Takes the broker's view of an order: a new one is added (ours or external). */
+  adopt(b: BrokerOrder, external: boolean): ManagedOrder | null {
+    return adoptOrder(this, b, external);
   }
 
-  /** The next id sequence to mint, and the id of a sequence (restart scans). */
-  nextSeq(): number {
-    return this.d.ids.sequence;
-  }
-  idOf(seq: number): string {
-    return this.d.ids.idOf(seq);
-  }
-  observe(coid: string): void {
-    this.d.ids.observe(coid);
+  /** Brings an order to the broker's state through the table (marked as reconciliation). */
+  settleFrom(o: ManagedOrder, b: BrokerOrder): void {
+    settleOrder(this, o, b);
   }
 
-  /** Whether an id belongs to this session's id family. */
-  owns(coid: string): boolean {
-    return this.d.ids.owns(coid);
+  /** An order out of the run's book (a re-decided bar's order that is not the broker's). */
+  forget(o: ManagedOrder): void {
+    this.orders.delete(o.id);
+    this.openIndex.remove(o);
   }
 
-  /** An order the journal shows was sent (or about to be) after the last state save. */
-  trackInFlight(e: InFlightLine): void {
-    const coid = String(e.client_order_id), asset = this.d.assetOf(String(e.symbol));
-    this.d.ids.observe(coid);
-    if (!asset || this.orders.has(coid)) return;
-    this.orders.set(coid, inFlightOrder(coid, asset, e));
+  /** An order back into the run's book (restart): the open index follows its state. */
+  track(o: ManagedOrder): void {
+    this.orders.set(o.id, o);
+    if (!o.external && !TERMINAL.has(o.state)) this.openIndex.add(o);
   }
 
-  /** Takes the broker's view of an order after a restart (reconciliation). */
-  adoptState(b: BrokerOrder, external: boolean): void {
-    adoptBrokerOrder(this.orders, b, external, this.d);
-    const m = this.orders.get(b.client_order_id);
-    if (m) m.last_event_at = this.d.now(); // the broker has just told us about it
+  /** The id family's next sequence, an id of it, whether an id is ours (restart scans). */
+  get ids(): ClientOrderIds {
+    return this.d.ids;
   }
 
-  /** Marks an order the broker never received (never re-sent). */
-  markLost(coid: string): void {
-    markLostOrder(this.orders, coid, this.d.journal);
+  /** What the state file keeps of the orders (see manager_recovery.ts `snapshotOrders`). */
+  snapshot(): OrdersSnapshot {
+    return snapshotOrders(this);
+  }
+
+  /** The orders and execution ids of a state file. */
+  restore(s: OrdersSnapshot): void {
+    restoreOrders(this, s);
+  }
+
+  /** At a session's end: execution ids older than a day are forgotten (memory stays flat). */
+  forgetOldExecs(): void {
+    if (this.fills.execs.size > 4096) recentExecs(this.fills.execs, DAY_MS);
   }
 
   async cancelAll(): Promise<number> {
-    const open = [...this.orders.values()].filter((m) => !m.external && isOpen(m.state));
-    for (const m of open) await this.cancel(m.client_order_id);
+    const open = this.open();
+    for (const o of open) await this.cancel(o.id);
     return open.length;
   }
+}
 
-  // --- persistence (record conversions in manager_state.ts) ---
-
-  /**
-   * What the state file keeps: every order not yet finished, the most recent finished ones (for
-   * `get_order` after a restart) and the ids of the last day's executions (a restart asks the
-   * broker only for executions since the last saved bar). Bounded, so saving after a bar costs
-   * the same in month six as on day one; the full history is in the journal.
-   */
-  snapshot(): { orders: OrderRecord[]; execs: string[]; ids: { tag: string; next: number } } {
-    return {
-      orders: savedOrders(this.orders.values(), KEEP_FINISHED),
-      execs: recentExecs(this.execs, EXEC_MEMORY_MS),
-      ids: { tag: this.d.ids.tag, next: this.d.ids.sequence },
-    };
-  }
-
-  restore(s: { orders: OrderRecord[]; execs: string[] }): void {
-    for (const r of s.orders) {
-      const asset = this.d.assetOf(r.symbol);
-      if (!asset) continue;
-      this.orders.set(r.client_order_id, fromRecord(r, asset));
-    }
-    // Saved ids count as seen now: they are kept until a day of newer fills has passed.
-    const now = this.d.now();
-    for (const e of s.execs) this.execs.set(e, now);
-  }
+/** The time of an event (NaN for those without one: they are never held back). */
+function timeOf(e: BrokerEvent): number {
+  return e.type === "fill" ? e.fill.time : e.time;
 }

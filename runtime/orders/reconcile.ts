@@ -3,7 +3,7 @@
  * reports, decide what to re-attach, adopt, resolve, and whether positions drift. The session
  * only carries the decisions out.
  */
-import type { BrokerOrder, BrokerPosition } from "../brokers/broker.ts";
+import type { BrokerOrder, BrokerPosition } from "../model/broker.ts";
 import { type OrderState, TERMINAL } from "./state.ts";
 
 export interface LocalOrder {

@@ -5,39 +5,10 @@
  * explicit rows with the reason (e.g. a fill that races a cancel).
  */
 
-export const ORDER_STATES = [
-  "NEW", // minted and persisted, not yet sent
-  "SUBMITTED", // sent; the broker has not acknowledged it
-  "WORKING", // acknowledged, resting
-  "PARTIALLY_FILLED",
-  "PENDING_CANCEL", // a cancel was requested
-  "FILLED",
-  "CANCELED",
-  "REJECTED",
-  "EXPIRED",
-] as const;
-export type OrderState = typeof ORDER_STATES[number];
+import type { OrderEvent, OrderState } from "../model/order_state.ts";
 
-export const ORDER_EVENTS = [
-  "submit", // handed to the broker
-  "ack", // the broker accepted it
-  "partial_fill",
-  "fill", // the last fill: nothing open remains
-  "cancel_request",
-  "cancel_reject", // the broker refused the cancel: back to where it was
-  "canceled",
-  "rejected",
-  "expired",
-] as const;
-export type OrderEvent = typeof ORDER_EVENTS[number];
-
-/** Terminal states: nothing can happen to the order any more. */
-export const TERMINAL: ReadonlySet<OrderState> = new Set([
-  "FILLED",
-  "CANCELED",
-  "REJECTED",
-  "EXPIRED",
-]);
+export { isOpen, ORDER_EVENTS, ORDER_STATES, TERMINAL } from "../model/order_state.ts";
+export type { OrderEvent, OrderState };
 
 type Table = Partial<Record<OrderState, Partial<Record<OrderEvent, OrderState>>>>;
 
@@ -50,6 +21,7 @@ export const TRANSITIONS: Table = {
   },
   SUBMITTED: {
     ack: "WORKING",
+    updated: "SUBMITTED",
     partial_fill: "PARTIALLY_FILLED", // a fill can beat the acknowledgement
     fill: "FILLED",
     rejected: "REJECTED",
@@ -59,6 +31,7 @@ export const TRANSITIONS: Table = {
   },
   WORKING: {
     ack: "WORKING", // duplicate acknowledgements (stream and REST re-sync) are harmless
+    updated: "WORKING", // amended at the venue (a split rescales it; a stop was triggered)
     partial_fill: "PARTIALLY_FILLED",
     fill: "FILLED",
     cancel_request: "PENDING_CANCEL",
@@ -68,6 +41,7 @@ export const TRANSITIONS: Table = {
   },
   PARTIALLY_FILLED: {
     ack: "PARTIALLY_FILLED",
+    updated: "PARTIALLY_FILLED",
     partial_fill: "PARTIALLY_FILLED",
     fill: "FILLED",
     cancel_request: "PENDING_CANCEL",
@@ -82,6 +56,7 @@ export const TRANSITIONS: Table = {
     cancel_reject: "WORKING",
     expired: "EXPIRED",
     ack: "PENDING_CANCEL",
+    updated: "PENDING_CANCEL",
   },
   // A fill reported after the cancel confirmation (seen at IB and Alpaca): the shares are ours.
   CANCELED: { fill: "FILLED", partial_fill: "CANCELED" },
@@ -90,9 +65,4 @@ export const TRANSITIONS: Table = {
 /** The next state, or null when the table does not allow the event in this state. */
 export function transition(from: OrderState, event: OrderEvent): OrderState | null {
   return TRANSITIONS[from]?.[event] ?? null;
-}
-
-/** Whether the order is still live at the broker (may fill). */
-export function isOpen(state: OrderState): boolean {
-  return !TERMINAL.has(state) && state !== "NEW";
 }

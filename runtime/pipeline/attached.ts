@@ -6,7 +6,6 @@
  */
 import type { DailyBarSource } from "../../bundles/mod.ts";
 import type { Asset } from "../assets/asset.ts";
-import type { TradingAlgorithm } from "../engine/algorithm.ts";
 import type { SimplePipelineEngine } from "./engine.ts";
 import {
   AttachPipelineAfterInitialize,
@@ -43,15 +42,27 @@ function* repeat(n: number): Generator<number> {
   while (true) yield n;
 }
 
+/** What attached pipelines need of the algorithm running them. */
+export interface PipelineHost {
+  /** Whether initialize has run (pipelines attach during it, are read after it). */
+  readonly initialized: boolean;
+  /** The session being run (UTC-midnight ms). */
+  readonly current_session: number;
+  /** The run's sessions: chunks never reach past the last. */
+  readonly sessions: Float64Array;
+}
+
 /** One algorithm's attached pipelines and the engine computing them. */
 export class AlgorithmPipelines {
   readonly #pipes = new Map<string, Attached>();
   #engine: SimplePipelineEngine | null = null;
   #makeEngine: (() => SimplePipelineEngine) | null = null;
+  /** Sessions per computation at most (a live session computes one day at a time). */
+  maxChunk = Infinity;
 
-  constructor(private readonly algo: TradingAlgorithm) {}
+  constructor(private readonly algo: PipelineHost) {}
 
-  /** Sets how to build the engine (run_algorithm does, with the bundle it opened). */
+  /** Sets how to build the engine (the engine does, with the bundle the run reads). */
   useEngine(make: () => SimplePipelineEngine): void {
     this.#makeEngine = make;
     this.#engine = null;
@@ -92,48 +103,24 @@ export class AlgorithmPipelines {
   async #ensure(p: Attached, today: number): Promise<ChunkResult> {
     if (p.cache && p.cache.dates.includes(today)) return p.cache;
     const engine = this.#engine ??= this.#makeEngine?.() ?? null;
-    if (!engine) throw new PipelineError("no pipeline engine: pipelines run inside run_algorithm");
+    if (!engine) throw new PipelineError("internal: no pipeline engine for this run");
     const start = engine.sessionIndex(today);
     const simEnd = this.algo.sessions[this.algo.sessions.length - 1];
-    const size = p.chunks.next().value ?? 126;
+    const size = Math.min(p.chunks.next().value ?? 126, this.maxChunk);
     const end = Math.min(start + size, engine.sessionIndex(simEnd));
     p.cache = await engine.computeChunk(p.pipeline, start, Math.max(start, end));
     return p.cache;
   }
 }
 
-const registry = new WeakMap<TradingAlgorithm, AlgorithmPipelines>();
-
-/** The pipelines of an algorithm (created on first use). */
-export function pipelinesOf(algo: TradingAlgorithm): AlgorithmPipelines {
-  let p = registry.get(algo);
-  if (!p) registry.set(algo, p = new AlgorithmPipelines(algo));
-  return p;
-}
-
 /**
- * Gives an algorithm a pipeline engine over the bundle it runs on (built on first use, with the
- * algorithm's own asset objects so pipeline output and orders share them).
+ * A pipeline engine over the bundle a run reads, built on first use, with the run's own asset
+ * objects so pipeline output and orders share them.
  */
-export function usePipelineEngine(
-  algo: TradingAlgorithm,
+export function bundleEngine(
   source: DailyBarSource,
   assets: readonly Asset[],
   loaders?: LoaderMap,
-): void {
-  pipelinesOf(algo).useEngine(() => engineFor(source, { assets, loaders }));
-}
-
-/** Whether an algorithm attached any pipeline. */
-export function hasPipelines(algo: TradingAlgorithm): boolean {
-  return (registry.get(algo)?.size ?? 0) > 0;
-}
-
-/** Computes the eager pipelines of an algorithm for a session (before before_trading_start). */
-export async function computeEagerPipelines(
-  algo: TradingAlgorithm,
-  session: number,
-): Promise<void> {
-  const p = registry.get(algo);
-  if (p && p.size) await p.computeEager(session);
+): () => SimplePipelineEngine {
+  return () => engineFor(source, { assets, loaders });
 }

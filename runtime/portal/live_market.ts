@@ -7,7 +7,7 @@
  * longer than `staleAfterMs` is stale and cannot be traded.
  */
 import type { Asset } from "../assets/asset.ts";
-import type { Bar } from "../brokers/broker.ts";
+import type { Bar } from "../model/broker.ts";
 import type { BarField } from "../finance/market_view.ts";
 import type { DailyPortal } from "./daily_portal.ts";
 import { LiveMinuteHistory, type MinuteBarSource } from "./live_minute_history.ts";

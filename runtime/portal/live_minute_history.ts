@@ -10,7 +10,7 @@
 import type { BarField as BundleField, DailyBarSource, MinuteBars } from "../../bundles/mod.ts";
 import { BAR_FIELDS, BundleReader } from "../../bundles/mod.ts";
 import type { Asset } from "../assets/asset.ts";
-import type { Bar } from "../brokers/broker.ts";
+import type { Bar } from "../model/broker.ts";
 import type { BarField } from "../finance/market_view.ts";
 import type { DailyPortal } from "./daily_portal.ts";
 import { roundHistory } from "./rounding.ts";

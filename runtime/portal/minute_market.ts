@@ -102,6 +102,17 @@ export class MinuteMarket implements MarketData {
     return this.cur!.bars.minutes[this.sessionStart + k];
   }
 
+  /**
+   * Makes the minute labelled `time` of the current session visible and current (minutes come
+   * in order; a minute the bundle does not have leaves the bar where it was).
+   */
+  advanceToMinute(time: number): void {
+    const n = this.sessionMinutes;
+    let k = Math.max(0, this.pos - this.sessionStart);
+    while (k < n - 1 && this.minute(k) < time) k++;
+    if (this.minute(k) === time) this.advanceMinute(k);
+  }
+
   /** Makes minute `k` of the current session visible and current. */
   advanceMinute(k: number): void {
     const c = this.cur!, n = c.bars.minutes.length, pos = this.sessionStart + k;

@@ -1,7 +1,7 @@
 /** Reading zipline's expected CSVs and comparing Harvester's results with them. */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Results } from "../../runtime/engine/results.ts";
+import type { Results } from "../../runtime/metrics/results.ts";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/zipline_examples/", import.meta.url));
 

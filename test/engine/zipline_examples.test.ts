@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
-import type { Results } from "../../runtime/engine/results.ts";
+import type { Results } from "../../runtime/metrics/results.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { ZIPLINE_EXAMPLES_DIR } from "../../bundles/mod.ts";
 import { tempRoot } from "../bundles/helpers.ts";

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { NeverCancel } from "../../runtime/finance/cancel_policy.ts";
 import { PaperBroker } from "../../runtime/brokers/paper/paper_broker.ts";
+import { PaperStore } from "../../runtime/brokers/paper/paper_store.ts";
 import { Ledger } from "../../runtime/finance/ledger.ts";
 import { RiskGate } from "../../runtime/orders/risk.ts";
 import { ASSETS, managed } from "../brokers/alpaca/manager_helpers.ts";
@@ -23,10 +23,9 @@ function venue(): PaperBroker {
   const broker = new PaperBroker({
     assetOf: (s) => ASSETS.get(s)!,
     cash: 1e6,
-    statePath: join(dir, "paper.json"),
-    now: () => Date.UTC(2024, 0, 2, 15),
+    store: new PaperStore(join(dir, "paper.json")),
   });
-  broker.blotter.cancel_policy = new NeverCancel();
+  broker.onBars(Date.UTC(2024, 0, 2, 15), []); // the venue's clock: no bars yet
   return broker;
 }
 
@@ -55,7 +54,7 @@ describe("bounded live state", () => {
     expect(ids).not.toContain(finished[49]);
     expect(snap.orders.filter((o) => o.state === "CANCELED").length).toBe(200);
 
-    broker.endOfSession(true); // the venue's end-of-bar snapshot
+    broker.endOfSession(); // the venue's end-of-session snapshot
     const book = JSON.parse(readFileSync(join(dir, "paper.json"), "utf8"));
     expect(book.orders.length).toBe(203);
     expect(await broker.order(finished[0])).toBeNull();

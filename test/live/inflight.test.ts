@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { Equity } from "../../runtime/assets/asset.ts";
-import type { BrokerOrder } from "../../runtime/brokers/broker.ts";
+import type { BrokerOrder } from "../../runtime/model/broker.ts";
 import { InvalidInputError } from "../../runtime/errors.ts";
 import { Ledger } from "../../runtime/finance/ledger.ts";
 import { ORDER_STATUS } from "../../runtime/finance/order.ts";
@@ -48,7 +48,7 @@ function desk(policy?: InFlightPolicy) {
   const ledger = new Ledger(1_000_000, 0);
   const manager = new OrderManager({
     broker: venue,
-    journal,
+    audit: journal,
     risk: new RiskGate(),
     ids: new ClientOrderIds("0a0b0c0d"),
     ledger,
@@ -86,7 +86,7 @@ describe("in-flight queries", () => {
     const m = d.manager.orders.get(id)!;
     expect(m.state).toBe("WORKING");
     expect(m.broker_order_id).toBe((await d.venue.order(id))!.broker_order_id);
-    expect(m.view.open).toBe(true);
+    expect(m.open).toBe(true);
     expect(d.lines("inflight_query")).toMatchObject([
       { client_order_id: id, state: "SUBMITTED", age_ms: 30_001, result: "WORKING", event: "ack" },
     ]);
@@ -143,8 +143,8 @@ describe("in-flight queries", () => {
     expect(await d.manager.checkInFlight()).toBe(1);
     const m = d.manager.orders.get(id)!;
     expect(m.state).toBe("REJECTED");
-    expect(m.view.status).toBe(ORDER_STATUS.REJECTED);
-    expect(m.view.reason).toBe("unknown to the broker after 45s");
+    expect(m.status).toBe(ORDER_STATUS.REJECTED);
+    expect(m.reason).toBe("unknown to the broker after 45s");
     expect(d.lines("inflight_query")).toMatchObject([
       { client_order_id: id, state: "SUBMITTED", age_ms: 45_000, result: "UNKNOWN" },
     ]);
@@ -186,7 +186,7 @@ describe("in-flight queries", () => {
     expect(await d.manager.checkInFlight()).toBe(1);
     const m = d.manager.orders.get(id)!;
     expect(m.state).toBe("CANCELED");
-    expect(m.view.status).toBe(ORDER_STATUS.CANCELLED);
+    expect(m.status).toBe(ORDER_STATUS.CANCELLED);
     expect(d.lines("inflight_query")).toMatchObject([
       { client_order_id: id, state: "PENDING_CANCEL", age_ms: 30_001, result: "CANCELED" },
     ]);
@@ -209,7 +209,7 @@ describe("in-flight queries", () => {
     d.clock.t += 1;
     expect(await d.manager.checkInFlight()).toBe(1);
     expect(d.state(id)).toBe("WORKING"); // no state outruns its fills
-    expect(d.manager.orders.get(id)!.view.filled).toBe(0);
+    expect(d.manager.orders.get(id)!.filled).toBe(0);
     expect(holdings(d.ledger)).toEqual({});
     expect(d.lines("inflight_query")).toMatchObject([
       { client_order_id: id, state: "WORKING", result: "FILLED", broker_filled: 10 },

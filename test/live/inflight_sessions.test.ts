@@ -122,12 +122,13 @@ describe("in live sessions", () => {
       { client_order_id: id, state: "WORKING", age_ms: 2 * 86_400_000, result: "WORKING" },
     ]);
     expect(queries.every((q) => q.event === undefined)).toBe(true);
-    // Each after its session's decisions, before its end.
+    // Each after its session's bar (and the decisions on it), before the session's end.
     for (const q of queries) {
       const at = journal.indexOf(q);
-      expect(journal.slice(0, at).findLast((e) => e.type !== "inflight_query")!.type).toBe(
-        "decided",
+      const before = journal.slice(0, at).findLast((e) =>
+        e.type === "bar" || e.type === "session_end"
       );
+      expect(before!.type).toBe("bar");
     }
   });
 

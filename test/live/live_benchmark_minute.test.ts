@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { ingest } from "../../bundles/mod.ts";
-import type { Bar } from "../../runtime/brokers/broker.ts";
+import type { Bar } from "../../runtime/model/broker.ts";
 import { benchmarkSettings, readConfigFile } from "../../runtime/config/live_config.ts";
 import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
@@ -37,12 +37,12 @@ beforeAll(async () => {
 
 /** The fed paper venue with a price per symbol (every bar flat at it). */
 class PricedFeed extends FeedPaperBroker {
-  private onBar: (bar: Bar) => void = () => {};
+  private feedBar: (bar: Bar) => void = () => {};
   constructor(private readonly prices: Record<string, number>) {
     super();
   }
   override subscribeBars(_symbols: readonly string[], onBar: (bar: Bar) => void): Promise<void> {
-    this.onBar = onBar;
+    this.feedBar = onBar;
     return Promise.resolve();
   }
   override push(minute: number, symbols: readonly string[]): void {
@@ -52,7 +52,7 @@ class PricedFeed extends FeedPaperBroker {
     });
     if (!bars.length) return;
     this.onBars(minute, bars);
-    for (const b of bars) this.onBar(b);
+    for (const b of bars) this.feedBar(b);
   }
 }
 

@@ -5,7 +5,7 @@
  * own book is always right, so `order(coid)` tells the truth; it records every query and every
  * request that left the session.
  */
-import type { BrokerEvent, BrokerOrder, OrderRequest } from "../../runtime/brokers/broker.ts";
+import type { BrokerEvent, BrokerOrder, OrderRequest } from "../../runtime/model/broker.ts";
 import { FeedPaperBroker } from "./fed_paper_session.ts";
 
 export class LossyVenue extends FeedPaperBroker {
@@ -28,13 +28,13 @@ export class LossyVenue extends FeedPaperBroker {
     });
   }
 
-  override submit(r: OrderRequest): Promise<void> {
+  override submit(r: OrderRequest): void {
     this.sent.push(r.client_order_id);
     if (this.loseNext > 0) {
       this.loseNext--;
-      return Promise.resolve();
+      return;
     }
-    return super.submit(r);
+    super.submit(r);
   }
 
   override order(coid: string): Promise<BrokerOrder | null> {

@@ -8,7 +8,7 @@ import {
 } from "../../runtime/orders/state.ts";
 import { reduces, RiskGate } from "../../runtime/orders/risk.ts";
 import { reconcile } from "../../runtime/orders/reconcile.ts";
-import type { BrokerOrder } from "../../runtime/brokers/broker.ts";
+import type { BrokerOrder } from "../../runtime/model/broker.ts";
 
 describe("order state machine", () => {
   test("the happy paths", () => {

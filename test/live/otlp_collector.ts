@@ -2,7 +2,7 @@
  * Test helpers for OpenTelemetry: an OTLP/HTTP collector on 127.0.0.1 that keeps every request,
  * a URL where nothing listens, and a logger that keeps its warnings.
  */
-import type { Logger } from "../../runtime/engine/log.ts";
+import type { Logger } from "../../runtime/log.ts";
 import type {
   ExportTraceServiceRequest,
   OtlpSpan,

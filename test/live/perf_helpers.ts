@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Logger } from "../../runtime/engine/log.ts";
-import type { Results } from "../../runtime/engine/results.ts";
+import type { Logger } from "../../runtime/log.ts";
+import type { Results } from "../../runtime/metrics/results.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { type LiveOptions, runLive } from "../../runtime/live/session.ts";
 import { PERF_COLUMNS } from "../../runtime/metrics/perf.ts";

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { ingest } from "../../bundles/mod.ts";
 import { Asset } from "../../runtime/assets/asset.ts";
-import type { Bar } from "../../runtime/brokers/broker.ts";
+import type { Bar } from "../../runtime/model/broker.ts";
 import { PaperBroker } from "../../runtime/brokers/paper/paper_broker.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { readJournal } from "../../runtime/live/journal.ts";

@@ -19,11 +19,8 @@ import type { CancelPolicy } from "../../runtime/finance/cancel_policy.ts";
 import { type JournalEntry, readJournal } from "../../runtime/live/journal.ts";
 import type { SessionState } from "../../runtime/live/session_state.ts";
 import { readConfigFile, settingsFromEnv } from "../../runtime/config/live_config.ts";
-import {
-  cancelsAtSessionEnd,
-  EOD_FLATTEN_REASON,
-  flattenMinutes,
-} from "../../runtime/live/session_end.ts";
+import { EOD_FLATTEN_REASON, flattenMinutes } from "../../runtime/live/session_end.ts";
+import { cancelsAtSessionEnd } from "../../runtime/engine/session_close.ts";
 import { csvFolder, tempRoot } from "../bundles/helpers.ts";
 import { minuteSession } from "./fed_paper_session.ts";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { tempRoot } from "../bundles/helpers.ts";
-import type { Results } from "../../runtime/engine/results.ts";
+import type { Results } from "../../runtime/metrics/results.ts";
 import { writeTearsheet } from "../../runtime/metrics/report/tearsheet.ts";
 import { position_weights } from "../../runtime/metrics/report/analysis.ts";
 import { Browser, chromiumPath } from "./chromium.ts";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { decode } from "fast-png";
 import { ZIPLINE_EXAMPLES_DIR } from "../../bundles/mod.ts";
 import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
-import type { Results } from "../../runtime/engine/results.ts";
+import type { Results } from "../../runtime/metrics/results.ts";
 import { loadStrategyFile } from "../../runtime/cli/backtest_command.ts";
 
 /** `CI=true` (as `.ci/run` runs): missing tools fail instead of skipping. */

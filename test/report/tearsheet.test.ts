@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { tempRoot } from "../bundles/helpers.ts";
 import { cli } from "../cli/helpers.ts";
-import type { Results } from "../../runtime/engine/results.ts";
+import type { Results } from "../../runtime/metrics/results.ts";
 import { tearsheetHtml } from "../../runtime/metrics/report/tearsheet.ts";
 import { summaryOf } from "../../runtime/metrics/report/tables.ts";
 import * as nb from "../../runtime/api/notebook.ts";

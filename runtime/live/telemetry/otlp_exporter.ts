@@ -8,7 +8,7 @@
  * at a time, each with a timeout; a failed batch is dropped (counted), and only the first failure
  * is logged. `shutdown()` sends what is left and is awaited when a session stops.
  */
-import type { Logger } from "../../engine/log.ts";
+import type { Logger } from "../../log.ts";
 import { InvalidInputError } from "../../errors.ts";
 import {
   type Attributes,

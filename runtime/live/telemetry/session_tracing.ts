@@ -12,8 +12,8 @@
  * covers the session's close, as a daily bar does.
  */
 import { DAY_MS, isoDate } from "../../../calendars/days.ts";
-import type { Broker } from "../../brokers/broker.ts";
-import type { Logger } from "../../engine/log.ts";
+import type { Broker } from "../../model/broker.ts";
+import type { Logger } from "../../log.ts";
 import type { Journal } from "../journal.ts";
 import { type ExporterStats, OtlpExporter, type OtlpExporterOptions } from "./otlp_exporter.ts";
 import { TracedBroker } from "./traced_broker.ts";

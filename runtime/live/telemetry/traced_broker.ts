@@ -14,7 +14,7 @@ import type {
   BrokerOrder,
   BrokerPosition,
   OrderRequest,
-} from "../../brokers/broker.ts";
+} from "../../model/broker.ts";
 import { type Attributes, type Span, SpanKind, StatusCode, type Tracer } from "./tracer.ts";
 
 /** What the wrapper asks of its owner (the session's tracing). */
@@ -105,14 +105,14 @@ export class TracedBroker implements Broker {
     };
     if (r.limit_price !== null) a["harvester.order.limit_price"] = r.limit_price;
     if (r.stop_price !== null) a["harvester.order.stop_price"] = r.stop_price;
-    return this.call("submit", a, () => this.inner.submit(r));
+    return this.call("submit", a, async () => await this.inner.submit(r));
   }
 
   cancel(client_order_id: string): Promise<void> {
     return this.call(
       "cancel",
       { "harvester.order.client_order_id": client_order_id },
-      () => this.inner.cancel(client_order_id),
+      async () => await this.inner.cancel(client_order_id),
     );
   }
 

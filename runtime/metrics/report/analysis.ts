@@ -6,7 +6,7 @@
  * @module
  */
 import { DAY_MS, isoDate } from "../../../calendars/days.ts";
-import type { Results } from "../../engine/results.ts";
+import type { Results } from "../results.ts";
 import { beta_aligned, sharpe_ratio } from "../empyrical.ts";
 
 /** Six months of sessions: pyfolio's default rolling window. */

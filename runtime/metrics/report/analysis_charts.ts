@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Results } from "../../engine/results.ts";
+import type { Results } from "../results.ts";
 import {
   exposure,
   hasBenchmark,

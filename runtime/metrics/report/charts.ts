@@ -6,7 +6,7 @@
  * Series of one value per session travel as inline CSV (a few bytes a point instead of a JSON
  * object each), which keeps a notebook message of a ten-year daily chart small.
  */
-import type { Results } from "../../engine/results.ts";
+import type { Results } from "../results.ts";
 import { hasBenchmark, sessionDates, underwater } from "./analysis.ts";
 
 /** A Vega-Lite specification (a plain JSON object). */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Results } from "../../engine/results.ts";
+import type { Results } from "../results.ts";
 import { summarize, type Summary } from "../summary.ts";
 import { hasBenchmark } from "./analysis.ts";
 

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DAY_MS, isoDate } from "../../../calendars/days.ts";
-import type { Results } from "../../engine/results.ts";
+import type { Results } from "../results.ts";
 import { hasBenchmark } from "./analysis.ts";
 import {
   exposureChart,

@@ -38,7 +38,7 @@ export function managed(
     });
   const manager = new OrderManager({
     broker,
-    journal,
+    audit: journal,
     risk: opts.risk ?? new RiskGate(),
     ids: opts.ids ?? new ClientOrderIds("0a0b0c0d"),
     ledger,

@@ -15,6 +15,7 @@ import { reconcile } from "../../../runtime/orders/reconcile.ts";
 import { FakeAlpacaVenue } from "../../fakes/alpaca_trading_server.ts";
 import { connectable, until } from "./helpers.ts";
 import { ASSETS, holdings, managed } from "./manager_helpers.ts";
+import { markLost, trackInFlight } from "../../../runtime/orders/manager_recovery.ts";
 
 let venue: FakeAlpacaVenue, dir: string, clock: number;
 beforeEach(() => {
@@ -80,7 +81,7 @@ test("restart with open orders: fills booked once, orders re-attached, in-flight
   second.manager.restore(saved);
   for (const e of readJournal(journalPath)) {
     if (e.type === "order_submitted" && !second.manager.orders.has(String(e.client_order_id))) {
-      second.manager.trackInFlight(e);
+      trackInFlight(second.manager, e);
     }
   }
   const executions = await b.broker.executions(lastBar - 60_000);
@@ -118,13 +119,13 @@ test("restart with open orders: fills booked once, orders re-attached, in-flight
     lookups,
     localPositions: new Map(Object.entries(holdings(ledger))),
     brokerPositions: await b.broker.positions(),
-    ours: (id) => second.manager.owns(id),
+    ours: (id) => second.manager.ids.owns(id),
   });
   expect(r.reattach.map((o) => o.client_order_id)).toEqual([rest, part, inflight]);
   expect(r.unknown.map((o) => o.client_order_id)).toEqual(["hv0a0b0c0d-99"]);
   expect(r.drift).toEqual([]);
-  for (const o of r.reattach) second.manager.adoptState(o, false);
-  for (const o of r.unknown) second.manager.markLost(o.client_order_id);
+  for (const o of r.reattach) second.manager.adopt(o, false);
+  for (const o of r.unknown) markLost(second.manager, o.client_order_id);
 
   // Trading goes on: the stream's events reach the re-attached orders.
   venue.fill(part!, 8, 185.2);

@@ -34,7 +34,7 @@ function manager(broker: Broker, ledger = new Ledger(1_000_000, START), next = 1
   const journal = new Journal(join(dir, "journal.jsonl"), () => r.clock.t);
   const m = new OrderManager({
     broker,
-    journal,
+    audit: journal,
     risk: new RiskGate(),
     ids: new ClientOrderIds("cccc0001", next),
     ledger,
@@ -84,7 +84,7 @@ describe("IB execution corrections", () => {
     // The superseded revision's commission stays paid (the reversal carries none).
     expect(ledger.cash).toBeCloseTo(ref.cash - 1, 6);
     const o = m.orders.get(coid)!;
-    expect([o.view.filled, o.state]).toEqual([100, "FILLED"]);
+    expect([o.filled, o.state]).toEqual([100, "FILLED"]);
     expect(o.avg_fill_price).toBeCloseTo(190.5, 9);
     journal.close();
   });
@@ -106,7 +106,7 @@ describe("IB execution corrections", () => {
     m.drain();
     const p = ledger.position(AAPL)!, ref = alone(60, 190, 1);
     expect([p.amount, p.cost_basis]).toEqual([ref.amount, ref.cost_basis]);
-    expect(m.orders.get(coid)!.view.filled).toBe(60);
+    expect(m.orders.get(coid)!.filled).toBe(60);
     expect(m.refused).toBe(0);
     journal.close();
   });
@@ -150,7 +150,7 @@ describe("IB execution corrections", () => {
     m.drain();
     const p = ledger.position(AAPL)!, ref = alone(100, 191, 1);
     expect([p.amount, p.cost_basis, ledger.cash]).toEqual([ref.amount, ref.cost_basis, ref.cash]);
-    expect(m.orders.get(coid)!.view.filled).toBe(100);
+    expect(m.orders.get(coid)!.filled).toBe(100);
     journal.close();
   });
 
@@ -209,7 +209,7 @@ describe("IB execution corrections", () => {
     const p = ledger.position(AAPL)!, ref = alone(90, 190.2, 1);
     expect(p.amount).toBe(ref.amount);
     expect(p.cost_basis).toBeCloseTo(ref.cost_basis, 9);
-    expect(m.orders.get(coid)!.view.filled).toBe(90);
+    expect(m.orders.get(coid)!.filled).toBe(90);
     journal.close();
   });
 
@@ -241,7 +241,7 @@ describe("IB execution corrections", () => {
     const p = one.ledger.position(AAPL)!, ref = alone(80, 190.4, 1);
     expect(p.amount).toBe(ref.amount);
     expect(p.cost_basis).toBeCloseTo(ref.cost_basis, 9);
-    expect(two.m.orders.get(coid)!.view.filled).toBe(80);
+    expect(two.m.orders.get(coid)!.filled).toBe(80);
 
     // A fresh ledger that never booked e1 ends the same; nothing is emitted again afterwards.
     const fresh = manager(again.broker);

@@ -35,7 +35,7 @@ function manager(broker: Broker, dir: string, tag = "aaaa0001", next = 1) {
   const ledger = new Ledger(1_000_000, Date.UTC(2024, 2, 4));
   const m = new OrderManager({
     broker,
-    journal,
+    audit: journal,
     risk: new RiskGate(),
     ids: new ClientOrderIds(tag, next),
     ledger,
@@ -176,14 +176,14 @@ describe("IB restarts", () => {
       lookups,
       localPositions: new Map([["AAPL", 150]]),
       brokerPositions: await again.broker.positions(),
-      ours: (id) => two.m.owns(id),
+      ours: (id) => two.m.ids.owns(id),
     });
     expect(plan.resolved.map((o) => [o.client_order_id, o.state])).toEqual([[b, "FILLED"]]);
     expect(plan.adopt).toHaveLength(1);
     expect(plan.drift).toEqual([]);
-    for (const o of plan.resolved) two.m.adoptState(o, false);
-    for (const o of plan.adopt) two.m.adoptState(o, true);
-    expect(two.m.orders.get(b!)!.view.filled).toBe(50);
+    for (const o of plan.resolved) two.m.adopt(o, false);
+    for (const o of plan.adopt) two.m.adopt(o, true);
+    expect(two.m.orders.get(b!)!.filled).toBe(50);
     expect(two.ledger.position(aapl)?.amount).toBe(30); // the fresh ledger saw the missed fill
     two.journal.close();
   });

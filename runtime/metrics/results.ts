@@ -3,7 +3,7 @@
  * recorded name) and the positions, orders and transactions tables.
  */
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
-import { PERF_COLUMNS, type PerfColumn, type PerfTracker } from "../metrics/perf.ts";
+import { PERF_COLUMNS, type PerfColumn, type PerfTracker } from "./perf.ts";
 import type { OrderRow, PositionRow, Recorder, TransactionRow } from "./recorder.ts";
 
 /** A cell of a perf row: numbers (NaN for zipline's None), strings, booleans. */

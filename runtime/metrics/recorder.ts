@@ -5,7 +5,7 @@
  */
 import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
-import type { Order } from "../finance/order.ts";
+import type { TrackedOrder } from "../finance/order.ts";
 
 export interface PositionRow {
   date: number;
@@ -42,6 +42,13 @@ export interface TransactionRow {
   symbol: string;
   amount: number;
   price: number;
+}
+
+/** One session's rows of the three tables (a live session's perf log keeps them per session). */
+export interface DayRows {
+  positions: PositionRow[];
+  orders: OrderRow[];
+  transactions: TransactionRow[];
 }
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
@@ -106,7 +113,7 @@ export class Recorder {
   private pRows = 0;
   // orders: the order object for fixed fields, a snapshot of the changing ones
   private readonly oDate: number[] = [];
-  private readonly oRef: Order[] = [];
+  private readonly oRef: TrackedOrder[] = [];
   private readonly oNum = new Rows(8); // dt, amount, filled, commission, status, limit, stop, flags
   private readonly oReason: (string | null)[] = [];
   // transactions
@@ -115,8 +122,68 @@ export class Recorder {
   private readonly tId: (string | null)[] = [];
   private readonly tNum = new Rows(3); // dt, amount, price
   private counts = { positions: 0, orders: 0, transactions: 0 };
+  /** Rows of sessions recorded by an earlier process of the same live session (restored). */
+  private readonly before: DayRows = { positions: [], orders: [], transactions: [] };
 
   constructor(private readonly ledger: Ledger, private readonly sessions: Float64Array) {}
+
+  /** Rows of earlier sessions, restored from a perf log: they come first in every table. */
+  restore(days: readonly DayRows[]): void {
+    for (const d of days) {
+      this.before.positions.push(...d.positions);
+      this.before.orders.push(...d.orders);
+      this.before.transactions.push(...d.transactions);
+    }
+  }
+
+  /**
+   * The rows of session `i` as just recorded (call right after `endOfSession(i)`): from the
+   * ledger's day, the same values the columns hold.
+   */
+  dayRows(i: number): DayRows {
+    const date = this.sessions[i];
+    const positions: PositionRow[] = [];
+    for (const p of this.ledger.positions.values()) {
+      if (p.amount === 0) continue;
+      positions.push({
+        date,
+        sid: p.sid,
+        symbol: p.asset.symbol,
+        amount: p.amount,
+        cost_basis: p.cost_basis,
+        last_sale_price: p.last_sale_price,
+      });
+    }
+    return {
+      positions,
+      orders: this.ledger.ordersToday().map((o) => ({
+        date,
+        order_id: o.id,
+        created: o.created,
+        dt: o.dt,
+        sid: o.asset.sid,
+        symbol: o.asset.symbol,
+        amount: o.amount,
+        filled: o.filled,
+        commission: o.commission,
+        status: o.status,
+        limit: o.limit,
+        stop: o.stop,
+        limit_reached: o.limit_reached,
+        stop_reached: o.stop_reached,
+        reason: o.reason,
+      })),
+      transactions: this.ledger.transactionsToday.map((t) => ({
+        date,
+        dt: t.dt,
+        order_id: t.order_id,
+        sid: t.asset.sid,
+        symbol: t.asset.symbol,
+        amount: t.amount,
+        price: t.price,
+      })),
+    };
+  }
 
   /** Snapshots today's lists at the end of simulation session `i`. */
   endOfSession(i: number, _close: number): void {
@@ -184,7 +251,7 @@ export class Recorder {
     const held = this.ledger.heldAssets, rows = this.pNum.rows(), changes = this.pChange.rows();
     // Amount and cost basis carried forward per sid from the rows where they changed.
     const state = new Map<number, [number, number]>();
-    const out: PositionRow[] = [];
+    const out: PositionRow[] = this.before.positions.slice();
     let row = 0, c = 0;
     this.pDate.forEach((date, d) => {
       for (let k = 0; k < this.pCount[d]; k++, row++) {
@@ -208,7 +275,7 @@ export class Recorder {
 
   get orders(): OrderRow[] {
     const rows = this.oNum.rows();
-    return this.oDate.map((date, k) => {
+    return this.before.orders.concat(this.oDate.map((date, k) => {
       const o = this.oRef[k], n = rows[k];
       return {
         date,
@@ -227,12 +294,12 @@ export class Recorder {
         stop_reached: (n[7] & 2) === 2,
         reason: this.oReason[k],
       };
-    });
+    }));
   }
 
   get transactions(): TransactionRow[] {
     const rows = this.tNum.rows();
-    return this.tDate.map((date, k) => ({
+    return this.before.transactions.concat(this.tDate.map((date, k) => ({
       date,
       dt: rows[k][0],
       order_id: this.tId[k],
@@ -240,10 +307,10 @@ export class Recorder {
       symbol: this.tAsset[k].symbol,
       amount: rows[k][1],
       price: rows[k][2],
-    }));
+    })));
   }
 
   get transactionCount(): number {
-    return this.tDate.length;
+    return this.before.transactions.length + this.tDate.length;
   }
 }

@@ -23,6 +23,11 @@ export class UnsupportedOrderParameters extends HarvesterError {
   override name = "UnsupportedOrderParameters";
 }
 
+/** An order amount, value, percent, target or price that cannot be an order (NaN, ±∞, not a number). */
+export class BadOrderValue extends HarvesterError {
+  override name = "BadOrderValue";
+}
+
 export class CannotOrderDelistedAsset extends HarvesterError {
   override name = "CannotOrderDelistedAsset";
 }

@@ -11,7 +11,36 @@ import {
   StopLimitOrder,
   StopOrder,
 } from "../finance/execution.ts";
-import { CannotOrderDelistedAsset } from "./errors.ts";
+import { BadOrderValue, CannotOrderDelistedAsset } from "./errors.ts";
+
+/** Orders larger than this are a bug in the strategy, not an order (zipline's blotter limit). */
+export const MAX_SHARES = 100_000_000_000;
+
+/**
+ * Refuses a value that cannot size an order — NaN, ±Infinity, not a number — at the call, before
+ * anything reaches a venue (zipline fails in `round_order`: "cannot convert float NaN to integer").
+ *
+ * @example
+ * ```ts
+ * checkFinite("order_target_percent", "target", NaN); // throws BadOrderValue
+ * ```
+ */
+export function checkFinite(fn: string, name: string, value: unknown): void {
+  if (typeof value === "number" && Number.isFinite(value)) return;
+  const shown = typeof value === "number"
+    ? String(value)
+    : `${typeof value} ${JSON.stringify(value)}`;
+  throw new BadOrderValue(`${fn}(): ${name} must be a finite number, got ${shown}`);
+}
+
+/** A share count beyond zipline's limit is refused at the call (zipline raises OverflowError). */
+export function checkShares(fn: string, shares: number): void {
+  if (Math.abs(shares) > MAX_SHARES) {
+    throw new BadOrderValue(
+      `${fn}(): Can't order more than ${MAX_SHARES} shares (asked for ${shares})`,
+    );
+  }
+}
 
 /** A share count within 1e-4 of an integer becomes that integer; otherwise it is truncated. */
 export function round_order(amount: number): number {

@@ -1,0 +1,132 @@
+/**
+ * The API: scheduling, recording, time and environment, and pipelines (zipline's
+ * `schedule_function`, `record`, `get_datetime`, `get_environment`, `attach_pipeline`,
+ * `pipeline_output`).
+ */
+import type { Pipeline } from "../pipeline/pipeline.ts";
+import type { AttachOptions } from "../pipeline/attached.ts";
+import type { PipelineFrame } from "../pipeline/result.ts";
+import type { BarData } from "./bar_data.ts";
+import type { Context } from "./context.ts";
+import { apiGroup } from "./define.ts";
+import { BadEnvironmentField } from "./errors.ts";
+import { type EventRule, resolveScheduleCalendar, ScheduledFunction } from "./scheduling.ts";
+
+/** A scheduled strategy function. */
+export type ScheduledFn = (context: Context, data: BarData) => unknown;
+
+/** Options of `schedule_function`. */
+export interface ScheduleOptions {
+  half_days?: boolean;
+  calendar?: unknown;
+}
+
+export const runtimeApi = apiGroup({
+  /**
+   * Runs `fn(context, data)` when the rules match: a date rule (every day by default) and a time
+   * rule (the open by default; daily backtests run it once per session).
+   *
+   * @example
+   * ```ts
+   * schedule_function(rebalance, date_rules.week_start(), time_rules.market_open({ minutes: 30 }));
+   * ```
+   */
+  schedule_function(
+    fn: ScheduledFn,
+    date_rule?: EventRule | null,
+    time_rule?: EventRule | null,
+    opts: ScheduleOptions = {},
+  ): void {
+    const calendar = resolveScheduleCalendar(opts.calendar as never, this.calendar);
+    this.scheduled.push(
+      new ScheduledFunction(fn, date_rule, time_rule, {
+        calendar,
+        half_days: opts.half_days ?? true,
+        warn: (m: string) => this.log.warn("schedule_function", { message: m }),
+      }),
+    );
+  },
+
+  /**
+   * Records values as columns of the perf table: `record({ name: value })` or zipline's
+   * `record("name", value, …)`.
+   *
+   * @example
+   * ```ts
+   * record({ fast, slow });
+   * ```
+   */
+  record(...args: unknown[]): void {
+    if (args.length === 1 && typeof args[0] === "object" && args[0] !== null) {
+      this.record(args[0] as Record<string, unknown>);
+      return;
+    }
+    if (args.length % 2 !== 0) throw new TypeError("record() takes name/value pairs or one object");
+    const values: Record<string, unknown> = {};
+    for (let i = 0; i < args.length; i += 2) values[String(args[i])] = args[i + 1];
+    this.record(values);
+  },
+
+  /**
+   * The current simulation time.
+   *
+   * @example
+   * ```ts
+   * const now = get_datetime();
+   * ```
+   */
+  get_datetime(_tz?: string): Date {
+    return new Date(this.current_dt);
+  },
+
+  /**
+   * A field of the run's environment (`arena`, `data_frequency`, `start`, `end`, `capital_base`,
+   * `platform`), or all of them with `"*"`.
+   *
+   * @example
+   * ```ts
+   * if (get_environment("arena") === "live") …
+   * ```
+   */
+  get_environment(field = "platform"): unknown {
+    const env: Record<string, unknown> = {
+      arena: this.arena,
+      data_frequency: this.data_frequency,
+      start: new Date(this.sessions[0]),
+      end: new Date(this.sessions[this.sessions.length - 1]),
+      capital_base: this.capital_base,
+      platform: "harvester",
+    };
+    if (field === "*") return env;
+    if (!(field in env)) {
+      throw new BadEnvironmentField(
+        `get_environment: unknown field "${field}"; fields: ${Object.keys(env).join(", ")}, *`,
+      );
+    }
+    return env[field];
+  },
+
+  /**
+   * Registers a pipeline to compute each day (initialize only); returns it.
+   *
+   * @example
+   * ```ts
+   * attach_pipeline(new Pipeline({ columns: { rsi: new factors.RSI() } }), "rsi");
+   * ```
+   */
+  attach_pipeline(pipeline: Pipeline, name: string, opts?: AttachOptions): Pipeline {
+    return this.pipelines.attach(pipeline, name, opts);
+  },
+
+  /**
+   * Today's output of an attached pipeline: a frame of its columns indexed by asset.
+   *
+   * @example
+   * ```ts
+   * const out = await pipeline_output("rsi"); out.where("longs");
+   * ```
+   */
+  pipeline_output(name: string): Promise<PipelineFrame> {
+    return this.pipelines.output(name);
+  },
+});
