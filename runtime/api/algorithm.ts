@@ -65,7 +65,7 @@ export class TradingAlgorithm implements MarketView {
   readonly ledger: Ledger;
   readonly portfolio: Portfolio;
   readonly account: Account;
-  readonly controls = new ControlSet();
+  readonly controls: ControlSet;
   /** The venue's fill models (`set_slippage`, `set_commission`); a simulated venue reads them. */
   readonly models: FillModels = {
     slippage: defaultEquitySlippage(),
@@ -100,6 +100,10 @@ export class TradingAlgorithm implements MarketView {
     this.params = cfg.params ?? {};
     this.log = cfg.log ?? silentLogger;
     this.arena = cfg.arena ?? "backtest";
+    // Violations under on_error "log" go to the run's log, as every other warning does.
+    this.controls = new ControlSet(({ event, message, ...fields }) =>
+      this.log.warn(event, { message, ...fields })
+    );
     this.ledger = new Ledger(cfg.capital_base, cfg.sessions[0]);
     this.portfolio = new Portfolio(this.ledger, () => this.syncOnRead());
     this.account = new Account(this.ledger, () => this.syncOnRead());

@@ -12,9 +12,9 @@ import { UnsupportedOrderParameters } from "./errors.ts";
 import { HarvesterError } from "../errors.ts";
 import { DailyMarket } from "../portal/market.ts";
 import { rawFieldNo } from "../portal/bar_fields.ts";
-import { Frame } from "./frame.ts";
-import { HistoryPanel } from "./history_panel.ts";
-import { Series } from "./series.ts";
+import { Frame } from "../frames/frame.ts";
+import { HistoryPanel } from "../frames/history_panel.ts";
+import { Series } from "../frames/series.ts";
 
 export type CurrentField = BarField | "last_traded";
 const CURRENT_FIELDS = new Set(["open", "high", "low", "close", "volume", "price", "last_traded"]);

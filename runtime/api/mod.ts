@@ -34,9 +34,9 @@ export { Order, ORDER_STATUS } from "../finance/order.ts";
 export type { OrderSnapshot } from "../orders/order.ts";
 export type { OrderOptions } from "./algorithm.ts";
 export type { OrderId, ScheduledFn, ScheduleOptions, StrategyApi } from "./context.ts";
-export { Series } from "./series.ts";
-export { Frame } from "./frame.ts";
-export { HistoryPanel } from "./history_panel.ts";
+export { Series } from "../frames/series.ts";
+export { Frame } from "../frames/frame.ts";
+export { HistoryPanel } from "../frames/history_panel.ts";
 export { calendars, date_rules, time_rules } from "./scheduling.ts";
 export {
   HistoricalRestrictions,

@@ -270,6 +270,16 @@ export class Ledger {
     this.dirty = false;
   }
 
+  /**
+   * The profit and loss so far, priced as of the last sync, without recomputing the portfolio:
+   * `update` compounds returns at each recomputation, so an extra one (a live session's loss
+   * check) would change the perf rows' last bits.
+   */
+  currentPnl(): number {
+    if (!this.dirty) return this.pnl;
+    return this.pnl + this.cash + this.stats.net_value - this.portfolio_value;
+  }
+
   /** Gross and net leverage: exposure over portfolio value (∞ at zero value). */
   leverage(): { gross: number; net: number } {
     this.update();

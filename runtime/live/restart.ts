@@ -10,13 +10,16 @@
  *   any the bar does not place again are adopted as they are.
  * - Our unfinished orders take the broker's state through the transition table (marked as
  *   reconciliation); an order the broker never received ends REJECTED (the restart's decision
- *   sends what should exist again); foreign open orders are adopted as external.
+ *   sends what should exist again); foreign open orders are adopted as external, and open orders
+ *   of our id family that nothing explains as ours (orphans), with a warning.
  * - Positions are compared with the broker's at the first bar, once that bar's splits and
  *   executions are booked: a difference nothing explains halts trading.
  */
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import type { BrokerOrder } from "../model/broker.ts";
 import { TERMINAL } from "../model/order_state.ts";
+import { eventsTowards, markLost } from "../orders/manager_recovery.ts";
+import { reconcile } from "../orders/reconcile.ts";
 import { PerfTracker } from "../metrics/perf.ts";
 import type { DayRows } from "../metrics/recorder.ts";
 import { restoreContext } from "./context_state.ts";
@@ -94,36 +97,66 @@ async function reconcileAtStart(
     misses = 0;
     manager.recovered.set(id, b);
   }
+  // What to do with each order: reconciliation's arithmetic (orders/reconcile.ts), then done
+  // through the table. Positions are checked later, at the first bar (checkDrift).
   const brokerOpen = await broker.openOrders();
-  const open = new Map(brokerOpen.map((o) => [o.client_order_id, o]));
-  const resolved: string[] = [], lost: string[] = [], adopted: string[] = [];
-  for (const o of [...manager.orders.values()]) {
-    if (o.external || TERMINAL.has(o.state)) continue;
-    const b = open.get(o.id) ?? await broker.order(o.id);
-    if (!b) {
-      manager.move(o, "rejected", "unknown to the broker after restart");
-      lost.push(o.id);
-      continue;
+  const local = [...manager.orders.values()].filter((o) => !o.external).map((o) => ({
+    client_order_id: o.id as string,
+    state: o.state,
+    symbol: o.asset.symbol,
+  }));
+  const open = new Set(brokerOpen.map((o) => o.client_order_id));
+  const lookups = new Map<string, BrokerOrder | null>();
+  for (const o of local) {
+    // Finished orders are final: asking the broker about each would be a call per old order.
+    if (!TERMINAL.has(o.state) && !open.has(o.client_order_id)) {
+      lookups.set(o.client_order_id, await broker.order(o.client_order_id));
     }
+  }
+  const hidden = new Set(manager.recovered.keys());
+  const r = reconcile({
+    local,
+    brokerOpen: brokerOpen.filter((b) => !hidden.has(b.client_order_id)),
+    lookups,
+    localPositions: new Map(),
+    brokerPositions: [],
+    ours: (id) => ids.owns(id),
+  });
+  // The broker's state of each order, each change where it belongs: with the executions that
+  // made it (queued, at their time), re-issued by the re-run bar (a cancel it decides again), or
+  // at once (an acknowledgement).
+  const lastFill = new Map<string, number>();
+  for (const e of manager.pending) {
+    if (e.type === "fill") lastFill.set(e.fill.client_order_id, e.fill.time);
+  }
+  for (const b of [...r.reattach, ...r.resolved]) {
+    const o = manager.orders.get(b.client_order_id)!;
     syncFields(o, b);
-    manager.settleFrom(o, b);
-    resolved.push(`${o.id}:${o.state}`);
+    if (b.state === "FILLED" || b.state === "PARTIALLY_FILLED") {
+      const time = lastFill.get(o.id) ?? 0;
+      for (const event of eventsTowards(o.state, b.state)) {
+        manager.ingest({ type: "order", event, order: b, time, reason: "reconciliation" });
+      }
+    } else if (TERMINAL.has(b.state) && !s.market) manager.held.set(o.id, b);
+    else manager.settleFrom(o, b);
   }
-  for (const b of brokerOpen) {
-    const id = b.client_order_id;
-    if (manager.orders.has(id) || manager.recovered.has(id)) continue;
-    // Ours by its id family but neither saved nor found by the scan (sent past the reserved
-    // block's known end): an orphan, adopted as ours and reported; anything else is external.
-    const ours = ids.owns(id);
-    manager.adopt(b, !ours);
-    adopted.push(id);
-    if (ours) {
-      s.log.warn("orphan_order", {
-        message: `order ${id} is open at the broker under our ids but was not in the state ` +
-          "file or the id scan; adopted as ours",
-      });
-    }
+  for (const o of r.unknown) markLost(manager, o.client_order_id);
+  for (const b of r.adopt) manager.adopt(b, true);
+  // Ours by their id family but neither saved nor found by the scan: orphans, adopted as ours.
+  const orphans = brokerOpen.filter((b) =>
+    ids.owns(b.client_order_id) && !manager.orders.has(b.client_order_id) &&
+    !hidden.has(b.client_order_id)
+  );
+  for (const b of orphans) {
+    manager.adopt(b, false);
+    s.log.warn("orphan_order", {
+      message: `order ${b.client_order_id} is open at the broker under our ids but was in ` +
+        "neither the state file nor the id scan; adopted as ours",
+    });
   }
+  const resolved = [...r.reattach, ...r.resolved].map((b) => `${b.client_order_id}:${b.state}`);
+  const lost = r.unknown.map((o) => o.client_order_id);
+  const adopted = [...r.adopt, ...orphans].map((b) => b.client_order_id);
   s.journal.write("reconciliation", {
     executions: manager.pending.length,
     recovered: [...manager.recovered.keys()],
@@ -147,9 +180,17 @@ function syncFields(
   o.stop = b.stop_price;
 }
 
-/** Orders found at the broker that the re-run bar did not place again: ours, as they stand. */
+/**
+ * After the re-run bar: orders found at the broker that it did not place again are ours, as they
+ * stand; changes it did not make again (a cancel) are the broker's, taken over now.
+ */
 export function adoptRecovered(s: Session): void {
   const m = s.manager;
+  for (const [id, b] of [...m.held]) {
+    m.held.delete(id);
+    const o = m.orders.get(id);
+    if (o) m.settleFrom(o, b);
+  }
   if (m.recovered.size === 0) return;
   const ids = [...m.recovered.keys()];
   for (const [id, b] of [...m.recovered]) {

@@ -49,7 +49,7 @@ import { liveSessions, realtimeClock } from "./realtime_clock.ts";
 import { replaySetup } from "./replay_setup.ts";
 import { restoreSession } from "./restart.ts";
 import { sessionHooks } from "./session_hooks.ts";
-import type { SessionState } from "./session_state.ts";
+import { saveState, type SessionState } from "./session_state.ts";
 import type { SessionTracing } from "./telemetry/mod.ts";
 import { warmUpOrderPath } from "./warm_up.ts";
 
@@ -314,6 +314,9 @@ async function runSession(
       fresh: Boolean(opts.fresh),
       setup: replaySetup(opts, s.market ? opts.live ?? null : null),
     }, true);
+    // The state before the first session: a crash in it restarts as a crash in any later one
+    // (its id family, the venue's orders found by their ids), never as a new session.
+    saveState(s, -1, 0);
   }
   // The order path compiled before the first bar (on throw-away objects; see warm_up.ts).
   if (s.portal.assets.length) await warmUpOrderPath(s.portal.assets[0]);

@@ -62,8 +62,7 @@ export function sessionHooks(s: Session): EngineHooks {
           if (a) s.portal.setBar(a, t, b);
         }
       }
-      algo.ledger.update();
-      pnlAtOpen = algo.ledger.pnl;
+      pnlAtOpen = algo.ledger.currentPnl();
       if (minute) {
         if (health) health.openedAt = Math.max(now(), algo.calendar.session_open(e.session));
         journal.write("session_open", { session: isoDate(e.session / DAY_MS) }, true);
@@ -116,9 +115,10 @@ export function sessionHooks(s: Session): EngineHooks {
 
     async sessionClosing(): Promise<void> {
       const limit = s.opts.risk?.daily_loss_limit;
-      algo.ledger.update();
-      if (limit !== undefined && algo.ledger.pnl - pnlAtOpen < -limit) {
-        const loss = (pnlAtOpen - algo.ledger.pnl).toFixed(2);
+      if (limit === undefined) return;
+      const pnl = algo.ledger.currentPnl();
+      if (pnl - pnlAtOpen < -limit) {
+        const loss = (pnlAtOpen - pnl).toFixed(2);
         await throwKill(s, `daily loss ${loss} exceeds the limit ${limit}`);
         manager.drain();
       }

@@ -55,6 +55,12 @@ export class OrderManager {
    * made again yet (its interrupted bar is re-decided): hidden from the strategy until then.
    */
   readonly recovered = new Map<string, BrokerOrder>();
+  /**
+   * After a restart: a finished state the broker reports for one of our orders (a cancel made
+   * in the interrupted bar), taken over once the re-run bar is over unless the bar makes the
+   * change again itself.
+   */
+  readonly held = new Map<string, BrokerOrder>();
 
   constructor(readonly d: ManagerDeps) {
     this.inflight = new InFlightWatch(d.inflight);
@@ -175,6 +181,7 @@ export class OrderManager {
       return;
     }
     this.move(o, "cancel_request");
+    this.held.delete(coid); // the re-run bar asks for the cancel again: the broker reports it
     this.inCall++;
     this.reportMode = report;
     try {
@@ -330,13 +337,14 @@ export class OrderManager {
     }
     if (this.inflight.confirms(o, event, this.d.audit)) return; // reported after a query
     if (b.broker_order_id) o.broker_order_id = b.broker_order_id as ManagedOrder["broker_order_id"];
+    // A venue that reports triggers (zipline's order fields) is their truth on every event.
+    if (b.limit_reached !== undefined) o.limit_reached = b.limit_reached;
+    if (b.stop_reached !== undefined) o.stop_reached = b.stop_reached;
     if (event === "updated") {
-      // The venue rescaled the order (a split) or reports its triggers (zipline's order fields).
+      // The venue rescaled the order (a split) or moved its prices (a stop-limit triggered).
       o.amount = b.amount;
       o.limit = b.limit_price;
       o.stop = b.stop_price;
-      if (b.limit_reached !== undefined) o.limit_reached = b.limit_reached;
-      if (b.stop_reached !== undefined) o.stop_reached = b.stop_reached;
       if (time === time) o.dt = time;
     }
     this.move(o, event, reason, time);

@@ -4,7 +4,7 @@
  * computed days of a `run_pipeline` (zipline's (date, asset)-indexed DataFrame).
  */
 import type { Asset } from "../assets/asset.ts";
-import { Frame } from "../api/frame.ts";
+import { Frame } from "../frames/frame.ts";
 import { isoDate } from "../../calendars/days.ts";
 import type { TermData, TermKind } from "./term.ts";
 

@@ -3,10 +3,10 @@
  * `pd.DataFrame({"A": [10, 11, 12, 13, nan], "B": [20, 19, nan, 22, 23], "C": [1] * 5})`.
  */
 import { describe, expect, test } from "vitest";
-import { Frame } from "../../runtime/api/frame.ts";
-import { HistoryPanel } from "../../runtime/api/history_panel.ts";
-import { Series } from "../../runtime/api/series.ts";
-import { KeyNotFoundError, LengthMismatchError } from "../../runtime/api/series_index.ts";
+import { Frame } from "../../runtime/frames/frame.ts";
+import { HistoryPanel } from "../../runtime/frames/history_panel.ts";
+import { Series } from "../../runtime/frames/series.ts";
+import { KeyNotFoundError, LengthMismatchError } from "../../runtime/frames/series_index.ts";
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const T = Float64Array.of(

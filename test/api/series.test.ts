@@ -4,12 +4,12 @@
  * this Series share an algorithm the test asks for the very same bits (`toBe`/`toEqual`).
  */
 import { describe, expect, test } from "vitest";
-import { Series } from "../../runtime/api/series.ts";
+import { Series } from "../../runtime/frames/series.ts";
 import {
   KeyNotFoundError,
   LengthMismatchError,
   PositionOutOfRangeError,
-} from "../../runtime/api/series_index.ts";
+} from "../../runtime/frames/series_index.ts";
 import { HarvesterError } from "../../runtime/errors.ts";
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);

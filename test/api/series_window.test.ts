@@ -5,7 +5,7 @@
  * this Series share an algorithm the test asks for the very same bits (`toBe`/`toEqual`).
  */
 import { describe, expect, test } from "vitest";
-import { Series } from "../../runtime/api/series.ts";
+import { Series } from "../../runtime/frames/series.ts";
 import { InvalidInputError } from "../../runtime/errors.ts";
 
 const s = (...v: number[]) => Series.from(v);

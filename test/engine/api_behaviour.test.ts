@@ -4,9 +4,9 @@ import { run_algorithm, type RunOptions } from "../../runtime/engine/run_algorit
 import type { Context } from "../../runtime/api/context.ts";
 import type { BarData } from "../../runtime/api/bar_data.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
-import { Series } from "../../runtime/api/series.ts";
-import { Frame } from "../../runtime/api/frame.ts";
-import { HistoryPanel } from "../../runtime/api/history_panel.ts";
+import { Series } from "../../runtime/frames/series.ts";
+import { Frame } from "../../runtime/frames/frame.ts";
+import { HistoryPanel } from "../../runtime/frames/history_panel.ts";
 import {
   date_rules,
   EODCancel,

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { get_calendar } from "../../calendars/mod.ts";
 import { tempRoot } from "../bundles/helpers.ts";
 import { summaryOf } from "../../runtime/metrics/report/tables.ts";
-import { VEGALITE_MIME } from "../../runtime/api/notebook.ts";
+import { VEGALITE_MIME } from "../../runtime/entry/notebook.ts";
 import type { Results } from "../../runtime/metrics/results.ts";
 import { countMarks, demoResults, IN_CI } from "../report/helpers.ts";
 import {

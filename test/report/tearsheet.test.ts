@@ -11,7 +11,7 @@ import { cli } from "../cli/helpers.ts";
 import type { Results } from "../../runtime/metrics/results.ts";
 import { tearsheetHtml } from "../../runtime/metrics/report/tearsheet.ts";
 import { summaryOf } from "../../runtime/metrics/report/tables.ts";
-import * as nb from "../../runtime/api/notebook.ts";
+import * as nb from "../../runtime/entry/notebook.ts";
 import { order_target_percent, symbol } from "../../runtime/api/mod.ts";
 import type { Context } from "../../runtime/api/mod.ts";
 import { countMarks, demoResults, figures } from "./helpers.ts";

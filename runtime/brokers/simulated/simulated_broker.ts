@@ -12,6 +12,7 @@
  */
 import type { Asset } from "../../assets/asset.ts";
 import type { MarketView } from "../../finance/market_view.ts";
+import { ORDER_STATUS } from "../../finance/order.ts";
 import type { FillModels } from "../../finance/models.ts";
 import type {
   Broker,
@@ -185,8 +186,13 @@ export class SimulatedBroker implements Broker, MarketView {
 
   cancel(coid: string): void {
     const o = this.byCoid.get(coid);
-    // Unknown or finished orders: nothing to cancel (the manager learns their fate otherwise).
-    if (!o || !o.open) return;
+    if (!o) return; // unknown: nothing to cancel
+    if (!o.open) {
+      // Asked again (a restarted session re-deciding its bar): a cancelled order is reported as
+      // it stands; a filled one's fills are already reported.
+      if (o.status === ORDER_STATUS.CANCELLED) this.emit("canceled", o, o.dt);
+      return;
+    }
     const dt = this.current_dt;
     this.apply({ op: "cancel", coid, dt }, true);
     this.emit("canceled", o, dt);
