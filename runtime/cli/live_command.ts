@@ -77,6 +77,7 @@ export const liveCommand: Command = {
     "--feed-stale-action A    REDUCING (default) or HALTED when the feed is stale",
     "--start D, --end D       paper: the replayed sessions; alpaca/ib: --end D or an ISO time (default: today's close)",
     "--speed N|max            N multiplies real time between bars; max does not wait (default max)",
+    "--data-frequency F       paper: replay the bundle's daily (default) or minute bars",
     "--state-file F           state saved after every bar (default $HARVESTER_ROOT/live/<algo>.state.json)",
     "--journal F              append-only JSONL journal (default <state file>.journal.jsonl)",
     "--fresh                  ignore and replace an existing state file and journal",
@@ -120,6 +121,7 @@ export const liveCommand: Command = {
     start: { type: "string", short: "s" },
     end: { type: "string", short: "e" },
     speed: { type: "string" },
+    "data-frequency": { type: "string" },
     "state-file": { type: "string" },
     journal: { type: "string" },
     fresh: { type: "boolean" },
@@ -167,6 +169,7 @@ export const liveCommand: Command = {
     const algoPath = args.positionals[0];
     const num = (k: LiveSettingName) => numberOpt(`--${k.replaceAll("_", "-")}`, str(k));
     let bundle: string, start: number, end: number, speed: number | "max" = "max";
+    let dataFrequency: "daily" | "minute" = "daily";
     let broker: Broker | undefined, live: MinuteLiveOptions | undefined;
     const clock = liveClock(env.HARVESTER_LIVE_CLOCK);
     if (brokerName === "paper") {
@@ -179,6 +182,11 @@ export const liveCommand: Command = {
       if (!startText) throw new UsageError("--start is required with --feed bundle:NAME");
       start = dateArg("--start", startText, NaN);
       end = dateArg("--end", str("end"), start + 366 * 86_400_000);
+      const freq = stringOpt(args, "data-frequency") ?? "daily";
+      if (freq !== "daily" && freq !== "minute") {
+        throw new UsageError(`--data-frequency: "${freq}" is not daily or minute`);
+      }
+      dataFrequency = freq;
       const speedText = str("speed")!;
       speed = speedText === "max" ? "max" : numberOpt("--speed", speedText)!;
     } else {
@@ -232,6 +240,7 @@ export const liveCommand: Command = {
       start,
       end,
       speed,
+      data_frequency: dataFrequency,
       state_path: statePath,
       journal_path: resolve(str("journal") ?? `${statePath}.journal.jsonl`),
       fresh: st.fresh === true,

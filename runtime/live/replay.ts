@@ -141,6 +141,13 @@ async function replayDaily(
   const started = lines[k].entry, entries = lines.map((l) => l.entry);
   // Journals written before setups were recorded replay with the defaults.
   const setup = readSetup(started, path, lines[k].line);
+  if (setup?.data_frequency === "minute") {
+    throw new JournalReplayError(
+      path,
+      lines[k].line,
+      "a replay of a bundle's minute bars records no bars to replay (run it again instead)",
+    );
+  }
   const bars = new Map<string, Bar[]>();
   for (const e of entries) if (e.type === "bar") bars.set(String(e.session), e.bars as Bar[]);
   const dir = mkdtempSync(join(tmpdir(), "hv-replay-"));

@@ -17,6 +17,8 @@ import type { LiveOptions } from "./session.ts";
 /** The `setup` field of a `session_started` line. */
 export interface ReplaySetup {
   bundle: string;
+  /** A bundle replay of minute bars (absent: daily). */
+  data_frequency?: "daily" | "minute";
   capital_base?: number;
   params?: Record<string, string>;
   risk?: RiskLimits;
@@ -97,6 +99,7 @@ export function readNumbered(path: string): NumberedEntry[] {
 export function replaySetup(opts: LiveOptions, live: MinuteLiveOptions | null): ReplaySetup {
   return {
     bundle: opts.bundle,
+    data_frequency: opts.data_frequency,
     capital_base: opts.capital_base,
     params: opts.params,
     risk: opts.risk,

@@ -165,7 +165,7 @@ async function reconcileAtStart(
     adopted,
   }, true);
   // Live, the interrupted minute is past: orders it sent are ours now, as they stand.
-  if (s.market) adoptRecovered(s);
+  if (s.market) adoptRecovered(s, Infinity);
   s.driftCheck = true;
 }
 
@@ -181,22 +181,27 @@ function syncFields(
 }
 
 /**
- * After the re-run bar: orders found at the broker that it did not place again are ours, as they
- * stand; changes it did not make again (a cancel) are the broker's, taken over now.
+ * Once the re-run has passed the bar at `upTo`: orders found at the broker that were sent by then
+ * and not placed again are ours, as they stand; changes made by then and not made again (a
+ * cancel) are the broker's, taken over now.
  */
-export function adoptRecovered(s: Session): void {
+export function adoptRecovered(s: Session, upTo: number): void {
   const m = s.manager;
   for (const [id, b] of [...m.held]) {
+    if ((b.updated_at ?? -Infinity) > upTo) continue;
     m.held.delete(id);
     const o = m.orders.get(id);
     if (o) m.settleFrom(o, b);
   }
   if (m.recovered.size === 0) return;
-  const ids = [...m.recovered.keys()];
+  const ids: string[] = [];
   for (const [id, b] of [...m.recovered]) {
+    if (b.submitted_at > upTo) continue;
     m.recovered.delete(id);
     m.adopt(b, false);
+    ids.push(id);
   }
+  if (!ids.length) return;
   s.journal.write("recovered_adopted", { client_order_ids: ids }, true);
   s.log.warn("recovered_adopted", {
     message: `${ids.length} order(s) sent before the restart were not placed again by the ` +

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
-import { type DailyBarSource, openDaily } from "../../bundles/mod.ts";
+import { BundleReader, type DailyBarSource, load, openDaily } from "../../bundles/mod.ts";
 import type { TradingAlgorithm } from "../api/algorithm.ts";
 import type { BarData } from "../api/bar_data.ts";
 import type { Context } from "../api/context.ts";
@@ -17,7 +17,7 @@ import type { Asset } from "../assets/asset.ts";
 import { PaperStore } from "../brokers/paper/paper_store.ts";
 import { buildRun } from "../engine/build.ts";
 import { asyncClock, type Clock, pacedClock, simulationClock } from "../engine/clock.ts";
-import { dailyDriver, liveDriver } from "../engine/drivers.ts";
+import { dailyDriver, liveDriver, minuteDriver } from "../engine/drivers.ts";
 import { Engine, type RunParts } from "../engine/engine.ts";
 import type { Strategy } from "../engine/strategy.ts";
 import { HarvesterError } from "../errors.ts";
@@ -32,6 +32,7 @@ import type { OrderManager } from "../orders/manager.ts";
 import { RiskGate, type RiskLimits } from "../orders/risk.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
 import { LiveMarket } from "../portal/live_market.ts";
+import { MinuteMarket } from "../portal/minute_market.ts";
 import { bundleMinutes } from "../portal/live_minute_history.ts";
 import { BarClock, type LatencySink } from "./bar_clock.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
@@ -69,6 +70,11 @@ export interface LiveOptions extends BenchmarkChoice {
   end: string | number;
   /** Multiplier of real time between bars, or "max" (no waiting). */
   speed: number | "max";
+  /**
+   * A bundle replay's bars: the daily bars, or the minute bars (a bundle with minute data).
+   * @default "daily"
+   */
+  data_frequency?: "daily" | "minute";
   state_path: string;
   journal_path: string;
   /** Ignore (and replace) an existing state file. */
@@ -141,6 +147,8 @@ export interface Session {
   journal: Journal;
   /** A live minute session's market (null in a replayed paper session). */
   market: LiveMarket | null;
+  /** A replay of a bundle's minute bars: its market (null otherwise). */
+  replayMinutes: MinuteMarket | null;
   /** Each session's benchmark return (filled at the sessions' ends). */
   benchmark: Float64Array;
   /** Session returns known in advance (a replay's, from the bundle or a file). */
@@ -171,7 +179,11 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
   const tracing: SessionTracing | null = opts.otlp_endpoint
     ? (await import("./telemetry/mod.ts")).startTracing(opts.otlp_endpoint, log)
     : null;
-  const source = await openDaily(opts.bundle, { root: opts.root, environ: opts.environ });
+  const minuteReplay = !opts.broker && opts.data_frequency === "minute";
+  const where = { root: opts.root, environ: opts.environ };
+  const source = minuteReplay
+    ? await load(opts.bundle, where)
+    : await openDaily(opts.bundle, where);
   const minutes = opts.broker ? bundleMinutes(source) : undefined;
   try {
     const calendar = source.calendar;
@@ -208,7 +220,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       calendar,
       sessions,
       capital_base: opts.capital_base ?? 10_000_000,
-      data_frequency: opts.broker ? "minute" : "daily",
+      data_frequency: opts.broker || minuteReplay ? "minute" : "daily",
       arena: "live",
       params: opts.params,
       log,
@@ -233,6 +245,10 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       ? new LiveMarket(portal, { staleAfterMs: opts.live?.stale_after_ms, now: clockNow, minutes })
       : null;
     if (market) algo.market = market;
+    const replayMinutes = minuteReplay && source instanceof BundleReader
+      ? new MinuteMarket(portal, source, portal.sessionIndex(sessions[sessions.length - 1]))
+      : null;
+    if (replayMinutes) algo.market = replayMinutes;
     const looked = new Set<Asset>();
     const lookup = algo.symbol.bind(algo);
     algo.symbol = (sym: string) => {
@@ -257,6 +273,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       risk,
       journal,
       market,
+      replayMinutes,
       benchmark: new Float64Array(sessions.length),
       replayBenchmark: null,
       resumeAt: 0,
@@ -340,7 +357,11 @@ async function runSession(
   const engine = new Engine({
     parts,
     strategy: opts.strategy,
-    driver: s.market ? liveDriver(s.portal, s.market) : dailyDriver(s.portal),
+    driver: s.market
+      ? liveDriver(s.portal, s.market)
+      : s.replayMinutes
+      ? minuteDriver(s.portal, s.replayMinutes)
+      : dailyDriver(s.portal),
     benchmark: (i, e) =>
       s.replayBenchmark ? s.replayBenchmark[i] : sessionBenchmark(s, s.market!, e),
     hooks: [sessionHooks(s)],
@@ -407,7 +428,7 @@ function sessionClock(s: Session, universe: Asset[]): Clock {
       stop: () => s.stopRequested,
     }));
   }
-  const replay = simulationClock(algo.calendar, s.sessions, "daily", s.resumeAt);
+  const replay = simulationClock(algo.calendar, s.sessions, algo.data_frequency, s.resumeAt);
   if (opts.speed === "max") return replay;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return pacedClock(replay, opts.speed, sleep);

@@ -37,7 +37,8 @@ function barsOf(s: Session, t: number, close: number): Bar[] {
 /** The hooks of a session (a replayed bundle's daily bars, or a live feed's minutes). */
 export function sessionHooks(s: Session): EngineHooks {
   const { algo, manager, journal, risk } = s;
-  const minute = s.market !== null;
+  // Minute bars (a live feed, or a replay of a bundle's minutes): one bar per minute.
+  const minute = algo.data_frequency === "minute";
   const flattenBefore = flattenMinutes(s.opts);
   const now = s.opts.now ?? Date.now;
   const health = s.market
@@ -75,13 +76,12 @@ export function sessionHooks(s: Session): EngineHooks {
 
     barOpen(e: BarEvent): void {
       s.barClock.begin();
-      if (!minute) {
+      if (s.market) return; // a live feed's bars are journaled as they arrive (minute_bar)
+      const session = isoDate(e.session / DAY_MS);
+      if (minute) journal.write("bar", { session, time: e.time });
+      else {
         const t = s.portal.sessionIndex(e.session);
-        journal.write("bar", {
-          session: isoDate(e.session / DAY_MS),
-          time: e.time,
-          bars: barsOf(s, t, e.time),
-        });
+        journal.write("bar", { session, time: e.time, bars: barsOf(s, t, e.time) });
       }
     },
 
@@ -100,7 +100,7 @@ export function sessionHooks(s: Session): EngineHooks {
 
     async afterDecisions(e: BarEvent): Promise<void> {
       manager.drain(e.time);
-      adoptRecovered(s); // orders of the interrupted bar that this re-run did not place again
+      adoptRecovered(s, e.time); // the interrupted run's orders this re-run did not place again
       if (!minute && flattenBefore !== null) {
         // One bar per replayed session, at the close: the flatten follows its decisions (its
         // market orders fill at the next session's bar, as any daily order).

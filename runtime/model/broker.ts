@@ -34,6 +34,8 @@ export interface BrokerOrder {
   stop_price: number | null;
   /** UTC ms. */
   submitted_at: number;
+  /** When the order last changed (UTC ms), where the venue says (the simulated one does). */
+  updated_at?: number;
   /** Whether the limit / stop price was reached (venues that report triggers: the simulated one). */
   limit_reached?: boolean;
   stop_reached?: boolean;

@@ -10,12 +10,11 @@ import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { type LiveOptions, runLive } from "../../runtime/live/session.ts";
 import { PERF_COLUMNS } from "../../runtime/metrics/perf.ts";
 
-/** Every perf column (orders_count aside: same orders, listed at other moments) that differs. */
+/** Every perf column that differs. */
 export function samePerf(a: Results, b: Results): string[] {
   const out: string[] = [];
   if (a.length !== b.length) out.push(`rows ${a.length} vs ${b.length}`);
   for (const c of PERF_COLUMNS) {
-    if (c === "orders_count") continue;
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       const x = a.perf[c][i], y = b.perf[c][i];
       if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) out.push(`${c}[${i}]: ${x} vs ${y}`);

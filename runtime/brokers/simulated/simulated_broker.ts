@@ -564,6 +564,7 @@ function viewOf(o: BrokerOrder): BrokerOrder {
     limit_price: o.limit_price,
     stop_price: o.stop_price,
     submitted_at: o.submitted_at,
+    updated_at: o.updated_at,
     limit_reached: o.limit_reached,
     stop_reached: o.stop_reached,
   };

@@ -44,6 +44,9 @@ export class VenueOrder extends Order implements BrokerOrder {
   get submitted_at(): number {
     return this.created;
   }
+  get updated_at(): number {
+    return this.dt;
+  }
   get state(): OrderState {
     switch (this.status) {
       case ORDER_STATUS.FILLED:
