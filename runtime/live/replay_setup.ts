@@ -12,7 +12,7 @@ import { HarvesterError } from "../errors.ts";
 import type { RiskLimits } from "../orders/risk.ts";
 import type { JournalEntry } from "./journal.ts";
 import type { MinuteLiveOptions } from "./live_options.ts";
-import type { LiveOptions } from "./session.ts";
+import type { LiveOptions } from "./live_options.ts";
 
 /** The `setup` field of a `session_started` line. */
 export interface ReplaySetup {

@@ -19,29 +19,28 @@ import { buildRun } from "../engine/build.ts";
 import { asyncClock, type Clock, pacedClock, simulationClock } from "../engine/clock.ts";
 import { dailyDriver, liveDriver, minuteDriver } from "../engine/drivers.ts";
 import { Engine, type RunParts } from "../engine/engine.ts";
-import type { Strategy } from "../engine/strategy.ts";
 import { HarvesterError } from "../errors.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import type { PerfTracker } from "../metrics/perf.ts";
 import type { Recorder } from "../metrics/recorder.ts";
 import type { Results } from "../metrics/results.ts";
-import type { Bar, Broker } from "../model/broker.ts";
+import type { Broker } from "../model/broker.ts";
 import { ClientOrderIds } from "../orders/ids.ts";
 import { inFlightPolicy } from "../orders/inflight.ts";
 import type { OrderManager } from "../orders/manager.ts";
-import { RiskGate, type RiskLimits } from "../orders/risk.ts";
+import { RiskGate } from "../orders/risk.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
 import { LiveMarket } from "../portal/live_market.ts";
 import { MinuteMarket } from "../portal/minute_market.ts";
 import { bundleMinutes } from "../portal/live_minute_history.ts";
-import { BarClock, type LatencySink } from "./bar_clock.ts";
+import { BarClock } from "./bar_clock.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
 import { injectFaults } from "./fault_injection.ts";
 import { subscribeUniverse } from "./feed.ts";
 import { Journal, readJournal } from "./journal.ts";
 import { killRequested, KillWatch, pidFile } from "./kill_switch.ts";
-import { type BenchmarkChoice, sessionBenchmark, setUpBenchmark } from "./live_benchmark.ts";
-import { liveOptions, type MinuteLiveOptions } from "./live_options.ts";
+import { sessionBenchmark, setUpBenchmark } from "./live_benchmark.ts";
+import { type LiveOptions, liveOptions, type MinuteLiveOptions } from "./live_options.ts";
 import { serveMetrics } from "./metrics_endpoint.ts";
 import { readState } from "./persistence.ts";
 import { PerfLog, perfLogPath } from "./perf_log.ts";
@@ -54,76 +53,10 @@ import { saveState, type SessionState } from "./session_state.ts";
 import type { SessionTracing } from "./telemetry/mod.ts";
 import { warmUpOrderPath } from "./warm_up.ts";
 
-export type { MinuteLiveOptions };
+export type { LiveOptions, MinuteLiveOptions };
 
 export class LiveSessionError extends HarvesterError {
   override name = "LiveSessionError";
-}
-
-export interface LiveOptions extends BenchmarkChoice {
-  strategy: Strategy;
-  /** sha256 of the strategy file: a state file is only restored for the same file. */
-  strategy_hash: string;
-  /** `bundle:NAME` feed replay (and, live, the daily history through yesterday). */
-  bundle: string;
-  start: string | number;
-  end: string | number;
-  /** Multiplier of real time between bars, or "max" (no waiting). */
-  speed: number | "max";
-  /**
-   * A bundle replay's bars: the daily bars, or the minute bars (a bundle with minute data).
-   * @default "daily"
-   */
-  data_frequency?: "daily" | "minute";
-  state_path: string;
-  journal_path: string;
-  /** Ignore (and replace) an existing state file. */
-  fresh?: boolean;
-  dry_run?: boolean;
-  /**
-   * Write the journal out before every order leaves the process, so each sent order's line
-   * survives a crash right after sending (a write per order). Off: once per bar.
-   */
-  journal_before_send?: boolean;
-  capital_base?: number;
-  params?: Record<string, string>;
-  risk?: RiskLimits;
-  /** Sell everything when the kill switch is thrown. */
-  flatten_on_kill?: boolean;
-  /** On SIGINT/SIGTERM, cancel open orders (else they are kept at the broker). */
-  cancel_on_stop?: boolean;
-  /**
-   * Minutes before each session's close at which open orders are cancelled and every position is
-   * closed by market orders (`eod_flatten`); the risk gate stays REDUCING until the next session.
-   * A daily replay flattens after each session's bar. Absent: off.
-   */
-  flatten_before_close?: number;
-  /** Seconds an order may wait for its acknowledgement or cancel before it is queried. @default 30 */
-  inflight_after?: number;
-  /** Seconds a working order may go without an event before it is queried. @default 300 */
-  working_quiet_after?: number;
-  root?: string;
-  environ?: Record<string, string | undefined>;
-  log?: Logger;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-  /** A backtest's perf CSV to compare with (writes live_drift.csv and live_performance.json). */
-  baseline?: string;
-  /** Serve Prometheus metrics on 127.0.0.1:port. */
-  metrics_port?: number;
-  /** OpenTelemetry: spans per bar and per broker call to this OTLP/HTTP collector (base URL). */
-  otlp_endpoint?: string;
-  /** Given, for every order, the ms from its bar's arrival to its hand-off to the broker. */
-  bar_latencies?: LatencySink;
-  /** Bars to use instead of the bundle's, by session date (`harvester replay`). */
-  bar_overrides?: Map<string, Bar[]>;
-  /**
-   * A live minute session on this broker (not connected yet) instead of the bundle replay: the
-   * realtime clock from now until `live.end`; the bundle gives the daily history through yesterday.
-   */
-  broker?: Broker;
-  /** Options of a live minute session (with `broker`). */
-  live?: MinuteLiveOptions;
 }
 
 /** Everything a running session holds (what its hooks and restart read). */

@@ -12,9 +12,10 @@
  * after its fills, as zipline books a bar's commissions after its transactions.
  */
 import type { Asset } from "../assets/asset.ts";
-import type { BrokerEvent, BrokerFill, BrokerOrder, OrderRequest } from "../model/broker.ts";
+import type { BrokerEvent, BrokerOrder, OrderRequest } from "../model/broker.ts";
 import { asClientOrderId, type ClientOrderId } from "../model/ids.ts";
 import type { OrderEvent } from "../model/order_state.ts";
+import { applyFill, applyOrderEvent } from "./broker_events.ts";
 import { FillBooking } from "./fill_booking.ts";
 import type { ClientOrderIds } from "./ids.ts";
 import { InFlightWatch } from "./inflight.ts";
@@ -78,9 +79,9 @@ export class OrderManager {
     // An in-process venue calls in directly (VenueSink): applied at once, no event objects.
     if (d.inProcessVenue) {
       d.broker.attachSink?.({
-        order: (event, b, time, reason) => this.applyOrderEvent(event, b, reason, time),
+        order: (event, b, time, reason) => applyOrderEvent(this, event, b, reason, time),
         fill: (coid, venueId, exec, symbol, amount, price, commission, time) =>
-          this.applyFill(coid, venueId, exec, symbol, amount, price, commission, time, null),
+          applyFill(this, coid, venueId, exec, symbol, amount, price, commission, time, null),
       });
     }
   }
@@ -262,7 +263,8 @@ export class OrderManager {
   private apply(e: BrokerEvent): void {
     if (e.type === "fill") {
       const f = e.fill;
-      this.applyFill(
+      applyFill(
+        this,
         f.client_order_id,
         f.broker_order_id,
         f.exec_id,
@@ -273,81 +275,9 @@ export class OrderManager {
         f.time,
         f,
       );
-    } else if (e.type === "order") this.applyOrderEvent(e.event, e.order, e.reason, e.time);
+    } else if (e.type === "order") applyOrderEvent(this, e.event, e.order, e.reason, e.time);
     else this.d.audit.write(e.type, { ...e });
     if (this.inCall > 0) this.fills.bookCommissions();
-  }
-
-  /** One execution: booked in the ledger, added to its order (`f`: the event's own object). */
-  private applyFill(
-    coid: string,
-    venueId: string,
-    exec: string,
-    symbol: string,
-    amount: number,
-    price: number,
-    commission: number,
-    time: number,
-    f: BrokerFill | null,
-  ): void {
-    if (!this.fills.firstReport(exec, time)) return; // reported twice (re-sync, restart)
-    if (this.recovered.size && coid && !this.orders.has(coid)) {
-      const hidden = this.recovered.get(coid);
-      if (hidden) {
-        this.recovered.delete(coid);
-        this.adopt(hidden, false);
-      }
-    }
-    const o = coid ? this.orders.get(coid) : undefined;
-    const asset = o?.asset ?? this.d.assetOf(symbol);
-    if (!asset) {
-      this.d.warn("fill_unknown_asset", {
-        message: `fill for ${symbol}, which is not in the bundle`,
-        exec_id: exec,
-      });
-      return;
-    }
-    this.fills.book(asset, o, coid, amount, price, commission, time, () =>
-      f ?? {
-        client_order_id: coid,
-        broker_order_id: venueId,
-        exec_id: exec,
-        symbol,
-        amount,
-        price,
-        commission,
-        time,
-      });
-  }
-
-  private applyOrderEvent(event: OrderEvent, b: BrokerOrder, reason = "", time = NaN): void {
-    const o = this.orders.get(b.client_order_id);
-    if (!o) {
-      if (this.recovered.has(b.client_order_id)) {
-        this.recovered.set(b.client_order_id, b); // its newest view, for when it is re-placed
-        return;
-      }
-      this.d.audit.write("unknown_order_event", { client_order_id: b.client_order_id, event });
-      return;
-    }
-    const q = o.quality;
-    if (event === "ack" && q && Number.isNaN(q.acked_at)) {
-      q.acked_at = time;
-      q.wall_ack = performance.now();
-    }
-    if (this.inflight.confirms(o, event, this.d.audit)) return; // reported after a query
-    if (b.broker_order_id) o.broker_order_id = b.broker_order_id as ManagedOrder["broker_order_id"];
-    // A venue that reports triggers (zipline's order fields) is their truth on every event.
-    if (b.limit_reached !== undefined) o.limit_reached = b.limit_reached;
-    if (b.stop_reached !== undefined) o.stop_reached = b.stop_reached;
-    if (event === "updated") {
-      // The venue rescaled the order (a split) or moved its prices (a stop-limit triggered).
-      o.amount = b.amount;
-      o.limit = b.limit_price;
-      o.stop = b.stop_price;
-      if (time === time) o.dt = time;
-    }
-    this.move(o, event, reason, time);
   }
 
   /** One transition through the table, audited; refused events are counted, not applied. */
@@ -394,7 +324,7 @@ export class OrderManager {
       orders: this.orders,
       drain: () => this.drain(),
       settle: (o, event, reason, b) =>
-        b ? this.applyOrderEvent(event, b, reason, this.d.now()) : this.move(o, event, reason),
+        b ? applyOrderEvent(this, event, b, reason, this.d.now()) : this.move(o, event, reason),
     });
   }
 

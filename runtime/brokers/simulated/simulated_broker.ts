@@ -26,9 +26,9 @@ import type {
   VenueSink,
 } from "../../model/broker.ts";
 import type { OrderEvent } from "../../model/order_state.ts";
-import type { BookSnapshot, VenueOp, VenueStore } from "./venue_book.ts";
+import type { VenueOp, VenueStore } from "./venue_book.ts";
 import { VenueOrder } from "./venue_order.ts";
-import { restoreBook } from "./venue_restore.ts";
+import { VenueState } from "./venue_state.ts";
 
 /** Orders larger than this are a bug in the strategy, not an order (zipline's limit). */
 export const MAX_SHARES = 100_000_000_000;
@@ -53,38 +53,26 @@ export interface SimulatedBrokerOptions {
   reportsOnce?: boolean;
 }
 
-/** Finished orders kept for lookups (`order(id)`) once a session ends; open ones always stay. */
-const KEEP_FINISHED = 200;
-
 export class SimulatedBroker implements Broker, MarketView {
   readonly name: string;
   /** An in-memory venue reports each execution once; a persisted one may re-report after a restart. */
   readonly reportsOnce: boolean;
   private listener: (e: BrokerEvent) => void = () => {};
   private sink: VenueSink | null = null;
-  /** Open orders by sid, each list in placement order; sids without open orders are absent. */
-  private readonly open = new Map<number, VenueOrder[]>();
-  /** Every order kept, by client order id (insertion order: placement). */
-  private readonly byCoid = new Map<string, VenueOrder>();
-  private readonly positionsBySymbol = new Map<string, { amount: number; cost: number }>();
-  private fills: BrokerFill[] = [];
-  private cash: number;
-  private exec = 0;
-  private seq = 0;
-  private lastBar = -Infinity;
-  private lastSplit = -Infinity;
+  /** The book: orders, positions, cash, executions (venue_state.ts). */
+  private readonly state: VenueState;
   private connected = false;
   private readonly store: VenueStore | null;
 
   constructor(private readonly opts: SimulatedBrokerOptions) {
     this.name = opts.name ?? "simulated";
-    this.cash = opts.cash;
+    this.state = new VenueState(opts.cash, opts.assetOf, opts.reportsOnce !== true);
     this.store = opts.store ?? null;
     this.reportsOnce = opts.reportsOnce === true;
     if (this.store) {
       const { snapshot, ops } = this.store.load();
-      if (snapshot) this.restoreSnapshot(snapshot);
-      for (const op of ops) this.apply(op, false);
+      if (snapshot) this.state.restore(snapshot);
+      for (const op of ops) this.state.apply(op);
     }
   }
 
@@ -130,7 +118,7 @@ export class SimulatedBroker implements Broker, MarketView {
 
   submit(r: OrderRequest): void {
     const now = this.current_dt;
-    const known = this.byCoid.get(r.client_order_id);
+    const known = this.state.byCoid.get(r.client_order_id);
     if (known) {
       // The same client id again (a restarted session re-deciding its interrupted bar): the venue
       // keys orders by it and never books it twice; it reports the order as it stands.
@@ -161,7 +149,7 @@ export class SimulatedBroker implements Broker, MarketView {
       this.emit("rejected", order, now, refused);
       return;
     }
-    const id = `${this.name}-${this.seq + 1}`;
+    const id = `${this.name}-${this.state.seq + 1}`;
     this.store?.record({
       op: "submit",
       coid: r.client_order_id,
@@ -172,7 +160,7 @@ export class SimulatedBroker implements Broker, MarketView {
       stop: r.stop_price,
       created: now,
     });
-    const o = this.accept(
+    const o = this.state.accept(
       r.client_order_id,
       id,
       asset!,
@@ -185,7 +173,7 @@ export class SimulatedBroker implements Broker, MarketView {
   }
 
   cancel(coid: string): void {
-    const o = this.byCoid.get(coid);
+    const o = this.state.byCoid.get(coid);
     if (!o) return; // unknown: nothing to cancel
     if (!o.open) {
       // Asked again (a restarted session re-deciding its bar): a cancelled order is reported as
@@ -194,7 +182,7 @@ export class SimulatedBroker implements Broker, MarketView {
       return;
     }
     const dt = this.current_dt;
-    this.apply({ op: "cancel", coid, dt }, true);
+    this.record({ op: "cancel", coid, dt });
     this.emit("canceled", o, dt);
   }
 
@@ -204,15 +192,15 @@ export class SimulatedBroker implements Broker, MarketView {
    * same-bar-fills option matches the bar's own orders after the strategy's decisions).
    */
   onBar(time: number, again = false): void {
-    if (!again && time <= this.lastBar) return;
-    if (time > this.lastBar) {
-      this.lastBar = time;
+    if (!again && time <= this.state.lastBar) return;
+    if (time > this.state.lastBar) {
+      this.state.lastBar = time;
       this.store?.record({ op: "bar", time });
     }
-    if (this.open.size === 0) return;
+    if (this.state.open.size === 0) return;
     const { slippage, commission } = this.opts.models;
     let closed: VenueOrder[] | null = null;
-    for (const list of this.open.values()) {
+    for (const list of this.state.open.values()) {
       const asset = list[0].asset;
       const fills = slippage.simulate(this, asset, list);
       this.reportTriggers(list);
@@ -220,10 +208,10 @@ export class SimulatedBroker implements Broker, MarketView {
         const [order, txn] = fills[k];
         const o = order as VenueOrder;
         const cost = commission.calculate(o, txn);
-        this.exec++;
+        this.state.exec++;
         this.fill(
           o.client_order_id,
-          `${this.name}-x${this.exec}`,
+          `${this.name}-x${this.state.exec}`,
           asset.symbol,
           txn.amount,
           txn.price,
@@ -235,7 +223,7 @@ export class SimulatedBroker implements Broker, MarketView {
         if (!o.open) (closed ??= []).push(o);
       }
     }
-    if (closed) { for (const o of closed) this.unlist(o); }
+    if (closed) { for (const o of closed) this.state.unlist(o); }
   }
 
   /** Trigger changes of the asset's orders (a stop reached, a limit reached) as `updated` events. */
@@ -260,14 +248,14 @@ export class SimulatedBroker implements Broker, MarketView {
 
   /** Splits effective in `session`: resting orders and positions rescaled (once per session). */
   processSplits(splits: ReadonlyArray<readonly [Asset, number]>, session: number): void {
-    if (session <= this.lastSplit) return;
+    if (session <= this.state.lastSplit) return;
     for (const [asset, ratio] of splits) {
-      this.apply({ op: "split", symbol: asset.symbol, ratio, session }, true);
-      for (const o of this.open.get(asset.sid) ?? []) {
+      this.record({ op: "split", symbol: asset.symbol, ratio, session });
+      for (const o of this.state.open.get(asset.sid) ?? []) {
         this.emit("updated", o, this.current_dt);
       }
     }
-    this.lastSplit = session;
+    this.state.lastSplit = session;
   }
 
   /**
@@ -275,10 +263,10 @@ export class SimulatedBroker implements Broker, MarketView {
    * (zipline's auto-close), reported as an execution with no client order id.
    */
   closePosition(symbol: string, price: number, time: number): void {
-    const p = this.positionsBySymbol.get(symbol);
+    const p = this.state.positionsBySymbol.get(symbol);
     if (!p || p.amount === 0) return;
-    this.exec++;
-    this.fill("", `${this.name}-x${this.exec}`, symbol, -p.amount, price, 0, time, null);
+    this.state.exec++;
+    this.fill("", `${this.name}-x${this.state.exec}`, symbol, -p.amount, price, 0, time, null);
   }
 
   /**
@@ -286,114 +274,52 @@ export class SimulatedBroker implements Broker, MarketView {
    * persisted venue writes its snapshot (folding the ops recorded since the last one).
    */
   endOfSession(): void {
-    this.trim();
-    this.store?.save(this.snapshot());
+    this.state.trim();
+    this.store?.save(this.state.snapshot());
   }
 
   openOrders(): Promise<BrokerOrder[]> {
     const out: BrokerOrder[] = [];
-    for (const o of this.byCoid.values()) if (o.open) out.push(viewOf(o));
+    for (const o of this.state.byCoid.values()) if (o.open) out.push(viewOf(o));
     return Promise.resolve(out);
   }
   order(coid: string): Promise<BrokerOrder | null> {
-    const o = this.byCoid.get(coid);
+    const o = this.state.byCoid.get(coid);
     return Promise.resolve(o ? viewOf(o) : null);
   }
   /** Recent executions; a venue that `reportsOnce` keeps none (it is never asked). */
   executions(sinceMs: number): Promise<BrokerFill[]> {
-    return Promise.resolve(this.fills.filter((f) => f.time > sinceMs));
+    return Promise.resolve(this.state.fills.filter((f) => f.time > sinceMs));
   }
   positions(): Promise<BrokerPosition[]> {
     const out: BrokerPosition[] = [];
-    for (const [symbol, p] of this.positionsBySymbol) {
+    for (const [symbol, p] of this.state.positionsBySymbol) {
       if (p.amount !== 0) out.push({ symbol, amount: p.amount, avg_cost: p.cost });
     }
     return Promise.resolve(out);
   }
   account(): Promise<BrokerAccount> {
     let value = 0;
-    for (const [symbol, p] of this.positionsBySymbol) {
+    for (const [symbol, p] of this.state.positionsBySymbol) {
       const asset = this.opts.assetOf(symbol);
       const price = asset ? this.current(asset, "price") : NaN;
       value += p.amount * (Number.isNaN(price) ? p.cost : price);
     }
-    return Promise.resolve({ cash: this.cash, equity: this.cash + value, buying_power: Infinity });
+    return Promise.resolve({
+      cash: this.state.cash,
+      equity: this.state.cash + value,
+      buying_power: Infinity,
+    });
   }
 
   close(): void {
     this.store?.close();
   }
 
-  // --- the book: every change is one op, recorded (when persisted) and applied here ---
-
-  /** Applies an op; `record` first appends it to the store (false when replaying the store). */
-  private apply(op: VenueOp, record: boolean): VenueOrder | null {
-    if (record) this.store?.record(op);
-    switch (op.op) {
-      case "submit": {
-        const asset = this.opts.assetOf(op.symbol);
-        if (!asset) return null;
-        return this.accept(op.coid, op.id, asset, op.amount, op.limit, op.stop, op.created);
-      }
-      case "cancel": {
-        const o = this.byCoid.get(op.coid);
-        if (!o || !o.open) return null;
-        o.cancel();
-        o.dt = op.dt;
-        this.unlist(o);
-        return o;
-      }
-      case "fill": {
-        const o = op.coid === "" ? null : this.byCoid.get(op.coid) ?? null;
-        this.exec = Math.max(this.exec, Number(op.exec.slice(op.exec.lastIndexOf("x") + 1)) || 0);
-        this.book(op.coid, op.exec, op.symbol, op.amount, op.price, op.commission, op.time, o);
-        if (o && !o.open) this.unlist(o);
-        return o;
-      }
-      case "trigger": {
-        const o = this.byCoid.get(op.coid);
-        if (!o) return null;
-        o.limit_reached = op.limit_reached;
-        o.stop_reached = op.stop_reached;
-        o.stop = op.stop;
-        o.dt = op.dt;
-        o.reported = o.triggerBits;
-        return o;
-      }
-      case "split": {
-        const asset = this.opts.assetOf(op.symbol);
-        if (asset) { for (const o of this.open.get(asset.sid) ?? []) o.handle_split(op.ratio); }
-        const p = this.positionsBySymbol.get(op.symbol);
-        if (p && p.amount !== 0) {
-          p.amount = Math.floor(p.amount / op.ratio);
-          p.cost = p.cost * op.ratio;
-        }
-        this.lastSplit = Math.max(this.lastSplit, op.session);
-        return null;
-      }
-      case "bar":
-        this.lastBar = Math.max(this.lastBar, op.time);
-        return null;
-    }
-  }
-
-  /** An order into the book: resting in its asset's list. */
-  private accept(
-    coid: string,
-    id: string,
-    asset: Asset,
-    amount: number,
-    limit: number | null,
-    stop: number | null,
-    created: number,
-  ): VenueOrder {
-    const o = new VenueOrder(coid, id, asset, amount, limit, stop, created);
-    this.seq++;
-    this.byCoid.set(coid, o);
-    const list = this.open.get(asset.sid);
-    if (list) list.push(o);
-    else this.open.set(asset.sid, [o]);
-    return o;
+  /** A change of the book: recorded first (a persisted venue), then applied. */
+  private record(op: VenueOp): VenueOrder | null {
+    this.store?.record(op);
+    return this.state.apply(op);
   }
 
   /** Books a fill (recorded first) and reports it. */
@@ -408,7 +334,7 @@ export class SimulatedBroker implements Broker, MarketView {
     o: VenueOrder | null,
   ): void {
     this.store?.record({ op: "fill", coid, exec, symbol, amount, price, commission, time });
-    const fill = this.book(coid, exec, symbol, amount, price, commission, time, o);
+    const fill = this.state.book(coid, exec, symbol, amount, price, commission, time, o);
     const venueId = o ? o.id : "";
     if (this.sink) {
       this.sink.fill(coid, venueId, exec, symbol, amount, price, commission, time);
@@ -427,127 +353,6 @@ export class SimulatedBroker implements Broker, MarketView {
         },
       });
     }
-  }
-
-  /** An execution's effect on the order, the position and the cash. */
-  private book(
-    coid: string,
-    exec: string,
-    symbol: string,
-    amount: number,
-    price: number,
-    commission: number,
-    time: number,
-    o: VenueOrder | null,
-  ): BrokerFill | null {
-    if (o) {
-      const prev = o.filled;
-      o.filled += amount;
-      o.commission += commission;
-      o.dt = time;
-      o.avg_fill_price = (o.avg_fill_price * prev + price * amount) / (o.filled || 1);
-    }
-    let pos = this.positionsBySymbol.get(symbol);
-    if (!pos) this.positionsBySymbol.set(symbol, pos = { amount: 0, cost: 0 });
-    const total = pos.amount + amount;
-    pos.cost = total === 0
-      ? 0
-      : Math.sign(total) === Math.sign(pos.amount) || pos.amount === 0
-      ? (pos.cost * pos.amount + price * amount) / total
-      : price;
-    pos.amount = total;
-    this.cash -= price * amount + commission;
-    // Kept for `executions()` unless the venue is never asked (a backtest's).
-    if (this.reportsOnce) return null;
-    const fill: BrokerFill = {
-      client_order_id: coid,
-      broker_order_id: o ? o.id : "",
-      exec_id: exec,
-      symbol,
-      amount,
-      price,
-      commission,
-      time,
-    };
-    this.fills.push(fill);
-    return fill;
-  }
-
-  /** Removes a finished order from its asset's open list. */
-  private unlist(o: VenueOrder): void {
-    const list = this.open.get(o.asset.sid);
-    if (!list) return;
-    const i = list.indexOf(o);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.open.delete(o.asset.sid);
-  }
-
-  /** Forgets finished orders beyond the newest `KEEP_FINISHED` and fills older than a day. */
-  private trim(): void {
-    let finished = 0;
-    for (const o of this.byCoid.values()) if (!o.open) finished++;
-    let drop = finished - KEEP_FINISHED;
-    if (drop > 0) {
-      for (const [coid, o] of this.byCoid) {
-        if (drop === 0) break;
-        if (o.open) continue;
-        this.byCoid.delete(coid);
-        drop--;
-      }
-    }
-    const from = this.lastBar - 86_400_000;
-    let k = 0;
-    while (k < this.fills.length && this.fills[k].time < from) k++;
-    if (k > 0) this.fills = this.fills.slice(k);
-  }
-
-  private snapshot(): BookSnapshot {
-    const positions: BookSnapshot["positions"] = {};
-    for (const [s, p] of this.positionsBySymbol) if (p.amount !== 0) positions[s] = { ...p };
-    return {
-      cash: this.cash,
-      exec: this.exec,
-      seq: this.seq,
-      lastBar: this.lastBar,
-      lastSplit: this.lastSplit,
-      positions,
-      fills: this.fills.slice(),
-      orders: [...this.byCoid.values()].map((o) => ({
-        coid: o.client_order_id,
-        id: o.id,
-        symbol: o.asset.symbol,
-        amount: o.amount,
-        filled: o.filled,
-        commission: o.commission,
-        limit: o.limit,
-        stop: o.stop,
-        limit_reached: o.limit_reached,
-        stop_reached: o.stop_reached,
-        created: o.created,
-        dt: o.dt,
-        status: o.status,
-        avg: o.avg_fill_price,
-      })),
-    };
-  }
-
-  private restoreSnapshot(s: BookSnapshot): void {
-    this.cash = s.cash;
-    this.exec = s.exec;
-    this.seq = s.seq;
-    this.lastBar = s.lastBar;
-    this.lastSplit = s.lastSplit;
-    this.fills = s.fills.slice();
-    for (const [symbol, p] of Object.entries(s.positions)) {
-      this.positionsBySymbol.set(symbol, { ...p });
-    }
-    restoreBook(s.orders, this.opts.assetOf, (o) => {
-      this.byCoid.set(o.client_order_id, o);
-      if (!o.open) return;
-      const list = this.open.get(o.asset.sid);
-      if (list) list.push(o);
-      else this.open.set(o.asset.sid, [o]);
-    });
   }
 }
 

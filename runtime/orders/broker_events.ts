@@ -1,0 +1,88 @@
+/**
+ * What the order manager does with each broker event: an execution reaches the ledger (through
+ * `FillBooking`) and its order; an order event moves the order through the transition table. The
+ * venue's view is the truth for what only it knows (its id, triggers, a split's new amounts).
+ */
+import type { BrokerFill, BrokerOrder } from "../model/broker.ts";
+import { asVenueOrderId } from "../model/ids.ts";
+import type { OrderEvent } from "../model/order_state.ts";
+import type { OrderManager } from "./manager.ts";
+
+/** One execution: booked in the ledger, added to its order (`f`: the event's own object). */
+export function applyFill(
+  m: OrderManager,
+  coid: string,
+  venueId: string,
+  exec: string,
+  symbol: string,
+  amount: number,
+  price: number,
+  commission: number,
+  time: number,
+  f: BrokerFill | null,
+): void {
+  if (!m.fills.firstReport(exec, time)) return; // reported twice (re-sync, restart)
+  if (m.recovered.size && coid && !m.orders.has(coid)) {
+    const hidden = m.recovered.get(coid);
+    if (hidden) {
+      m.recovered.delete(coid);
+      m.adopt(hidden, false);
+    }
+  }
+  const o = coid ? m.orders.get(coid) : undefined;
+  const asset = o?.asset ?? m.d.assetOf(symbol);
+  if (!asset) {
+    m.d.warn("fill_unknown_asset", {
+      message: `fill for ${symbol}, which is not in the bundle`,
+      exec_id: exec,
+    });
+    return;
+  }
+  m.fills.book(asset, o, coid, amount, price, commission, time, () =>
+    f ?? {
+      client_order_id: coid,
+      broker_order_id: venueId,
+      exec_id: exec,
+      symbol,
+      amount,
+      price,
+      commission,
+      time,
+    });
+}
+
+export function applyOrderEvent(
+  m: OrderManager,
+  event: OrderEvent,
+  b: BrokerOrder,
+  reason = "",
+  time = NaN,
+): void {
+  const o = m.orders.get(b.client_order_id);
+  if (!o) {
+    if (m.recovered.has(b.client_order_id)) {
+      m.recovered.set(b.client_order_id, b); // its newest view, for when it is re-placed
+      return;
+    }
+    m.d.audit.write("unknown_order_event", { client_order_id: b.client_order_id, event });
+    return;
+  }
+  const q = o.quality;
+  if (event === "ack" && q && Number.isNaN(q.acked_at)) {
+    q.acked_at = time;
+    q.wall_ack = performance.now();
+  }
+  if (m.inflight.confirms(o, event, m.d.audit)) return; // reported after a query
+  if (b.broker_order_id) o.broker_order_id = asVenueOrderId(b.broker_order_id);
+  // A venue that reports triggers (zipline's order fields) is their truth on every event.
+  if (b.limit_reached !== undefined) o.limit_reached = b.limit_reached;
+  if (b.stop_reached !== undefined) o.stop_reached = b.stop_reached;
+  if (event === "updated") {
+    // The venue rescaled the order (a split) or moved its prices (a stop-limit triggered).
+    o.amount = b.amount;
+    o.limit = b.limit_price;
+    o.stop = b.stop_price;
+    if (time === time) o.dt = time;
+  }
+  m.move(o, event, reason, time);
+}
