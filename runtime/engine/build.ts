@@ -4,14 +4,12 @@
  * differs is passed in: the broker (none: an in-memory simulated venue), the audit log (none: the
  * null log), the risk gate, the id family and the venue's store.
  */
-import type { TradingCalendar } from "../../calendars/calendar.ts";
 import type { DailyBarSource } from "../../bundles/mod.ts";
-import { TradingAlgorithm } from "../api/algorithm.ts";
+import { type AlgorithmConfig, TradingAlgorithm } from "../api/algorithm.ts";
 import { BarData } from "../api/bar_data.ts";
 import { Context } from "../api/context.ts";
 import { SimulatedBroker } from "../brokers/simulated/simulated_broker.ts";
 import type { VenueStore } from "../brokers/simulated/venue_book.ts";
-import type { Logger } from "../log.ts";
 import type { Broker } from "../model/broker.ts";
 import { PerfTracker } from "../metrics/perf.ts";
 import { Recorder } from "../metrics/recorder.ts";
@@ -22,18 +20,9 @@ import { OrderManager } from "../orders/manager.ts";
 import type { RiskGate } from "../orders/risk.ts";
 import { bundleEngine } from "../pipeline/attached.ts";
 import type { LoaderMap } from "../pipeline/research.ts";
-import type { DailyPortal } from "../portal/daily_portal.ts";
 import type { RunParts } from "./engine.ts";
 
-export interface BuildOptions {
-  portal: DailyPortal;
-  calendar: TradingCalendar;
-  sessions: Float64Array;
-  capital_base: number;
-  data_frequency: "daily" | "minute";
-  arena?: string;
-  params?: Record<string, string>;
-  log?: Logger;
+export interface BuildOptions extends AlgorithmConfig {
   /** The bundle the run reads: pipelines compute over it. */
   source: DailyBarSource;
   pipeline_loaders?: LoaderMap;

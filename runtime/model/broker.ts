@@ -59,6 +59,20 @@ export interface BrokerFill {
   time: number;
 }
 
+/** A fill from its fields, in the order the contract lists them. */
+export function brokerFill(
+  client_order_id: string,
+  broker_order_id: string,
+  exec_id: string,
+  symbol: string,
+  amount: number,
+  price: number,
+  commission: number,
+  time: number,
+): BrokerFill {
+  return { client_order_id, broker_order_id, exec_id, symbol, amount, price, commission, time };
+}
+
 export interface BrokerPosition {
   symbol: string;
   amount: number;

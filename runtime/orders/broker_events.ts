@@ -3,7 +3,7 @@
  * `FillBooking`) and its order; an order event moves the order through the transition table. The
  * venue's view is the truth for what only it knows (its id, triggers, a split's new amounts).
  */
-import type { BrokerFill, BrokerOrder } from "../model/broker.ts";
+import { type BrokerFill, brokerFill, type BrokerOrder } from "../model/broker.ts";
 import { asVenueOrderId } from "../model/ids.ts";
 import type { OrderEvent } from "../model/order_state.ts";
 import type { OrderManager } from "./manager.ts";
@@ -38,17 +38,16 @@ export function applyFill(
     });
     return;
   }
-  m.fills.book(asset, o, coid, amount, price, commission, time, () =>
-    f ?? {
-      client_order_id: coid,
-      broker_order_id: venueId,
-      exec_id: exec,
-      symbol,
-      amount,
-      price,
-      commission,
-      time,
-    });
+  m.fills.book(
+    asset,
+    o,
+    coid,
+    amount,
+    price,
+    commission,
+    time,
+    () => f ?? brokerFill(coid, venueId, exec, symbol, amount, price, commission, time),
+  );
 }
 
 export function applyOrderEvent(

@@ -25,6 +25,7 @@ import type {
   OrderRequest,
   VenueSink,
 } from "../../model/broker.ts";
+import { brokerFill } from "../../model/broker.ts";
 import type { OrderEvent } from "../../model/order_state.ts";
 import type { VenueOp, VenueStore } from "./venue_book.ts";
 import { VenueOrder } from "./venue_order.ts";
@@ -339,19 +340,9 @@ export class SimulatedBroker implements Broker, MarketView {
     if (this.sink) {
       this.sink.fill(coid, venueId, exec, symbol, amount, price, commission, time);
     } else {
-      this.listener({
-        type: "fill",
-        fill: fill ?? {
-          client_order_id: coid,
-          broker_order_id: venueId,
-          exec_id: exec,
-          symbol,
-          amount,
-          price,
-          commission,
-          time,
-        },
-      });
+      const reported = fill ??
+        brokerFill(coid, venueId, exec, symbol, amount, price, commission, time);
+      this.listener({ type: "fill", fill: reported });
     }
   }
 }

@@ -5,7 +5,7 @@
  * makes the change now or a restart replays it from the store.
  */
 import type { Asset } from "../../assets/asset.ts";
-import type { BrokerFill } from "../../model/broker.ts";
+import { type BrokerFill, brokerFill } from "../../model/broker.ts";
 import type { BookSnapshot, VenueOp } from "./venue_book.ts";
 import { VenueOrder } from "./venue_order.ts";
 import { restoreBook } from "./venue_restore.ts";
@@ -131,16 +131,7 @@ export class VenueState {
     this.cash -= price * amount + commission;
     // Kept for `executions()` unless the venue is never asked (a backtest's).
     if (!this.keepFills) return null;
-    const fill: BrokerFill = {
-      client_order_id: coid,
-      broker_order_id: o ? o.id : "",
-      exec_id: exec,
-      symbol,
-      amount,
-      price,
-      commission,
-      time,
-    };
+    const fill = brokerFill(coid, o ? o.id : "", exec, symbol, amount, price, commission, time);
     this.fills.push(fill);
     return fill;
   }
