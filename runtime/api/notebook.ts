@@ -130,6 +130,37 @@ export {
   round_trips,
 } from "../metrics/perf_stats.ts";
 export { to_pyfolio } from "../metrics/pyfolio_export.ts";
+export { get_pricing, type PricingField, type PricingOptions } from "./pricing.ts";
+export {
+  factor_tearsheet,
+  factorMatrix,
+  type FactorTearsheet,
+  type FactorTearsheetOptions,
+  priceTable,
+} from "./factor.ts";
+export {
+  factor_data,
+  type FactorData,
+  type FactorMatrix,
+  FactorQuantileError,
+  type PriceTable,
+  qcut,
+} from "../metrics/factor/factor_data.ts";
+export {
+  cumulative_returns_by_quantile,
+  factor_rank_autocorrelation,
+  ic_summary,
+  type IcSummary,
+  information_coefficient,
+  mean_return_by_quantile,
+  mean_return_by_quantile_by_date,
+  quantile_spread,
+  quantile_statistics,
+  quantile_turnover,
+  rate_of_return,
+} from "../metrics/factor/analysis.ts";
+export { factor_analysis, type FactorAnalysis } from "../metrics/report/factor_tearsheet.ts";
+export { run_pipeline } from "../pipeline/research.ts";
 
 export { type Displayable, html, JUPYTER_DISPLAY, type MediaBundle } from "./display.ts";
 export { chart, chartBundle, VEGALITE_MIME } from "./notebook_charts.ts";
