@@ -87,6 +87,14 @@ describe("olmar: the portfolio value goes below zero", () => {
   });
 });
 
+/** The README's three pandas lines that load the pyfolio files, reading from folder `d`. */
+function readmeLoad(): string {
+  const block = /```python\n([\s\S]*?)```/.exec(readFileSync("README.md", "utf8"))![1];
+  const lines = block.split("\n").filter((l) => /^(returns|positions|transactions) = /.test(l));
+  expect(lines).toHaveLength(3);
+  return lines.map((l) => l.replaceAll('"pf/', 'd + "/pf/')).join("\n");
+}
+
 describe("exports for Python users", () => {
   const dir = mkdtempSync(join(tmpdir(), "hv-pyfolio-"));
   let code = -1, stderr = "";
@@ -122,14 +130,12 @@ describe("exports for Python users", () => {
 
   test.skipIf(!hasPandas && !IN_CI)("pandas reads perf.json and the pyfolio files", () => {
     expect(code, stderr).toBe(0);
-    // The README's three lines, then the facts pyfolio relies on.
+    // The README's three lines (read from it), then the facts pyfolio relies on.
     const script = `
 import json, sys
 import pandas as pd
 d = sys.argv[1]
-returns = pd.read_csv(f"{d}/pf/returns.csv", index_col=0, parse_dates=True)["returns"]
-positions = pd.read_csv(f"{d}/pf/positions.csv", index_col=0, parse_dates=True)
-transactions = pd.read_csv(f"{d}/pf/transactions.csv", index_col=0, parse_dates=True)
+${readmeLoad()}
 perf = pd.read_json(f"{d}/perf.json")
 fills = pd.read_json(f"{d}/perf_transactions.json")
 pv = perf.set_index(pd.to_datetime(perf["date"], utc=True))["portfolio_value"]
