@@ -55,7 +55,7 @@ export const backtestCommand: Command = {
   name: "backtest",
   summary: "Backtests a strategy file on an ingested bundle.",
   usage:
-    "backtest ALGO.ts -s START -e END [-b BUNDLE] [--capital-base N] [--benchmark-symbol S | --benchmark-file F | --no-benchmark] [-o OUT] [--report FILE] [-D name=value]…",
+    "backtest ALGO.ts -s START -e END [-b BUNDLE] [--capital-base N] [--benchmark-symbol S | --benchmark-file F | --no-benchmark] [-o OUT] [--report FILE [--report-title T]] [--pyfolio DIR] [-D name=value]…",
   help: [
     "ALGO.ts                  a strategy module exporting initialize (and handle_data, …)",
     "-s, --start YYYY-MM-DD   first session",
@@ -70,6 +70,8 @@ export const backtestCommand: Command = {
     "--no-benchmark           run without a benchmark",
     "-o, --output OUT         results: .csv, .json, .parquet or .arrow (side tables beside it), or - for CSV on stdout",
     "--report FILE            also write a self-contained HTML tearsheet (metrics and charts)",
+    "--report-title TITLE     the tearsheet's title (default: the strategy file's name)",
+    "--pyfolio DIR            also write returns.csv, positions.csv, transactions.csv for pyfolio",
     "-D, --define name=value  reaches the strategy as context.params.name (repeatable)",
     "--same-bar-fills         fill orders at the close of the bar that placed them (zipline: next bar)",
     "--no-summary             do not print the summary table",
@@ -87,6 +89,8 @@ export const backtestCommand: Command = {
     "no-benchmark": { type: "boolean" },
     output: { type: "string", short: "o" },
     report: { type: "string" },
+    "report-title": { type: "string" },
+    pyfolio: { type: "string" },
     define: { type: "string", short: "D", multiple: true },
     "no-summary": { type: "boolean" },
     "same-bar-fills": { type: "boolean" },
@@ -124,6 +128,9 @@ export const backtestCommand: Command = {
     if (report !== undefined && !report.endsWith(".html")) {
       throw new UsageError(`--report: "${report}" must name an .html file`);
     }
+    if (report === undefined && stringOpt(args, "report-title") !== undefined) {
+      throw new UsageError("--report-title needs --report FILE");
+    }
     const strategy = await loadStrategyFile(args.positionals[0]);
     const t0 = performance.now();
     const results = await run_algorithm({
@@ -148,9 +155,12 @@ export const backtestCommand: Command = {
     const secs = (performance.now() - t0) / 1000;
     const written = out ? await writeResults(results, out, io.stdout) : [];
     if (report !== undefined) {
-      await writeTearsheet(results, report, { title: basename(args.positionals[0]) });
+      const title = stringOpt(args, "report-title") ?? basename(args.positionals[0]);
+      await writeTearsheet(results, report, { title });
       written.push(report);
     }
+    const pyfolioDir = stringOpt(args, "pyfolio");
+    if (pyfolioDir !== undefined) written.push(...results.to_pyfolio(pyfolioDir));
     if (!args.values["no-summary"] && out !== "-") {
       const hasBenchmark = benchmarks.length === 1 && !args.values["no-benchmark"];
       io.stdout(

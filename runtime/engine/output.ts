@@ -1,7 +1,7 @@
 /**
  * Writing results: the perf table as CSV, JSON, Parquet or Arrow IPC (chosen by extension), or
  * CSV to stdout with `-o -`. Positions, orders and transactions go beside a file output as
- * `<name>_positions.csv` and so on (inside the document for JSON).
+ * `<name>_positions.csv` and so on (`<name>_positions.json`, a list of records, for JSON).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
@@ -22,6 +22,11 @@ function tableCsv(rows: readonly Record<string, unknown>[], columns: string[]): 
   return [columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join(
     "\n",
   ) + "\n";
+}
+
+/** Records, one per line (NaN as null, which pandas reads back as NaN). */
+function recordsJson(rows: readonly unknown[]): string {
+  return `[${rows.map((r) => JSON.stringify(r)).join(",\n")}]\n`;
 }
 
 /** The side tables as CSV texts, dates formatted. */
@@ -91,8 +96,16 @@ export async function writeResults(
   const base = out.slice(0, out.length - ext.length);
   mkdirSync(dirname(out), { recursive: true });
   if (ext === ".json") {
-    writeFileSync(out, JSON.stringify(results.toJSON(), null, 1));
-    return [out];
+    // One table per file, each a list of records: what `pandas.read_json(path)` reads.
+    const doc = results.toJSON();
+    writeFileSync(out, recordsJson(doc.perf as unknown[]));
+    const written = [out];
+    for (const name of ["positions", "orders", "transactions"]) {
+      const p = `${base}_${name}.json`;
+      writeFileSync(p, recordsJson(doc[name] as unknown[]));
+      written.push(p);
+    }
+    return written;
   }
   if (ext === ".csv") writeFileSync(out, results.toCSV());
   else if (ext === ".arrow") {

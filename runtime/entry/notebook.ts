@@ -34,13 +34,7 @@ import {
   rollingBetaChart,
   rollingSharpeChart,
 } from "../metrics/report/analysis_charts.ts";
-import {
-  type ChartOptions,
-  drawdown,
-  equityCurve,
-  renderSvg,
-  type VegaLiteSpec,
-} from "../metrics/report/charts.ts";
+import { type ChartOptions, drawdown, equityCurve } from "../metrics/report/charts.ts";
 import {
   perfHtml,
   rowsHtml,
@@ -49,7 +43,27 @@ import {
   summaryOf,
   TABLE_CSS,
 } from "../metrics/report/tables.ts";
-import { tearsheetHtml, type TearsheetOptions } from "../metrics/report/tearsheet.ts";
+import {
+  scopedTearsheetCss,
+  tearsheetBody,
+  type TearsheetOptions,
+} from "../metrics/report/tearsheet.ts";
+import {
+  annualReturnsChart,
+  grossLeverageChart,
+  holdingsChart,
+  monthlyDistributionChart,
+  rollingVolatilityChart,
+  turnoverChart,
+} from "../metrics/report/pyfolio_charts.ts";
+import {
+  type Displayable,
+  displayable,
+  displayValues,
+  JUPYTER_DISPLAY,
+  type MediaBundle,
+} from "../metrics/report/display.ts";
+import { chart } from "../metrics/report/notebook_charts.ts";
 
 export {
   type DrawdownPeriod,
@@ -63,60 +77,101 @@ export {
   worst_drawdowns,
 } from "../metrics/report/analysis.ts";
 export { summaryOf } from "../metrics/report/tables.ts";
-export { tearsheetHtml, writeTearsheet } from "../metrics/report/tearsheet.ts";
+export {
+  negativeEquityWarning,
+  tearsheetHtml,
+  writeTearsheet,
+} from "../metrics/report/tearsheet.ts";
 export type { VegaLiteSpec } from "../metrics/report/charts.ts";
+export {
+  aggregate_returns,
+  best_worst,
+  kurtosis,
+  omega_ratio,
+  percentile,
+  rolling_volatility,
+  skew,
+  tail_ratio,
+  value_at_risk,
+} from "../metrics/stats.ts";
+export {
+  alpha_beta_aligned,
+  annual_volatility,
+  cagr as annual_return,
+  calmar_ratio,
+  cum_returns,
+  cum_returns_final,
+  max_drawdown,
+  sharpe_ratio,
+  sortino_ratio,
+  stability_of_timeseries,
+} from "../metrics/empyrical.ts";
+export { business_days, drawdown_table, type DrawdownRow } from "../metrics/drawdowns.ts";
+export {
+  daily_turnover,
+  gross_leverage,
+  holdings_count,
+  position_values,
+  type PositionValues,
+  pyfolio_transactions,
+  top_positions,
+} from "../metrics/positions.ts";
+export {
+  extract_round_trips,
+  round_trip_stats,
+  type RoundTrip,
+  type RoundTripStats,
+} from "../metrics/round_trips.ts";
+export {
+  PERF_STAT_LABELS,
+  perf_stats,
+  type PerfStats,
+  results_perf_stats,
+  round_trips,
+} from "../metrics/perf_stats.ts";
+export { to_pyfolio } from "../metrics/pyfolio_export.ts";
+export { get_pricing, type PricingField, type PricingOptions } from "../research/pricing.ts";
+export {
+  factor_tearsheet,
+  factorMatrix,
+  type FactorTearsheet,
+  type FactorTearsheetOptions,
+  priceTable,
+} from "../research/factor.ts";
+export {
+  factor_data,
+  type FactorData,
+  type FactorMatrix,
+  FactorQuantileError,
+  type PriceTable,
+  qcut,
+} from "../metrics/factor/factor_data.ts";
+export {
+  cumulative_returns_by_quantile,
+  factor_rank_autocorrelation,
+  ic_summary,
+  type IcSummary,
+  information_coefficient,
+  mean_return_by_quantile,
+  mean_return_by_quantile_by_date,
+  quantile_spread,
+  quantile_statistics,
+  quantile_turnover,
+  rate_of_return,
+} from "../metrics/factor/analysis.ts";
+export { factor_analysis, type FactorAnalysis } from "../metrics/report/factor_tearsheet.ts";
+export { run_pipeline } from "../pipeline/research.ts";
 
-/** The key Deno's Jupyter kernel looks up on a value to display it (`Deno.jupyter.$display`). */
-export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");
-
-/** A MIME bundle: MIME type → content (a string, or a JSON value for JSON types). */
-export type MediaBundle = Record<string, unknown>;
-
-/** A value the Jupyter kernel renders through its display protocol. */
-export interface Displayable {
-  [JUPYTER_DISPLAY](): MediaBundle | Promise<MediaBundle>;
-}
-
-/** The MIME type JupyterLab and VS Code render with Vega-Embed. */
-export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+export {
+  type Displayable,
+  html,
+  JUPYTER_DISPLAY,
+  type MediaBundle,
+} from "../metrics/report/display.ts";
+export { chart, chartBundle, VEGALITE_MIME } from "../metrics/report/notebook_charts.ts";
 
 /** Results that display as rich HTML in a notebook. */
 export type NotebookResults = Results & Displayable;
-
-function displayable(bundle: () => MediaBundle | Promise<MediaBundle>): Displayable {
-  return { [JUPYTER_DISPLAY]: bundle };
-}
-
-/**
- * Shows HTML (trusted markup: it is not escaped).
- *
- * @example
- * ```ts
- * html("<b>done</b>");
- * ```
- */
-export function html(markup: string, plain = markup.replace(/<[^>]*>/g, "")): Displayable {
-  return displayable(() => ({ "text/html": markup, "text/plain": plain }));
-}
-
-/**
- * A Vega-Lite chart: JupyterLab and VS Code draw it interactively from the Vega-Lite MIME type;
- * the same chart rendered to SVG goes along for viewers that do not run Vega.
- *
- * @example
- * ```ts
- * chart({ data: { values: [{ x: 1, y: 2 }] }, mark: "point",
- *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } } });
- * ```
- */
-export function chart(spec: VegaLiteSpec): Displayable {
-  return displayable(async () => ({
-    // The v5 MIME type is the one notebook front ends register; the specs use no v6-only feature.
-    [VEGALITE_MIME]: { ...spec, $schema: "https://vega.github.io/schema/vega-lite/v5.json" },
-    "image/svg+xml": await renderSvg(spec),
-    "text/plain": typeof spec.title === "string" ? spec.title : "Vega-Lite chart",
-  }));
-}
 
 /** The standard charts of a run, ready to display. */
 export const charts = {
@@ -137,6 +192,20 @@ export const charts = {
   /** Position weights over time, stacked by asset. */
   positions: (r: Results, o?: ChartOptions & { top?: number }): Displayable =>
     chart(positionsChart(r, o)),
+  /** pyfolio's annual returns bars. */
+  annual_returns: (r: Results, o?: ChartOptions): Displayable => chart(annualReturnsChart(r, o)),
+  /** pyfolio's distribution of monthly returns. */
+  monthly_distribution: (r: Results, o?: ChartOptions): Displayable =>
+    chart(monthlyDistributionChart(r, o)),
+  /** Rolling volatility, strategy and benchmark (default window 126 sessions). */
+  rolling_volatility: (r: Results, o?: ChartOptions & { window?: number }): Displayable =>
+    chart(rollingVolatilityChart(r, o)),
+  /** Daily turnover and its mean. */
+  turnover: (r: Results, o?: ChartOptions): Displayable => chart(turnoverChart(r, o)),
+  /** Gross leverage and its mean. */
+  gross_leverage: (r: Results, o?: ChartOptions): Displayable => chart(grossLeverageChart(r, o)),
+  /** Holdings per day and their mean. */
+  holdings: (r: Results, o?: ChartOptions): Displayable => chart(holdingsChart(r, o)),
   /** Cumulative returns of several named runs. */
   compare: (runs: Record<string, Results>, o?: ChartOptions): Displayable =>
     chart(compareEquity(runs, o)),
@@ -205,12 +274,13 @@ export function table(
  * ```
  */
 export function tearsheet(results: Results, opts: TearsheetOptions = {}): Displayable {
-  return displayable(async () => {
-    const page = await tearsheetHtml(results, opts);
-    const body = page.slice(page.indexOf("<body>") + 6, page.indexOf("</body>"));
-    const css = page.slice(page.indexOf("<style>"), page.indexOf("</style>") + 8);
-    return { "text/html": css + body, "text/plain": opts.title ?? "Harvester tearsheet" };
-  });
+  return displayable(async () => ({
+    // Scoped to the tearsheet's own block so the page styles do not restyle the notebook.
+    "text/html": `<style>${
+      scopedTearsheetCss("div.hv-tearsheet")
+    }</style><div class="hv-tearsheet">${await tearsheetBody(results, opts)}</div>`,
+    "text/plain": opts.title ?? "Harvester tearsheet",
+  }));
 }
 
 function isResults(x: unknown): x is Results {
@@ -265,38 +335,6 @@ export async function run_algorithm(opts: RunOptions): Promise<NotebookResults> 
   return rich(await runEngine(opts));
 }
 
-interface JupyterNamespace {
-  display(obj: unknown, options?: { raw?: boolean }): Promise<void>;
-  broadcast(type: string, content: Record<string, unknown>): Promise<void>;
-}
-
-/**
- * Lets a displayed message leave the kernel before anything else is sent. Deno's kernel hands
- * output to its ZeroMQ socket without waiting for the socket to drain: a large message (a chart)
- * can sit half-sent until the next message pushes it along, and a message that finds it still
- * there is dropped. So we give the event loop turns and push with messages every front end
- * ignores — updates of a display that does not exist — until the way is clear.
- */
-async function settle(kernel: JupyterNamespace): Promise<void> {
-  for (const ms of [5, 10, 20, 40]) {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    await kernel.broadcast("update_display_data", {
-      data: {},
-      metadata: {},
-      transient: { display_id: "harvester-no-such-display" },
-    });
-  }
-}
-
-/** `Deno.jupyter` inside the kernel; undefined elsewhere (where reading it throws). */
-function jupyter(): JupyterNamespace | undefined {
-  try {
-    return (globalThis as { Deno?: { jupyter?: JupyterNamespace } }).Deno?.jupyter;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Shows each value in the notebook, in order (results and the helpers above richly, anything
  * else as the kernel formats it). Outside a Jupyter kernel it prints their plain-text form.
@@ -310,19 +348,5 @@ function jupyter(): JupyterNamespace | undefined {
  * ```
  */
 export async function display(...values: unknown[]): Promise<void> {
-  const kernel = jupyter();
-  for (const v of values) {
-    const value = isResults(v) ? rich(v) : v;
-    if (kernel) {
-      await kernel.display(value);
-      await settle(kernel);
-    } else {
-      const bundle = hasDisplay(value) ? await value[JUPYTER_DISPLAY]() : undefined;
-      console.log(bundle?.["text/plain"] ?? value);
-    }
-  }
-}
-
-function hasDisplay(v: unknown): v is Displayable {
-  return typeof v === "object" && v !== null && JUPYTER_DISPLAY in v;
+  await displayValues(values, (v) => (isResults(v) ? rich(v) : v));
 }

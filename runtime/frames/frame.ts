@@ -14,6 +14,7 @@
 
 import type { Table } from "apache-arrow";
 import { Series } from "./series.ts";
+import { labelText, tableOfColumns } from "./html_table.ts";
 import {
   Ewm,
   type EwmDecay,
@@ -320,7 +321,16 @@ export class Frame<C = string, K = number> {
   }
 
   [Symbol.for("Jupyter.display")](): Record<string, string> {
-    return { "text/plain": this.toString() };
+    const [r, c] = this.shape;
+    return {
+      "text/plain": this.toString(),
+      "text/html": tableOfColumns(
+        this.index,
+        this.columns.map(labelText),
+        this.data,
+        `${r} rows × ${c} columns`,
+      ),
+    };
   }
 
   #across(f: (x: Float64Array) => number): Series<C> {

@@ -11,6 +11,7 @@
  * ```
  */
 
+import { tableOfColumns } from "./html_table.ts";
 import type { Table } from "apache-arrow";
 import {
   Ewm,
@@ -345,7 +346,16 @@ export class Series<K = number> {
   }
 
   [Symbol.for("Jupyter.display")](): Record<string, string> {
-    return { "text/plain": this.toString() };
+    const name = this.name === undefined ? "" : `Name: ${this.name}, `;
+    return {
+      "text/plain": this.toString(),
+      "text/html": tableOfColumns(
+        this.index,
+        [this.name ?? ""],
+        [this.values],
+        `${name}Length: ${this.values.length}`,
+      ),
+    };
   }
 
   #with(values: Float64Array): Series<K> {

@@ -4,6 +4,7 @@
  */
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { PERF_COLUMNS, type PerfColumn, type PerfTracker } from "./perf.ts";
+import { to_pyfolio } from "./pyfolio_export.ts";
 import type { OrderRow, PositionRow, Recorder, TransactionRow } from "./recorder.ts";
 
 /** A cell of a perf row: numbers (NaN for zipline's None), strings, booleans. */
@@ -121,6 +122,15 @@ export class Results {
   async toArrow(): Promise<import("apache-arrow").Table> {
     const arrow = await import("apache-arrow");
     return arrow.tableFromJSON(this.rows() as Record<string, unknown>[]);
+  }
+
+  /**
+   * Writes the run in pyfolio's input shapes (`returns.csv`, `positions.csv`,
+   * `transactions.csv`) into `dir`; returns the paths written.
+   * @example results.to_pyfolio("out/pyfolio")
+   */
+  to_pyfolio(dir: string): string[] {
+    return to_pyfolio(this, dir);
   }
 
   /** Everything as one JSON document. */

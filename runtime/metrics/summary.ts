@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors.ts";
+import { count, percent as formatPercent, ratio as formatRatio } from "./format.ts";
 import {
   alpha_beta_aligned,
   annual_volatility,
@@ -112,7 +113,7 @@ type Row = [label: string, value: string];
  */
 export function formatSummary(summary: Summary): string {
   const rows: Row[] = [
-    ["Sessions", String(summary.sessions)],
+    ["Sessions", count(summary.sessions)],
     ["Total return", percent(summary.total_return)],
     ["CAGR", percent(summary.cagr)],
     ["Annual volatility", percent(summary.annual_volatility)],
@@ -129,7 +130,7 @@ export function formatSummary(summary: Summary): string {
       ["Beta", ratio(summary.beta)],
     );
   }
-  rows.push(["Trades", String(summary.trades)]);
+  rows.push(["Trades", count(summary.trades)]);
   if (!Number.isNaN(summary.avg_exposure)) {
     rows.push(["Avg exposure", percent(summary.avg_exposure)]);
   }
@@ -146,9 +147,9 @@ function nonFinite(x: number): string | null {
 }
 
 function percent(x: number): string {
-  return nonFinite(x) ?? `${(x * 100).toFixed(2)}%`;
+  return nonFinite(x) ?? formatPercent(x);
 }
 
 function ratio(x: number, digits = 2): string {
-  return nonFinite(x) ?? x.toFixed(digits);
+  return nonFinite(x) ?? formatRatio(x, digits);
 }

@@ -7,6 +7,7 @@ import type { Asset } from "../assets/asset.ts";
 import { Frame } from "../frames/frame.ts";
 import { isoDate } from "../../calendars/days.ts";
 import type { TermData, TermKind } from "./term.ts";
+import { type DisplayRow, pipelineTableHtml } from "./result_display.ts";
 
 /** One computed output column over a chunk: `dates × assets`, date-major. */
 export interface ChunkColumn {
@@ -51,6 +52,26 @@ export class PipelineFrame extends Frame<string, Asset> {
   /** The assets (rows), in order. */
   get assets(): Asset[] {
     return this.index as Asset[];
+  }
+
+  /** One day's output as an HTML table (filters true/false, assets by symbol). */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const kinds = this.columns.map((c) => this.kinds[c]);
+    const rows = this.assets.map((a, i) => ({
+      date: "",
+      symbol: a.symbol,
+      values: this.data.map((col) => col[i]),
+    }));
+    const html = pipelineTableHtml(
+      this.columns,
+      kinds,
+      rows,
+      [],
+      0,
+      `${rows.length} assets`,
+      false,
+    );
+    return { "text/plain": this.toString(), "text/html": html };
   }
 
   /**
@@ -144,6 +165,108 @@ export class PipelineResult {
         }
       }
     }
+  }
+
+  /**
+   * One asset's rows (the days it passed the screen) as a Frame indexed by date (UTC ms);
+   * filters as 1/0. `asset` is an Asset, a symbol or a sid.
+   * @example result.asset("AAPL").get("rsi")
+   */
+  asset(asset: Asset | string | number): Frame<string, number> {
+    const match = (a: Asset) =>
+      typeof asset === "string"
+        ? a.symbol === asset.toUpperCase()
+        : typeof asset === "number"
+        ? a.sid === asset
+        : a.sid === asset.sid;
+    const dates: number[] = [], cols = this.columns.map(() => [] as number[]);
+    for (const c of this.chunks) {
+      const N = c.assets.length, j = c.assets.findIndex(match);
+      if (j < 0) continue;
+      for (let t = 0; t < c.dates.length; t++) {
+        if (!c.screen[t * N + j]) continue;
+        dates.push(c.dates[t]);
+        c.columns.forEach((col, k) => cols[k].push(col.data[t * N + j]));
+      }
+    }
+    return new Frame(
+      [...this.columns],
+      cols.map((x) => Float64Array.from(x)),
+      Float64Array.from(dates),
+    );
+  }
+
+  /**
+   * A column as a dates × assets matrix (NaN where an asset did not pass the screen), the
+   * shape factor analysis starts from.
+   * @example const { dates, assets, values } = result.matrix("momentum");
+   */
+  matrix(column: string): { dates: Float64Array; assets: Asset[]; values: Float64Array } {
+    const k = this.columns.indexOf(column);
+    if (k < 0) throw new RangeError(`no column "${column}" (columns: ${this.columns.join(", ")})`);
+    const assets = new Map<number, Asset>();
+    for (const c of this.chunks) for (const a of c.assets) assets.set(a.sid, a);
+    const list = [...assets.values()].sort((a, b) => a.sid - b.sid);
+    const slot = new Map(list.map((a, j) => [a.sid, j]));
+    const dates = Float64Array.from(this.dates), A = list.length;
+    const values = new Float64Array(dates.length * A).fill(NaN);
+    let t0 = 0;
+    for (const c of this.chunks) {
+      const N = c.assets.length, data = c.columns[k].data;
+      for (let t = 0; t < c.dates.length; t++) {
+        for (let j = 0; j < N; j++) {
+          if (c.screen[t * N + j]) {
+            values[(t0 + t) * A + slot.get(c.assets[j].sid)!] = data[t * N + j];
+          }
+        }
+      }
+      t0 += c.dates.length;
+    }
+    return { dates, assets: list, values };
+  }
+
+  /**
+   * The whole table as Apache Arrow: date (UTC day), sid, symbol and the pipeline's columns
+   * (filters as booleans). Loads `apache-arrow` on first use.
+   * @example const table = await result.toArrow();
+   */
+  async toArrow(): Promise<import("apache-arrow").Table> {
+    const arrow = await import("apache-arrow");
+    const rows = [...this.rows()].map(({ date, asset, ...rest }) => ({
+      date: new Date(`${date}T00:00:00Z`),
+      sid: asset.sid,
+      symbol: asset.symbol,
+      ...rest,
+    }));
+    return arrow.tableFromJSON(rows);
+  }
+
+  /** The (date, asset) table as HTML: its first and last ten rows. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const kinds = this.chunks[0]?.columns.map((c) => c.kind) ?? [];
+    const n = this.length, head = Math.min(10, n), tail = Math.min(10, n - head);
+    const first: DisplayRow[] = [], last: DisplayRow[] = [];
+    let i = 0;
+    for (const r of this.rows()) {
+      if (i < head || i >= n - tail) {
+        const row = {
+          date: r.date,
+          symbol: r.asset.symbol,
+          values: this.columns.map((c) => {
+            const v = r[c];
+            return typeof v === "boolean" ? (v ? 1 : 0) : v as number;
+          }),
+        };
+        (i < head ? first : last).push(row);
+      }
+      i++;
+    }
+    const days = this.dates.length;
+    const shape = `${n} rows × ${this.columns.length} columns (${days} days)`;
+    return {
+      "text/plain": `PipelineResult: ${shape}`,
+      "text/html": pipelineTableHtml(this.columns, kinds, first, last, n - head - tail, shape),
+    };
   }
 
   /** CSV with columns date, sid, symbol and the pipeline's columns. */

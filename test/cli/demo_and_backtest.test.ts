@@ -44,9 +44,13 @@ describe("harvester demo and backtest", () => {
       join(dir, "r.json"),
     ], { HARVESTER_ROOT: root });
     expect(ok.status, ok.stderr).toBe(0);
-    const doc = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
-    expect(doc.perf.length).toBe(252);
-    expect(doc.perf[30].short_mavg).toBeTypeOf("number");
+    // A list of records (what pandas.read_json reads); side tables in files of their own.
+    const perf = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
+    expect(perf.length).toBe(252);
+    expect(perf[30].short_mavg).toBeTypeOf("number");
+    expect(JSON.parse(readFileSync(join(dir, "r_transactions.json"), "utf8"))).toBeInstanceOf(
+      Array,
+    );
     const bad = harvester([
       "backtest",
       "strategies/buyapple.ts",

@@ -64,6 +64,8 @@ export interface Output {
 /** An executed notebook: its code cells' outputs and how the run went. */
 export interface Executed {
   name: string;
+  /** The executed notebook file nbconvert wrote. */
+  file: string;
   /** Outputs of each code cell, in order. */
   cells: Output[][];
   /** Each code cell's execution count (null if it never ran). */
@@ -76,6 +78,16 @@ export interface Executed {
 /** Joins nbformat's multi-line strings. */
 export function text(v: unknown): string {
   return Array.isArray(v) ? v.join("") : String(v ?? "");
+}
+
+/** The hash of a notebook's code, stored in its metadata when its outputs are generated. */
+export async function sourceHash(
+  nb: { cells: { cell_type: string; source: string | string[] }[] },
+) {
+  const code = nb.cells.filter((c) => c.cell_type === "code").map((c) => text(c.source));
+  const bytes = new TextEncoder().encode(JSON.stringify(code));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Executes `notebooks/<name>` headlessly; rejects with nbconvert's log if the run fails. */
@@ -133,6 +145,7 @@ export async function execute(notebook: string): Promise<Executed> {
   const code = nb.cells.filter((c) => c.cell_type === "code");
   return {
     name: basename(notebook),
+    file,
     cells: code.map((c) => c.outputs ?? []),
     counts: code.map((c) => c.execution_count ?? null),
     root,

@@ -68,13 +68,34 @@ describe.skipIf(!binary && !IN_CI)("the tearsheet in headless Chromium", () => {
     expect(external).toEqual([]);
     expect(shown.map((f) => f.id)).toEqual([
       "equity",
-      "drawdown",
+      "annual_returns",
       "monthly",
+      "monthly_distribution",
+      "drawdown",
+      "rolling_volatility",
       "rolling_sharpe",
       "rolling_beta",
       "exposure",
+      "gross_leverage",
+      "holdings",
+      "turnover",
       "positions",
     ]);
+    const tables = await browser.evaluate<string[]>(
+      `[...document.querySelectorAll("table")].map((t) =>
+        t.caption?.textContent || t.querySelector("thead th")?.textContent || "")`,
+    );
+    for (
+      const title of [
+        "Performance statistics",
+        "Worst drawdown periods",
+        "Top 10 long positions of all time",
+        "Top 10 positions of all time",
+        "Summary stats",
+        "PnL stats",
+        "Duration stats",
+      ]
+    ) expect(tables, title).toContain(title);
     const metrics = await browser.evaluate<string[]>(
       `[...document.querySelectorAll("table.hv-summary th")].map((th) => th.textContent)`,
     );
@@ -87,16 +108,24 @@ describe.skipIf(!binary && !IN_CI)("the tearsheet in headless Chromium", () => {
   test("each chart holds the marks its data calls for, in the file and in the browser", () => {
     const months = monthsSpanned(results);
     const assets = position_weights(results).symbols.length;
+    const bins = countMarks(figures(html).get("monthly_distribution")!).rect;
     const expected: Record<string, Record<string, number>> = {
       equity: { line: 2 }, // strategy and benchmark
-      drawdown: { area: 1 },
+      annual_returns: { rect: 10, rule: 1 }, // a bar per year and the mean
       monthly: { rect: months, text: months }, // a labelled cell per month
+      monthly_distribution: { rect: bins, rule: 1 },
+      drawdown: { area: 1 },
+      rolling_volatility: { line: 2 }, // strategy and benchmark
       rolling_sharpe: { line: 1, rule: 1 },
       rolling_beta: { line: 1, rule: 1 },
       exposure: { line: 3 }, // long, short, net
+      gross_leverage: { line: 1, rule: 1 }, // the series and its mean
+      holdings: { line: 1, rule: 1 },
+      turnover: { line: 1, rule: 1 },
       positions: { area: assets },
     };
     expect(months).toBe(120);
+    expect(bins).toBeGreaterThan(4);
     const inFile = figures(html);
     for (const f of shown) {
       expect(countMarks(inFile.get(f.id)!), `${f.id} in the file`).toEqual(expected[f.id]);

@@ -7,6 +7,7 @@
  */
 import type { Results } from "../results.ts";
 import { summarize, type Summary } from "../summary.ts";
+import { count, percent, ratio } from "../format.ts";
 import { hasBenchmark } from "./analysis.ts";
 
 /** Escapes text for HTML element content and attribute values. */
@@ -30,12 +31,12 @@ export function summaryOf(results: Results): Summary {
   });
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : "n/a");
-const num = (digits: number) => (x: number) => (Number.isFinite(x) ? x.toFixed(digits) : "n/a");
+const pct = (x: number) => percent(x);
+const num = (digits: number) => (x: number) => ratio(x, digits);
 
 /** The summary rows: label, formatter, and whether the row needs a benchmark. */
 const SUMMARY_ROWS: [keyof Summary, string, (x: number) => string, boolean?][] = [
-  ["sessions", "Sessions", String],
+  ["sessions", "Sessions", count],
   ["total_return", "Total return", pct],
   ["cagr", "CAGR", pct],
   ["annual_volatility", "Annual volatility", pct],
@@ -47,7 +48,7 @@ const SUMMARY_ROWS: [keyof Summary, string, (x: number) => string, boolean?][] =
   ["benchmark_return", "Benchmark return", pct, true],
   ["alpha", "Alpha", num(4), true],
   ["beta", "Beta", num(2), true],
-  ["trades", "Trades", String],
+  ["trades", "Trades", count],
   ["avg_exposure", "Avg exposure", pct],
 ];
 
@@ -195,5 +196,7 @@ table.hv-summary th { text-align: left; font-weight: 500; }
 table.hv-summary td, table.hv-table td { text-align: right; font-variant-numeric: tabular-nums; }
 table.hv-summary thead th, table.hv-table thead th { border-bottom: 1px solid #999; font-weight: 600; text-align: right; }
 table.hv-table caption { text-align: left; font-weight: 600; padding: 4px 0; }
+table.hv-labelled tbody th { text-align: left; font-weight: 500; }
+table.hv-labelled thead th:first-child { text-align: left; }
 tr.hv-skip td { text-align: left; color: #888; }
 `;
