@@ -121,6 +121,14 @@ const symbolsOf = (ctx: RouteContext) =>
   (ctx.params.symbols ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
 function barsRoute(ctx: RouteContext): Response {
+  const srv = ctx.server;
+  // The free plan may not read SIP data of the last 15 minutes: docs.alpaca.markets, Historical
+  // API ("… the most recent 15 minutes … require a subscription"); the answer is this 403.
+  const feed = ctx.params.feed ?? (srv.plan === "free" ? "iex" : "sip");
+  const end = ctx.params.end ? instant(ctx.params.end) : srv.now();
+  if (srv.plan === "free" && feed === "sip" && end > srv.now() - 15 * 60_000) {
+    return json({ message: "subscription does not permit querying recent SIP data" }, 403);
+  }
   const tf = ctx.params.timeframe;
   const table = ctx.server.data.bars[tf];
   if (!table) return json({ code: 42210000, message: `invalid timeframe: ${tf}` }, 422);
@@ -199,6 +207,17 @@ export class FakeAlpacaServer {
   /** The data stream refuses connections (503) while true; `streamAuthRefused`: its keys. */
   dataStreamDown = false;
   streamAuthRefused = false;
+  /** The plan: "free" refuses SIP data of the last 15 minutes (see barsRoute). */
+  plan: "free" | "paid" = "paid";
+  /** The server's clock (UTC ms), for the plan's 15 minutes and the rate window. */
+  now: () => number = Date.now;
+  /**
+   * Rate limiting as Alpaca does it (docs.alpaca.markets "Rate limit": 200 requests a minute
+   * per account): every answer carries X-RateLimit-Limit, -Remaining and -Reset (the epoch
+   * second the window resets); over the limit, 429 until then. null: no limit.
+   */
+  rateLimit: { limit: number; windowMs: number } | null = null;
+  private window = { start: -Infinity, used: 0 };
   /** Messages the data stream received. */
   readonly streamReceived: Record<string, unknown>[] = [];
   private readonly subscribers = new Map<WebSocket, Set<string>>();
@@ -312,10 +331,36 @@ export class FakeAlpacaServer {
     return res;
   }
 
-  private dispatch(req: Request, url: URL, params: Record<string, string>) {
+  /** The rate headers of this request's answer, and whether it is over the limit. */
+  private rate(): { headers: Record<string, string>; over: boolean } {
+    const r = this.rateLimit;
+    if (!r) return { headers: {}, over: false };
+    const now = this.now();
+    if (now >= this.window.start + r.windowMs) this.window = { start: now, used: 0 };
+    this.window.used++;
+    const over = this.window.used > r.limit;
+    return {
+      over,
+      headers: {
+        "X-RateLimit-Limit": String(r.limit),
+        "X-RateLimit-Remaining": String(Math.max(0, r.limit - this.window.used)),
+        "X-RateLimit-Reset": String(Math.ceil((this.window.start + r.windowMs) / 1000)),
+      },
+    };
+  }
+
+  private async dispatch(req: Request, url: URL, params: Record<string, string>) {
     const ok = req.headers.get("APCA-API-KEY-ID") === this.keys.id &&
       req.headers.get("APCA-API-SECRET-KEY") === this.keys.secret;
     if (!ok) return json(UNAUTHORIZED, 401);
+    const rate = this.rate();
+    if (rate.over) return json({ message: "too many requests." }, 429, rate.headers);
+    const res = await this.route404(req, url, params);
+    for (const [k, v] of Object.entries(rate.headers)) res.headers.set(k, v);
+    return res;
+  }
+
+  private route404(req: Request, url: URL, params: Record<string, string>) {
     const failure = this.scripted(url.pathname);
     if (failure) return failure;
     for (const r of this.routes) {
