@@ -207,6 +207,15 @@ export class FakeAlpacaServer {
   /** The data stream refuses connections (503) while true; `streamAuthRefused`: its keys. */
   dataStreamDown = false;
   streamAuthRefused = false;
+  /**
+   * Data stream connections allowed at once ("in most subscriptions … this limit is 1",
+   * docs.alpaca.markets "Streaming market data": a second one gets
+   * `[{"T":"error","code":406,"msg":"connection limit exceeded"}]`, then is closed).
+   */
+  dataConnectionLimit = 1;
+  /** Connections Alpaca still counts though their sockets are gone (a reconnect too soon). */
+  staleDataConnections = 0;
+  private readonly authedStreams = new Set<WebSocket>();
   /** The plan: "free" refuses SIP data of the last 15 minutes (see barsRoute). */
   plan: "free" | "paid" = "paid";
   /** The server's clock (UTC ms), for the plan's 15 minutes and the rate window. */
@@ -304,9 +313,17 @@ export class FakeAlpacaServer {
       this.streamReceived.push(m);
       if (m.action === "auth") {
         authed = this.streamKeysOk(m.key, m.secret);
-        if (authed) return send({ T: "success", msg: "authenticated" });
-        send({ T: "error", code: 402, msg: "auth failed" });
-        ws.close();
+        if (!authed) {
+          send({ T: "error", code: 402, msg: "auth failed" });
+          return ws.close();
+        }
+        if (this.authedStreams.size + this.staleDataConnections >= this.dataConnectionLimit) {
+          authed = false;
+          send({ T: "error", code: 406, msg: "connection limit exceeded" });
+          return ws.close();
+        }
+        this.authedStreams.add(ws);
+        return send({ T: "success", msg: "authenticated" });
       } else if (m.action === "subscribe") {
         if (!authed) return send({ T: "error", code: 401, msg: "not authenticated" });
         const symbols = this.subscribers.get(ws) ?? new Set<string>();
@@ -315,7 +332,10 @@ export class FakeAlpacaServer {
         send({ T: "subscription", trades: [], quotes: [], bars: [...symbols] });
       }
     };
-    ws.onclose = () => this.subscribers.delete(ws);
+    ws.onclose = () => {
+      this.subscribers.delete(ws);
+      this.authedStreams.delete(ws);
+    };
     return response;
   }
 
