@@ -147,7 +147,7 @@ test(
     expect([last(buy), last(flip), last(resting)]).toEqual(["FILLED", "FILLED", "CANCELED"]);
     expect(journal.filter((e) => e.type === "fill").map((e) => e.amount)).toEqual([10, -10, -15]);
     // The stream came back once the other connection let go (a subscription needs authentication).
-  expect(venue.server.streamReceived.some((m) => m.action === "subscribe")).toBe(true);
+    expect(venue.server.streamReceived.some((m) => m.action === "subscribe")).toBe(true);
   },
   60_000,
 );
