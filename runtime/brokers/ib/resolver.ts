@@ -84,7 +84,8 @@ export class OrderResolver {
     if (coid && !this.book.byCoid.has(coid)) await this.rebuild(coid);
     for (const t of orders) {
       // Not open at TWS and its status unreadable: what filled is booked; the rest is gone.
-      if (!isOpen(t.state) || t.permId <= 0) continue;
+      // (One placed before today may have finished on an earlier day: see `silence`.)
+      if (!isOpen(t.state) || t.permId <= 0 || t.submittedAt < this.d.dayStart()) continue;
       this.book.advance(
         t,
         t.booked >= Math.abs(t.amount) ? "fill" : "canceled",
@@ -128,8 +129,10 @@ export class OrderResolver {
 
   /**
    * TWS lists the order neither open nor finished. One it never acknowledged was never received:
-   * REJECTED with the error TWS sent (if any), else unknown. One it acknowledged is gone: CANCELED,
-   * as ib_insync does on an order error TWS follows with no status.
+   * REJECTED with the error TWS sent (if any), else unknown. One it acknowledged and that should be
+   * among today's finished orders is gone: CANCELED, as ib_insync does on an order error TWS
+   * follows with no status. One placed before TWS's day began may have finished on an earlier day,
+   * which TWS no longer reports: unknown, left to the restart's reconciliation of positions.
    */
   private silence(t: TrackedOrder): TrackedOrder | undefined {
     if (t.state === "SUBMITTED" && t.permId <= 0) {
@@ -140,6 +143,7 @@ export class OrderResolver {
       this.book.advance(t, "rejected", t.lastError);
       return t;
     }
+    if (!t.lastError && t.submittedAt < this.d.dayStart()) return undefined;
     this.book.advance(
       t,
       "canceled",

@@ -67,6 +67,16 @@ describe("order errors TWS follows with no status (case 8)", () => {
   });
 });
 
+test("an order from an earlier day TWS no longer reports is unknown, not CANCELED", async () => {
+  r = await rig();
+  await r.broker.submit(req("hv8-5", { limit_price: 150, time_in_force: "gtc" }));
+  await r.event("order", (e) => e.event === "ack");
+  r.tws.book.orders.splice(0); // finished on that day; its reports lost, and TWS keeps today's only
+  r.clock.t += 24 * 3600_000;
+  expect(await r.broker.order("hv8-5")).toBe(null); // left to the restart's reconciliation
+  expect(r.trail("hv8-5")).toEqual(["ack:WORKING"]);
+});
+
 describe("Inactive is not final (case 10)", () => {
   test("a short-sale locate hold: reported, then Submitted again and filled", async () => {
     r = await rig();
