@@ -86,7 +86,7 @@ export function reasonOfSplit(s: Split): string | undefined {
     return "the reversal's opening order was rejected";
   }
   if (!s.open.sent && s.close.state === "FILLED" && s.canceled) {
-    return "canceled before the reversal's opening order was sent";
+    return "canceled (or the process restarted) before the reversal's opening order was sent";
   }
   return undefined;
 }
@@ -138,6 +138,11 @@ export class Reversals {
     this.splits.set(coid, s);
     this.observe(coid, "close", close);
     if (open) this.observe(coid, "open", open);
+    // The closing order finished and the opening one was never sent (the process stopped in
+    // between): this process does not send it; the order ends with what the closing one did.
+    if (!open && ["FILLED", "CANCELED", "EXPIRED", "REJECTED"].includes(s.close.state)) {
+      s.canceled = true;
+    }
     return s;
   }
 

@@ -182,4 +182,23 @@ describe("reversals (case 1)", () => {
     ]);
     await next.broker.disconnect();
   });
+
+  test("stopped between the two orders: after the restart the order ends with its closing part", async () => {
+    const first = connectable(venue);
+    await first.broker.connect();
+    await hold(first.broker, 10);
+    await first.broker.submit(request("hv1-7", -15, { limit_price: 180 }));
+    await first.broker.disconnect(); // the process stops; the closing order fills meanwhile
+    venue.fill("hv1-7.c", 10, 185);
+    const next = connectable(venue);
+    await next.broker.connect();
+    // Alpaca holds only the closing order: the amount known is its -10 (the manager keeps -15).
+    expect(await next.broker.order("hv1-7")).toMatchObject({
+      amount: -10,
+      filled: -10,
+      state: "CANCELED",
+    });
+    expect(venue.order("hv1-7.o")).toBeUndefined(); // never sent by a process that did not place it
+    await next.broker.disconnect();
+  });
 });
