@@ -91,11 +91,32 @@ export function alpacaConfig(environ: Record<string, string | undefined>): Alpac
     retry: {
       baseDelayMs: nonNegative(env.HARVESTER_HTTP_RETRY_BASE_MS),
       maxDelayMs: nonNegative(env.HARVESTER_HTTP_RETRY_MAX_MS),
+      // A 429's own wait (X-RateLimit-Reset) is capped by the same knob when it is set.
+      rateLimitMaxDelayMs: nonNegative(env.HARVESTER_HTTP_RETRY_MAX_MS),
     },
   };
 }
 
 type Params = Record<string, string | number | undefined>;
+
+/**
+ * A 403 from the market data API that is about the data plan, not the keys: the free plan may not
+ * query SIP data of the last 15 minutes (`{"message":"subscription does not permit querying
+ * recent SIP data"}`, docs.alpaca.markets "Historical API": "the latest 15 minutes … require a
+ * subscription"), nor data it does not include at all.
+ */
+export function planRefusal(status: number, body: string, url: string): IngestError | undefined {
+  if (status !== 403 || !/subscription does not permit/i.test(body)) return undefined;
+  const recentSip = /recent sip/i.test(body);
+  return new IngestError(
+    `Alpaca's data plan does not allow this request (HTTP 403 for ${url}: ${body.trim()}); ` +
+      (recentSip
+        ? "the free plan reads SIP data only up to 15 minutes ago: set APCA_DATA_FEED=iex, " +
+          "or ingest again 15 minutes after the last session's close"
+        : "set APCA_DATA_FEED=iex (the free plan's feed), or upgrade the plan") +
+      ". The keys themselves were accepted.",
+  );
+}
 
 export class AlpacaClient {
   constructor(
@@ -112,6 +133,7 @@ export class AlpacaClient {
       const res = await fetchWithRetry(url, { headers }, {
         ...this.cfg.retry,
         service: "Alpaca",
+        refusal: planRefusal,
         onRetry: (attempt, ms, reason) =>
           this.onRetry?.(`alpaca: ${reason} on ${path}, retry ${attempt} in ${ms} ms`),
       });

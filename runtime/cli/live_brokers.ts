@@ -72,7 +72,13 @@ export function buildBroker(c: BrokerChoice): Broker {
     });
   }
   if (c.name === "ib") {
-    return createIbBroker({ uri: c.uri, env: c.env, now: c.clock.now, sleep: c.clock.sleep });
+    return createIbBroker({
+      uri: c.uri,
+      env: c.env,
+      now: c.clock.now,
+      sleep: c.clock.sleep,
+      calendar: c.calendar,
+    });
   }
   throw new UsageError(`--broker ${c.name}: use paper, alpaca or ib`);
 }

@@ -121,6 +121,14 @@ const symbolsOf = (ctx: RouteContext) =>
   (ctx.params.symbols ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
 function barsRoute(ctx: RouteContext): Response {
+  const srv = ctx.server;
+  // The free plan may not read SIP data of the last 15 minutes: docs.alpaca.markets, Historical
+  // API ("… the most recent 15 minutes … require a subscription"); the answer is this 403.
+  const feed = ctx.params.feed ?? (srv.plan === "free" ? "iex" : "sip");
+  const end = ctx.params.end ? instant(ctx.params.end) : srv.now();
+  if (srv.plan === "free" && feed === "sip" && end > srv.now() - 15 * 60_000) {
+    return json({ message: "subscription does not permit querying recent SIP data" }, 403);
+  }
   const tf = ctx.params.timeframe;
   const table = ctx.server.data.bars[tf];
   if (!table) return json({ code: 42210000, message: `invalid timeframe: ${tf}` }, 422);
@@ -199,6 +207,26 @@ export class FakeAlpacaServer {
   /** The data stream refuses connections (503) while true; `streamAuthRefused`: its keys. */
   dataStreamDown = false;
   streamAuthRefused = false;
+  /**
+   * Data stream connections allowed at once ("in most subscriptions … this limit is 1",
+   * docs.alpaca.markets "Streaming market data": a second one gets
+   * `[{"T":"error","code":406,"msg":"connection limit exceeded"}]`, then is closed).
+   */
+  dataConnectionLimit = 1;
+  /** Connections Alpaca still counts though their sockets are gone (a reconnect too soon). */
+  staleDataConnections = 0;
+  private readonly authedStreams = new Set<WebSocket>();
+  /** The plan: "free" refuses SIP data of the last 15 minutes (see barsRoute). */
+  plan: "free" | "paid" = "paid";
+  /** The server's clock (UTC ms), for the plan's 15 minutes and the rate window. */
+  now: () => number = Date.now;
+  /**
+   * Rate limiting as Alpaca does it (docs.alpaca.markets "Rate limit": 200 requests a minute
+   * per account): every answer carries X-RateLimit-Limit, -Remaining and -Reset (the epoch
+   * second the window resets); over the limit, 429 until then. null: no limit.
+   */
+  rateLimit: { limit: number; windowMs: number } | null = null;
+  private window = { start: -Infinity, used: 0 };
   /** Messages the data stream received. */
   readonly streamReceived: Record<string, unknown>[] = [];
   private readonly subscribers = new Map<WebSocket, Set<string>>();
@@ -285,9 +313,17 @@ export class FakeAlpacaServer {
       this.streamReceived.push(m);
       if (m.action === "auth") {
         authed = this.streamKeysOk(m.key, m.secret);
-        if (authed) return send({ T: "success", msg: "authenticated" });
-        send({ T: "error", code: 402, msg: "auth failed" });
-        ws.close();
+        if (!authed) {
+          send({ T: "error", code: 402, msg: "auth failed" });
+          return ws.close();
+        }
+        if (this.authedStreams.size + this.staleDataConnections >= this.dataConnectionLimit) {
+          authed = false;
+          send({ T: "error", code: 406, msg: "connection limit exceeded" });
+          return ws.close();
+        }
+        this.authedStreams.add(ws);
+        return send({ T: "success", msg: "authenticated" });
       } else if (m.action === "subscribe") {
         if (!authed) return send({ T: "error", code: 401, msg: "not authenticated" });
         const symbols = this.subscribers.get(ws) ?? new Set<string>();
@@ -296,7 +332,10 @@ export class FakeAlpacaServer {
         send({ T: "subscription", trades: [], quotes: [], bars: [...symbols] });
       }
     };
-    ws.onclose = () => this.subscribers.delete(ws);
+    ws.onclose = () => {
+      this.subscribers.delete(ws);
+      this.authedStreams.delete(ws);
+    };
     return response;
   }
 
@@ -312,10 +351,36 @@ export class FakeAlpacaServer {
     return res;
   }
 
-  private dispatch(req: Request, url: URL, params: Record<string, string>) {
+  /** The rate headers of this request's answer, and whether it is over the limit. */
+  private rate(): { headers: Record<string, string>; over: boolean } {
+    const r = this.rateLimit;
+    if (!r) return { headers: {}, over: false };
+    const now = this.now();
+    if (now >= this.window.start + r.windowMs) this.window = { start: now, used: 0 };
+    this.window.used++;
+    const over = this.window.used > r.limit;
+    return {
+      over,
+      headers: {
+        "X-RateLimit-Limit": String(r.limit),
+        "X-RateLimit-Remaining": String(Math.max(0, r.limit - this.window.used)),
+        "X-RateLimit-Reset": String(Math.ceil((this.window.start + r.windowMs) / 1000)),
+      },
+    };
+  }
+
+  private async dispatch(req: Request, url: URL, params: Record<string, string>) {
     const ok = req.headers.get("APCA-API-KEY-ID") === this.keys.id &&
       req.headers.get("APCA-API-SECRET-KEY") === this.keys.secret;
     if (!ok) return json(UNAUTHORIZED, 401);
+    const rate = this.rate();
+    if (rate.over) return json({ message: "too many requests." }, 429, rate.headers);
+    const res = await this.route404(req, url, params);
+    for (const [k, v] of Object.entries(rate.headers)) res.headers.set(k, v);
+    return res;
+  }
+
+  private route404(req: Request, url: URL, params: Record<string, string>) {
     const failure = this.scripted(url.pathname);
     if (failure) return failure;
     for (const r of this.routes) {

@@ -61,6 +61,7 @@ export function accountJson(
   cash: number,
   positions: ReadonlyMap<string, Holding>,
   prices: Record<string, number>,
+  flags: { tradingBlocked?: boolean; shortingEnabled?: boolean } = {},
 ) {
   let value = 0;
   for (const [s, p] of positions) value += p.qty * (prices[s] ?? p.cost);
@@ -73,20 +74,21 @@ export function accountJson(
     equity: str(cash + value),
     portfolio_value: str(cash + value),
     buying_power: str(Math.max(0, cash)),
-    trading_blocked: false,
+    trading_blocked: flags.tradingBlocked ?? false,
     transfers_blocked: false,
     account_blocked: false,
     trade_suspended_by_user: false,
-    shorting_enabled: true,
+    shorting_enabled: flags.shortingEnabled ?? true,
     multiplier: "1",
     created_at: "2020-01-01T00:00:00Z",
   };
 }
 
-/** `/v2/positions`. */
+/** `/v2/positions` (`available`: the shares open orders do not already hold). */
 export function positionsJson(
   positions: ReadonlyMap<string, Holding>,
   prices: Record<string, number>,
+  available: (symbol: string) => number = (s) => Math.abs(positions.get(s)?.qty ?? 0),
 ) {
   return [...positions].map(([symbol, p]) => ({
     asset_id: `asset-${symbol}`,
@@ -96,7 +98,7 @@ export function positionsJson(
     asset_marginable: true,
     avg_entry_price: str(p.cost),
     qty: str(p.qty),
-    qty_available: str(p.qty),
+    qty_available: str(Math.sign(p.qty) * available(symbol)),
     side: p.qty < 0 ? "short" : "long",
     market_value: str(p.qty * (prices[symbol] ?? p.cost)),
     cost_basis: str(p.qty * p.cost),

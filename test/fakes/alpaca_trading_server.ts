@@ -9,6 +9,15 @@
  * Shapes follow docs.alpaca.markets (orders, trade_updates, account activities, stock stream).
  */
 import { FakeAlpacaServer, json, type RouteContext } from "./alpaca_data_server.ts";
+import { orderRefusal, qtyAvailable, type VenueState } from "./alpaca_rules.ts";
+import {
+  bustFill,
+  calendarDays,
+  correctFill,
+  listFills,
+  listOrders,
+  tradeStream,
+} from "./alpaca_venue_parts.ts";
 import {
   accountJson,
   type FakeOrder,
@@ -38,6 +47,19 @@ export class FakeAlpacaVenue {
   instantCancel = true;
   /** Refuse WebSocket upgrades (a stream that cannot be reached). */
   tradeStreamDown = false;
+  /** Day trades in the last 5 business days (PDT protection, see alpaca_rules.ts). */
+  dayTrades = 0;
+  /** Symbols whose position was opened or added to today. */
+  readonly openedToday = new Set<string>();
+  /** The account may not trade ("account is not authorized to trade"). */
+  tradingBlocked = false;
+  /** The account may sell short. */
+  shortingEnabled = true;
+  /**
+   * `/v2/calendar` answers from the NYSE calendar, except these dates (YYYY-MM-DD): a late-announced
+   * closure (null) or other hours ("HH:MM" New York), as Alpaca publishes them.
+   */
+  readonly calendarChanges = new Map<string, { open: string; close: string } | null>();
   /** What the trade stream received and sent (the data stream is `server`'s). */
   readonly received: Record<string, unknown>[] = [];
   readonly sent: Record<string, unknown>[] = [];
@@ -48,7 +70,7 @@ export class FakeAlpacaVenue {
   private constructor(readonly server: FakeAlpacaServer) {
     server.onUpgrade = (req, url) => this.upgrade(req, url);
     server.route("POST", "/v2/orders", (c) => this.post(c));
-    server.route("GET", "/v2/orders", (c) => this.list(c));
+    server.route("GET", "/v2/orders", (c) => json(listOrders(this.orders, c.params)));
     server.route("GET", "/v2/orders:by_client_order_id", (c) => {
       const o = this.order(c.params.client_order_id ?? "");
       return o ? json(o) : json({ code: 40410000, message: "order not found" }, 404);
@@ -61,6 +83,15 @@ export class FakeAlpacaVenue {
     server.route("PATCH", /\/v2\/orders\/([^/]+)/, (c) => this.replace(c));
     server.route("GET", "/v2/account", () => json(this.account()));
     server.route("GET", "/v2/positions", () => json(this.positionList()));
+    server.route("GET", /\/v2\/positions\/([^/]+)/, (c) => {
+      const p = this.positionList().find((x) => x.symbol === decodeURIComponent(c.match![1]));
+      return p ? json(p) : json({ code: 40410000, message: "position does not exist" }, 404);
+    });
+    server.route(
+      "GET",
+      "/v2/calendar",
+      (c) => json(calendarDays(this.calendarChanges, c.params.start, c.params.end, this.now())),
+    );
     server.route("GET", "/v2/clock", () =>
       json({
         timestamp: new Date(this.now()).toISOString(),
@@ -68,7 +99,11 @@ export class FakeAlpacaVenue {
         next_open: "2024-01-03T14:30:00Z",
         next_close: "2024-01-02T21:00:00Z",
       }));
-    server.route("GET", "/v2/account/activities/FILL", (c) => this.fills(c));
+    server.route(
+      "GET",
+      "/v2/account/activities/FILL",
+      (c) => json(listFills(this.activities, c.params)),
+    );
   }
 
   /** Starts on a free port of 127.0.0.1 (`server.data` still serves market data). */
@@ -150,6 +185,7 @@ export class FakeAlpacaVenue {
       : Math.sign(next) === Math.sign(p.qty) || p.qty === 0
       ? (p.cost * p.qty + price * signed) / next
       : price;
+    if (Math.abs(next) > Math.abs(p.qty)) this.openedToday.add(o.symbol);
     p.qty = next;
     if (next === 0) this.positions.delete(o.symbol);
     else this.positions.set(o.symbol, p);
@@ -176,6 +212,16 @@ export class FakeAlpacaVenue {
       position_qty: str(next),
     });
     return a;
+  }
+
+  /** Busts `qty` shares an order filled at `price` (`trade_bust`; see alpaca_venue_parts.ts). */
+  bust(clientOrderId: string, qty: number, price: number): void {
+    bustFill(this, this.order(clientOrderId)!, qty, price);
+  }
+
+  /** Corrects the price of every share an order filled to `price` (`trade_correct`). */
+  correct(clientOrderId: string, price: number): void {
+    correctFill(this, this.order(clientOrderId)!, price);
   }
 
   /** Ends an order from the venue's side: `rejected`, `expired`, `canceled`, or `done_for_day`. */
@@ -212,11 +258,29 @@ export class FakeAlpacaVenue {
   }
 
   private account() {
-    return accountJson(this.cash, this.positions, this.prices);
+    return accountJson(this.cash, this.positions, this.prices, {
+      tradingBlocked: this.tradingBlocked,
+      shortingEnabled: this.shortingEnabled,
+    });
   }
 
   private positionList() {
-    return positionsJson(this.positions, this.prices);
+    return positionsJson(this.positions, this.prices, (s) => qtyAvailable(this.state(), s));
+  }
+
+  /** What the order checks read (alpaca_rules.ts). */
+  private state(): VenueState {
+    return {
+      orders: this.orders,
+      positions: this.positions,
+      cash: this.cash,
+      prices: this.prices,
+      equity: Number(this.account().equity),
+      dayTrades: this.dayTrades,
+      openedToday: this.openedToday,
+      tradingBlocked: this.tradingBlocked,
+      shortingEnabled: this.shortingEnabled,
+    };
   }
 
   private async post(c: RouteContext): Promise<Response> {
@@ -240,10 +304,13 @@ export class FakeAlpacaVenue {
     if (b.client_order_id && this.order(b.client_order_id)) {
       return json({ code: 40010001, message: "client_order_id must be unique" }, 422);
     }
-    const price = Number(b.limit_price ?? this.prices[b.symbol] ?? 0);
-    if (b.side === "buy" && Number(b.qty) * price > this.cash) {
-      return json({ code: 40310000, message: "insufficient buying power" }, 403);
-    }
+    const refused = orderRefusal(this.state(), {
+      symbol: b.symbol,
+      side: b.side,
+      qty: Number(b.qty),
+      limit_price: b.limit_price,
+    });
+    if (refused) return json(refused.body, refused.status);
     const o = newOrder(b, this.id(), this.time());
     this.orders.push(o);
     const answer = { ...o };
@@ -274,17 +341,6 @@ export class FakeAlpacaVenue {
       return new Response(stream, { headers: { "content-type": "application/json" } });
     }
     return json(body);
-  }
-
-  private list(c: RouteContext): Response {
-    const status = c.params.status ?? "open";
-    const limit = Number(c.params.limit ?? 50);
-    let list = this.orders.filter((o) =>
-      status === "all" || (status === "open") === OPEN.has(o.status)
-    );
-    if (c.params.after) list = list.filter((o) => o.submitted_at > c.params.after);
-    if (c.params.direction !== "asc") list = [...list].reverse();
-    return json(list.slice(0, limit));
   }
 
   private cancel(id: string): Response {
@@ -332,39 +388,13 @@ export class FakeAlpacaVenue {
     return json({ ...next, status: "accepted" });
   }
 
-  private fills(c: RouteContext): Response {
-    let list = this.activities.filter((a) =>
-      !c.params.after || a.transaction_time > c.params.after
-    );
-    if (c.params.direction !== "asc") list = [...list].reverse();
-    const token = c.params.page_token;
-    if (token) list = list.slice(list.findIndex((a) => a.id === token) + 1);
-    return json(list.slice(0, Number(c.params.page_size ?? 100)));
-  }
-
   private upgrade(req: Request, url: URL): Response {
     if (url.pathname !== "/stream") return json({ message: "endpoint not found" }, 404);
     if (this.tradeStreamDown) return json({ message: "service unavailable" }, 503);
-    const { socket: ws, response } = Deno.upgradeWebSocket(req);
-    let authed = false;
-    const send = (m: unknown) => ws.send(new TextEncoder().encode(JSON.stringify(m)));
-    ws.onmessage = (e) => {
-      const m = JSON.parse(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data));
-      this.received.push(m);
-      const data = m.data ?? {};
-      if (m.action === "authenticate" || m.action === "auth") {
-        authed = this.server.streamKeysOk(data.key_id ?? m.key, data.secret_key ?? m.secret);
-        const status = authed ? "authorized" : "unauthorized";
-        send({ stream: "authorization", data: { action: "authenticate", status } });
-        if (!authed) ws.close();
-      } else if (m.action === "listen" && authed) {
-        const streams = (data.streams ?? []).filter((s: string) => s === "trade_updates");
-        if (streams.length) this.listening.add(ws);
-        else this.listening.delete(ws);
-        send({ stream: "listening", data: { streams } });
-      }
-    };
-    ws.onclose = () => this.listening.delete(ws);
-    return response;
+    return tradeStream(req, {
+      received: this.received,
+      listening: this.listening,
+      keysOk: (k, s) => this.server.streamKeysOk(k, s),
+    });
   }
 }

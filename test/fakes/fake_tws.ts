@@ -1,6 +1,8 @@
 /**
- * A fake TWS / IB Gateway on 127.0.0.1 that speaks the TWS API socket protocol (server version
- * 176), so `@stoqey/ib` runs against it unmodified: the `API\0` handshake and version, startApi,
+ * A fake TWS / IB Gateway on 127.0.0.1 that speaks the TWS API socket protocol at the server
+ * version it negotiates with the client (193 by default, as a current TWS answers `@stoqey/ib`
+ * 1.6.10's v100..193; down to 176), so `@stoqey/ib` runs against it unmodified: the `API\0`
+ * handshake and version, startApi,
  * nextValidId, managedAccounts, the farm notices, contract details, orders answered by openOrder /
  * orderStatus / execDetails / commissionReport, cancels, open and completed orders, executions,
  * positions, the account summary, real-time bars and ticks, error messages, and dropping and
@@ -13,14 +15,18 @@
  * // connect a client to 127.0.0.1:tws.port; place an order; then
  * tws.fill("hv1234-1", { price: 190.5 });
  */
+import { get_calendar } from "../../calendars/mod.ts";
 import * as msg from "./tws/messages.ts";
 import type { TwsExecution, TwsOrder } from "./tws/messages.ts";
 import { DONE_STATUSES } from "./tws/book.ts";
 import { type FakeTwsOptions, TwsServer } from "./tws/server.ts";
 
-export { FAKE_TWS_SERVER_VERSION } from "./tws/messages.ts";
+export { FAKE_TWS_MAX_VERSION, FAKE_TWS_MIN_VERSION } from "./tws/versions.ts";
 export type { TwsExecution, TwsOrder, TwsStock } from "./tws/messages.ts";
 export type { FakeTwsOptions, PlaceVerdict } from "./tws/server.ts";
+
+/** The regular trading hours real-time bars keep when asked to (useRTH). */
+const RTH = get_calendar("XNYS");
 
 /** A fake TWS with the controls scenarios need. */
 export class FakeTws extends TwsServer {
@@ -104,16 +110,51 @@ export class FakeTws extends TwsServer {
     } else this.notice(1102, "Connectivity between IB and TWS has been restored- data maintained.");
   }
 
-  /** A 5-second bar (`time`: its start, epoch seconds) to every subscriber of the symbol. */
+  /**
+   * A 5-second bar (`time`: its start, epoch seconds) to every subscriber of the symbol; not to
+   * those that asked for regular trading hours only (useRTH) when it falls outside them (TWS API,
+   * reqRealTimeBars: "useRTH … set to true to obtain only the RTH data"; NYSE hours here).
+   */
   pushBar(
     symbol: string,
     b: { time: number; open: number; high: number; low: number; close: number; volume: number },
   ): void {
+    const minuteEnd = (Math.floor(b.time / 60) + 1) * 60_000;
+    const regular = RTH.is_open_on_minute(minuteEnd);
     for (const c of this.conns) {
       for (const [reqId, s] of c.bars) {
-        if (s.symbol === symbol) this.send(c, msg.realTimeBar(reqId, b));
+        if (s.stock.symbol === symbol && (regular || !s.useRTH)) {
+          this.send(c, msg.realTimeBar(reqId, b));
+        }
       }
     }
+  }
+
+  /**
+   * A bust of the symbol's real-time bars: error 10225 with each subscription's request id, and
+   * the subscription deactivated (no more bars until the client asks again). TWS API message
+   * codes: "10225 Bust event occurred, current subscription is deactivated. Please resubscribe
+   * real-time bars immediately"; backtrader PR #396 resubscribes on it.
+   */
+  bust(symbol: string): number {
+    let n = 0;
+    for (const c of this.conns) {
+      for (const [reqId, s] of [...c.bars]) {
+        if (s.stock.symbol !== symbol) continue;
+        c.bars.delete(reqId);
+        n++;
+        this.send(
+          c,
+          msg.errorMessage(
+            reqId,
+            10225,
+            "Bust event occurred, current subscription is deactivated. Please resubscribe " +
+              "real-time bars immediately.",
+          ),
+        );
+      }
+    }
+    return n;
   }
 
   /** A trade to every tick subscriber: RTVolume when asked for (233), else (delayed) last ticks. */
@@ -154,5 +195,5 @@ if (import.meta.main) {
     tws.book.addStock(symbol, Number(conId) || 100_000 + i);
     if (price) tws.book.prices.set(symbol, Number(price));
   }
-  console.log(`fake TWS (server version 176) on 127.0.0.1:${tws.port}`);
+  console.log(`fake TWS (server version up to ${tws.serverVersion}) on 127.0.0.1:${tws.port}`);
 }

@@ -30,11 +30,14 @@ import {
   stateOf,
   toBrokerOrder,
 } from "./mapping.ts";
+import { checkMarketHours, isSessionCalendar, MarketHours, nyDate } from "./market_hours.ts";
 import { OrderTracker } from "./order_tracker.ts";
 import { type AlpacaOrder, AlpacaRest, isRetryable, messageOf } from "./rest.ts";
+import { findReversal, sendOpening, tryReversal } from "./reversing.ts";
+import { legOf, type Split } from "./reversal.ts";
 import type { StreamListener, StreamOptions } from "./socket.ts";
 import { TradeUpdatesStream } from "./streams.ts";
-import { submitOrder } from "./submission.ts";
+import { type SubmitContext, submitOrder } from "./submission.ts";
 
 /** How far before a stream loss fills are re-read after reconnecting (clock skew, in-flight). */
 const RESYNC_MARGIN_MS = 5 * 60_000;
@@ -55,12 +58,14 @@ export class AlpacaBroker implements Broker {
   private readonly bars: BarFeed;
   private skew = 0;
   private refusal: string | null = null;
+  /** Our calendar corrected by Alpaca's published hours (null: bars are not filtered). */
+  private readonly hours: MarketHours | null;
   private lostAt = NaN;
 
   constructor(readonly config: AlpacaConfig, private readonly deps: AlpacaBrokerDeps) {
     const emit = (e: BrokerEvent) => this.listener(e);
     this.rest = new AlpacaRest(config, deps);
-    this.tracker = new OrderTracker(emit, deps.now);
+    this.tracker = new OrderTracker(emit, deps.now, (split) => this.open(split));
     const owner: StreamListener = {
       status: (status, detail) => {
         if (status === "disconnected" && detail.startsWith("trade_updates")) {
@@ -90,9 +95,10 @@ export class AlpacaBroker implements Broker {
       (data) => this.tracker.onTradeUpdate(data),
       () => this.resync(),
     );
+    this.hours = isSessionCalendar(deps.calendar) ? new MarketHours(deps.calendar) : null;
     this.bars = new BarFeed(this.rest, stream(config.dataStreamUrl), {
       pollMs: config.pollMs,
-      calendar: deps.calendar,
+      calendar: this.hours ?? deps.calendar,
       sleep: deps.sleep,
     }, owner);
   }
@@ -125,6 +131,15 @@ export class AlpacaBroker implements Broker {
         code: "trading_blocked",
         time: t1,
       });
+    }
+    if (this.hours) {
+      const day = nyDate((Number.isFinite(server) ? server : t1) + 1);
+      await checkMarketHours(
+        this.hours,
+        day,
+        (from, to) => this.rest.calendar(from, to),
+        (e) => this.listener({ ...e, type: "error", time: this.deps.now() }),
+      );
     }
     try {
       await this.trades.start();
@@ -164,7 +179,11 @@ export class AlpacaBroker implements Broker {
    * see `submission.ts`.
    */
   submit(r: OrderRequest): Promise<void> {
-    return submitOrder({
+    return submitOrder(this.submitting(), r);
+  }
+
+  private submitting(): SubmitContext {
+    const c: SubmitContext = {
       rest: this.rest,
       tracker: this.tracker,
       attempts: this.config.retry.attempts,
@@ -172,12 +191,33 @@ export class AlpacaBroker implements Broker {
       now: this.deps.now,
       emit: (e) => this.listener(e),
       refused: (message) => (this.refusal = message),
-    }, r);
+      reverse: (r) => tryReversal(c, r),
+    };
+    return c;
+  }
+
+  /** A reversal's closing order filled: its opening order goes out (reversal.ts). */
+  private open(split: Split): void {
+    sendOpening(this.submitting(), split, (id) => this.rest.cancelOrder(id)).catch((e) =>
+      this.listener({
+        type: "error",
+        message: `the opening order of reversal ${split.request.client_order_id} failed: ` +
+          messageOf(e),
+        code: "reversal",
+        client_order_id: split.request.client_order_id,
+        time: this.deps.now(),
+      })
+    );
   }
 
   /** Asks for a cancel; the outcome (canceled, or filled first) arrives as events. */
   async cancel(coid: string): Promise<void> {
     this.tracker.cancelRequested(coid);
+    const split = this.tracker.reversals.get(coid);
+    if (split && !this.tracker.reversals.liveId(split)) {
+      // Between a reversal's two orders: the opening one is not sent (or is canceled once sent).
+      return this.tracker.reconsider(coid);
+    }
     try {
       const id = this.tracker.alpacaIdOf(coid) ?? (await this.lookup(coid))?.id;
       if (!id) {
@@ -193,6 +233,13 @@ export class AlpacaBroker implements Broker {
       await this.rest.cancelOrder(id);
     } catch (e) {
       // Not cancelable (filled or canceled meanwhile) or unknown: Alpaca's view decides.
+      if (split) {
+        const b = await this.order(coid).catch(() => null);
+        if (b && isOpen(b.state) && b.state !== "PENDING_CANCEL") {
+          this.tracker.order(coid, "cancel_reject", b, this.deps.now(), messageOf(e));
+        }
+        return this.tracker.reconsider(coid);
+      }
       const o = await this.lookup(coid).catch(() => null);
       if (o) this.tracker.sync(o);
       if (!o || (isOpen(stateOf(o)) && o.status !== "pending_cancel")) {
@@ -212,6 +259,12 @@ export class AlpacaBroker implements Broker {
   ): Promise<void> {
     const error = (message: string, code: string) =>
       this.listener({ type: "error", message, code, client_order_id: coid, time: this.deps.now() });
+    if (this.tracker.reversals.get(coid)) {
+      return error(
+        `order ${coid} is a reversal sent as two orders: cancel it and order again`,
+        "replace",
+      );
+    }
     const o = await this.lookup(coid);
     if (!o || !isOpen(stateOf(o))) return error(`order ${coid} is not open at Alpaca`, "replace");
     const side = String(o.side).startsWith("sell") ? -1 : 1;
@@ -237,12 +290,23 @@ export class AlpacaBroker implements Broker {
   }
 
   async openOrders(): Promise<BrokerOrder[]> {
-    return (await this.rest.openOrders()).map((o) => this.tracker.observe(o));
+    const out = new Map<string, BrokerOrder>();
+    for (const o of await this.rest.openOrders()) {
+      const b = this.tracker.observe(o);
+      // A reversal's leg after a restart: both legs make the order the strategy placed.
+      const whole = legOf(o.clientOrderId) && !this.tracker.reversals.get(b.client_order_id)
+        ? await this.order(b.client_order_id)
+        : null;
+      out.set(b.client_order_id, whole ?? b);
+    }
+    return [...out.values()];
   }
 
   async order(coid: string): Promise<BrokerOrder | null> {
-    const o = await this.lookup(coid);
-    return o ? this.tracker.observe(o) : null;
+    const split = this.tracker.reversals.get(coid);
+    const o = split ? null : await this.lookup(coid);
+    if (o) return this.tracker.observe(o);
+    return await findReversal(this.rest, this.tracker, coid);
   }
 
   async positions(): Promise<BrokerPosition[]> {

@@ -6,6 +6,7 @@
 import type { Bar, BrokerFill, BrokerOrder, OrderRequest } from "../broker.ts";
 import type { OrderEvent, OrderState } from "../../orders/state.ts";
 import type { AlpacaActivity, AlpacaBarJson, AlpacaOrder, AlpacaOrderBody } from "./rest.ts";
+import { stripLeg } from "./reversal.ts";
 
 const MINUTE = 60_000;
 
@@ -83,9 +84,12 @@ export const TRADE_UPDATE_EVENTS: Readonly<Record<string, OrderEvent | null>> = 
 /** The suffix that names replacements of one of our orders: `<ours>.r1`, `<ours>.r2`, … */
 const REPLACEMENT = /\.r(\d+)$/;
 
-/** Our client order id behind an Alpaca client order id (replacements carry a suffix). */
+/**
+ * Our client order id behind an Alpaca client order id (replacements carry a suffix `.r<n>`, the
+ * two orders of a reversal `.c` and `.o`: see reversal.ts).
+ */
 export function baseClientOrderId(alpacaClientOrderId: string): string {
-  return alpacaClientOrderId.replace(REPLACEMENT, "");
+  return stripLeg(alpacaClientOrderId.replace(REPLACEMENT, ""));
 }
 
 /** The client order id for the next replacement of an order currently named `current`. */

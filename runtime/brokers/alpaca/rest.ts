@@ -54,9 +54,51 @@ export function isRetryable(e: unknown): boolean {
   return s === 408 || s === 425 || s === 429 || s >= 500;
 }
 
+/**
+ * What a 403 refuses, when it is not the keys. Alpaca answers 403 for many account-level
+ * restrictions (alpaca.markets/learn "How to fix common trading API errors": "many 403s are
+ * account-level restrictions"), with code 40310000 for both money and shares:
+ * - `buying_power`: "insufficient buying power";
+ * - `insufficient_qty`: "insufficient qty available for order (requested: X, available: Y)" — a
+ *   sell of more than is held and not already held for open orders, or an order crossing zero
+ *   (alpacahq/Alpaca-API #90, alpaca-trade-api-python #129);
+ * - `pattern_day_trading`: 40310100 "trade denied due to pattern day trading protection"
+ *   (docs.alpaca.markets, User Protection);
+ * - `plan`: "subscription does not permit …" (market data beyond the plan);
+ * - `forbidden`: anything else ("account is not authorized to trade", "… not allowed to short").
+ */
+export type Refusal =
+  | "buying_power"
+  | "insufficient_qty"
+  | "pattern_day_trading"
+  | "plan"
+  | "forbidden";
+
+/** A 403's message when it means the keys themselves (Alpaca: 401 "request is not authorized"). */
+const KEYS_REFUSED =
+  /^(forbidden|unauthorized|request is not authorized|access key verification failed.*)\.?$/i;
+
+/** What a 403 is about (undefined: not a 403, or one about the keys). */
+export function refusalOf(e: unknown): Refusal | undefined {
+  if (statusOf(e) !== 403) return undefined;
+  const m = messageOf(e), code = e instanceof ApiError ? Number(e.code) : NaN;
+  if (code === 40310100 || /pattern day trad/i.test(m)) return "pattern_day_trading";
+  if (/insufficient qty|qty available/i.test(m)) return "insufficient_qty";
+  if (/buying power/i.test(m)) return "buying_power";
+  if (/subscription does not permit/i.test(m)) return "plan";
+  return KEYS_REFUSED.test(m.trim()) ? undefined : "forbidden";
+}
+
 /** A 403 that is about money, not keys. */
 export function isBuyingPower(e: unknown): boolean {
-  return statusOf(e) === 403 && /buying power|insufficient/i.test(messageOf(e));
+  return refusalOf(e) === "buying_power";
+}
+
+/** A date the SDK writes into a query as `YYYY-MM-DD` (it calls toISOString). */
+class DateOnly extends Date {
+  override toISOString(): string {
+    return super.toISOString().slice(0, 10);
+  }
 }
 
 export class AlpacaRest {
@@ -65,6 +107,7 @@ export class AlpacaRest {
   private readonly positionsApi: trading.PositionsApi;
   private readonly activities: trading.AccountActivitiesApi;
   private readonly clockApi: trading.ClockApi;
+  private readonly calendarApi: trading.CalendarApi;
   private readonly stocks: marketData.StockApi;
 
   constructor(private readonly cfg: AlpacaConfig, private readonly deps: RestDeps) {
@@ -81,6 +124,7 @@ export class AlpacaRest {
     this.positionsApi = new trading.PositionsApi(t);
     this.activities = new trading.AccountActivitiesApi(t);
     this.clockApi = new trading.ClockApi(t);
+    this.calendarApi = new trading.CalendarApi(t);
     this.stocks = new marketData.StockApi(
       new marketData.Configuration({ ...common, basePath: cfg.dataUrl }),
     );
@@ -95,10 +139,13 @@ export class AlpacaRest {
       : backoffDelay(attempt, baseDelayMs, maxDelayMs, this.deps.random);
   }
 
-  /** Turns an SDK failure into our error: keys refused, or the request's facts. */
+  /**
+   * Turns an SDK failure into our error: keys refused (401, or a 403 that says nothing else), or
+   * the request's facts (a 403 about the account, the plan or the order is not about the keys).
+   */
   fail(what: string, e: unknown): Error {
     const s = statusOf(e);
-    if ((s === 401 || s === 403) && !isBuyingPower(e)) {
+    if (s === 401 || (s === 403 && refusalOf(e) === undefined)) {
       return new AlpacaAuthError(what, s, messageOf(e), this.cfg.paper);
     }
     const api = e instanceof ApiError ? e : undefined;
@@ -136,6 +183,30 @@ export class AlpacaRest {
 
   positions(): Promise<trading.Position[]> {
     return this.retrying("GET /v2/positions", () => this.positionsApi.getAllOpenPositions());
+  }
+
+  /** The position in one symbol (qty signed by side, qty_available); null when flat (404). */
+  position(symbol: string): Promise<trading.Position | null> {
+    return this.orNull(
+      "GET /v2/positions/{symbol}",
+      () => this.positionsApi.getOpenPosition({ symbolOrAssetId: symbol }),
+    );
+  }
+
+  /**
+   * Alpaca's market calendar from `start` to `end` (its trading days, with open and close in New
+   * York "HH:MM"). Asked with plain dates, as docs.alpaca.markets "Calendar" documents `start` and
+   * `end` (the SDK would send full timestamps).
+   */
+  calendar(start: Date, end: Date): Promise<{ date: string; open: string; close: string }[]> {
+    return this.retrying("GET /v2/calendar", async () => {
+      const res = await this.calendarApi.legacyCalendarRaw({
+        start: new DateOnly(start.getTime()),
+        end: new DateOnly(end.getTime()),
+      });
+      const json = await res.raw.json();
+      return Array.isArray(json) ? json : [];
+    });
   }
 
   /** Alpaca's clock (for the skew between its time and ours). */

@@ -111,6 +111,15 @@ export abstract class AlpacaStream {
   }
 
   /**
+   * Ends this connection as one to try again later (with backoff): inside a handshake it fails
+   * like a network error would; outside one the connection is dropped and reconnected.
+   */
+  protected retryLater(message: string): void {
+    if (this.handshake) return this.handshake.reject(new Error(`${this.label} stream: ${message}`));
+    this.ws?.terminate();
+  }
+
+  /**
    * Connects and waits until authenticated and subscribed. Refused keys reject with
    * `AlpacaAuthError`; a network failure rejects too, but keeps retrying in the background.
    */

@@ -66,9 +66,17 @@ export class TradeUpdatesStream extends AlpacaStream {
   }
 }
 
-/** Stream error codes that retrying cannot fix (documented market data errors). */
+/**
+ * Stream error codes (docs.alpaca.markets, "Streaming market data": Errors). The keys: 401 not
+ * authenticated, 402 auth failed, 404 auth timeout. What retrying cannot fix: 405 symbol limit,
+ * 409 insufficient subscription, 410 invalid subscribe action for the feed. What passes: 406
+ * "connection limit exceeded" — most plans allow one connection, so a second process, or a
+ * reconnect while Alpaca still holds the old socket, is refused until that one is gone — 407
+ * slow client, 500 internal error: tried again with backoff.
+ */
 const AUTH_CODES = new Set([401, 402, 404]);
-const FATAL_CODES = new Set([405, 406, 409, 410]);
+const FATAL_CODES = new Set([405, 409, 410]);
+const RETRY_CODES = new Set([406, 407, 500]);
 
 /** Minute bars of a universe. */
 export class BarsStream extends AlpacaStream {
@@ -116,6 +124,17 @@ export class BarsStream extends AlpacaStream {
           const code = Number(f.code), text = `error ${code}: ${String(f.msg ?? "")}`;
           if (AUTH_CODES.has(code) || FATAL_CODES.has(code)) {
             this.refuse(text, AUTH_CODES.has(code));
+          } else if (RETRY_CODES.has(code)) {
+            this.owner.error(
+              `market data stream: ${text}; ${
+                code === 406
+                  ? "another connection with these keys is open (another process, or one " +
+                    "Alpaca has not let go of yet): "
+                  : ""
+              }trying again with backoff`,
+              code === 406 ? "connection_limit" : "stream",
+            );
+            this.retryLater(text);
           } else this.owner.error(`market data stream: ${text}`, "stream");
           break;
         }

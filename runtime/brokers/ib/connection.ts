@@ -74,6 +74,7 @@ export class IbConnection {
   private readonly inflight = new Set<(e: Error) => void>();
   private handshakeFailed: ((code: number, text: string) => void) | null = null;
   private reqSeq = 900_000_000;
+  private lastVersion = 0;
   /** The next order id TWS allows (nextValidId), advanced as orders are placed. */
   nextOrderId = 0;
   /** Accounts this login may trade (managedAccounts). */
@@ -88,6 +89,13 @@ export class IbConnection {
   /** Whether the session is up (handshake done, socket open). */
   get up(): boolean {
     return this.state === "up";
+  }
+
+  /** The server version agreed with TWS in the handshake (0 before the first connection). */
+  get serverVersion(): number {
+    const v = this.api?.serverVersion;
+    if (v) this.lastVersion = v;
+    return this.lastVersion;
   }
 
   /** The live API; throws IbNotConnectedError when down. */

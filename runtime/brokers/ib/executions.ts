@@ -170,3 +170,15 @@ export class FillJoin {
     this.pending.clear();
   }
 }
+
+/**
+ * UTC ms of the midnight that began TWS's trading day containing `utcMs`, in TWS's time zone
+ * (reqExecutions returns nothing older: "only the current day's executions can be retrieved").
+ *
+ * @example
+ * twsDayStart(Date.UTC(2024, 2, 4, 15)); // Date.UTC(2024, 2, 4, 5): 00:00 in New York
+ */
+export function twsDayStart(utcMs: number, zone = "America/New_York"): number {
+  const local = utcMs + intlOffset(zone, utcMs);
+  return zonedToUtc(Math.floor(local / 86_400_000) * 86_400_000, zone);
+}

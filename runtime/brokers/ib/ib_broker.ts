@@ -3,7 +3,9 @@
  * id with `orderRef` = our client order id (so they are re-attached after a restart); openOrder,
  * orderStatus, execDetails and commissionReport come back as order and fill events; market data
  * runs on a second client id. When the socket drops the adapter reconnects with backoff and
- * re-syncs orders, executions and the account; 1100/1101/1102 are followed the same way.
+ * re-syncs orders, executions and the account; 1100/1101/1102 are followed the same way. What an
+ * order became is asked of TWS (`resolver.ts`), never answered from the adapter's own book alone;
+ * executions of other clients' orders are asked for periodically (`execution_poll.ts`).
  */
 import { isOpen, TERMINAL } from "../../orders/state.ts";
 import type {
@@ -21,10 +23,13 @@ import type { IbSettings } from "./config.ts";
 import { type ConnectionPolicy, IbConnection } from "./connection.ts";
 import { ContractBook, type ContractOverride } from "./contracts.ts";
 import { classifyCode, IbError } from "./errors.ts";
-import { MarketData } from "./market_data.ts";
+import { ExecutionPoll } from "./execution_poll.ts";
+import { filterTime, twsDayStart } from "./executions.ts";
+import { MarketData, type MinuteFilter } from "./market_data.ts";
 import type { TrackedOrder } from "./order_book.ts";
 import { OrderFlow } from "./order_flow.ts";
 import { ibOrderOf, requestProblem } from "./orders.ts";
+import { OrderResolver } from "./resolver.ts";
 import { Snapshots } from "./snapshots.ts";
 
 /** Everything an IbBroker needs (see `createIbBroker` for the defaults). */
@@ -36,6 +41,12 @@ export interface IbBrokerConfig {
   policy: Omit<ConnectionPolicy, "sleep">;
   /** How long a fill waits for its commission before it is booked without it. */
   commissionTimeoutMs: number;
+  /** How long an error about an order waits for an orderStatus before TWS is asked. */
+  errorGraceMs: number;
+  /** How often executions of other clients' orders are asked for (0: never). */
+  executionsPollMs: number;
+  /** Bars are kept on this calendar's trading minutes only (null keeps every bar). */
+  calendar: MinuteFilter | null;
 }
 
 /** The IB adapter (build it with `createIbBroker`). */
@@ -47,6 +58,8 @@ export class IbBroker implements Broker {
   private readonly contracts: ContractBook;
   private readonly snaps: Snapshots;
   private readonly flow: OrderFlow;
+  private readonly resolver: OrderResolver;
+  private readonly poll: ExecutionPoll;
   private readonly market: MarketData;
   private readonly clientId: number;
   private accountId: string | null = null;
@@ -54,7 +67,6 @@ export class IbBroker implements Broker {
   private linkDown = false;
   private detail = "not connected";
   private connectedAt = NaN;
-  private completedAt = -Infinity;
 
   constructor(private readonly c: IbBrokerConfig) {
     const policy: ConnectionPolicy = { ...c.policy, sleep: c.sleep };
@@ -90,13 +102,27 @@ export class IbBroker implements Broker {
       now: c.now,
       sleep: c.sleep,
       commissionTimeoutMs: c.commissionTimeoutMs,
+      errorGraceMs: c.errorGraceMs,
       emit: (e) => this.listener(e),
       error: (m, code, coid) => this.error(m, code, coid),
+      silent: (t) => this.resolver.settle(t),
     });
+    this.resolver = new OrderResolver({
+      flow: this.flow,
+      snaps: this.snaps,
+      now: c.now,
+      dayStart: () => this.dayStart(),
+    });
+    this.poll = new ExecutionPoll(
+      c.executionsPollMs,
+      () => this.flow.fills.syncFills(this.connectedAt),
+      (e) => this.error(`executions check failed: ${e.message}`, "resync"),
+    );
     this.market = new MarketData(this.md, this.contracts, {
       mode: c.settings.marketDataMode,
       delayed: c.settings.delayed,
       now: c.now,
+      calendar: c.calendar,
       problem: (symbol, code, text) =>
         this.error(`market data for ${symbol}: ${text} (IB ${code})`, String(code)),
     });
@@ -136,6 +162,11 @@ export class IbBroker implements Broker {
     this.listener({ type: "error", message, code, client_order_id, time: this.c.now() });
   }
 
+  /** When TWS's day began (in TWS's clock: ours plus the skew). */
+  private dayStart(): number {
+    return twsDayStart(this.c.now() + this.skew) - this.skew;
+  }
+
   /** After a reconnect: open orders, missed executions, finished orders, the account. */
   private async resync(reason: string): Promise<void> {
     try {
@@ -144,9 +175,9 @@ export class IbBroker implements Broker {
         const t = this.book.find(k);
         if (t) seen.add(t);
       }
-      const missed = await this.flow.syncFills(this.flow.since(this.connectedAt));
+      const missed = await this.flow.fills.syncFills(this.flow.since(this.connectedAt));
       const gone = [...this.book.byCoid.values()].filter((t) => isOpen(t.state) && !seen.has(t));
-      if (gone.length) await this.snaps.completedOrders();
+      if (gone.length) await this.resolver.finished(gone);
       const account = await this.snaps.accountSummary();
       this.listener({ type: "account", account, time: this.c.now() });
       this.connection(
@@ -182,12 +213,18 @@ export class IbBroker implements Broker {
       this.skew = 0;
     }
     const { host, port, clientId } = this.c.settings.orders;
-    this.connection("connected", `TWS/IB Gateway at ${host}:${port}, client id ${clientId}`);
+    this.poll.start();
+    this.connection(
+      "connected",
+      `TWS/IB Gateway at ${host}:${port}, client id ${clientId}, server version ` +
+        this.main.serverVersion,
+    );
   }
 
   disconnect(): Promise<void> {
+    this.poll.stop();
     this.market.stop();
-    this.flow.join.close(); // fills still waiting for commissions are left to reconciliation
+    this.flow.fills.join.close(); // fills still waiting for commissions: left to reconciliation
     this.md.close();
     this.main.close();
     this.connection("disconnected", "closed by Harvester");
@@ -229,6 +266,8 @@ export class IbBroker implements Broker {
       submittedAt: this.c.now(),
       lastError: "",
       whyHeld: "",
+      statusSeq: 0,
+      pending: null,
     });
     const reject = (reason: string) => void this.book.advance(t, "rejected", reason);
     const problem = requestProblem(r);
@@ -293,9 +332,12 @@ export class IbBroker implements Broker {
     if (problem) return this.error(`order ${coid} not modified: ${problem}`, "replace", coid);
     try {
       const contract = await this.contracts.qualify(r.symbol);
+      // The order's amounts change when TWS confirms (openOrder with the new values); a refusal
+      // (104, 105…) leaves them, and the order, as they were (order_flow.ts).
+      t.pending = { amount: r.amount, limit: r.limit_price, stop: r.stop_price };
       this.main.ib("placeOrder").placeOrder(t.orderId, contract, ibOrderOf(r, this.accountId));
-      [t.amount, t.limit, t.stop] = [r.amount, r.limit_price, r.stop_price];
     } catch (e) {
+      t.pending = null;
       this.error(`order ${coid} not modified: ${(e as Error).message}`, "replace", coid);
     }
   }
@@ -309,27 +351,29 @@ export class IbBroker implements Broker {
     return [...out.values()];
   }
 
+  /** What TWS says of one of our orders now (see `resolver.ts`); null when it has no record. */
   async order(coid: string): Promise<BrokerOrder | null> {
-    let t = this.book.byCoid.get(coid);
-    if (!t) {
-      await this.openOrders();
-      t = this.book.byCoid.get(coid);
-    }
-    if (!t && this.c.now() - this.completedAt > 1000) {
-      await this.snaps.completedOrders();
-      this.completedAt = this.c.now();
-      t = this.book.byCoid.get(coid);
-    }
+    const t = await this.resolver.lookup(coid);
     return t ? this.book.view(t) : null;
   }
 
   /**
    * The caller books these (never emitted again). Corrected executions come as their revisions
-   * with reversals between them (see `OrderFlow.replay`): a caller that dedups by exec id ends
-   * with the latest revision alone.
+   * with reversals between them (see `FillFlow.replay`): a caller that dedups by exec id ends
+   * with the latest revision alone. TWS keeps only the current day's executions for the API: a
+   * request reaching further back gets an `executions_unavailable` error event saying from when
+   * it could answer (positions then show what was missed).
    */
   executions(sinceMs: number): Promise<BrokerFill[]> {
-    return this.flow.replay(sinceMs);
+    const from = this.dayStart();
+    if (sinceMs < from) {
+      this.error(
+        `executions before ${filterTime(from)} UTC are not available from TWS (reqExecutions ` +
+          `returns the current day's only); asked from ${filterTime(sinceMs)} UTC`,
+        "executions_unavailable",
+      );
+    }
+    return this.flow.fills.replay(sinceMs);
   }
 
   positions(): Promise<BrokerPosition[]> {

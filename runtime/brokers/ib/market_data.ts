@@ -1,8 +1,10 @@
 /**
- * Market data on its own client id: 5-second real-time bars (reqRealTimeBars) or trade ticks
- * (reqMktData: RTVolume when live, last price and size when delayed), both aggregated into
- * one-minute bars labelled by their end. A minute is emitted when its last 5-second bar arrives,
- * when data of a later minute arrives, or, for ticks, when `latest` is asked after it ended.
+ * Market data on its own client id: 5-second real-time bars (reqRealTimeBars, regular trading
+ * hours only) or trade ticks (reqMktData: RTVolume when live, last price and size when delayed),
+ * both aggregated into one-minute bars labelled by their end and kept on the calendar's trading
+ * minutes only. A minute is emitted when its last 5-second bar arrives, when data of a later
+ * minute arrives, or, for ticks, when `latest` is asked after it ended. A real-time bar "bust"
+ * (10225) deactivates a subscription at TWS: it is cancelled and made again at once.
  */
 import { type Contract, EventName, WhatToShow } from "@stoqey/ib";
 import type { Bar } from "../broker.ts";
@@ -11,6 +13,15 @@ import type { IbConnection } from "./connection.ts";
 import type { ContractBook } from "./contracts.ts";
 
 const MINUTE = 60_000;
+
+/** TWS API message code: "Bust event occurred, current subscription is deactivated. Please
+ * resubscribe real-time bars immediately" (sent with the subscription's request id). */
+export const REALTIME_BARS_BUST = 10225;
+
+/** A trading calendar's minute test (a minute labelled by its end, UTC ms). */
+export interface MinuteFilter {
+  is_open_on_minute(minute: number): boolean;
+}
 const TICK = { LAST: 4, LAST_SIZE: 5, LAST_TS: 45, RT_VOLUME: 48, RT_TRD_VOLUME: 77 } as const;
 const DELAYED = { LAST: 68, LAST_SIZE: 71, LAST_TS: 88 } as const;
 
@@ -19,8 +30,13 @@ export class MinuteBars {
   private readonly forming = new Map<string, Bar>();
   /** The last completed minute of each symbol. */
   readonly latest = new Map<string, Bar>();
+  /** Minutes dropped because the calendar has no trading minute there. */
+  dropped = 0;
 
-  constructor(private readonly onBar: (b: Bar) => void) {}
+  constructor(
+    private readonly onBar: (b: Bar) => void,
+    private readonly calendar: MinuteFilter | null = null,
+  ) {}
 
   /** A piece covering [startMs, endMs) (a trade: start = end = its time). */
   add(
@@ -69,6 +85,12 @@ export class MinuteBars {
     const b = this.forming.get(symbol);
     if (!b) return;
     this.forming.delete(symbol);
+    // Pre- and post-market minutes (ticks, or bars asked outside regular hours) never reach the
+    // session: its minutes are the calendar's.
+    if (this.calendar && !this.calendar.is_open_on_minute(b.time)) {
+      this.dropped++;
+      return;
+    }
     this.latest.set(symbol, b);
     this.onBar({ ...b });
   }
@@ -78,6 +100,8 @@ export interface MarketDataOptions {
   mode: IbMarketDataMode;
   delayed: boolean;
   now(): number;
+  /** Bars are kept on this calendar's trading minutes only (null: every minute). */
+  calendar: MinuteFilter | null;
   /** Problems with a subscription (no permissions, unknown symbol…). */
   problem(symbol: string, code: number, text: string): void;
 }
@@ -105,7 +129,7 @@ export class MarketData {
   ) {
     this.bars = new MinuteBars((b) => {
       for (const l of this.listeners) if (l.symbols.has(b.symbol)) l.onBar(b);
-    });
+    }, o.calendar);
     conn.on(EventName.realtimeBar, (reqId: number, time: number, ...ohlcv: number[]) => {
       const s = this.byReq.get(reqId);
       const [op, hi, lo, cl, vol] = ohlcv, t = time * 1000;
@@ -157,11 +181,19 @@ export class MarketData {
     this.bars.add(s.symbol, time, time, price, price, price, price, size);
   }
 
-  /** The error of a request id, when it is one of ours. */
+  /**
+   * The error of a request id, when it is one of ours. A bust (10225) is answered as IB asks and
+   * as backtrader does (PR #396): the subscription is cancelled and requested again.
+   */
   claim(reqId: number, code: number, text: string): boolean {
     const s = this.byReq.get(reqId);
     if (!s) return false;
     this.o.problem(s.symbol, code, text);
+    if (code === REALTIME_BARS_BUST && this.o.mode === "bars" && this.conn.up) {
+      this.byReq.delete(reqId);
+      this.conn.ib(`market data for ${s.symbol}`).cancelRealTimeBars(reqId);
+      this.request(s);
+    }
     return true;
   }
 
@@ -204,7 +236,8 @@ export class MarketData {
     s.reqId = this.conn.nextReqId();
     this.byReq.set(s.reqId, s);
     if (this.o.mode === "bars") {
-      ib.reqRealTimeBars(s.reqId, s.contract, 5, WhatToShow.TRADES, false);
+      // useRTH: only regular trading hours (TWS API reqRealTimeBars); the calendar filters too.
+      ib.reqRealTimeBars(s.reqId, s.contract, 5, WhatToShow.TRADES, true);
     } else ib.reqMktData(s.reqId, s.contract, this.o.delayed ? "" : "233", false, false);
   }
 

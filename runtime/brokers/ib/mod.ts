@@ -8,10 +8,12 @@
  * await broker.connect();
  */
 import { setTimeout as unrefTimeout } from "node:timers";
+import { get_calendar } from "../../../calendars/mod.ts";
 import type { Broker } from "../broker.ts";
 import { ibSettings } from "./config.ts";
 import { type ContractOverride, loadContractOverrides } from "./contracts.ts";
 import { IbBroker } from "./ib_broker.ts";
+import type { MinuteFilter } from "./market_data.ts";
 
 export { IB_DEFAULTS, type IbMarketDataMode, type IbSettings, ibSettings } from "./config.ts";
 export {
@@ -23,7 +25,7 @@ export {
   IbTimeoutError,
 } from "./errors.ts";
 export { IbBroker } from "./ib_broker.ts";
-export { MinuteBars } from "./market_data.ts";
+export { MinuteBars, type MinuteFilter } from "./market_data.ts";
 export { type ContractOverride, loadContractOverrides } from "./contracts.ts";
 
 /** Options of `createIbBroker`. */
@@ -49,6 +51,18 @@ export interface IbBrokerOptions {
   requestTimeoutMs?: number;
   /** How long a fill waits for its commission report (ms). @default 5000 */
   commissionTimeoutMs?: number;
+  /**
+   * How long an error about an order waits for an orderStatus before TWS is asked what became of
+   * the order (ms). @default 3000
+   */
+  errorGraceMs?: number;
+  /**
+   * How often executions of orders placed by other clients (TWS by hand, other API clients) are
+   * asked for, so they are booked while the session runs (ms, wall time; 0: never). @default 30000
+   */
+  executionsPollMs?: number;
+  /** Bars are kept on this calendar's trading minutes; null keeps every bar. @default XNYS */
+  calendar?: MinuteFilter | null;
   /** First reconnection delay, doubled after each failure (ms). @default 1000 */
   reconnectInitialDelayMs?: number;
   /** Longest reconnection delay (ms). @default 30000 */
@@ -82,6 +96,9 @@ export function createIbBroker(options: IbBrokerOptions = {}): Broker {
     now: options.now ?? Date.now,
     sleep: options.sleep ?? realSleep,
     commissionTimeoutMs: options.commissionTimeoutMs ?? 5000,
+    errorGraceMs: options.errorGraceMs ?? 3000,
+    executionsPollMs: options.executionsPollMs ?? 30_000,
+    calendar: options.calendar === undefined ? get_calendar("XNYS") : options.calendar,
     policy: {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       requestTimeoutMs: options.requestTimeoutMs ?? 15_000,

@@ -33,6 +33,10 @@ export interface TrackedOrder {
   submittedAt: number;
   lastError: string;
   whyHeld: string;
+  /** Counts the order statuses TWS sent (an error TWS never follows with one is resolved). */
+  statusSeq: number;
+  /** A modification sent and not yet confirmed by TWS (openOrder with the new values). */
+  pending: { amount: number; limit: number | null; stop: number | null } | null;
 }
 
 /** How an IB message refers to an order. */
@@ -117,6 +121,7 @@ export class OrderBook {
 
   /** An orderStatus (or the status inside openOrder / completedOrder). */
   status(t: TrackedOrder, status: string, filled: number, avgPrice: number, whyHeld = ""): void {
+    t.statusSeq++;
     t.ibStatus = status;
     t.ibFilled = filled;
     if (whyHeld) t.whyHeld = whyHeld;

@@ -1,9 +1,9 @@
 /**
- * TWS's order messages turned into order and fill events: openOrder (orders seen for the first
- * time), orderStatus (state changes), completedOrder, execDetails joined with commissionReport
- * into fills (each booked once, by execId; a correction — a higher revision of an execId, see
- * corrections.ts — books as a reversal of the revision booked before, then itself), and errors
- * about an order (rejections, cancel confirmations and refusals, warnings).
+ * TWS's order messages turned into order events: openOrder (orders seen for the first time, and
+ * the confirmation of a modification), orderStatus (state changes), completedOrder, and errors
+ * about an order (rejections, cancel confirmations and refusals, refused modifications, warnings,
+ * and errors TWS follows with no status at all — those are resolved by asking TWS, see
+ * `resolver.ts`). Executions and commissions are `fill_flow.ts`'s.
  */
 import {
   type CommissionReport,
@@ -14,12 +14,12 @@ import {
   type OrderState as IbOrderState,
 } from "@stoqey/ib";
 import { isOpen } from "../../orders/state.ts";
-import type { BrokerEvent, BrokerFill } from "../broker.ts";
+import type { BrokerEvent } from "../broker.ts";
 import type { IbConnection } from "./connection.ts";
 import type { ContractBook } from "./contracts.ts";
-import { chainOf, isReversal, latestOf, newer, reversalOf, Revisions } from "./corrections.ts";
 import { type IbCodeKind, reasonOf } from "./errors.ts";
-import { type ExecRecord, execRecordOf, FillJoin } from "./executions.ts";
+import { execRecordOf } from "./executions.ts";
+import { FillFlow } from "./fill_flow.ts";
 import { OrderBook, type OrderKey, type TrackedOrder } from "./order_book.ts";
 import { clientIdOf, pricesOf, stateOfStatus } from "./orders.ts";
 import type { Snapshots } from "./snapshots.ts";
@@ -38,43 +38,48 @@ type OrderStatusArgs = [
   whyHeld: string,
 ];
 
+/**
+ * The first server version whose completedOrder `@stoqey/ib` 1.6.10 reads right: below it TWS
+ * still sends faProfile in completedOrder (IB's EOrderDecoder reads it below
+ * FA_PROFILE_DESUPPORT), which that decoder skips, so the message is misread or dropped.
+ */
+export const COMPLETED_ORDERS_READABLE_FROM = 177;
+
+/** Codes that refuse a modification and leave the order as it was (TWS API message codes). */
+const MODIFY_REFUSED = new Set([104, 105]);
+
 export interface OrderFlowOptions {
   clientId: number;
   now(): number;
   sleep(ms: number): Promise<void>;
   commissionTimeoutMs: number;
+  /** How long an error about an order waits for an orderStatus before TWS is asked. */
+  errorGraceMs: number;
   emit(e: BrokerEvent): void;
   error(message: string, code: string, client_order_id?: string): void;
+  /** An error about an order that TWS followed with no status: ask TWS what became of it. */
+  silent(t: TrackedOrder): Promise<void>;
 }
 
 export class OrderFlow {
   readonly book: OrderBook;
-  readonly join: FillJoin;
-  /** Executions already booked (as events, or handed to reconciliation). */
-  readonly booked = new Set<string>();
-  /** Revisions of executions (corrections): the latest seen and booked per execId base. */
-  readonly revs = new Revisions();
+  readonly fills: FillFlow;
   private fillCheck: Promise<void> | null = null;
 
   constructor(
     private readonly conn: IbConnection,
     private readonly contracts: ContractBook,
-    private readonly snaps: Snapshots,
+    snaps: Snapshots,
     private readonly o: OrderFlowOptions,
   ) {
     this.book = new OrderBook(o.clientId, o.emit, o.now);
-    this.join = new FillJoin({
-      timeoutMs: o.commissionTimeoutMs,
-      sleep: o.sleep,
-      final: (r, commission, complete) => this.final(r, commission, complete),
-      late: (r, commission) =>
-        o.error(
-          `commission ${commission} of execution ${r.execId} arrived after its fill was booked`,
-          "late_commission",
-          clientIdOf(r.orderRef, r.permId),
-        ),
-    });
+    this.fills = new FillFlow(this.book, snaps, o);
     this.wire();
+  }
+
+  /** Whether this connection's completed orders can be read (see COMPLETED_ORDERS_READABLE_FROM). */
+  get completedReadable(): boolean {
+    return this.conn.serverVersion >= COMPLETED_ORDERS_READABLE_FROM;
   }
 
   private wire(): void {
@@ -87,16 +92,28 @@ export class OrderFlow {
         permId: o.permId,
       };
       // Statuses are taken from orderStatus, which follows (and carries filled and whyHeld).
-      if (!this.book.find(key)) this.discover(key, k, o, String(st?.status ?? ""), 0, true);
+      const t = this.book.find(key);
+      if (!t) this.discover(key, k, o, String(st?.status ?? ""), 0, true);
+      else if (t.pending) this.confirmModify(t, o);
     });
     c.on(EventName.orderStatus, (...a: OrderStatusArgs) => {
       const [orderId, status, filled, , avg, permId, , , clientId, whyHeld] = a;
       const t = this.book.find({ orderId, clientId, permId });
       if (!t) return;
+      const was = t.ibStatus;
       this.book.status(t, status, filled ?? 0, avg ?? 0, whyHeld ?? "");
+      if (status === "Inactive" && was !== "Inactive") {
+        this.o.error(
+          `order ${t.coid} is inactive at IB (not final; it may resume, fill or be cancelled): ` +
+            (t.whyHeld || t.lastError || "no reason given"),
+          "inactive",
+          t.coid,
+        );
+      }
       if (status === "Filled" && t.booked < (filled ?? 0)) this.checkFillsSoon();
     });
     c.on(EventName.completedOrder, (k: Contract, o: Order, st: IbOrderState) => {
+      if (!this.completedReadable) return; // misread at this version: resolver.ts copes
       const key: OrderKey = { orderRef: o.orderRef, permId: o.permId };
       const filled = o.filledQuantity ?? 0, status = String(st?.status ?? "");
       const t = this.book.find(key);
@@ -105,37 +122,16 @@ export class OrderFlow {
       if (t.booked < filled) this.checkFillsSoon();
     });
     c.on(EventName.execDetails, (reqId: number, k: Contract, e: Execution) => {
-      if (reqId === -1) this.live(execRecordOf(e, this.contracts.symbolOf(k), this.o.now()));
+      if (reqId !== -1) return;
+      this.fills.live(execRecordOf(e, this.contracts.symbolOf(k), this.o.now()));
     });
     c.on(EventName.commissionReport, (r: CommissionReport) => {
-      if (r?.execId) this.join.commission(r.execId, r.commission ?? 0);
+      if (r?.execId) this.fills.join.commission(r.execId, r.commission ?? 0);
     });
-  }
-
-  /**
-   * A live execution: new, a correction of the one seen (which, if still waiting for its
-   * commission, will never book), or an older revision than one seen (ignored, reported).
-   */
-  private live(r: ExecRecord): void {
-    const s = this.revs.seenOf(r.execId);
-    if (s && s.execId !== r.execId) {
-      if (!newer(r.execId, s.execId)) return this.stale(r, s.execId);
-      this.join.drop(s.execId);
-    }
-    this.revs.see(r);
-    this.join.exec(r);
-  }
-
-  private stale(r: ExecRecord, latest: string): void {
-    this.o.error(
-      `execution ${r.execId} is an older revision than ${latest}, already reported: ignored`,
-      "stale_execution",
-      clientIdOf(r.orderRef, r.permId),
-    );
   }
 
   /** An order seen for the first time (placed before this process, or outside Harvester). */
-  private discover(
+  discover(
     key: OrderKey,
     k: Contract,
     o: Order,
@@ -163,63 +159,37 @@ export class OrderFlow {
       submittedAt: this.o.now(),
       lastError: "",
       whyHeld: "",
+      statusSeq: 0,
+      pending: null,
     });
   }
 
-  /** The fill of an execution, in our terms. */
-  fillOf(r: ExecRecord, commission: number): BrokerFill {
-    const t = this.book.find(r);
-    return {
-      client_order_id: t?.coid ?? clientIdOf(r.orderRef, r.permId),
-      broker_order_id: t ? this.book.view(t).broker_order_id : String(r.orderId),
-      exec_id: r.execId,
-      symbol: r.symbol || (t?.symbol ?? ""),
-      amount: r.amount,
-      price: r.price,
-      commission,
-      time: r.time,
-    };
-  }
-
   /**
-   * Books a final fill once: the fill event, then the order's fill event. A correction first
-   * books the reversal of the revision booked before; a revision older than one booked is not.
+   * TWS confirms a modification with openOrder carrying the new values: only then do the order's
+   * quantity and prices change (a refused one leaves them as they were).
    */
-  private final(r: ExecRecord, commission: number, complete: boolean): void {
-    if (this.booked.has(r.execId)) return;
-    const prev = this.revs.bookedOf(r.execId);
-    if (prev && !newer(r.execId, prev.execId)) return this.stale(r, prev.execId);
-    this.booked.add(r.execId);
-    this.revs.book(r);
-    if (prev) this.reverse(prev, r.time);
-    const fill = this.fillOf(r, commission);
-    this.o.emit({ type: "fill", fill });
-    if (!complete) {
-      this.o.error(
-        `no commission for execution ${r.execId} within ${this.o.commissionTimeoutMs} ms: ` +
-          "booked without it",
-        "commission_timeout",
-        fill.client_order_id,
-      );
-    }
-    const t = this.book.find(r);
-    if (t) this.book.fill(t, Math.abs(r.amount), r.price);
-  }
-
-  /** Undoes a booked execution superseded by a correction (commission 0; no order event). */
-  private reverse(prev: ExecRecord, time: number): void {
-    this.join.drop(prev.execId); // its late commission, if any, is no longer news
-    const rev = reversalOf(prev, time);
-    if (this.booked.has(rev.execId)) return;
-    this.booked.add(rev.execId);
-    this.o.emit({ type: "fill", fill: this.fillOf(rev, 0) });
-    const t = this.book.find(prev);
-    if (t) this.book.unfill(t, Math.abs(prev.amount), prev.price);
+  private confirmModify(t: TrackedOrder, o: Order): void {
+    const p = t.pending!, { limit, stop } = pricesOf(o);
+    const qty = Math.abs(o.totalQuantity ?? NaN);
+    if (qty !== Math.abs(p.amount) || limit !== p.limit || stop !== p.stop) return;
+    [t.amount, t.limit, t.stop] = [p.amount, p.limit, p.stop];
+    t.pending = null;
   }
 
   /** An error or notice TWS sent about one of the orders. */
   orderMessage(t: TrackedOrder, kind: IbCodeKind, code: number, text: string): void {
     const reason = `${reasonOf(text)} (IB ${code})`;
+    if (t.pending && kind !== "warning" && isOpen(t.state) && t.state !== "SUBMITTED") {
+      // The order stands; only the modification was refused (104 filled, 105 not matching…).
+      if (MODIFY_REFUSED.has(code) || kind === "order_rejected" || kind === "error") {
+        t.pending = null;
+        return this.o.error(
+          `order ${t.coid}: modification refused, the order stands unchanged: ${reason}`,
+          "replace_rejected",
+          t.coid,
+        );
+      }
+    }
     if (kind === "order_rejected") {
       t.lastError = reason;
       this.book.advance(t, "rejected", reason);
@@ -228,50 +198,21 @@ export class OrderFlow {
     else {
       if (kind !== "warning") t.lastError = reason;
       this.o.error(`order ${t.coid}: ${text} (IB ${code})`, String(code), t.coid);
+      if (kind === "error" && isOpen(t.state)) this.awaitStatus(t);
     }
   }
 
   /**
-   * Books executions TWS has that were not booked yet (of each, only the latest revision; one
-   * correcting a booked revision books with its reversal); returns how many.
+   * An error that TWS may follow with no status at all (ib_insync cancels the order client-side on
+   * any non-warning order error for that reason): if no orderStatus comes within the grace, TWS
+   * is asked what became of the order, and the answer (or its silence) resolves it.
    */
-  async syncFills(sinceMs: number): Promise<number> {
-    const recs = latestOf(await this.snaps.executions(sinceMs)).filter((r) => {
-      if (this.booked.has(r.execId) || this.join.has(r.execId)) return false;
-      const s = this.revs.seenOf(r.execId);
-      if (s && s.execId !== r.execId) {
-        if (!newer(r.execId, s.execId)) return false; // a newer revision is on its way
-        this.join.drop(s.execId);
-      }
-      this.revs.see(r);
-      return true;
-    });
-    const fees = await this.join.commissionsOf(recs.map((r) => r.execId));
-    for (const r of recs) {
-      const c = fees.get(r.execId) ?? null;
-      this.final(r, c ?? 0, c !== null);
-    }
-    return recs.length;
-  }
-
-  /**
-   * Executions since a time as fills for a caller that books them (deduplicating by exec id),
-   * e.g. after a restart: every revision TWS reports, each but the latest followed by its
-   * reversal (see `chainOf`), so the caller ends with the latest revision alone whether or not it
-   * booked an earlier one before. None of these is emitted again.
-   */
-  async replay(sinceMs: number): Promise<BrokerFill[]> {
-    const recs = chainOf(await this.snaps.executions(sinceMs), (b) => this.revs.bookedBase(b));
-    const real = recs.filter((r) => !isReversal(r.execId));
-    const fees = await this.join.commissionsOf(real.map((r) => r.execId));
-    for (const r of real) this.revs.book(r); // ascending per base: the latest ends booked
-    for (const r of real) {
-      if (this.revs.seenOf(r.execId)?.execId !== r.execId) this.join.drop(r.execId);
-    }
-    return recs.map((r) => {
-      this.booked.add(r.execId);
-      return this.fillOf(r, isReversal(r.execId) ? 0 : fees.get(r.execId) ?? 0);
-    });
+  private awaitStatus(t: TrackedOrder): void {
+    const seq = t.statusSeq;
+    void this.o.sleep(this.o.errorGraceMs).then(async () => {
+      if (t.statusSeq !== seq || !isOpen(t.state) || !this.conn.up) return;
+      await this.o.silent(t);
+    }).catch((e) => this.o.error(`order ${t.coid}: ${(e as Error).message}`, "resync", t.coid));
   }
 
   /** The earliest time a missed execution could have: `floor` or our oldest open order. */
@@ -287,7 +228,7 @@ export class OrderFlow {
     this.fillCheck = this.o.sleep(2 * this.o.commissionTimeoutMs).then(async () => {
       this.fillCheck = null;
       const short = [...this.book.byCoid.values()].some((t) => t.booked < t.ibFilled);
-      if (short && this.conn.up) await this.syncFills(this.since(this.o.now()));
+      if (short && this.conn.up) await this.fills.syncFills(this.since(this.o.now()));
     }).catch((e) => this.o.error(`fill check failed: ${(e as Error).message}`, "resync"));
   }
 }

@@ -77,8 +77,8 @@ export function stateOfStatus(status: string, filled: number): OrderState {
       return "CANCELED";
     case "Filled":
       return "FILLED";
+    // Received, but held inactive (not final: see eventOfStatus).
     case "Inactive":
-      return "REJECTED";
     default:
       return "WORKING";
   }
@@ -118,12 +118,13 @@ export function eventOfStatus(
       // An order that was never acknowledged and ends Cancelled after an error was rejected.
       if (c.state === "SUBMITTED" && c.lastError) return { event: "rejected", reason: c.lastError };
       return { event: "canceled", reason: c.lastError || undefined };
+    // Not final. The TWS API documents Inactive as an order "accepted by the system … but
+    // currently inactive due to system, exchange or other issues" (a short sale waiting for a
+    // locate, a venue closed): it can become Submitted again and fill, or end Cancelled (which
+    // TWS then reports). ib_insync leaves it out of OrderStatus.DoneStates. IB received it, so a
+    // SUBMITTED order is acknowledged; the adapter reports the reason as an error event.
     case "Inactive":
-      if (c.state === "PENDING_CANCEL") return { event: "canceled" };
-      return {
-        event: "rejected",
-        reason: c.lastError || c.whyHeld || "inactive at IB (rejected or not accepted)",
-      };
+      return c.state === "SUBMITTED" ? { event: "ack" } : null;
     default:
       return null;
   }

@@ -33,6 +33,8 @@ export const fastBroker = (port: number, clientId = 7): IbBrokerOptions => ({
   uri: `127.0.0.1:${port}:${clientId}`,
   env: {},
   commissionTimeoutMs: 600,
+  errorGraceMs: 150,
+  executionsPollMs: 0,
   requestTimeoutMs: 3000,
   connectTimeoutMs: 3000,
   reconnectInitialDelayMs: 20,

@@ -22,8 +22,8 @@ describe("IB market data", () => {
       "two subscriptions",
     );
     expect(subs.map((s) => [s.contract.conId, s.barSize, s.whatToShow, s.useRTH])).toEqual([
-      [265598, 5, "TRADES", false],
-      [272093, 5, "TRADES", false],
+      [265598, 5, "TRADES", true], // regular trading hours only
+      [272093, 5, "TRADES", true],
     ]);
     expect(r.tws.received.find((x) => x.request.type === "reqRealTimeBars")!.clientId).toBe(8);
     for (let i = 0; i < 12; i++) {
@@ -90,6 +90,62 @@ describe("IB market data", () => {
     r.tws.trade("AAPL", 191, 50, T0 * 1000 + 60_500);
     await r.tws.waitFor(() => bars.length === 1, "a minute bar");
     expect(bars[0]).toMatchObject({ open: 190, close: 190, volume: 100 });
+  });
+});
+
+describe("real-world market data (issue 15, cases 7 and 11)", () => {
+  const push = (symbol: string, startS: number, n: number, p: number) => {
+    for (let i = 0; i < n; i++) {
+      r.tws.pushBar(symbol, {
+        time: startS + 5 * i,
+        open: p,
+        high: p,
+        low: p,
+        close: p,
+        volume: 1,
+      });
+    }
+  };
+
+  test("a bust (10225 on the subscription's id): cancelled and resubscribed; bars resume", async () => {
+    r = await rig();
+    const bars: Bar[] = [];
+    await r.broker.subscribeBars!(["AAPL", "MSFT"], (b) => bars.push(b));
+    const subs = await r.tws.waitFor(
+      () => r.tws.requests("reqRealTimeBars").length === 2 && r.tws.requests("reqRealTimeBars"),
+      "two subscriptions",
+    );
+    push("AAPL", T0, 12, 100);
+    await r.tws.waitFor(() => bars.length === 1, "the first minute");
+    expect(r.tws.bust("AAPL")).toBe(1); // sent with AAPL's request id, which TWS deactivates
+    const again = await r.tws.waitFor(
+      () => r.tws.requests("reqRealTimeBars")[2],
+      "the resubscription",
+    );
+    expect(again.contract.conId).toBe(265598);
+    expect(again.reqId).not.toBe(subs[0].reqId);
+    expect(r.tws.requests("cancelRealTimeBars").map((c) => c.reqId)).toEqual([subs[0].reqId]);
+    const bust = await r.event("error", (e) => e.code === "10225");
+    expect(bust.message).toMatch(/market data for AAPL: Bust event occurred/);
+    push("AAPL", T0 + 60, 12, 101);
+    await r.tws.waitFor(() => bars.length === 2, "bars after the bust");
+    expect(bars.map((b) => [b.symbol, b.time, b.close])).toEqual([
+      ["AAPL", (T0 + 60) * 1000, 100],
+      ["AAPL", (T0 + 120) * 1000, 101],
+    ]);
+  });
+
+  test("pre- and post-market minutes never reach the session (ticks: no RTH filter at IB)", async () => {
+    r = await rig({ broker: { env: { HARVESTER_IB_MARKET_DATA: "ticks" } } });
+    const bars: Bar[] = [];
+    await r.broker.subscribeBars!(["AAPL"], (b) => bars.push(b));
+    await r.tws.waitFor(() => r.tws.requests("reqMktData").length === 1, "reqMktData");
+    const open = Date.UTC(2024, 2, 4, 14, 30); // 09:30 New York
+    r.tws.trade("AAPL", 189, 10, open - 30 * 60_000); // 09:00: pre-market
+    r.tws.trade("AAPL", 190, 10, open + 1000); // the first regular minute
+    r.tws.trade("AAPL", 191, 10, open + 61_000);
+    await r.tws.waitFor(() => bars.length === 1, "a regular minute");
+    expect(bars.map((b) => [b.time, b.close])).toEqual([[open + 60_000, 190]]);
   });
 });
 

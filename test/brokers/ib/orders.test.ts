@@ -178,12 +178,6 @@ describe("IB orders", () => {
       "canceled:CANCELED",
     ]);
 
-    await r.broker.submit(req("hv1-13", { limit_price: 150 }));
-    await r.event("order", (e) => e.order.client_order_id === "hv1-13" && e.event === "ack");
-    r.tws.setStatus("hv1-13", "Inactive", "locate");
-    const inactive = await r.event("order", (e) => e.event === "rejected");
-    expect(inactive.reason).toBe("locate");
-
     await r.broker.submit(req("hv1-14", { limit_price: 150 }));
     await r.event("order", (e) => e.order.client_order_id === "hv1-14" && e.event === "ack");
     r.tws.setStatus("hv1-14", "ApiCancelled");

@@ -107,12 +107,13 @@ describe("IB statuses and codes", () => {
       ["ApiCancelled", "canceled", "CANCELED"],
       ["Cancelled", "canceled", "CANCELED"],
       ["Filled", null, "FILLED"],
-      ["Inactive", "rejected", "REJECTED"],
+      ["Inactive", null, "WORKING"], // not final (acknowledges an order still SUBMITTED)
     ]);
     expect(stateOfStatus("Submitted", 5)).toBe("PARTIALLY_FILLED");
     expect(eventOfStatus("Cancelled", { state: "SUBMITTED", lastError: "x (IB 110)", whyHeld: "" }))
       .toEqual({ event: "rejected", reason: "x (IB 110)" });
-    expect(eventOfStatus("Inactive", { ...ctx, state: "PENDING_CANCEL" })?.event).toBe("canceled");
+    expect(eventOfStatus("Inactive", { ...ctx, state: "SUBMITTED" })?.event).toBe("ack");
+    expect(eventOfStatus("Inactive", { ...ctx, state: "PENDING_CANCEL" })).toBe(null);
   });
   test("codes", () => {
     expect(

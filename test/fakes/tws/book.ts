@@ -5,13 +5,13 @@
 import { intlOffset } from "../../../calendars/timezone.ts";
 import type { TwsExecution, TwsOrder, TwsStock } from "./messages.ts";
 
-/** Statuses after which an order can no longer change. */
-export const DONE_STATUSES: ReadonlySet<string> = new Set([
-  "Filled",
-  "Cancelled",
-  "ApiCancelled",
-  "Inactive",
-]);
+/**
+ * Statuses after which an order can no longer change. Not Inactive: the TWS API documents it as an
+ * order "accepted by the system … but currently inactive due to system, exchange or other issues"
+ * (a short sale waiting for a locate, an order outside its exchange's hours), which can become
+ * Submitted again and fill; ib_insync's `OrderStatus.DoneStates` leaves it out for that reason.
+ */
+export const DONE_STATUSES: ReadonlySet<string> = new Set(["Filled", "Cancelled", "ApiCancelled"]);
 
 export interface FakePosition {
   account: string;

@@ -1,12 +1,12 @@
 /**
- * Server → client messages of the TWS API at server version 176 (`FAKE_TWS_SERVER_VERSION`), field
- * by field as TWS sends them at that version (which fields exist depends on the version the
- * connection agreed). Each function returns the fields of one message; `frame` sends them.
+ * Server → client messages of the TWS API, field by field as TWS sends them at the version the
+ * connection agreed (`v`, 176…193; which fields exist depends on it — see `versions.ts`). The
+ * layouts follow IB's reference client (EDecoder.java / decoder.py, which read them in this order)
+ * and `@stoqey/ib` 1.6.10's decoder. Each function returns the fields of one message; `frame`
+ * sends them.
  */
+import { V } from "./versions.ts";
 import type { Field } from "./wire.ts";
-
-/** The server version the fake announces (TWS 10.19's level: MIN_SERVER_VER_BOND_ISSUERID). */
-export const FAKE_TWS_SERVER_VERSION = 176;
 
 /** Incoming (to the client) message ids. */
 export const IN = {
@@ -120,13 +120,18 @@ export const errorMessage = (id: number, code: number, message: string): Field[]
   "", // advancedOrderRejectJson
 ];
 
-export function contractData(reqId: number, s: TwsStock, exchange: string): Field[] {
+/**
+ * contractDetails of a stock (no message version since SIZE_RULES, 164). From 182 the
+ * lastTradeDate follows lastTradeDateOrContractMonth; from 186 the ineligibility reasons end it.
+ */
+export function contractData(v: number, reqId: number, s: TwsStock, exchange: string): Field[] {
   return [
     IN.CONTRACT_DATA,
     reqId,
     s.symbol,
     "STK",
     "", // lastTradeDateOrContractMonth
+    ...(v >= V.LAST_TRADE_DATE ? [""] : []), // lastTradeDate
     0, // strike
     "", // right
     exchange,
@@ -162,6 +167,8 @@ export function contractData(reqId: number, s: TwsStock, exchange: string): Fiel
     "0.0001", // minSize
     "0.0001", // sizeIncrement
     "100", // suggestedSizeIncrement
+    // fund fields (179+) are sent for FUND contracts only
+    ...(v >= V.INELIGIBILITY_REASONS ? [0] : []), // ineligibility reasons: none
   ];
 }
 export const contractDataEnd = (reqId: number): Field[] => [IN.CONTRACT_DATA_END, 1, reqId];
@@ -185,8 +192,11 @@ export const orderStatus = (o: TwsOrder): Field[] => [
 
 export const completedOrdersEnd = (): Field[] => [IN.COMPLETED_ORDERS_END];
 
-/** execDetails at version 176; reqId -1 for live executions. */
-export function execDetails(reqId: number, e: TwsExecution): Field[] {
+/**
+ * execDetails (no message version since LAST_LIQUIDITY, 136); reqId -1 for live executions. From
+ * 178 it ends with pendingPriceRevision.
+ */
+export function execDetails(v: number, reqId: number, e: TwsExecution): Field[] {
   const o = e.order;
   return [
     IN.EXECUTION_DATA,
@@ -210,6 +220,7 @@ export function execDetails(reqId: number, e: TwsExecution): Field[] {
     "", // evMultiplier
     "", // modelCode
     1, // lastLiquidity (added)
+    ...(v >= V.PENDING_PRICE_REVISION ? [0] : []), // pendingPriceRevision
   ];
 }
 export const execDetailsEnd = (reqId: number): Field[] => [IN.EXECUTION_DATA_END, 1, reqId];

@@ -1,13 +1,25 @@
 /**
- * The two long order messages at server version 176: openOrder (an order, its contract and its
- * state) and completedOrder (a finished order). Every field is listed, in TWS's order, because the
- * client reads them by position; values that do not apply to plain stock orders are left unset.
+ * The two long order messages: openOrder (an order, its contract and its state) and completedOrder
+ * (a finished order), at the version the connection agreed (176…193). Every field is listed, in
+ * TWS's order (IB's EDecoder.processOpenOrderMsg / processCompletedOrderMsg and EOrderDecoder),
+ * because the client reads them by position; values that do not apply to plain stock orders are
+ * left unset.
  */
 import { contractFields, IN, type TwsOrder } from "./messages.ts";
+import { V } from "./versions.ts";
 import type { Field } from "./wire.ts";
 
-/** openOrder at version 176: the order, its contract, and its state (no what-if figures). */
-export function openOrder(o: TwsOrder): Field[] {
+/** The fields a version adds only when it is at least `min`. */
+const from = (v: number, min: number, ...fields: Field[]): Field[] => (v >= min ? fields : []);
+/** The fields a version drops from `end` on. */
+const before = (v: number, end: number, ...fields: Field[]): Field[] => (v < end ? fields : []);
+
+/**
+ * openOrder (no message version since ORDER_CONTAINER, 145): the order, its contract, and its
+ * state (no what-if figures). faProfile until 176; from 183 the customer account, 184 the
+ * professional flag, 185 bond accrued interest, 189 include-overnight, 193 the CME tagging fields.
+ */
+export function openOrder(v: number, o: TwsOrder): Field[] {
   return [
     IN.OPEN_ORDER,
     o.orderId,
@@ -33,7 +45,7 @@ export function openOrder(o: TwsOrder): Field[] {
     "", // faGroup
     "", // faMethod
     "", // faPercentage
-    "", // faProfile (until version 177)
+    ...before(v, V.FA_PROFILE_DESUPPORT, ""), // faProfile (until 176)
     "", // modelCode
     "", // goodTillDate
     "", // rule80A
@@ -119,10 +131,23 @@ export function openOrder(o: TwsOrder): Field[] {
     "", // competeAgainstBestOffset
     "", // midOffsetAtWhole
     "", // midOffsetAtHalf
+    ...from(v, V.CUSTOMER_ACCOUNT, ""), // customerAccount
+    ...from(v, V.PROFESSIONAL_CUSTOMER, 0), // professionalCustomer
+    ...from(v, V.BOND_ACCRUED_INTEREST, ""), // bondAccruedInterest
+    ...from(v, V.INCLUDE_OVERNIGHT, 0), // includeOvernight
+    ...from(v, V.CME_TAGGING_FIELDS_IN_OPEN_ORDER, "", 2147483647), // extOperator, manualOrderIndicator
   ];
 }
-/** completedOrder at version 176 (the order decoder runs at "every version" for it). */
-export function completedOrder(o: TwsOrder): Field[] {
+
+/**
+ * completedOrder (no version field; IB's decoder reads it as of "every version"). Until 176 TWS
+ * still sends faProfile here, as in openOrder: IB's EOrderDecoder.readFAParams reads it whenever
+ * the server version is below FA_PROFILE_DESUPPORT. (`@stoqey/ib` 1.6.10 tests its message version
+ * instead, which it sets to the maximum for completed orders, so at 176 it reads this message one
+ * field short; the adapter copes, see `runtime/brokers/ib/order_flow.ts`.) From 183 the customer
+ * account, 184 the professional flag.
+ */
+export function completedOrder(v: number, o: TwsOrder): Field[] {
   return [
     IN.COMPLETED_ORDER,
     ...contractFields(o.stock, o.exchange),
@@ -145,6 +170,7 @@ export function completedOrder(o: TwsOrder): Field[] {
     "", // faGroup
     "", // faMethod
     "", // faPercentage
+    ...before(v, V.FA_PROFILE_DESUPPORT, ""), // faProfile (until 176)
     "", // modelCode
     "", // goodTillDate
     "", // rule80A
@@ -210,5 +236,7 @@ export function completedOrder(o: TwsOrder): Field[] {
     "", // competeAgainstBestOffset
     "", // midOffsetAtWhole
     "", // midOffsetAtHalf
+    ...from(v, V.CUSTOMER_ACCOUNT, ""), // customerAccount
+    ...from(v, V.PROFESSIONAL_CUSTOMER, 0), // professionalCustomer
   ];
 }

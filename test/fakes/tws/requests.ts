@@ -1,8 +1,18 @@
 /**
- * Client → server requests of the TWS API at server version 176, parsed from their fields. Only
- * the requests a trading adapter sends are decoded; anything else comes back as `unknown`.
+ * Client → server requests of the TWS API at the connection's server version (176…193), parsed
+ * from their fields. Only the requests a trading adapter sends are decoded; anything else comes
+ * back as `unknown`. placeOrder and cancelOrder are read whole (`place_order.ts`).
  */
+import {
+  parseCancelOrder,
+  parsePlaceOrder,
+  type PlaceOrderRequest,
+  type RequestedContract,
+  type UnreadableRequest,
+} from "./place_order.ts";
 import { FieldCursor } from "./wire.ts";
+
+export type { PlaceOrderRequest, RequestedContract } from "./place_order.ts";
 
 /** Outgoing (from the client) message ids. */
 export const OUT = {
@@ -29,36 +39,14 @@ export const OUT = {
   REQ_COMPLETED_ORDERS: 99,
 } as const;
 
-/** A contract as a request describes it. */
-export interface RequestedContract {
-  conId: number;
-  symbol: string;
-  secType: string;
-  exchange: string;
-  primaryExchange: string;
-  currency: string;
-}
-
 export type TwsRequest =
   | { type: "startApi"; clientId: number; capabilities: string }
   | { type: "reqIds" }
   | { type: "reqManagedAccts" }
   | { type: "reqCurrentTime" }
   | { type: "reqContractDetails"; reqId: number; contract: RequestedContract }
-  | {
-    type: "placeOrder";
-    orderId: number;
-    contract: RequestedContract;
-    action: string;
-    quantity: number;
-    orderType: string;
-    lmtPrice: number | null;
-    auxPrice: number | null;
-    tif: string;
-    account: string;
-    orderRef: string;
-    transmit: boolean;
-  }
+  | PlaceOrderRequest
+  | UnreadableRequest
   | { type: "cancelOrder"; orderId: number }
   | { type: "reqOpenOrders" }
   | { type: "reqAllOpenOrders" }
@@ -108,8 +96,8 @@ function contract(c: FieldCursor, withPrimary = true): RequestedContract {
   return { conId, symbol, secType, exchange, primaryExchange, currency };
 }
 
-/** Decodes one request from its fields. */
-export function parseRequest(fields: readonly string[]): TwsRequest {
+/** Decodes one request from its fields, as TWS reads it at server version `v`. */
+export function parseRequest(v: number, fields: readonly string[]): TwsRequest {
   const c = new FieldCursor(fields);
   const id = c.int();
   switch (id) {
@@ -128,33 +116,10 @@ export function parseRequest(fields: readonly string[]): TwsRequest {
       const reqId = c.int();
       return { type: "reqContractDetails", reqId, contract: contract(c) };
     }
-    case OUT.PLACE_ORDER: {
-      const orderId = c.int(), k = contract(c);
-      c.skip(2); // secIdType, secId
-      const action = c.str(), quantity = Number(c.str()), orderType = c.str();
-      const lmtPrice = c.num(), auxPrice = c.num(), tif = c.str();
-      c.skip(); // ocaGroup
-      const account = c.str();
-      c.skip(2); // openClose, origin
-      const orderRef = c.str(), transmit = c.bool();
-      return {
-        type: "placeOrder",
-        orderId,
-        contract: k,
-        action,
-        quantity,
-        orderType,
-        lmtPrice,
-        auxPrice,
-        tif,
-        account,
-        orderRef,
-        transmit,
-      };
-    }
+    case OUT.PLACE_ORDER:
+      return parsePlaceOrder(v, c);
     case OUT.CANCEL_ORDER:
-      c.skip(); // version (before CME tagging fields)
-      return { type: "cancelOrder", orderId: c.int() };
+      return parseCancelOrder(v, c);
     case OUT.REQ_OPEN_ORDERS:
       return { type: "reqOpenOrders" };
     case OUT.REQ_ALL_OPEN_ORDERS:

@@ -1,29 +1,46 @@
 /**
- * The fake TWS's server side: listening on 127.0.0.1, the handshake, one connection per client
- * id, and the answer to every request an adapter sends (see `../fake_tws.ts` for the scenario
- * controls tests use).
+ * The fake TWS's server side: listening on 127.0.0.1, the handshake (the server version is
+ * negotiated from the client's range as TWS does, 193 unless told), one connection per client id,
+ * and the answer to every request an adapter sends, encoded at the connection's version (see
+ * `../fake_tws.ts` for the scenario controls tests use).
  */
 import { createServer, type Server, type Socket } from "node:net";
+import { env } from "node:process";
+import { intlOffset } from "../../../calendars/timezone.ts";
 import { FakeBook, parseFilterTime, twsTime } from "./book.ts";
 import * as msg from "./messages.ts";
 import type { TwsExecution, TwsOrder, TwsStock } from "./messages.ts";
 import { completedOrder, openOrder } from "./order_messages.ts";
+import { cancelOrder, type OrderDesk, placeOrder, type PlaceVerdict } from "./order_requests.ts";
 import { parseRequest, type TwsRequest } from "./requests.ts";
+import { defaultServerVersion, negotiate } from "./versions.ts";
 import { type Field, frame, FrameReader } from "./wire.ts";
+
+export type { PlaceVerdict } from "./order_requests.ts";
 
 /** One client connection. */
 export interface Conn {
   socket: Socket;
   reader: FrameReader;
+  /** The server version agreed in the handshake (0 until then). */
+  version: number;
   clientId: number | null;
   marketDataType: number;
-  bars: Map<number, TwsStock>;
+  bars: Map<number, { stock: TwsStock; useRTH: boolean }>;
   ticks: Map<number, { stock: TwsStock; generic: string }>;
 }
+
+/** A message's fields, or how to build them at a connection's version. */
+export type Outbound = Field[] | ((version: number) => Field[]);
 
 export interface FakeTwsOptions {
   /** Listening port (default: any free port). */
   port?: number;
+  /**
+   * The highest server version this TWS speaks (176…193): it answers a client's range with the
+   * highest version both speak. @default 193, or `HARVESTER_FAKE_TWS_VERSION`
+   */
+  serverVersion?: number;
   accounts?: string[];
   cash?: number;
   /** The fake's clock (UTC ms); execution times and currentTime come from it. */
@@ -36,13 +53,19 @@ export interface FakeTwsOptions {
   autoFill?: boolean;
 }
 
-/** What happens to a new order: rest (default), fill at once, or a rejection with its reason. */
-export type PlaceVerdict = "rest" | "fill" | { reject: string };
+/** UTC ms of the midnight (New York, TWS's zone here) that starts the day of `utcMs`. */
+function twsDayStart(utcMs: number): number {
+  const local = utcMs + intlOffset("America/New_York", utcMs);
+  const midnight = Math.floor(local / 86_400_000) * 86_400_000;
+  return midnight - intlOffset("America/New_York", midnight);
+}
 
 /** The protocol side of the fake TWS. */
 export class TwsServer {
   readonly book: FakeBook;
   port: number;
+  /** The highest server version this TWS speaks. */
+  readonly serverVersion: number;
   /** Every request received, with the client id of its connection. */
   readonly received: { clientId: number | null; request: TwsRequest }[] = [];
   /** Decides each new order's fate; default rest (or fill with `autoFill`). */
@@ -57,6 +80,7 @@ export class TwsServer {
     const now = opts.now ?? Date.now;
     this.book = new FakeBook(opts.accounts ?? ["DU1234567"], opts.cash ?? 1_000_000, now);
     this.port = opts.port ?? 0;
+    this.serverVersion = opts.serverVersion ?? defaultServerVersion(env);
     this.commissionOf = opts.commission ??
       ((shares) => Math.round(Math.max(1, shares * 0.005) * 100) / 100);
   }
@@ -94,6 +118,11 @@ export class TwsServer {
     return [...this.conns].filter((c) => c.clientId !== null).map((c) => c.clientId!);
   }
 
+  /** The server versions agreed with the connected clients. */
+  versions(): number[] {
+    return [...this.conns].filter((c) => c.clientId !== null).map((c) => c.version);
+  }
+
   /** Requests received of one type. */
   requests<T extends TwsRequest["type"]>(type: T): Extract<TwsRequest, { type: T }>[] {
     return this.received.filter((r) => r.request.type === type).map((r) =>
@@ -129,9 +158,13 @@ export class TwsServer {
     return e;
   }
 
-  /** Sends an execution, its order's state and its commission (again: e.g. an older revision). */
+  /**
+   * Sends an execution, its order's state and its commission (again: e.g. an older revision), to
+   * the client that placed the order only: TWS reports executions of another client's orders to
+   * no one else (client 0 sees manual TWS orders only with reqAutoOpenOrders).
+   */
   report(e: TwsExecution): void {
-    this.toClient(e.order.clientId, msg.execDetails(-1, e));
+    this.toClient(e.order.clientId, (v) => msg.execDetails(v, -1, e));
     this.sendOrderState(e.order);
     if (e.commission !== null) this.toClient(e.order.clientId, msg.commissionReport(e));
   }
@@ -163,6 +196,7 @@ export class TwsServer {
     const conn: Conn = {
       socket,
       reader: new FrameReader(),
+      version: 0,
       clientId: null,
       marketDataType: 1,
       bars: new Map(),
@@ -173,29 +207,48 @@ export class TwsServer {
       for (const m of conn.reader.push(chunk)) {
         if (m.kind === "garbage") socket.destroy();
         else if (m.kind === "hello") {
-          if (m.max < msg.FAKE_TWS_SERVER_VERSION || m.min > msg.FAKE_TWS_SERVER_VERSION) {
-            socket.destroy();
-          } else this.send(conn, [msg.FAKE_TWS_SERVER_VERSION, twsTime(this.book.now())]);
-        } else this.handle(conn, parseRequest(m.fields));
+          // TWS answers the highest version both sides speak, with its connection time; a range
+          // it cannot serve gets the connection closed.
+          const v = negotiate(m.min, m.max, this.serverVersion);
+          if (v === null) socket.destroy();
+          else {
+            conn.version = v;
+            this.send(conn, [v, twsTime(this.book.now())]);
+          }
+        } else this.handle(conn, parseRequest(conn.version, m.fields));
       }
     });
     socket.on("close", () => this.conns.delete(conn));
     socket.on("error", () => this.conns.delete(conn));
   }
 
-  protected send(c: Conn, fields: Field[]): void {
-    if (!c.socket.destroyed) c.socket.write(frame(fields));
+  protected send(c: Conn, out: Outbound): void {
+    if (!c.socket.destroyed) {
+      c.socket.write(frame(typeof out === "function" ? out(c.version) : out));
+    }
   }
 
-  protected toClient(clientId: number, fields: Field[]): void {
-    for (const c of this.conns) if (c.clientId === clientId) this.send(c, fields);
+  protected toClient(clientId: number, out: Outbound): void {
+    for (const c of this.conns) if (c.clientId === clientId) this.send(c, out);
   }
 
   protected sendOrderState(o: TwsOrder, c?: Conn): void {
-    for (const f of [openOrder(o), msg.orderStatus(o)]) {
+    for (const f of [(v: number) => openOrder(v, o), msg.orderStatus(o)]) {
       if (c) this.send(c, f);
       else this.toClient(o.clientId, f);
     }
+  }
+
+  private desk(c: Conn): OrderDesk {
+    return {
+      book: this.book,
+      verdict: (o) => this.onPlace?.(o) ?? (this.opts.autoFill ? "fill" : "rest"),
+      holdCancels: this.holdCancels,
+      reply: (fields) => this.send(c, fields),
+      sendOrderState: (o) => this.sendOrderState(o),
+      fill: (ref) => void this.fill(ref),
+      confirmCancel: (ref) => this.confirmCancel(ref),
+    };
   }
 
   private handle(c: Conn, r: TwsRequest): void {
@@ -224,6 +277,20 @@ export class TwsServer {
         this.send(c, msg.errorMessage(-1, 2158, "Sec-def data farm connection is OK:secdefnj"));
         return;
       }
+      case "unreadable":
+        // TWS answers a request it cannot read with 320, one it cannot validate with 321.
+        return this.send(
+          c,
+          msg.errorMessage(
+            r.id,
+            r.code,
+            `${
+              r.code === 320
+                ? "Error reading request. Message id " + r.id + "."
+                : "Error validating request."
+            } ${r.reason}`,
+          ),
+        );
       case "reqIds":
         return this.send(c, msg.nextValidId(book.nextOrderId));
       case "reqManagedAccts":
@@ -241,39 +308,14 @@ export class TwsServer {
           );
         }
         for (const s of found) {
-          this.send(c, msg.contractData(r.reqId, s, r.contract.exchange || "SMART"));
+          this.send(c, (v) => msg.contractData(v, r.reqId, s, r.contract.exchange || "SMART"));
         }
         return this.send(c, msg.contractDataEnd(r.reqId));
       }
       case "placeOrder":
-        return this.place(c, r);
-      case "cancelOrder": {
-        const o = book.orders.find((x) => x.orderId === r.orderId && x.clientId === c.clientId);
-        if (!o) {
-          return this.send(
-            c,
-            msg.errorMessage(
-              r.orderId,
-              10147,
-              `OrderId ${r.orderId} that needs to be cancelled is not found.`,
-            ),
-          );
-        }
-        if (!book.isOpen(o)) {
-          return this.send(
-            c,
-            msg.errorMessage(
-              r.orderId,
-              10148,
-              `OrderId ${r.orderId} that needs to be cancelled cannot be cancelled, state: ${o.status}.`,
-            ),
-          );
-        }
-        o.status = "PendingCancel";
-        this.sendOrderState(o);
-        if (!this.holdCancels) this.confirmCancel(o.permId);
-        return;
-      }
+        return placeOrder(this.desk(c), c.clientId ?? 0, r);
+      case "cancelOrder":
+        return cancelOrder(this.desk(c), c.clientId ?? 0, r.orderId);
       case "reqOpenOrders":
       case "reqAllOpenOrders": {
         for (const o of book.orders) {
@@ -286,7 +328,7 @@ export class TwsServer {
       case "reqCompletedOrders": {
         for (const o of book.orders) {
           if (book.isOpen(o) || (r.apiOnly && o.clientId === 0)) continue;
-          this.send(c, completedOrder(o));
+          this.send(c, (v) => completedOrder(v, o));
         }
         return this.send(c, msg.completedOrdersEnd());
       }
@@ -309,13 +351,15 @@ export class TwsServer {
         return this.send(c, msg.accountSummaryEnd(r.reqId));
       }
       case "reqExecutions": {
-        const since = parseFilterTime(r.time);
+        // "Only the current day's executions can be retrieved" (TWS API, reqExecutions): whatever
+        // the filter's time, nothing from before midnight in TWS's time zone comes back.
+        const since = Math.max(parseFilterTime(r.time), twsDayStart(book.now()));
         const picked = book.executions.filter((e) =>
           (!r.clientId || e.order.clientId === r.clientId) &&
           (!r.account || e.order.account === r.account) &&
           (!r.symbol || e.order.stock.symbol === r.symbol) && e.timeMs >= since
         );
-        for (const e of picked) this.send(c, msg.execDetails(r.reqId, e));
+        for (const e of picked) this.send(c, (v) => msg.execDetails(v, r.reqId, e));
         this.send(c, msg.execDetailsEnd(r.reqId));
         for (const e of picked) if (e.commission !== null) this.send(c, msg.commissionReport(e));
         return;
@@ -329,7 +373,7 @@ export class TwsServer {
             msg.errorMessage(r.reqId, 200, "No security definition has been found for the request"),
           );
         }
-        if (r.type === "reqRealTimeBars") c.bars.set(r.reqId, s);
+        if (r.type === "reqRealTimeBars") c.bars.set(r.reqId, { stock: s, useRTH: r.useRTH });
         else {
           c.ticks.set(r.reqId, { stock: s, generic: r.genericTicks });
           if (c.marketDataType !== 1) this.send(c, msg.marketDataType(r.reqId, c.marketDataType));
@@ -349,52 +393,5 @@ export class TwsServer {
       default:
         return;
     }
-  }
-
-  private place(c: Conn, r: Extract<TwsRequest, { type: "placeOrder" }>): void {
-    const book = this.book, clientId = c.clientId ?? 0;
-    const existing = book.orders.find((o) => o.orderId === r.orderId && o.clientId === clientId);
-    if (existing) {
-      if (!book.isOpen(existing)) {
-        return this.send(c, msg.errorMessage(r.orderId, 103, "Duplicate order id"));
-      }
-      existing.quantity = r.quantity;
-      existing.lmtPrice = r.lmtPrice;
-      existing.auxPrice = r.auxPrice;
-      return this.sendOrderState(existing);
-    }
-    const stock = book.match(r.contract)[0];
-    if (!stock) {
-      return this.send(
-        c,
-        msg.errorMessage(r.orderId, 200, "No security definition has been found for the request"),
-      );
-    }
-    const o = book.newOrder({
-      orderId: r.orderId,
-      clientId,
-      stock,
-      exchange: r.contract.exchange || "SMART",
-      action: r.action === "SELL" ? "SELL" : "BUY",
-      quantity: r.quantity,
-      orderType: r.orderType,
-      lmtPrice: r.lmtPrice,
-      auxPrice: r.auxPrice,
-      tif: r.tif,
-      account: r.account || book.accounts[0],
-      orderRef: r.orderRef,
-    });
-    const verdict = this.onPlace?.(o) ?? (this.opts.autoFill ? "fill" : "rest");
-    if (typeof verdict === "object") {
-      this.send(c, msg.errorMessage(o.orderId, 201, `Order rejected - reason:${verdict.reject}`));
-      book.complete(o, "Cancelled", "Rejected");
-      return this.sendOrderState(o);
-    }
-    o.status = "PreSubmitted";
-    this.sendOrderState(o);
-    if (o.orderType !== "MKT" && o.orderType !== "LMT") return; // stops wait, simulated at IB
-    o.status = "Submitted";
-    this.sendOrderState(o);
-    if (verdict === "fill") this.fill(o.permId);
   }
 }

@@ -105,4 +105,8 @@ export class FieldCursor {
   get rest(): string[] {
     return this.fields.slice(this.i);
   }
+  /** Fields not read yet (negative: more were read than the message has). */
+  get remaining(): number {
+    return this.fields.length - this.i;
+  }
 }
