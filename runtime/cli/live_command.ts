@@ -81,6 +81,8 @@ export const liveCommand: Command = {
     "--state-file F           state saved after every bar (default $HARVESTER_ROOT/live/<algo>.state.json)",
     "--journal F              append-only JSONL journal (default <state file>.journal.jsonl)",
     "--fresh                  ignore and replace an existing state file and journal",
+    "--recover                paper: files that disagree with the state (an older state put back):",
+    "                         run the session again from its start, the old files set aside",
     "--dry-run                log decisions and would-be orders; send nothing",
     "--journal-before-send    write the journal out before every order is sent (else once per bar)",
     "--max-notional N         refuse orders above N in value",
@@ -125,6 +127,7 @@ export const liveCommand: Command = {
     "state-file": { type: "string" },
     journal: { type: "string" },
     fresh: { type: "boolean" },
+    recover: { type: "boolean" },
     "dry-run": { type: "boolean" },
     "journal-before-send": { type: "boolean" },
     "capital-base": { type: "string" },
@@ -244,6 +247,7 @@ export const liveCommand: Command = {
       state_path: statePath,
       journal_path: resolve(str("journal") ?? `${statePath}.journal.jsonl`),
       fresh: st.fresh === true,
+      recover: args.values.recover === true,
       dry_run: st.dry_run === true,
       journal_before_send: st.journal_before_send === true,
       capital_base: num("capital_base"),
@@ -281,11 +285,17 @@ export const killCommand: Command = {
   run(args, io) {
     const path = stringOpt(args, "state-file");
     if (!path) throw new UsageError("--state-file F is required");
-    const { signalled } = requestKill(resolve(path), stringOpt(args, "reason") ?? "harvester kill");
+    const r = requestKill(resolve(path), stringOpt(args, "reason") ?? "harvester kill");
+    if (r.stalePid !== null) {
+      io.stderr(
+        `warning: ${path}.pid named process ${r.stalePid}, which holds no session on ${path}: ` +
+          "not signalled; the stale pid file was removed\n",
+      );
+    }
     io.stdout(
-      signalled
-        ? `kill switch thrown; signalled process ${signalled}\n`
-        : `kill switch set; the session halts at its next bar or start\n`,
+      r.signalled
+        ? `kill switch thrown; signalled process ${r.signalled} (the session holding ${path})\n`
+        : `kill switch set; no session holds ${path} now: it halts at its next start\n`,
     );
     return Promise.resolve(0);
   },

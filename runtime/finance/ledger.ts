@@ -26,6 +26,8 @@ export interface PositionStats {
 export interface LedgerSnapshot {
   cash: number;
   cash_flow: number;
+  /** Absent in state files written before it was kept. */
+  corporate_cash?: number;
   portfolio_value: number;
   pnl: number;
   returns: number;
@@ -60,6 +62,11 @@ export class Ledger {
   earliestAutoClose = Infinity;
   cash: number;
   cash_flow = 0;
+  /**
+   * Cash from corporate actions (dividends paid, a split's fractional shares): what a broker's
+   * cash differs from ours by when every trade agrees (reconciliation after a restart).
+   */
+  corporate_cash = 0;
   portfolio_value: number;
   pnl = 0;
   returns = 0;
@@ -160,7 +167,10 @@ export class Ledger {
       this.pricedAt = NaN;
       leftover += p.handle_split(ratio);
     }
-    if (leftover > 0) this.cashFlow(leftover);
+    if (leftover > 0) {
+      this.corporate_cash += leftover;
+      this.cashFlow(leftover);
+    }
   }
 
   /** Records an order as changed now (placed, filled, cancelled). */
@@ -203,6 +213,7 @@ export class Ledger {
     const due = this.unpaid.get(session);
     if (due === undefined) return;
     this.unpaid.delete(session);
+    this.corporate_cash += due;
     this.cashFlow(due);
   }
 
@@ -295,6 +306,7 @@ export class Ledger {
     return {
       cash: this.cash,
       cash_flow: this.cash_flow,
+      corporate_cash: this.corporate_cash,
       portfolio_value: this.portfolio_value,
       pnl: this.pnl,
       returns: this.returns,
@@ -313,6 +325,7 @@ export class Ledger {
   restore(s: LedgerSnapshot, assetOf: (sid: number) => Asset | undefined): void {
     this.cash = s.cash;
     this.cash_flow = s.cash_flow;
+    this.corporate_cash = s.corporate_cash ?? 0;
     this.portfolio_value = s.portfolio_value;
     this.pnl = s.pnl;
     this.returns = s.returns;

@@ -14,7 +14,39 @@ export interface EncodeResult {
   skipped: string[];
 }
 
-function encode(v: unknown, path: string, skipped: string[]): Json | undefined {
+/** Objects on the path being encoded: one met again is a cycle (skipped, never followed). */
+type Ancestors = Set<object>;
+
+function encode(
+  v: unknown,
+  path: string,
+  skipped: string[],
+  seen: Ancestors = new Set(),
+): Json | undefined {
+  if (typeof v === "object" && v !== null) {
+    if (seen.has(v)) {
+      skipped.push(`${path} (refers to itself)`);
+      return undefined;
+    }
+    seen.add(v);
+    try {
+      return encodeObject(v, path, skipped, seen);
+    } catch (e) {
+      skipped.push(`${path} (${(e as Error).message})`);
+      return undefined;
+    } finally {
+      seen.delete(v);
+    }
+  }
+  return encodeObject(v, path, skipped, seen);
+}
+
+function encodeObject(
+  v: unknown,
+  path: string,
+  skipped: string[],
+  seen: Ancestors,
+): Json | undefined {
   if (v === null || typeof v === "boolean" || typeof v === "string") return v;
   if (typeof v === "number") return Number.isFinite(v) ? v : { $num: String(v) };
   if (v === undefined) return { $undefined: true };
@@ -26,25 +58,25 @@ function encode(v: unknown, path: string, skipped: string[]): Json | undefined {
   if (v instanceof Int8Array || v instanceof Int32Array || v instanceof Uint8Array) {
     return { [`$${v.constructor.name}`]: Array.from(v) };
   }
-  if (Array.isArray(v)) return v.map((x, i) => encode(x, `${path}[${i}]`, skipped) ?? null);
+  if (Array.isArray(v)) return v.map((x, i) => encode(x, `${path}[${i}]`, skipped, seen) ?? null);
   if (v instanceof Map) {
     return {
       $map: [...v].map((
         [k, x],
         i,
       ) => [
-        encode(k, `${path}.key${i}`, skipped) ?? null,
-        encode(x, `${path}.${i}`, skipped) ?? null,
+        encode(k, `${path}.key${i}`, skipped, seen) ?? null,
+        encode(x, `${path}.${i}`, skipped, seen) ?? null,
       ]),
     };
   }
   if (v instanceof Set) {
-    return { $set: [...v].map((x, i) => encode(x, `${path}{${i}}`, skipped) ?? null) };
+    return { $set: [...v].map((x, i) => encode(x, `${path}{${i}}`, skipped, seen) ?? null) };
   }
   if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
     const out: Record<string, Json> = {};
     for (const [k, x] of Object.entries(v)) {
-      const e = encode(x, `${path}.${k}`, skipped);
+      const e = encode(x, `${path}.${k}`, skipped, seen);
       if (e !== undefined) out[k] = e;
     }
     return out;
@@ -57,8 +89,9 @@ function encode(v: unknown, path: string, skipped: string[]): Json | undefined {
 export function encodeContext(context: object): EncodeResult {
   const skipped: string[] = [];
   const state: Record<string, Json> = {};
+  const seen: Ancestors = new Set([context]);
   for (const [k, v] of Object.entries(context)) {
-    const e = encode(v, `context.${k}`, skipped);
+    const e = encode(v, `context.${k}`, skipped, seen);
     if (e !== undefined) state[k] = e;
   }
   return { state, skipped };

@@ -11,6 +11,7 @@
  * (`journal_before_send`) keeps every sent order's line through such a crash, at a write per order.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { cutTornTail } from "../files.ts";
 import type { AuditLog } from "../orders/audit.ts";
 
 export interface JournalEntry {
@@ -37,8 +38,13 @@ export class Journal implements AuditLog {
   private lastT = NaN;
   private lastTs = "";
 
+  /** Bytes of a torn last line cut off when the journal was opened (0: none). */
+  readonly repaired: number;
+
   constructor(readonly path: string | null, private readonly now: () => number = Date.now) {
+    this.repaired = path ? cutTornTail(path) : 0;
     this.file = path ? Deno.openSync(path, { append: true, create: true }) : null;
+    if (this.repaired > 0) this.write("journal_repaired", { bytes_dropped: this.repaired }, true);
   }
 
   /**

@@ -1,27 +1,42 @@
 /**
  * The kill switch from outside the process: `harvester kill` writes `<state file>.kill` (with a
- * reason) and signals the session's process (pid in `<state file>.pid`); the session checks for
- * the file at every bar and on the signal. A file survives a restart: a killed session stays
- * halted until the file is removed.
+ * reason) and signals the session's process — only a process that holds the state file's lock
+ * (session_lock.ts), never whatever pid an old file names. The session checks for the file at
+ * every bar and on the signal. A file survives a restart: a killed session stays halted until the
+ * file is removed.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { lockHolder } from "./session_lock.ts";
 
 export const killFile = (statePath: string) => `${statePath}.kill`;
-export const pidFile = (statePath: string) => `${statePath}.pid`;
 
-export function requestKill(statePath: string, reason: string): { signalled: number | null } {
+/** What `requestKill` did. */
+export interface KillResult {
+  /** The pid signalled: the session holding the state file's lock. */
+  signalled: number | null;
+  /** A pid file of an older version naming a process that holds no lock: removed, not signalled. */
+  stalePid: number | null;
+}
+
+export function requestKill(statePath: string, reason: string): KillResult {
   writeFileSync(killFile(statePath), JSON.stringify({ reason, at: new Date().toISOString() }));
+  const holder = lockHolder(statePath);
   let signalled: number | null = null;
-  if (existsSync(pidFile(statePath))) {
-    const pid = Number(readFileSync(pidFile(statePath), "utf8"));
+  if (holder && Number.isFinite(holder.pid)) {
     try {
-      Deno.kill(pid, "SIGUSR1");
-      signalled = pid;
+      Deno.kill(holder.pid, "SIGUSR1");
+      signalled = holder.pid;
     } catch {
-      // not running: the file alone halts it at its next start
+      // gone meanwhile: the file alone halts it at its next start
     }
   }
-  return { signalled };
+  const old = `${statePath}.pid`;
+  let stalePid: number | null = null;
+  if (existsSync(old)) {
+    stalePid = Number(readFileSync(old, "utf8")) || null;
+    rmSync(old, { force: true });
+  }
+  return { signalled, stalePid };
 }
 
 /** The kill request's reason, or null. */

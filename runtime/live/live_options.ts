@@ -68,6 +68,11 @@ export interface LiveOptions extends BenchmarkChoice {
   journal_path: string;
   /** Ignore (and replace) an existing state file. */
   fresh?: boolean;
+  /**
+   * A paper session whose files disagree with its state (live/evidence.ts): run it again from its
+   * first session against a rebuilt venue, the old files set aside.
+   */
+  recover?: boolean;
   dry_run?: boolean;
   /**
    * Write the journal out before every order leaves the process, so each sent order's line

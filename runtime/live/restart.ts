@@ -228,7 +228,25 @@ export async function checkDrift(s: Session): Promise<void> {
     const l = local.get(symbol) ?? 0, b = broker.get(symbol) ?? 0;
     if (l !== b) drift.push({ symbol, local: l, broker: b });
   }
-  s.journal.write("position_check", { drift }, true);
+  // Cash too: ours is the broker's plus what corporate actions paid us (the simulated venue books
+  // none). A paper venue agrees to the cent; a broker's interest and fees are only reported.
+  const account = await s.broker.account();
+  const ledger = s.algo.ledger;
+  const pending = s.manager.pending.reduce(
+    (c, e) => (e.type === "fill" ? c - e.fill.amount * e.fill.price - e.fill.commission : c),
+    0,
+  );
+  const ours = ledger.cash + pending - ledger.corporate_cash, theirs = account.cash;
+  const cashOff = Math.abs(ours - theirs) > 0.005 + 1e-9 * Math.abs(theirs);
+  s.journal.write("position_check", { drift, cash: { ours, broker: theirs } }, true);
+  if (cashOff && !s.paper) {
+    s.log.warn("cash_difference", {
+      message: `cash differs from the broker's: ours ${ours.toFixed(2)}, broker ${
+        theirs.toFixed(2)
+      } (interest, fees or transfers it made)`,
+    });
+  }
+  if (cashOff && s.paper) drift.push({ symbol: "cash", local: ours, broker: theirs });
   if (!drift.length) return;
   const report = drift.map((d) => `${d.symbol}: ours ${d.local}, broker ${d.broker}`).join("; ");
   s.risk.setState("HALTED", `position drift at restart: ${report}`);

@@ -5,7 +5,7 @@
  * engine's own simulated venue, persisted; a live session trades a broker's minute bars on the
  * realtime clock. State is saved after every session; a restart re-runs the interrupted one.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { BundleReader, type DailyBarSource, load, openDaily } from "../../bundles/mod.ts";
@@ -19,7 +19,6 @@ import { buildRun } from "../engine/build.ts";
 import { asyncClock, type Clock, pacedClock, simulationClock } from "../engine/clock.ts";
 import { dailyDriver, liveDriver, minuteDriver } from "../engine/drivers.ts";
 import { Engine, type RunParts } from "../engine/engine.ts";
-import { HarvesterError } from "../errors.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import type { PerfTracker } from "../metrics/perf.ts";
 import type { Recorder } from "../metrics/recorder.ts";
@@ -35,14 +34,16 @@ import { MinuteMarket } from "../portal/minute_market.ts";
 import { bundleMinutes } from "../portal/live_minute_history.ts";
 import { BarClock } from "./bar_clock.ts";
 import { readBaseline, writeDrift } from "./drift.ts";
+import { prepareFiles } from "./session_files.ts";
+import { LiveSessionError } from "./session_error.ts";
 import { injectFaults } from "./fault_injection.ts";
 import { subscribeUniverse } from "./feed.ts";
-import { Journal, readJournal } from "./journal.ts";
-import { killRequested, KillWatch, pidFile } from "./kill_switch.ts";
+import { Journal } from "./journal.ts";
+import { killRequested, KillWatch } from "./kill_switch.ts";
+import { removeOldPidFile, SessionLock } from "./session_lock.ts";
 import { sessionBenchmark, setUpBenchmark } from "./live_benchmark.ts";
 import { type LiveOptions, liveOptions, type MinuteLiveOptions } from "./live_options.ts";
 import { serveMetrics } from "./metrics_endpoint.ts";
-import { readState } from "./persistence.ts";
 import { PerfLog, perfLogPath } from "./perf_log.ts";
 import { orderQuality, venueQuality } from "./quality.ts";
 import { liveSessions, realtimeClock } from "./realtime_clock.ts";
@@ -55,9 +56,7 @@ import { warmUpOrderPath } from "./warm_up.ts";
 
 export type { LiveOptions, MinuteLiveOptions };
 
-export class LiveSessionError extends HarvesterError {
-  override name = "LiveSessionError";
-}
+export { LiveSessionError };
 
 /** Everything a running session holds (what its hooks and restart read). */
 export interface Session {
@@ -100,6 +99,30 @@ export interface Session {
   barClock: BarClock;
   /** After a restart: positions are compared with the broker's at the first bar. */
   driftCheck: boolean;
+  /** Waits `ms`, or less: a stop (SIGINT, SIGTERM) ends every wait at once. */
+  sleep(ms: number): Promise<void>;
+  /** Ends the waits in progress. */
+  wake(): void;
+}
+
+/** A sleep that `wake` interrupts (a stop signal must not wait for the next bar). */
+function wakeableSleep(): Pick<Session, "sleep" | "wake"> {
+  const sleepers = new Set<() => void>();
+  return {
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          sleepers.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        sleepers.add(done);
+      }),
+    wake: () => {
+      for (const done of [...sleepers]) done();
+    },
+  };
 }
 
 function dayMs(v: string | number): number {
@@ -118,6 +141,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     ? await load(opts.bundle, where)
     : await openDaily(opts.bundle, where);
   const minutes = opts.broker ? bundleMinutes(source) : undefined;
+  let lock: SessionLock | null = null;
   try {
     const calendar = source.calendar;
     const clockNow = opts.now ?? Date.now;
@@ -131,14 +155,12 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     const portal = await DailyPortal.load(source, sessions[sessions.length - 1]);
     mkdirSync(dirname(opts.state_path), { recursive: true });
     mkdirSync(dirname(opts.journal_path), { recursive: true });
+    // One process per state file, before anything of it is read or removed (--fresh included).
+    lock = SessionLock.acquire(opts.state_path, clockNow);
+    removeOldPidFile(opts.state_path);
     const paperPath = `${opts.state_path}.paper.json`;
-    if (opts.fresh) {
-      for (const p of [opts.state_path, opts.journal_path, paperPath, `${paperPath}.ops`]) {
-        rmSync(p, { force: true });
-      }
-    }
-    const saved = readState<SessionState>(opts.state_path, opts.strategy_hash);
-    const journalBase = readJournal(opts.journal_path).length;
+    const { saved, earlier, tag } = prepareFiles(opts, paperPath, calendar, sessions, log);
+    const journalBase = earlier.length;
     const journal = new Journal(opts.journal_path, clockNow);
     const risk = new RiskGate(opts.risk);
     // Ids are reserved in fsync'd blocks before use: after a crash, those between the last one
@@ -146,7 +168,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     const reserve = (upTo: number) => journal.write("ids_reserved", { up_to: upTo }, true);
     const ids = saved
       ? new ClientOrderIds(saved.orders.ids.tag, saved.orders.ids.next, reserve)
-      : new ClientOrderIds(undefined, 1, reserve);
+      : new ClientOrderIds(tag, 1, reserve);
     const barClock = new BarClock();
     const parts = buildRun({
       portal,
@@ -221,6 +243,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       ),
       barClock,
       driftCheck: false,
+      ...wakeableSleep(),
     };
     tracing?.watch({
       journal,
@@ -231,6 +254,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     });
     return await runInScope(context, () => runSession(s, parts, saved, tracing, looked));
   } finally {
+    lock?.release();
     minutes?.close();
     source.close();
     await tracing?.shutdown();
@@ -271,9 +295,9 @@ async function runSession(
   // The order path compiled before the first bar (on throw-away objects; see warm_up.ts).
   if (s.portal.assets.length) await warmUpOrderPath(s.portal.assets[0]);
   manager.prepareIds();
-  writeFileSync(pidFile(opts.state_path), String(Deno.pid));
   const onStop = () => {
     s.stopRequested = true;
+    s.wake(); // a sleep until the next bar ends now
   };
   const onKill = () => {
     s.killed = killRequested(opts.state_path) ?? "kill switch (signal)";
@@ -327,7 +351,6 @@ async function runSession(
     journal.close();
     s.perfLog.close();
     parts.venue?.close();
-    if (existsSync(pidFile(opts.state_path))) rmSync(pidFile(opts.state_path), { force: true });
   }
   await engine.analyze(results);
   const orders = [...manager.orders.values()];
@@ -353,7 +376,7 @@ function sessionClock(s: Session, universe: Asset[]): Clock {
       calendar: algo.calendar,
       end: o.end ?? algo.calendar.session_close(s.sessions[s.sessions.length - 1]),
       now: opts.now,
-      sleep: opts.sleep,
+      sleep: opts.sleep ?? s.sleep,
       skewMs: () => s.broker.timeSkewMs(),
       btsMinutesBeforeOpen: o.bts_minutes_before_open,
       barsReady: (m) => market.hasBars(universe, m),
@@ -363,6 +386,6 @@ function sessionClock(s: Session, universe: Asset[]): Clock {
   }
   const replay = simulationClock(algo.calendar, s.sessions, algo.data_frequency, s.resumeAt);
   if (opts.speed === "max") return replay;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = opts.sleep ?? s.sleep;
   return pacedClock(replay, opts.speed, sleep);
 }

@@ -57,9 +57,15 @@ export const TRANSITIONS: Table = {
     expired: "EXPIRED",
     ack: "PENDING_CANCEL",
     updated: "PENDING_CANCEL",
+    // The venue rejects the order itself while our cancel is on its way (nautilus keeps this
+    // row as a "real world possibility"): the order is over either way.
+    rejected: "REJECTED",
   },
   // A fill reported after the cancel confirmation (seen at IB and Alpaca): the shares are ours.
   CANCELED: { fill: "FILLED", partial_fill: "CANCELED" },
+  // A fill reported after the expiry (a day order executed in the last second of the session,
+  // reported after the venue's end-of-day expiry): real executions, booked.
+  EXPIRED: { fill: "FILLED", partial_fill: "EXPIRED" },
 };
 
 /** The next state, or null when the table does not allow the event in this state. */

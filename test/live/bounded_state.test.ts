@@ -55,7 +55,7 @@ describe("bounded live state", () => {
     expect(snap.orders.filter((o) => o.state === "CANCELED").length).toBe(200);
 
     broker.endOfSession(); // the venue's end-of-session snapshot
-    const book = JSON.parse(readFileSync(join(dir, "paper.json"), "utf8"));
+    const book = JSON.parse(readFileSync(join(dir, "paper.json"), "utf8")).book;
     expect(book.orders.length).toBe(203);
     expect(await broker.order(finished[0])).toBeNull();
     expect((await broker.order(finished[249]))?.state).toBe("CANCELED");

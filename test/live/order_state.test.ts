@@ -22,13 +22,20 @@ describe("order state machine", () => {
   test("late fills are booked; terminal states accept nothing else", () => {
     expect(transition("PENDING_CANCEL", "fill")).toBe("FILLED");
     expect(transition("CANCELED", "fill")).toBe("FILLED");
+    // A fill reported after the venue's expiry is a real execution (nautilus' late rows).
+    expect(transition("EXPIRED", "fill")).toBe("FILLED");
+    expect(transition("EXPIRED", "partial_fill")).toBe("EXPIRED");
     for (const s of TERMINAL) {
       for (const e of ORDER_EVENTS) {
         const to = transition(s, e);
-        if (s === "CANCELED" && (e === "fill" || e === "partial_fill")) continue;
+        const late = (s === "CANCELED" || s === "EXPIRED") &&
+          (e === "fill" || e === "partial_fill");
+        if (late) continue;
         expect(to, `${s} + ${e}`).toBeNull();
       }
     }
+    // The venue rejects an order while our cancel is on its way: over either way.
+    expect(transition("PENDING_CANCEL", "rejected")).toBe("REJECTED");
     expect(transition("FILLED", "canceled")).toBeNull();
     expect(transition("NEW", "fill")).toBeNull();
   });

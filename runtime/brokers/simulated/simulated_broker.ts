@@ -71,7 +71,9 @@ export class SimulatedBroker implements Broker, MarketView {
     this.store = opts.store ?? null;
     this.reportsOnce = opts.reportsOnce === true;
     if (this.store) {
-      const { snapshot, ops } = this.store.load();
+      const known = (op: VenueOp) =>
+        "symbol" in op && !opts.assetOf(op.symbol) ? `unknown symbol ${op.symbol}` : null;
+      const { snapshot, ops } = this.store.load(known);
       if (snapshot) this.state.restore(snapshot);
       for (const op of ops) this.state.apply(op);
     }

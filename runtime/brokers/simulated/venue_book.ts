@@ -89,8 +89,11 @@ export interface VenueStore {
   record(op: VenueOp): void;
   /** Replaces the persisted book with this snapshot (at a session's end) and drops the ops. */
   save(book: BookSnapshot): void;
-  /** The persisted book: its last snapshot (null: none) and the ops recorded since. */
-  load(): { snapshot: BookSnapshot | null; ops: VenueOp[] };
+  /**
+   * The persisted book: its last snapshot (null: none) and the ops recorded since. `check` says
+   * what is wrong with an op (an unknown symbol), which the store reports naming its line.
+   */
+  load(check?: (op: VenueOp) => string | null): { snapshot: BookSnapshot | null; ops: VenueOp[] };
   close(): void;
 }
 
