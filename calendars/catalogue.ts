@@ -1,0 +1,78 @@
+/**
+ * The built-in calendars and their aliases, named as exchange_calendars names them
+ * (`calendar_utils.py`: `_default_calendar_factories` and `_default_calendar_aliases`). Specs are
+ * plain data; the registry builds a calendar from one only when it is first asked for.
+ */
+import type { ExchangeSpec } from "./exchange.ts";
+import { ALWAYS_OPEN_SPEC, WEEKDAY_SPEC } from "./always_open.ts";
+import { XNYS_SPEC } from "./xnys.ts";
+import { XLON_SPEC } from "./xlon.ts";
+import { CMES_SPEC } from "./cmes.ts";
+import { US_FUTURES_SPEC } from "./us_futures.ts";
+import {
+  XAMS_SPEC,
+  XBRU_SPEC,
+  XDUB_SPEC,
+  XLIS_SPEC,
+  XMIL_SPEC,
+  XOSL_SPEC,
+  XPAR_SPEC,
+} from "./euronext.ts";
+import {
+  XCSE_SPEC,
+  XHEL_SPEC,
+  XICE_SPEC,
+  XLIT_SPEC,
+  XRIS_SPEC,
+  XSTO_SPEC,
+  XTAL_SPEC,
+} from "./nordic_baltic.ts";
+import {
+  XBUD_SPEC,
+  XLUX_SPEC,
+  XMAD_SPEC,
+  XPRA_SPEC,
+  XSWX_SPEC,
+  XWAR_SPEC,
+  XWBO_SPEC,
+} from "./europe_central.ts";
+
+/** A built-in calendar and the other names it answers to. */
+export interface BuiltInCalendar {
+  spec: ExchangeSpec;
+  aliases?: readonly string[];
+}
+
+export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
+  // CSVDIR is Harvester's own: csvdir bundles default to the NYSE calendar.
+  {
+    spec: XNYS_SPEC,
+    aliases: ["NYSE", "NASDAQ", "BATS", "XNAS", "ARCX", "OOTC", "XASE", "CSVDIR"],
+  },
+  { spec: CMES_SPEC, aliases: ["CME", "CBOT", "COMEX", "NYMEX"] },
+  { spec: XLON_SPEC, aliases: ["LSE"] },
+  { spec: US_FUTURES_SPEC },
+  { spec: XAMS_SPEC },
+  { spec: XBRU_SPEC },
+  { spec: XPAR_SPEC },
+  { spec: XLIS_SPEC },
+  { spec: XMIL_SPEC },
+  { spec: XDUB_SPEC },
+  { spec: XOSL_SPEC, aliases: ["OSE"] },
+  { spec: XSTO_SPEC },
+  { spec: XHEL_SPEC },
+  { spec: XCSE_SPEC },
+  { spec: XICE_SPEC },
+  { spec: XRIS_SPEC },
+  { spec: XTAL_SPEC },
+  { spec: XLIT_SPEC },
+  { spec: XSWX_SPEC, aliases: ["SIX"] },
+  { spec: XWBO_SPEC },
+  { spec: XPRA_SPEC },
+  { spec: XBUD_SPEC },
+  { spec: XWAR_SPEC },
+  { spec: XLUX_SPEC, aliases: ["LUXSE"] },
+  { spec: XMAD_SPEC },
+  { spec: ALWAYS_OPEN_SPEC },
+  { spec: WEEKDAY_SPEC },
+];
