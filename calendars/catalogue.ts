@@ -36,6 +36,15 @@ import {
   XWAR_SPEC,
   XWBO_SPEC,
 } from "./europe_central.ts";
+import {
+  ASEX_SPEC,
+  XBEL_SPEC,
+  XBSE_SPEC,
+  XCYS_SPEC,
+  XLJU_SPEC,
+  XZAG_SPEC,
+} from "./europe_south_east.ts";
+import { XDUS_SPEC, XETR_SPEC, XEUR_SPEC, XFRA_SPEC, XHAM_SPEC, XSTU_SPEC } from "./germany.ts";
 
 /** A built-in calendar and the other names it answers to. */
 export interface BuiltInCalendar {
@@ -73,6 +82,18 @@ export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
   { spec: XWAR_SPEC },
   { spec: XLUX_SPEC, aliases: ["LUXSE"] },
   { spec: XMAD_SPEC },
+  { spec: XFRA_SPEC, aliases: ["FWB"] },
+  { spec: XETR_SPEC },
+  { spec: XDUS_SPEC },
+  { spec: XHAM_SPEC },
+  { spec: XSTU_SPEC },
+  { spec: XEUR_SPEC },
+  { spec: ASEX_SPEC },
+  { spec: XCYS_SPEC },
+  { spec: XBEL_SPEC },
+  { spec: XLJU_SPEC },
+  { spec: XZAG_SPEC },
+  { spec: XBSE_SPEC, aliases: ["BVB"] },
   { spec: ALWAYS_OPEN_SPEC },
   { spec: WEEKDAY_SPEC },
 ];

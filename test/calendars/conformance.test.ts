@@ -35,6 +35,18 @@ const CONFORMING = [
   "XWAR",
   "XLUX",
   "XMAD",
+  "XFRA",
+  "XETR",
+  "XDUS",
+  "XHAM",
+  "XSTU",
+  "XEUR",
+  "ASEX",
+  "XCYS",
+  "XBEL",
+  "XLJU",
+  "XZAG",
+  "XBSE",
 ] as const;
 
 const fixtures = new URL("../fixtures/calendars/", import.meta.url);
