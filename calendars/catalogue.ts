@@ -44,6 +44,8 @@ import {
   XLJU_SPEC,
   XZAG_SPEC,
 } from "./europe_south_east.ts";
+import { IEPA_SPEC, XBDA_SPEC, XCBF_SPEC, XMEX_SPEC, XTSE_SPEC } from "./americas_north.ts";
+import { BVMF_SPEC, XBOG_SPEC, XBUE_SPEC, XLIM_SPEC, XSGO_SPEC } from "./americas_south.ts";
 import { XDUS_SPEC, XETR_SPEC, XEUR_SPEC, XFRA_SPEC, XHAM_SPEC, XSTU_SPEC } from "./germany.ts";
 
 /** A built-in calendar and the other names it answers to. */
@@ -94,6 +96,16 @@ export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
   { spec: XLJU_SPEC },
   { spec: XZAG_SPEC },
   { spec: XBSE_SPEC, aliases: ["BVB"] },
+  { spec: XTSE_SPEC, aliases: ["XTSX", "TSX"] },
+  { spec: XMEX_SPEC },
+  { spec: XBDA_SPEC },
+  { spec: IEPA_SPEC, aliases: ["ICE", "ICEUS", "NYFE"] },
+  { spec: XCBF_SPEC, aliases: ["CFE"] },
+  { spec: BVMF_SPEC, aliases: ["BMF"] },
+  { spec: XBUE_SPEC },
+  { spec: XBOG_SPEC },
+  { spec: XLIM_SPEC },
+  { spec: XSGO_SPEC },
   { spec: ALWAYS_OPEN_SPEC },
   { spec: WEEKDAY_SPEC },
 ];

@@ -108,6 +108,28 @@ function rule(name: string, base: (year: number) => number, opts: RuleOptions): 
   };
 }
 
+/** The first day `wd` on or after day `d` (pandas' `DateOffset(weekday=XX(1))`). */
+export function onOrAfter(d: number, wd: number): number {
+  return d + ((wd - weekday(d) + 7) % 7);
+}
+
+/** The last day `wd` on or before day `d` (pandas' `DateOffset(weekday=XX(-1))`). */
+export function onOrBefore(d: number, wd: number): number {
+  return d - ((weekday(d) - wd + 7) % 7);
+}
+
+/**
+ * A holiday whose date each year is computed (NaN for none that year), e.g. an observance that
+ * changed by statute: `computed("Bermuda Day", (y) => …)`.
+ */
+export function computed(
+  name: string,
+  base: (year: number) => number,
+  opts: RuleOptions = {},
+): HolidayRule {
+  return rule(name, base, opts);
+}
+
 /** The same month and day every year, e.g. `fixed("Christmas", 12, 25, { observance })`. */
 export function fixed(
   name: string,
@@ -170,7 +192,7 @@ export function weekdayFrom(
 ): HolidayRule {
   return rule(name, (y) => {
     const d = dayFromYmd(y, month, day);
-    return n === 1 ? d + ((wd - weekday(d) + 7) % 7) : d - ((weekday(d) - wd + 7) % 7);
+    return n === 1 ? onOrAfter(d, wd) : onOrBefore(d, wd);
   }, opts);
 }
 

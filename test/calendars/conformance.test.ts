@@ -47,6 +47,16 @@ const CONFORMING = [
   "XLJU",
   "XZAG",
   "XBSE",
+  "XTSE",
+  "XMEX",
+  "XBDA",
+  "IEPA",
+  "XCBF",
+  "BVMF",
+  "XBUE",
+  "XBOG",
+  "XLIM",
+  "XSGO",
 ] as const;
 
 const fixtures = new URL("../fixtures/calendars/", import.meta.url);
