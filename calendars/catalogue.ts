@@ -46,6 +46,8 @@ import {
 } from "./europe_south_east.ts";
 import { IEPA_SPEC, XBDA_SPEC, XCBF_SPEC, XMEX_SPEC, XTSE_SPEC } from "./americas_north.ts";
 import { BVMF_SPEC, XBOG_SPEC, XBUE_SPEC, XLIM_SPEC, XSGO_SPEC } from "./americas_south.ts";
+import { AIXK_SPEC, XIST_SPEC, XMOS_SPEC } from "./eurasia.ts";
+import { XJSE_SPEC, XSAU_SPEC, XTAE_SPEC } from "./middle_east_africa.ts";
 import { XDUS_SPEC, XETR_SPEC, XEUR_SPEC, XFRA_SPEC, XHAM_SPEC, XSTU_SPEC } from "./germany.ts";
 
 /** A built-in calendar and the other names it answers to. */
@@ -106,6 +108,12 @@ export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
   { spec: XBOG_SPEC },
   { spec: XLIM_SPEC },
   { spec: XSGO_SPEC },
+  { spec: XMOS_SPEC },
+  { spec: XIST_SPEC },
+  { spec: AIXK_SPEC },
+  { spec: XTAE_SPEC, aliases: ["TASE"] },
+  { spec: XSAU_SPEC },
+  { spec: XJSE_SPEC },
   { spec: ALWAYS_OPEN_SPEC },
   { spec: WEEKDAY_SPEC },
 ];

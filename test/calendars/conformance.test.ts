@@ -57,6 +57,12 @@ const CONFORMING = [
   "XBOG",
   "XLIM",
   "XSGO",
+  "XMOS",
+  "XIST",
+  "AIXK",
+  "XTAE",
+  "XSAU",
+  "XJSE",
 ] as const;
 
 const fixtures = new URL("../fixtures/calendars/", import.meta.url);
