@@ -48,6 +48,7 @@ import { IEPA_SPEC, XBDA_SPEC, XCBF_SPEC, XMEX_SPEC, XTSE_SPEC } from "./america
 import { BVMF_SPEC, XBOG_SPEC, XBUE_SPEC, XLIM_SPEC, XSGO_SPEC } from "./americas_south.ts";
 import { AIXK_SPEC, XIST_SPEC, XMOS_SPEC } from "./eurasia.ts";
 import { XJSE_SPEC, XSAU_SPEC, XTAE_SPEC } from "./middle_east_africa.ts";
+import { XASX_SPEC, XNZE_SPEC } from "./oceania.ts";
 import { XDUS_SPEC, XETR_SPEC, XEUR_SPEC, XFRA_SPEC, XHAM_SPEC, XSTU_SPEC } from "./germany.ts";
 
 /** A built-in calendar and the other names it answers to. */
@@ -114,6 +115,8 @@ export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
   { spec: XTAE_SPEC, aliases: ["TASE"] },
   { spec: XSAU_SPEC },
   { spec: XJSE_SPEC },
+  { spec: XASX_SPEC, aliases: ["ASX"] },
+  { spec: XNZE_SPEC },
   { spec: ALWAYS_OPEN_SPEC },
   { spec: WEEKDAY_SPEC },
 ];

@@ -63,6 +63,8 @@ const CONFORMING = [
   "XTAE",
   "XSAU",
   "XJSE",
+  "XASX",
+  "XNZE",
 ] as const;
 
 const fixtures = new URL("../fixtures/calendars/", import.meta.url);
