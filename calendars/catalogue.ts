@@ -49,6 +49,7 @@ import { BVMF_SPEC, XBOG_SPEC, XBUE_SPEC, XLIM_SPEC, XSGO_SPEC } from "./america
 import { AIXK_SPEC, XIST_SPEC, XMOS_SPEC } from "./eurasia.ts";
 import { XJSE_SPEC, XSAU_SPEC, XTAE_SPEC } from "./middle_east_africa.ts";
 import { XASX_SPEC, XNZE_SPEC } from "./oceania.ts";
+import { XTKS_SPEC } from "./japan.ts";
 import { XDUS_SPEC, XETR_SPEC, XEUR_SPEC, XFRA_SPEC, XHAM_SPEC, XSTU_SPEC } from "./germany.ts";
 
 /** A built-in calendar and the other names it answers to. */
@@ -117,6 +118,7 @@ export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
   { spec: XJSE_SPEC },
   { spec: XASX_SPEC, aliases: ["ASX"] },
   { spec: XNZE_SPEC },
+  { spec: XTKS_SPEC, aliases: ["JPX"] },
   { spec: ALWAYS_OPEN_SPEC },
   { spec: WEEKDAY_SPEC },
 ];

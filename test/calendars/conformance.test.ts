@@ -65,6 +65,7 @@ const CONFORMING = [
   "XJSE",
   "XASX",
   "XNZE",
+  "XTKS",
 ] as const;
 
 const fixtures = new URL("../fixtures/calendars/", import.meta.url);
