@@ -50,6 +50,7 @@ import { AIXK_SPEC, XIST_SPEC, XMOS_SPEC } from "./eurasia.ts";
 import { XJSE_SPEC, XSAU_SPEC, XTAE_SPEC } from "./middle_east_africa.ts";
 import { XASX_SPEC, XNZE_SPEC } from "./oceania.ts";
 import { XTKS_SPEC } from "./japan.ts";
+import { XHKG_SPEC, XSHG_SPEC } from "./china.ts";
 import { XDUS_SPEC, XETR_SPEC, XEUR_SPEC, XFRA_SPEC, XHAM_SPEC, XSTU_SPEC } from "./germany.ts";
 
 /** A built-in calendar and the other names it answers to. */
@@ -119,6 +120,8 @@ export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
   { spec: XASX_SPEC, aliases: ["ASX"] },
   { spec: XNZE_SPEC },
   { spec: XTKS_SPEC, aliases: ["JPX"] },
+  { spec: XHKG_SPEC, aliases: ["HKEX"] },
+  { spec: XSHG_SPEC, aliases: ["SSE"] },
   { spec: ALWAYS_OPEN_SPEC },
   { spec: WEEKDAY_SPEC },
 ];

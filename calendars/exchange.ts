@@ -73,6 +73,8 @@ export interface ExchangeSpec {
   /** Calendar years the calendar answers for (default 1990 to 2050). */
   firstYear?: number;
   lastYear?: number;
+  /** A first date within `firstYear` (`YYYY-MM-DD`), for an exchange that opened that year. */
+  firstDate?: string;
 }
 
 /** The span built-in calendars answer for unless they say otherwise. */
@@ -178,7 +180,9 @@ export function buildExchangeCalendar(
   startYear = specYears(spec)[0],
   endYear = specYears(spec)[1],
 ): PrecomputedCalendar {
-  const firstDay = dayFromYmd(startYear, 1, 1);
+  const firstDay = spec.firstDate && startYear === specYears(spec)[0]
+    ? dayFromIso(spec.firstDate)
+    : dayFromYmd(startYear, 1, 1);
   const lastDay = dayFromYmd(endYear, 12, 31);
   const maskOn = weekmaskLookup(spec);
   // Observance can move a date across a year boundary, so look one year further each way.

@@ -66,6 +66,8 @@ const CONFORMING = [
   "XASX",
   "XNZE",
   "XTKS",
+  "XHKG",
+  "XSHG",
 ] as const;
 
 const fixtures = new URL("../fixtures/calendars/", import.meta.url);
