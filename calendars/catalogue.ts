@@ -51,6 +51,8 @@ import { XJSE_SPEC, XSAU_SPEC, XTAE_SPEC } from "./middle_east_africa.ts";
 import { XASX_SPEC, XNZE_SPEC } from "./oceania.ts";
 import { XTKS_SPEC } from "./japan.ts";
 import { XHKG_SPEC, XSHG_SPEC } from "./china.ts";
+import { XBOM_SPEC, XKAR_SPEC } from "./south_asia.ts";
+import { XBKK_SPEC, XIDX_SPEC, XKLS_SPEC, XPHS_SPEC, XSES_SPEC } from "./southeast_asia.ts";
 import { XDUS_SPEC, XETR_SPEC, XEUR_SPEC, XFRA_SPEC, XHAM_SPEC, XSTU_SPEC } from "./germany.ts";
 
 /** A built-in calendar and the other names it answers to. */
@@ -122,6 +124,13 @@ export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
   { spec: XTKS_SPEC, aliases: ["JPX"] },
   { spec: XHKG_SPEC, aliases: ["HKEX"] },
   { spec: XSHG_SPEC, aliases: ["SSE"] },
+  { spec: XBOM_SPEC, aliases: ["BSE"] },
+  { spec: XKAR_SPEC },
+  { spec: XSES_SPEC },
+  { spec: XKLS_SPEC },
+  { spec: XBKK_SPEC },
+  { spec: XIDX_SPEC, aliases: ["JKT"] },
+  { spec: XPHS_SPEC },
   { spec: ALWAYS_OPEN_SPEC },
   { spec: WEEKDAY_SPEC },
 ];

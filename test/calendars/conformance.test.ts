@@ -68,6 +68,13 @@ const CONFORMING = [
   "XTKS",
   "XHKG",
   "XSHG",
+  "XBOM",
+  "XKAR",
+  "XSES",
+  "XKLS",
+  "XBKK",
+  "XIDX",
+  "XPHS",
 ] as const;
 
 const fixtures = new URL("../fixtures/calendars/", import.meta.url);
