@@ -75,6 +75,12 @@ export interface ExchangeSpec {
   lastYear?: number;
   /** A first date within `firstYear` (`YYYY-MM-DD`), for an exchange that opened that year. */
   firstDate?: string;
+  /**
+   * The date from which the holiday rules apply (`YYYY-MM-DD`). exchange_calendars evaluates
+   * rules through pandas' `AbstractHolidayCalendar`, whose span starts on 1970-01-01, so a
+   * calendar reaching back further (XTAI) has no rule-based holidays before then.
+   */
+  rulesFrom?: string;
 }
 
 /** The span built-in calendars answer for unless they say otherwise. */
@@ -187,7 +193,8 @@ export function buildExchangeCalendar(
   const maskOn = weekmaskLookup(spec);
   // Observance can move a date across a year boundary, so look one year further each way.
   const y0 = startYear - 1, y1 = endYear + 1;
-  const holidays = new Set(datesOf(spec.holidays ?? [], y0, y1));
+  const rulesFrom = spec.rulesFrom ? dayFromIso(spec.rulesFrom) : -Infinity;
+  const holidays = new Set(datesOf(spec.holidays ?? [], y0, y1).filter((d) => d >= rulesFrom));
   for (const d of adhoc(spec.adhocHolidays ?? [])) holidays.add(d);
   const closesAt = specialMap(spec.specialCloses, firstDay, lastDay, y0, y1);
   const opensAt = specialMap(spec.specialOpens, firstDay, lastDay, y0, y1);

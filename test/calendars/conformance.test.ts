@@ -75,6 +75,7 @@ const CONFORMING = [
   "XBKK",
   "XIDX",
   "XPHS",
+  "XTAI",
 ] as const;
 
 const fixtures = new URL("../fixtures/calendars/", import.meta.url);
