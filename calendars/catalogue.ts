@@ -54,6 +54,7 @@ import { XHKG_SPEC, XSHG_SPEC } from "./china.ts";
 import { XBOM_SPEC, XKAR_SPEC } from "./south_asia.ts";
 import { XBKK_SPEC, XIDX_SPEC, XKLS_SPEC, XPHS_SPEC, XSES_SPEC } from "./southeast_asia.ts";
 import { XTAI_SPEC } from "./taiwan.ts";
+import { XKRX_SPEC } from "./korea.ts";
 import { XDUS_SPEC, XETR_SPEC, XEUR_SPEC, XFRA_SPEC, XHAM_SPEC, XSTU_SPEC } from "./germany.ts";
 
 /** A built-in calendar and the other names it answers to. */
@@ -133,6 +134,7 @@ export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
   { spec: XIDX_SPEC, aliases: ["JKT"] },
   { spec: XPHS_SPEC },
   { spec: XTAI_SPEC },
+  { spec: XKRX_SPEC },
   { spec: ALWAYS_OPEN_SPEC },
   { spec: WEEKDAY_SPEC },
 ];
