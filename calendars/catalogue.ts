@@ -28,6 +28,7 @@ import {
   XTAL_SPEC,
 } from "./nordic_baltic.ts";
 import {
+  XBRA_SPEC,
   XBUD_SPEC,
   XLUX_SPEC,
   XMAD_SPEC,
@@ -55,7 +56,15 @@ import { XBOM_SPEC, XKAR_SPEC } from "./south_asia.ts";
 import { XBKK_SPEC, XIDX_SPEC, XKLS_SPEC, XPHS_SPEC, XSES_SPEC } from "./southeast_asia.ts";
 import { XTAI_SPEC } from "./taiwan.ts";
 import { XKRX_SPEC } from "./korea.ts";
-import { XDUS_SPEC, XETR_SPEC, XEUR_SPEC, XFRA_SPEC, XHAM_SPEC, XSTU_SPEC } from "./germany.ts";
+import {
+  XDUS_SPEC,
+  XEEE_SPEC,
+  XETR_SPEC,
+  XEUR_SPEC,
+  XFRA_SPEC,
+  XHAM_SPEC,
+  XSTU_SPEC,
+} from "./germany.ts";
 
 /** A built-in calendar and the other names it answers to. */
 export interface BuiltInCalendar {
@@ -99,6 +108,8 @@ export const BUILT_IN_CALENDARS: readonly BuiltInCalendar[] = [
   { spec: XHAM_SPEC },
   { spec: XSTU_SPEC },
   { spec: XEUR_SPEC },
+  { spec: XEEE_SPEC },
+  { spec: XBRA_SPEC },
   { spec: ASEX_SPEC },
   { spec: XCYS_SPEC },
   { spec: XBEL_SPEC },

@@ -1,6 +1,6 @@
 /**
- * Central European markets: Zurich (XSWX), Vienna (XWBO), Prague (XPRA), Budapest (XBUD), Warsaw
- * (XWAR), Luxembourg (XLUX) and Madrid (XMAD), as exchange_calendars states them.
+ * Central European markets: Zurich (XSWX), Vienna (XWBO), Prague (XPRA), Bratislava (XBRA),
+ * Budapest (XBUD), Warsaw (XWAR), Luxembourg (XLUX) and Madrid (XMAD), as exchange_calendars states them.
  */
 import type { ExchangeSpec } from "./exchange.ts";
 import {
@@ -183,6 +183,32 @@ export const XWAR_SPEC: ExchangeSpec = {
     "2018-01-02",
     "2018-11-12",
   ],
+};
+
+export const XBRA_SPEC: ExchangeSpec = {
+  name: "XBRA",
+  tz: "Europe/Bratislava",
+  open: "11:00",
+  close: "15:30",
+  holidays: [
+    newYearsDay(),
+    epiphany(),
+    goodFriday(),
+    easterMonday(),
+    labourDay(),
+    fixed("Victory Day", 5, 8),
+    fixed("Saints Cyril and Methodius Day", 7, 5),
+    fixed("Slovak National Uprising Anniversary", 8, 29),
+    fixed("Constitution Day", 9, 1, { end: "2024" }),
+    fixed("Day of Our Lady of Sorrows", 9, 15),
+    allSaintsDay(),
+    fixed("Struggle for Freedom and Democracy Day", 11, 17),
+    christmasEve(),
+    christmas(),
+    boxingDay(),
+    newYearsEve({ start: "2016" }),
+  ],
+  adhocHolidays: ["2018-01-02", "2018-10-30"],
 };
 
 export const XLUX_SPEC: ExchangeSpec = {

@@ -1,6 +1,6 @@
 /**
  * German markets: Frankfurt (XFRA), Xetra (XETR), Düsseldorf (XDUS), Hamburg (XHAM), Stuttgart
- * (XSTU) and Eurex (XEUR), as exchange_calendars states them.
+ * (XSTU), Eurex (XEUR) and the European Energy Exchange (XEEE), as exchange_calendars states them.
  */
 import type { ExchangeSpec, TimeOfDay } from "./exchange.ts";
 import {
@@ -73,5 +73,14 @@ export const XEUR_SPEC: ExchangeSpec = {
   tz: "Europe/Berlin",
   open: "08:00",
   close: "22:00",
+  holidays: BASE,
+};
+
+/** European Energy Exchange (XEEE), Leipzig, 08:00–18:00 Berlin. */
+export const XEEE_SPEC: ExchangeSpec = {
+  name: "XEEE",
+  tz: "Europe/Berlin",
+  open: "08:00",
+  close: "18:00",
   holidays: BASE,
 };

@@ -77,6 +77,8 @@ const CONFORMING = [
   "XPHS",
   "XTAI",
   "XKRX",
+  "XEEE",
+  "XBRA",
 ] as const;
 
 /**
