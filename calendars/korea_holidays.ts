@@ -78,11 +78,7 @@ function rules(): KoreanRule[] {
 }
 
 /** Korea's holidays in one year (plus the KRX's last-business-day-of-the-year closure). */
-function holidaysOf(
-  list: readonly KoreanRule[],
-  y: number,
-  firstBusinessDays: Map<number, number>,
-): number[] {
+function holidaysOf(list: readonly KoreanRule[], y: number): { days: number[]; first: number } {
   // exchange_calendars registers a rule's dates from the year before its first to the year after
   // its last (pandas' reference dates), and later rules' substitutes see them.
   const registered = new Set<number>();
@@ -106,7 +102,6 @@ function holidaysOf(
     weekday(first) === SUNDAY || (weekday(first) === SATURDAY && first >= SATURDAYS_CLOSED_FROM) ||
     registered.has(first)
   ) first++;
-  firstBusinessDays.set(y, first);
   // The year's last business day is a closure.
   let last = dayFromYmd(y, 12, 31);
   while (
@@ -114,7 +109,7 @@ function holidaysOf(
     registered.has(last)
   ) last--;
   out.push(last);
-  return out;
+  return { days: out, first };
 }
 
 /**
@@ -123,17 +118,11 @@ function holidaysOf(
  */
 export function koreanHolidays(): { holidays: HolidayRule; firstBusinessDay: HolidayRule } {
   const list = rules();
-  const firsts = new Map<number, number>();
-  const holidays = {
-    name: "Korean public holidays",
-    dates: (y: number) => holidaysOf(list, y, firsts),
-  };
-  const firstBusinessDay = {
-    name: "First business day of the year",
-    dates(y: number): number[] {
-      if (!firsts.has(y)) holidaysOf(list, y, firsts);
-      return [firsts.get(y)!];
+  return {
+    holidays: { name: "Korean public holidays", dates: (y) => holidaysOf(list, y).days },
+    firstBusinessDay: {
+      name: "First business day of the year",
+      dates: (y) => [holidaysOf(list, y).first],
     },
   };
-  return { holidays, firstBusinessDay };
 }
