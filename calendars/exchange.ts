@@ -254,5 +254,6 @@ export function buildExchangeCalendar(
     breakEnds: hasBreaks ? Float64Array.from(breakEnds) : undefined,
     earlyCloses: Uint8Array.from(early),
     lateOpens: Uint8Array.from(late),
+    span: [firstDay * DAY_MS, lastDay * DAY_MS],
   });
 }

@@ -22,6 +22,12 @@ export interface CalendarData {
   earlyCloses?: Uint8Array;
   /** 1 where a session opens late; defaults to none. */
   lateOpens?: Uint8Array;
+  /**
+   * First and last day (UTC-midnight ms) the calendar was built for, e.g. 1997-01-01 and
+   * 2050-12-31 for XTKS; dates in them are in range even before the first or after the last
+   * session. Defaults to the first and last session.
+   */
+  span?: readonly [number, number];
 }
 
 /** First index `i` with `a[i] >= x` (a.length if none). */
@@ -61,6 +67,8 @@ export class PrecomputedCalendar implements TradingCalendar {
   readonly has_break: boolean;
   private readonly early: Uint8Array;
   private readonly late: Uint8Array;
+  private readonly spanFirst: number;
+  private readonly spanLast: number;
 
   constructor(data: CalendarData) {
     const n = data.sessions.length;
@@ -76,6 +84,7 @@ export class PrecomputedCalendar implements TradingCalendar {
     this.closes = data.closes;
     this.early = data.earlyCloses ?? new Uint8Array(n);
     this.late = data.lateOpens ?? new Uint8Array(n);
+    [this.spanFirst, this.spanLast] = data.span ?? [data.sessions[0], data.sessions[n - 1]];
     this.break_starts = data.breakStarts ?? new Float64Array(n).fill(NaN);
     this.break_ends = data.breakEnds ?? new Float64Array(n).fill(NaN);
     if (this.break_starts.length !== n || this.break_ends.length !== n) {
@@ -100,13 +109,14 @@ export class PrecomputedCalendar implements TradingCalendar {
       breakEnds: this.break_ends,
       earlyCloses: this.early,
       lateOpens: this.late,
+      span: [this.spanFirst, this.spanLast],
     });
   }
 
   private checkRange(ms: number): void {
-    // A date is in range when it is within [first, last] day; one day of slack either way so
+    // A date is in range when it is within the built span; one day of slack either way so
     // next_session(last - 1 day) and the like still answer.
-    if (!(ms >= this.first_session - DAY_MS && ms < this.last_session + 2 * DAY_MS)) {
+    if (!(ms >= this.spanFirst - DAY_MS && ms < this.spanLast + 2 * DAY_MS)) {
       throw new CalendarRangeError(this.name, ms, this.first_session, this.last_session);
     }
   }
