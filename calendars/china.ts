@@ -3,7 +3,7 @@
  * break. Hong Kong's Chinese festivals come from tables of lunisolar dates (to 2049); Shanghai's
  * closures are announced year by year, so its calendar is the table of closures (to 2026).
  */
-import type { ExchangeSpec } from "./exchange.ts";
+import type { ExchangeSpec, SpecialHours } from "./exchange.ts";
 import {
   boxingDay,
   christmas,
@@ -105,59 +105,64 @@ export const XHKG_SPEC: ExchangeSpec = {
     // method itself, not its value), so a weekend Boxing Day is not moved.
     boxingDay(),
   ],
-  adhocHolidays: [
-    ...hongKongFestivals(),
-    // Typhoons, rainstorms and other one-off closures.
-    "1991-06-18",
-    "1992-07-22",
-    "1993-09-17",
-    "1994-06-14",
-    "1997-06-30",
-    "1997-07-02",
-    "1997-08-18",
-    "1997-10-02",
-    "1998-08-17",
-    "1998-10-02",
-    "1999-04-06",
-    "1999-09-16",
-    "1999-12-31",
-    "2001-07-06",
-    "2001-07-25",
-    "2008-08-06",
-    "2008-08-22",
-    "2010-04-06",
-    "2011-09-29",
-    "2012-10-02",
-    "2013-08-14",
-    "2015-04-07",
-    "2015-09-03",
-    "2016-08-02",
-    "2016-10-21",
-    "2017-08-23",
-    "2020-10-13",
-    "2021-10-13",
-    "2022-09-12",
-    "2023-07-17",
-    "2024-09-06",
-  ],
-  specialCloses: [
-    {
-      time: "12:30",
-      rules: [
-        newYearsEve({ end: "1999-12-01", daysOfWeek: WEEKDAYS }),
-        newYearsEve({ start: "2000-12-01", end: "2011-03-07", daysOfWeek: WEEKDAYS }),
-        christmasEve({ end: "2011-03-07", daysOfWeek: WEEKDAYS }),
-      ],
-    },
-    {
-      time: "12:00",
-      rules: [
-        newYearsEve({ start: "2011-03-07", daysOfWeek: WEEKDAYS }),
-        christmasEve({ start: "2011-03-07", daysOfWeek: WEEKDAYS }),
-      ],
-      adhoc: lunarNewYearsEveHalfDays(),
-    },
-  ],
+  // Computed when the calendar is built, not on import.
+  get adhocHolidays() {
+    return [
+      ...hongKongFestivals(),
+      // Typhoons, rainstorms and other one-off closures.
+      "1991-06-18",
+      "1992-07-22",
+      "1993-09-17",
+      "1994-06-14",
+      "1997-06-30",
+      "1997-07-02",
+      "1997-08-18",
+      "1997-10-02",
+      "1998-08-17",
+      "1998-10-02",
+      "1999-04-06",
+      "1999-09-16",
+      "1999-12-31",
+      "2001-07-06",
+      "2001-07-25",
+      "2008-08-06",
+      "2008-08-22",
+      "2010-04-06",
+      "2011-09-29",
+      "2012-10-02",
+      "2013-08-14",
+      "2015-04-07",
+      "2015-09-03",
+      "2016-08-02",
+      "2016-10-21",
+      "2017-08-23",
+      "2020-10-13",
+      "2021-10-13",
+      "2022-09-12",
+      "2023-07-17",
+      "2024-09-06",
+    ];
+  },
+  get specialCloses(): SpecialHours[] {
+    return [
+      {
+        time: "12:30",
+        rules: [
+          newYearsEve({ end: "1999-12-01", daysOfWeek: WEEKDAYS }),
+          newYearsEve({ start: "2000-12-01", end: "2011-03-07", daysOfWeek: WEEKDAYS }),
+          christmasEve({ end: "2011-03-07", daysOfWeek: WEEKDAYS }),
+        ],
+      },
+      {
+        time: "12:00",
+        rules: [
+          newYearsEve({ start: "2011-03-07", daysOfWeek: WEEKDAYS }),
+          christmasEve({ start: "2011-03-07", daysOfWeek: WEEKDAYS }),
+        ],
+        adhoc: lunarNewYearsEveHalfDays(),
+      },
+    ];
+  },
 };
 
 export const XSHG_SPEC: ExchangeSpec = {

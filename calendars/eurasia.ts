@@ -208,11 +208,14 @@ export const XIST_SPEC: ExchangeSpec = {
     "2023-02-13",
     "2023-02-14",
   ],
-  specialCloses: [{
-    time: "12:30",
-    rules: [fixed("Republic Day half day", 10, 28, { daysOfWeek: WEEKDAYS })],
-    adhoc: [...eveOnWeekdays(EID_AL_FITR_TURKEY), ...eveOnWeekdays(EID_AL_ADHA_TURKEY)],
-  }],
+  // Computed when the calendar is built, not on import.
+  get specialCloses() {
+    return [{
+      time: "12:30" as const,
+      rules: [fixed("Republic Day half day", 10, 28, { daysOfWeek: WEEKDAYS })],
+      adhoc: [...eveOnWeekdays(EID_AL_FITR_TURKEY), ...eveOnWeekdays(EID_AL_ADHA_TURKEY)],
+    }];
+  },
 };
 
 /** Saturday or Sunday → two days later (a day off for a weekend holiday); weekdays: none. */

@@ -50,8 +50,9 @@ export const XSES_SPEC: ExchangeSpec = {
   adhocHolidays: SINGAPORE_CLOSURES,
 };
 
-const klsNewYear = observed(CHINESE_LUNAR_NEW_YEAR, sundayToMonday);
-const klsEidAlFitr = observed(my.MALAYSIA_EID_AL_FITR_FIRST_DAY, sundayToMonday);
+// The table-derived dates are getters: computed when the calendar is built, not on import.
+const klsNewYear = () => observed(CHINESE_LUNAR_NEW_YEAR, sundayToMonday);
+const klsEidAlFitr = () => observed(my.MALAYSIA_EID_AL_FITR_FIRST_DAY, sundayToMonday);
 
 export const XKLS_SPEC: ExchangeSpec = {
   name: "XKLS",
@@ -66,28 +67,33 @@ export const XKLS_SPEC: ExchangeSpec = {
     fixed("Malaysia Day", 9, 16, { start: "2010", observance: sundayToMonday }),
     christmas({ observance: sundayToMonday }),
   ],
-  adhocHolidays: [
-    ...my.MISC_ADHOC,
-    ...isoOf(klsNewYear),
-    ...isoOf(klsNewYear.map((d) => sundayToMonday(d + 1))),
-    ...isoOf(observed(my.MALAYSIA_NUZUL_AL_QURAN, sundayToMonday)),
-    ...isoOf(klsEidAlFitr),
-    ...isoOf(klsEidAlFitr.map((d) => sundayToMonday(d + 1))),
-    ...isoOf(observed(my.MALAYSIA_EID_AL_ADHA, sundayToMonday)),
-    ...isoOf(observed(my.MUHARRAM, sundayToMonday)),
-    ...isoOf(observed(my.MUHAMMAD_BIRTHDAY, sundayToMonday)),
-    ...my.DEEPAVALI,
-    ...my.THAIPUSAM,
-    ...my.WESAK_DAY,
-  ],
+  get adhocHolidays() {
+    const newYear = klsNewYear(), eidAlFitr = klsEidAlFitr();
+    return [
+      ...my.MISC_ADHOC,
+      ...isoOf(newYear),
+      ...isoOf(newYear.map((d) => sundayToMonday(d + 1))),
+      ...isoOf(observed(my.MALAYSIA_NUZUL_AL_QURAN, sundayToMonday)),
+      ...isoOf(eidAlFitr),
+      ...isoOf(eidAlFitr.map((d) => sundayToMonday(d + 1))),
+      ...isoOf(observed(my.MALAYSIA_EID_AL_ADHA, sundayToMonday)),
+      ...isoOf(observed(my.MUHARRAM, sundayToMonday)),
+      ...isoOf(observed(my.MUHAMMAD_BIRTHDAY, sundayToMonday)),
+      ...my.DEEPAVALI,
+      ...my.THAIPUSAM,
+      ...my.WESAK_DAY,
+    ];
+  },
   // The eves of Chinese New Year and Hari Raya Puasa are half days.
-  specialCloses: [{
-    time: "12:30",
-    adhoc: isoOf([
-      ...onWeekdays(klsNewYear.map((d) => d - 1)),
-      ...onWeekdays(klsEidAlFitr.map((d) => d - 1)),
-    ]),
-  }],
+  get specialCloses() {
+    return [{
+      time: "12:30" as const,
+      adhoc: isoOf([
+        ...onWeekdays(klsNewYear().map((d) => d - 1)),
+        ...onWeekdays(klsEidAlFitr().map((d) => d - 1)),
+      ]),
+    }];
+  },
 };
 
 /** Songkran's last day moves from a Sunday or Monday to the next day. */

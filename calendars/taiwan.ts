@@ -105,15 +105,18 @@ export const XTAI_SPEC: ExchangeSpec = {
     fixed("Taiwan Restoration Day", 10, 25, { start: "2025", observance: nearestWorkday }),
     fixed("Constitution Day", 12, 25, { start: "2025" }),
   ],
-  adhocHolidays: [
-    ...tw.EXTRA_HOLIDAYS,
-    ...tw.TYPHOONS,
-    ...tw.CHINESE_NEW_YEAR_EXTRAS,
-    ...[
-      ...lunarNewYear(),
-      ...tombSweeping(),
-      ...festival(lunar.DRAGON_BOAT_FESTIVAL),
-      ...festival(lunar.MID_AUTUMN_FESTIVAL),
-    ].map(isoDate),
-  ],
+  // Computed when the calendar is built, not on import.
+  get adhocHolidays() {
+    return [
+      ...tw.EXTRA_HOLIDAYS,
+      ...tw.TYPHOONS,
+      ...tw.CHINESE_NEW_YEAR_EXTRAS,
+      ...[
+        ...lunarNewYear(),
+        ...tombSweeping(),
+        ...festival(lunar.DRAGON_BOAT_FESTIVAL),
+        ...festival(lunar.MID_AUTUMN_FESTIVAL),
+      ].map(isoDate),
+    ];
+  },
 };
