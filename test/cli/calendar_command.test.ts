@@ -45,7 +45,9 @@ describe("harvester calendar", () => {
   test("a date outside the calendar's span says so", async () => {
     const r = await cli(["calendar", "XNYS", "--start", "2051-01-01", "--end", "2051-02-01"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--start 2051-01-01 is outside calendar XNYS's range 1990-01-01 to 2050-12-31/);
+    expect(r.stderr).toMatch(
+      /--start 2051-01-01 is outside calendar XNYS's range 1990-01-01 to 2050-12-31/,
+    );
     // Each calendar has its own span: Taipei's answer file reaches back to 1911.
     const tw = await cli(["calendar", "XTAI", "-s", "1911-01-02", "-e", "1911-01-03"]);
     expect(tw.stdout.trim().split("\n")).toHaveLength(3);
