@@ -29,6 +29,11 @@ export interface TradingCalendar {
   /** Opens and closes (UTC ms), index-aligned with `all_sessions`. Do not mutate. */
   readonly opens: Float64Array;
   readonly closes: Float64Array;
+  /** Lunch break start and end (UTC ms), index-aligned; NaN for a session without a break. */
+  readonly break_starts: Float64Array;
+  readonly break_ends: Float64Array;
+  /** Whether any session has a lunch break. */
+  readonly has_break: boolean;
 
   /** Sessions from `start` to `end` inclusive, as a view (no copy). */
   sessions_in_range(start: number, end: number): Float64Array;
@@ -45,19 +50,32 @@ export interface TradingCalendar {
   /** Open and close of a session (UTC ms). */
   session_open(session: number): number;
   session_close(session: number): number;
-  /** Every trading minute of a session on this calendar's side (UTC ms). */
+  /** Break start and end of a session (UTC ms), NaN when it has no break. */
+  session_break_start(session: number): number;
+  session_break_end(session: number): number;
+  session_has_break(session: number): boolean;
+  /** Every trading minute of a session on this calendar's side (UTC ms), skipping its break. */
   session_minutes(session: number): Float64Array;
   /** Number of trading minutes in a session. */
   session_minute_count(session: number): number;
   /** First and last trading minute of a session on this calendar's side. */
   session_first_minute(session: number): number;
   session_last_minute(session: number): number;
-  /** Whether the market is open on a minute (UTC ms), on this calendar's side. */
+  /** Whether the market is open on a minute (UTC ms), on this calendar's side; closed in breaks. */
   is_open_on_minute(minute: number): boolean;
-  /** The session a minute belongs to; outside trading hours per `direction` (default `"next"`). */
+  /** Whether a minute falls in a session's lunch break. */
+  is_break_minute(minute: number): boolean;
+  /**
+   * The session a minute belongs to (a break minute belongs to its session); outside trading hours
+   * per `direction` (default `"next"`).
+   */
   minute_to_session(minute: number, direction?: Direction): number;
   /** Sessions in a range that close earlier than the regular close. */
   early_closes(start: number, end: number): Float64Array;
   /** Whether a session closes early. */
   is_early_close(session: number): boolean;
+  /** Sessions in a range that open later than the regular open. */
+  late_opens(start: number, end: number): Float64Array;
+  /** Whether a session opens late. */
+  is_late_open(session: number): boolean;
 }

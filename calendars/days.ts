@@ -93,3 +93,14 @@ export function easterSunday(year: number): number {
   const day = ((h + l - 7 * m + 114) % 31) + 1;
   return dayFromYmd(year, month, day);
 }
+
+/** Day number of Orthodox Easter Sunday (Julian computus, as a Gregorian date; 1900–2099). */
+export function orthodoxEasterSunday(year: number): number {
+  const a = year % 4, b = year % 7, c = year % 19;
+  const d = (19 * c + 15) % 30;
+  const e = (2 * a + 4 * b - d + 34) % 7;
+  const month = Math.floor((d + e + 114) / 31);
+  const day = ((d + e + 114) % 31) + 1;
+  // Julian to Gregorian: 13 days in 1900–2099.
+  return dayFromYmd(year, month, day) + 13;
+}

@@ -2,9 +2,12 @@
 export type { Direction, MinuteSide, TradingCalendar } from "./calendar.ts";
 export { PrecomputedCalendar } from "./precomputed.ts";
 export { buildExchangeCalendar, type ExchangeSpec } from "./exchange.ts";
+export { type CalendarDescription, describe_calendars } from "./describe.ts";
 export {
+  calendar_listing,
   calendar_names,
   calendarFromSessions,
+  type CalendarListing,
   get_calendar,
   register_calendar,
   register_calendar_alias,

@@ -1,6 +1,6 @@
 /**
- * The one implementation of `TradingCalendar`: all answers come from three index-aligned typed
- * arrays (session labels, opens, closes) by binary search, so no lookup allocates.
+ * The one implementation of `TradingCalendar`: all answers come from index-aligned typed arrays
+ * (session labels, opens, closes, lunch breaks) by binary search, so no lookup allocates.
  */
 import type { Direction, MinuteSide, TradingCalendar } from "./calendar.ts";
 import { DAY_MS, MINUTE_MS } from "./days.ts";
@@ -15,8 +15,19 @@ export interface CalendarData {
   sessions: Float64Array;
   opens: Float64Array;
   closes: Float64Array;
+  /** Lunch breaks (UTC ms), NaN for a session without one; omitted when no session has one. */
+  breakStarts?: Float64Array;
+  breakEnds?: Float64Array;
   /** 1 where a session closes early; defaults to none. */
   earlyCloses?: Uint8Array;
+  /** 1 where a session opens late; defaults to none. */
+  lateOpens?: Uint8Array;
+  /**
+   * First and last day (UTC-midnight ms) the calendar was built for, e.g. 1997-01-01 and
+   * 2050-12-31 for XTKS; dates in them are in range even before the first or after the last
+   * session. Defaults to the first and last session.
+   */
+  span?: readonly [number, number];
 }
 
 /** First index `i` with `a[i] >= x` (a.length if none). */
@@ -51,7 +62,13 @@ export class PrecomputedCalendar implements TradingCalendar {
   readonly closes: Float64Array;
   readonly first_session: number;
   readonly last_session: number;
+  readonly break_starts: Float64Array;
+  readonly break_ends: Float64Array;
+  readonly has_break: boolean;
   private readonly early: Uint8Array;
+  private readonly late: Uint8Array;
+  private readonly spanFirst: number;
+  private readonly spanLast: number;
 
   constructor(data: CalendarData) {
     const n = data.sessions.length;
@@ -66,6 +83,14 @@ export class PrecomputedCalendar implements TradingCalendar {
     this.opens = data.opens;
     this.closes = data.closes;
     this.early = data.earlyCloses ?? new Uint8Array(n);
+    this.late = data.lateOpens ?? new Uint8Array(n);
+    [this.spanFirst, this.spanLast] = data.span ?? [data.sessions[0], data.sessions[n - 1]];
+    this.break_starts = data.breakStarts ?? new Float64Array(n).fill(NaN);
+    this.break_ends = data.breakEnds ?? new Float64Array(n).fill(NaN);
+    if (this.break_starts.length !== n || this.break_ends.length !== n) {
+      throw new RangeError(`calendar ${data.name}: breaks and sessions differ in length`);
+    }
+    this.has_break = this.break_starts.some((b) => b === b);
     this.first_session = data.sessions[0];
     this.last_session = data.sessions[n - 1];
   }
@@ -80,14 +105,18 @@ export class PrecomputedCalendar implements TradingCalendar {
       sessions: this.all_sessions,
       opens: this.opens,
       closes: this.closes,
+      breakStarts: this.break_starts,
+      breakEnds: this.break_ends,
       earlyCloses: this.early,
+      lateOpens: this.late,
+      span: [this.spanFirst, this.spanLast],
     });
   }
 
   private checkRange(ms: number): void {
-    // A date is in range when it is within [first, last] day; one day of slack either way so
+    // A date is in range when it is within the built span; one day of slack either way so
     // next_session(last - 1 day) and the like still answer.
-    if (!(ms >= this.first_session - DAY_MS && ms < this.last_session + 2 * DAY_MS)) {
+    if (!(ms >= this.spanFirst - DAY_MS && ms < this.spanLast + 2 * DAY_MS)) {
       throw new CalendarRangeError(this.name, ms, this.first_session, this.last_session);
     }
   }
@@ -162,15 +191,37 @@ export class PrecomputedCalendar implements TradingCalendar {
     return this.side === "right" ? close : close - MINUTE_MS;
   }
 
+  session_break_start(session: number): number {
+    return this.break_starts[this.indexOf(session)];
+  }
+
+  session_break_end(session: number): number {
+    return this.break_ends[this.indexOf(session)];
+  }
+
+  session_has_break(session: number): boolean {
+    const b = this.break_starts[this.indexOf(session)];
+    return b === b;
+  }
+
   session_minute_count(session: number): number {
     const i = this.indexOf(session);
-    return Math.round((this.closes[i] - this.opens[i]) / MINUTE_MS);
+    const bs = this.break_starts[i];
+    const pause = bs === bs ? this.break_ends[i] - bs : 0;
+    return Math.round((this.closes[i] - this.opens[i] - pause) / MINUTE_MS);
   }
 
   session_minutes(session: number): Float64Array {
+    const i = this.indexOf(session);
     const first = this.session_first_minute(session);
     const out = new Float64Array(this.session_minute_count(session));
-    for (let k = 0; k < out.length; k++) out[k] = first + k * MINUTE_MS;
+    const bs = this.break_starts[i];
+    // Minutes before the break number (break start - open); the rest resume after its end.
+    const am = bs === bs ? Math.round((bs - this.opens[i]) / MINUTE_MS) : out.length;
+    const resume = bs === bs ? this.break_ends[i] - bs : 0;
+    for (let k = 0; k < out.length; k++) {
+      out[k] = first + k * MINUTE_MS + (k < am ? 0 : resume);
+    }
     return out;
   }
 
@@ -185,7 +236,22 @@ export class PrecomputedCalendar implements TradingCalendar {
   is_open_on_minute(minute: number): boolean {
     const i = this.sessionAtOrAfterMinute(minute);
     if (i >= this.opens.length) return false;
-    return this.side === "right" ? this.opens[i] < minute : this.opens[i] <= minute;
+    const right = this.side === "right";
+    if (right ? this.opens[i] >= minute : this.opens[i] > minute) return false;
+    const bs = this.break_starts[i];
+    if (bs !== bs) return true;
+    // During the break: (break_start, break_end] on the right side, [start, end) on the left.
+    const be = this.break_ends[i];
+    return right ? !(minute > bs && minute <= be) : !(minute >= bs && minute < be);
+  }
+
+  /** Whether a minute falls in a session's lunch break (the market is then closed). */
+  is_break_minute(minute: number): boolean {
+    const i = this.sessionAtOrAfterMinute(minute);
+    if (i >= this.opens.length) return false;
+    const bs = this.break_starts[i], be = this.break_ends[i];
+    if (bs !== bs) return false;
+    return this.side === "right" ? minute > bs && minute <= be : minute >= bs && minute < be;
   }
 
   minute_to_session(minute: number, direction: Direction = "next"): number {
@@ -204,9 +270,21 @@ export class PrecomputedCalendar implements TradingCalendar {
   }
 
   early_closes(start: number, end: number): Float64Array {
+    return this.flagged(this.early, start, end);
+  }
+
+  is_late_open(session: number): boolean {
+    return this.late[this.indexOf(session)] === 1;
+  }
+
+  late_opens(start: number, end: number): Float64Array {
+    return this.flagged(this.late, start, end);
+  }
+
+  private flagged(flags: Uint8Array, start: number, end: number): Float64Array {
     const lo = lowerBound(this.all_sessions, start), hi = upperBound(this.all_sessions, end);
     const out: number[] = [];
-    for (let i = lo; i < hi; i++) if (this.early[i] === 1) out.push(this.all_sessions[i]);
+    for (let i = lo; i < hi; i++) if (flags[i] === 1) out.push(this.all_sessions[i]);
     return Float64Array.from(out);
   }
 }

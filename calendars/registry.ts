@@ -8,10 +8,7 @@ import { DAY_MS } from "./days.ts";
 import { UnknownCalendarError } from "./errors.ts";
 import { buildExchangeCalendar, type ExchangeSpec } from "./exchange.ts";
 import { PrecomputedCalendar } from "./precomputed.ts";
-import { ALWAYS_OPEN_SPEC, WEEKDAY_SPEC } from "./always_open.ts";
-import { XNYS_SPEC } from "./xnys.ts";
-import { XLON_SPEC } from "./xlon.ts";
-import { CMES_SPEC } from "./cmes.ts";
+import { BUILT_IN_CALENDARS } from "./catalogue.ts";
 
 /** One session given by hand: date and UTC open/close (ISO strings or epoch ms). */
 export interface SessionHours {
@@ -22,8 +19,16 @@ export interface SessionHours {
 
 type Factory = () => TradingCalendar;
 
-const factories = new Map<string, Factory>();
-const aliases = new Map<string, string>();
+/** A registered calendar: the name it was registered under (as spelt) and how to build it. */
+interface Entry {
+  name: string;
+  factory: Factory;
+  spec?: ExchangeSpec;
+}
+
+const entries = new Map<string, Entry>();
+/** Upper-cased alias → upper-cased calendar key, and the alias as spelt. */
+const aliases = new Map<string, { key: string; name: string }>();
 const built = new Map<string, TradingCalendar>();
 
 function key(name: string): string {
@@ -32,18 +37,37 @@ function key(name: string): string {
 
 function canonical(name: string): string | undefined {
   const k = key(name);
-  if (factories.has(k)) return k;
-  return aliases.get(k);
+  if (entries.has(k)) return k;
+  return aliases.get(k)?.key;
 }
 
-/** Every registered calendar name and alias, sorted. */
+/** Every registered calendar name and alias (as exchange_calendars spells them), sorted. */
 export function calendar_names(): string[] {
-  const names = [...factories.keys(), ...aliases.keys()];
+  const names = [
+    ...[...entries.values()].map((e) => e.name),
+    ...[...aliases.values()].map((a) => a.name),
+  ];
   return names.sort();
+}
+
+/** One line of `calendar --list`: a calendar, its aliases and its spec (if built from one). */
+export interface CalendarListing {
+  name: string;
+  aliases: string[];
+  spec?: ExchangeSpec;
+}
+
+/** Every registered calendar (not alias) with its aliases, sorted by name; nothing is built. */
+export function calendar_listing(): CalendarListing[] {
+  const out = new Map<string, CalendarListing>();
+  for (const [k, e] of entries) out.set(k, { name: e.name, aliases: [], spec: e.spec });
+  for (const a of aliases.values()) out.get(a.key)?.aliases.push(a.name);
+  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
  * The calendar registered under `name` (case-insensitive; aliases such as `NYSE` or `CME` work).
+ * Each calendar is built on first use only.
  * @example
  * const nyse = get_calendar("NYSE");
  * nyse.is_session(Date.UTC(2024, 6, 4)); // false: Independence Day
@@ -53,7 +77,7 @@ export function get_calendar(name: string): TradingCalendar {
   if (c === undefined) throw new UnknownCalendarError(name, calendar_names());
   let cal = built.get(c);
   if (!cal) {
-    cal = factories.get(c)!();
+    cal = entries.get(c)!.factory();
     built.set(c, cal);
   }
   return cal;
@@ -115,36 +139,32 @@ export function register_calendar(
   opts: { aliases?: readonly string[]; force?: boolean } = {},
 ): void {
   const k = key(name);
-  if (!opts.force && (factories.has(k) || aliases.has(k))) {
+  if (!opts.force && (entries.has(k) || aliases.has(k))) {
     throw new RangeError(
       `calendar "${name}" is already registered; pass { force: true } to replace it`,
     );
   }
   let factory: Factory;
+  let spec: ExchangeSpec | undefined;
   if (typeof source === "function") factory = source;
   else if ("is_session" in source) factory = () => source;
   else if ("sessions" in source) {
     factory = () => calendarFromSessions(name, source.tz ?? "UTC", source.sessions);
-  } else factory = () => buildExchangeCalendar(source);
-  factories.set(k, factory);
+  } else {
+    spec = source;
+    factory = () => buildExchangeCalendar(source);
+  }
+  entries.set(k, { name, factory, spec });
   aliases.delete(k);
   built.delete(k);
-  for (const a of opts.aliases ?? []) aliases.set(key(a), k);
+  for (const a of opts.aliases ?? []) aliases.set(key(a), { key: k, name: a });
 }
 
 /** Adds an alias for a registered calendar. */
 export function register_calendar_alias(alias: string, name: string): void {
   const c = canonical(name);
   if (c === undefined) throw new UnknownCalendarError(name, calendar_names());
-  aliases.set(key(alias), c);
+  aliases.set(key(alias), { key: c, name: alias });
 }
 
-register_calendar("XNYS", () => buildExchangeCalendar(XNYS_SPEC), {
-  aliases: ["NYSE", "NASDAQ", "XNAS", "BATS", "ARCX", "XASE", "OOTC", "CSVDIR"],
-});
-register_calendar("CMES", () => buildExchangeCalendar(CMES_SPEC), {
-  aliases: ["CME", "CBOT", "COMEX", "NYMEX", "US_FUTURES"],
-});
-register_calendar("XLON", () => buildExchangeCalendar(XLON_SPEC), { aliases: ["LSE"] });
-register_calendar("24/7", () => buildExchangeCalendar(ALWAYS_OPEN_SPEC));
-register_calendar("24/5", () => buildExchangeCalendar(WEEKDAY_SPEC));
+for (const c of BUILT_IN_CALENDARS) register_calendar(c.spec.name, c.spec, { aliases: c.aliases });

@@ -8,10 +8,12 @@ import {
   dayFromYmd,
   easterSunday,
   MONDAY,
+  orthodoxEasterSunday,
   parseIsoDate,
   SATURDAY,
   SUNDAY,
   weekday,
+  ymdFromDay,
 } from "./days.ts";
 
 /** A named holiday (or early-close day): its dates in a given year, as day numbers. */
@@ -23,6 +25,8 @@ export interface HolidayRule {
 /** Moves a date that falls on a non-working day. */
 export type Observance = (day: number) => number;
 
+/** The same day (no shift). */
+export const sameDay: Observance = (d) => d;
 /** Saturday → Friday, Sunday → Monday. */
 export const nearestWorkday: Observance = (d) => {
   const w = weekday(d);
@@ -47,6 +51,28 @@ export const previousFriday: Observance = (d) => {
 };
 /** Saturday → Monday after, Sunday → Monday after (alias kept for readability). */
 export const nextMonday: Observance = weekendToMonday;
+/** The weekday before (always moves; pandas' `previous_workday`). */
+export const previousWorkday: Observance = (d) => {
+  let p = d - 1;
+  while (weekday(p) === SATURDAY || weekday(p) === SUNDAY) p--;
+  return p;
+};
+/** The weekday after (always moves; pandas' `next_workday`). */
+export const nextWorkday: Observance = (d) => {
+  let n = d + 1;
+  while (weekday(n) === SATURDAY || weekday(n) === SUNDAY) n++;
+  return n;
+};
+/** The weekday before the nearest workday (pandas' `before_nearest_workday`). */
+export const beforeNearestWorkday: Observance = (d) => previousWorkday(nearestWorkday(d));
+/** The weekday after the nearest workday (pandas' `after_nearest_workday`). */
+export const afterNearestWorkday: Observance = (d) => nextWorkday(nearestWorkday(d));
+/** Saturday → Friday; Sunday stays. */
+export const saturdayToFriday: Observance = (d) => (weekday(d) === SATURDAY ? d - 1 : d);
+/** Chains observances, applied left to right. */
+export function chain(...obs: readonly Observance[]): Observance {
+  return (d) => obs.reduce((x, o) => o(x), d);
+}
 
 /** Options every rule takes. */
 export interface RuleOptions {
@@ -61,7 +87,8 @@ export interface RuleOptions {
 
 function isoDay(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  const d = parseIsoDate(text);
+  // A bare year is its January 1st (as pandas reads `Timestamp("2002")`).
+  const d = parseIsoDate(/^\d{4}$/.test(text) ? `${text}-01-01` : text);
   if (d === undefined) throw new RangeError(`bad rule date ${text}`);
   return d;
 }
@@ -79,6 +106,28 @@ function rule(name: string, base: (year: number) => number, opts: RuleOptions): 
       return d >= start && d <= end ? [d] : [];
     },
   };
+}
+
+/** The first day `wd` on or after day `d` (pandas' `DateOffset(weekday=XX(1))`). */
+export function onOrAfter(d: number, wd: number): number {
+  return d + ((wd - weekday(d) + 7) % 7);
+}
+
+/** The last day `wd` on or before day `d` (pandas' `DateOffset(weekday=XX(-1))`). */
+export function onOrBefore(d: number, wd: number): number {
+  return d - ((weekday(d) - wd + 7) % 7);
+}
+
+/**
+ * A holiday whose date each year is computed (NaN for none that year), e.g. an observance that
+ * changed by statute: `computed("Bermuda Day", (y) => …)`.
+ */
+export function computed(
+  name: string,
+  base: (year: number) => number,
+  opts: RuleOptions = {},
+): HolidayRule {
+  return rule(name, base, opts);
 }
 
 /** The same month and day every year, e.g. `fixed("Christmas", 12, 25, { observance })`. */
@@ -118,6 +167,73 @@ export function nthWeekdayOf(year: number, month: number, wd: number, n: number)
 /** A day relative to Easter Sunday, e.g. Good Friday = `easter("Good Friday", -2)`. */
 export function easter(name: string, offsetDays: number, opts: RuleOptions = {}): HolidayRule {
   return rule(name, (y) => easterSunday(y) + offsetDays, opts);
+}
+
+/** A day relative to Orthodox (Julian) Easter Sunday, as a Gregorian date. */
+export function orthodoxEaster(
+  name: string,
+  offsetDays: number,
+  opts: RuleOptions = {},
+): HolidayRule {
+  return rule(name, (y) => orthodoxEasterSunday(y) + offsetDays, opts);
+}
+
+/**
+ * The first weekday `wd` on or after month/day (pandas' `DateOffset(weekday=FR(1))`), or with
+ * `n` = -1 the last one on or before it.
+ */
+export function weekdayFrom(
+  name: string,
+  month: number,
+  day: number,
+  wd: number,
+  n: 1 | -1 = 1,
+  opts: RuleOptions = {},
+): HolidayRule {
+  return rule(name, (y) => {
+    const d = dayFromYmd(y, month, day);
+    return n === 1 ? onOrAfter(d, wd) : onOrBefore(d, wd);
+  }, opts);
+}
+
+/**
+ * Dates from a table (e.g. lunar-calendar holidays), each moved by `offsetDays` and the rule's
+ * options; a year may hold several.
+ */
+export function table(
+  name: string,
+  dates: readonly string[],
+  opts: RuleOptions & { offsetDays?: number } = {},
+): HolidayRule {
+  const byYear = new Map<number, number[]>();
+  for (const iso of dates) {
+    const d = isoDay(iso, NaN) + (opts.offsetDays ?? 0);
+    const y = ymdOf(d);
+    byYear.set(y, [...(byYear.get(y) ?? []), d]);
+  }
+  const start = isoDay(opts.start, -Infinity);
+  const end = isoDay(opts.end, Infinity);
+  return {
+    name,
+    dates(year: number): number[] {
+      const out: number[] = [];
+      for (let d of byYear.get(year) ?? []) {
+        if (opts.observance) d = opts.observance(d);
+        if (opts.daysOfWeek && !opts.daysOfWeek.includes(weekday(d))) continue;
+        if (d >= start && d <= end) out.push(d);
+      }
+      return out;
+    },
+  };
+}
+
+function ymdOf(d: number): number {
+  return ymdFromDay(d)[0];
+}
+
+/** A rule whose dates are another rule's, kept only where `keep` says so. */
+export function only(name: string, base: HolidayRule, keep: (d: number) => boolean): HolidayRule {
+  return { name, dates: (y) => base.dates(y).filter(keep) };
 }
 
 /** A day relative to another rule's date, e.g. the Friday after Thanksgiving. */

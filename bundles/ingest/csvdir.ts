@@ -152,13 +152,26 @@ async function stage(
 
 async function calendarTable(conn: DuckDBConnection, args: IngestArgs): Promise<void> {
   const { DuckDBDateValue, DuckDBTimestampValue } = await duckdb();
-  await conn.run(`CREATE OR REPLACE TEMP TABLE cal (date DATE, open TIMESTAMP, close TIMESTAMP)`);
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE cal
+      (date DATE, open TIMESTAMP, close TIMESTAMP, break_start TIMESTAMP, break_end TIMESTAMP)`,
+  );
   const a = await conn.createAppender("cal", "main", "temp");
   const cal = args.calendar;
+  const at = (ms: number) => new DuckDBTimestampValue(BigInt(ms) * 1000n);
   for (let i = 0; i < cal.all_sessions.length; i++) {
     a.appendDate(new DuckDBDateValue(cal.all_sessions[i] / DAY_MS));
-    a.appendTimestamp(new DuckDBTimestampValue(BigInt(cal.opens[i]) * 1000n));
-    a.appendTimestamp(new DuckDBTimestampValue(BigInt(cal.closes[i]) * 1000n));
+    a.appendTimestamp(at(cal.opens[i]));
+    a.appendTimestamp(at(cal.closes[i]));
+    // A lunch break (NULL for a session without one).
+    const bs = cal.break_starts[i], be = cal.break_ends[i];
+    if (bs === bs) {
+      a.appendTimestamp(at(bs));
+      a.appendTimestamp(at(be));
+    } else {
+      a.appendNull();
+      a.appendNull();
+    }
     a.endRow();
   }
   a.closeSync();
@@ -197,11 +210,13 @@ async function checkSessions(
     }
     return;
   }
-  // A minute bar is labelled by its end, so it belongs to the session with open < dt ≤ close.
+  // A minute bar is labelled by its end, so it belongs to the session with open < dt ≤ close,
+  // and not to its lunch break (break_start < dt ≤ break_end).
   const bad = await first(
     conn,
     `SELECT r.sid, r.date, count(*) OVER () AS n FROM minute_raw r
     ASOF LEFT JOIN cal c ON c.close >= r.date WHERE c.open IS NULL OR c.open >= r.date
+      OR (r.date > c.break_start AND r.date <= c.break_end)
     ORDER BY r.sid, r.date LIMIT 1`,
   );
   if (bad) {

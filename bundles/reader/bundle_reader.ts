@@ -193,17 +193,28 @@ export class BundleReader {
     fields: readonly BarField[] = BAR_FIELDS,
   ): Promise<MinuteBars> {
     const sessions = this.calendar.sessions_in_range(first, last);
+    const cal = this.calendar;
     const starts = new Int32Array(sessions.length + 1);
     const firstMinute = new Float64Array(sessions.length);
+    // A lunch break (XTKS, XHKG, …): the session's minutes skip `pause` minutes after its first
+    // `morning` minutes.
+    const morning = new Float64Array(sessions.length).fill(Infinity);
+    const pause = new Float64Array(sessions.length);
     for (let i = 0; i < sessions.length; i++) {
-      firstMinute[i] = this.calendar.session_first_minute(sessions[i]) / 60_000;
-      starts[i + 1] = starts[i] + this.calendar.session_minute_count(sessions[i]);
+      firstMinute[i] = cal.session_first_minute(sessions[i]) / 60_000;
+      starts[i + 1] = starts[i] + cal.session_minute_count(sessions[i]);
+      const bs = cal.has_break ? cal.session_break_start(sessions[i]) : NaN;
+      if (bs === bs) {
+        morning[i] = (bs - cal.session_open(sessions[i])) / 60_000;
+        pause[i] = (cal.session_break_end(sessions[i]) - bs) / 60_000;
+      }
     }
     const n = starts[sessions.length];
     const minutes = new Float64Array(n);
     for (let i = 0; i < sessions.length; i++) {
       for (let k = starts[i]; k < starts[i + 1]; k++) {
-        minutes[k] = (firstMinute[i] + k - starts[i]) * 60_000;
+        const j = k - starts[i];
+        minutes[k] = (firstMinute[i] + j + (j >= morning[i] ? pause[i] : 0)) * 60_000;
       }
     }
     const out: Partial<Record<BarField, Float64Array>> = {};
@@ -233,7 +244,12 @@ export class BundleReader {
         if (firstMinute[mid] <= m) lo = mid;
         else hi = mid - 1;
       }
-      const k = starts[lo] + (m - firstMinute[lo]);
+      let j = m - firstMinute[lo];
+      if (j >= morning[lo]) {
+        if (j < morning[lo] + pause[lo]) continue; // in the lunch break
+        j -= pause[lo];
+      }
+      const k = starts[lo] + j;
       if (k < starts[lo] || k >= starts[lo + 1]) continue; // outside trading minutes
       const at = slot.get(sidCol[r])! * n + k;
       for (let j = 0; j < fields.length; j++) out[fields[j]]![at] = values[j][r];

@@ -57,8 +57,8 @@ export class ScheduleCalendar {
 }
 
 /**
- * zipline's `calendars`: `US_EQUITIES` is XNYS; `US_FUTURES` is the CME calendar (zipline's
- * `us_futures` is exchange_calendars' CME-based one).
+ * zipline's `calendars`: `US_EQUITIES` is XNYS; `US_FUTURES` is `us_futures` (exchange_calendars'
+ * `QuantopianUSFuturesCalendar`, 18:00–18:00 New York).
  * @example
  * schedule_function(f, date_rules.every_day(), time_rules.market_open(), true, calendars.US_EQUITIES);
  */

@@ -334,7 +334,7 @@ describe("ScheduledFunction", () => {
     const cmes = get_calendar("CMES");
     expect(resolveScheduleCalendar(undefined, cmes)).toBe(cmes);
     expect(resolveScheduleCalendar(calendars.US_EQUITIES, cmes)).toBe(nyse);
-    expect(resolveScheduleCalendar(calendars.US_FUTURES, nyse)).toBe(cmes);
+    expect(resolveScheduleCalendar(calendars.US_FUTURES, nyse)).toBe(get_calendar("us_futures"));
     expect(() => resolveScheduleCalendar(nyse, cmes)).toThrow(ScheduleFunctionInvalidCalendar);
     expect(() => resolveScheduleCalendar(nyse, cmes)).toThrow(
       "Invalid calendar 'XNYS' passed to schedule_function. " +

@@ -54,3 +54,43 @@ describe("minute bars", () => {
     );
   });
 });
+
+describe("minute bars on a calendar with a lunch break", () => {
+  test("Tokyo: minutes skip 11:30-12:30; a bar inside the break is rejected", async () => {
+    // XTKS 2024-07-01: 09:00-11:30 and 12:30-15:00 Tokyo (UTC+9); bars labelled by their end.
+    const dir = csvFolder({
+      "A.csv": minuteCsv(
+        "2024-07-01 00:01:00,10,11,9.5,10.5,100", // 09:01, the first minute
+        "2024-07-01 02:30:00,10.5,12,10,11,200", // 11:30, the morning's last
+        "2024-07-01 03:31:00,11,11.5,10.8,11.2,50", // 12:31, the afternoon's first
+        "2024-07-01 06:00:00,11.2,11.3,11,11.1,70", // 15:00, the last
+      ),
+    }, "minute");
+    const root = tempRoot();
+    await ingest("csvdir", { root, environ: { CSVDIR: dir }, calendar: "XTKS" });
+    const r = await load("csvdir", { root });
+    const s = await r.loadMinuteSession([0], Date.UTC(2024, 6, 1), ["close"]);
+    expect(s.minutes.length).toBe(300);
+    expect(s.minutes[149]).toBe(Date.UTC(2024, 6, 1, 2, 30));
+    expect(s.minutes[150]).toBe(Date.UTC(2024, 6, 1, 3, 31));
+    expect(s.fields.close![0]).toBe(10.5);
+    expect(s.fields.close![149]).toBe(11);
+    expect(s.fields.close![150]).toBe(11.2);
+    expect(s.fields.close![299]).toBe(11.1);
+    r.close();
+
+    const lunch = csvFolder({
+      "A.csv": minuteCsv("2024-07-01 00:01:00,10,11,9.5,10.5,100", "2024-07-01 03:00:00,1,1,1,1,1"),
+    }, "minute");
+    const err = await ingest("csvdir", {
+      root: tempRoot(),
+      environ: { CSVDIR: lunch },
+      calendar: "XTKS",
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(IngestError);
+    expect(err.line).toBe(3);
+    expect(err.message).toMatch(
+      /2024-07-01T03:00:00\.000Z is not a trading minute of calendar XTKS/,
+    );
+  });
+});

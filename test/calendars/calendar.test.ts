@@ -127,9 +127,11 @@ describe("registry", () => {
     for (const a of ["NYSE", "nasdaq", "XNAS", "BATS", "ARCX", "XASE", "CSVDIR"]) {
       expect(get_calendar(a)).toBe(nyse);
     }
-    for (const a of ["CME", "CBOT", "COMEX", "NYMEX", "us_futures"]) {
+    for (const a of ["CME", "CBOT", "COMEX", "NYMEX"]) {
       expect(get_calendar(a)).toBe(get_calendar("CMES"));
     }
+    expect(get_calendar("US_FUTURES")).toBe(get_calendar("us_futures"));
+    expect(get_calendar("us_futures")).not.toBe(get_calendar("CMES"));
   });
   test("unknown names list the known ones", () => {
     expect(() => get_calendar("NOPE")).toThrow(UnknownCalendarError);
