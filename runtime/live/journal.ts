@@ -11,7 +11,8 @@
  * (`journal_before_send`) keeps every sent order's line through such a crash, at a write per order.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { cutTornTail } from "../files.ts";
+import { HarvesterError } from "../errors.ts";
+import { cutTornTail, writing } from "../files.ts";
 import type { AuditLog } from "../orders/audit.ts";
 
 export interface JournalEntry {
@@ -82,14 +83,18 @@ export class Journal implements AuditLog {
     this.pending = [];
     if (text.length * 3 > this.bytes.length) this.bytes = new Uint8Array(text.length * 3);
     const { written } = this.encoder.encodeInto(text, this.bytes);
-    for (let at = 0; at < written;) at += this.file.writeSync(this.bytes.subarray(at, written));
+    const file = this.file;
+    writing(this.path!, "append to the journal", () => {
+      for (let at = 0; at < written;) at += file.writeSync(this.bytes.subarray(at, written));
+    });
   }
 
   /** Writes out and fsyncs: everything so far survives a crash of the machine. */
   flush(): void {
     if (this.file === null) return;
     this.writeOut();
-    this.file.syncSync();
+    const file = this.file;
+    writing(this.path!, "sync the journal", () => file.syncSync());
   }
 
   close(): void {
@@ -116,6 +121,11 @@ function line(ts: string, type: string, fields: Record<string, unknown>): string
   return (rest === "{}" ? head + "}" : head + "," + rest.slice(1)) + "\n";
 }
 
+/** A journal that cannot be read, naming the file and line. */
+export class JournalReadError extends HarvesterError {
+  override name = "JournalReadError";
+}
+
 /** Every entry of a journal file; a torn last line (a crash mid-write) is ignored. */
 export function readJournal(path: string): JournalEntry[] {
   if (!existsSync(path)) return [];
@@ -128,7 +138,10 @@ export function readJournal(path: string): JournalEntry[] {
       out.push(JSON.parse(line));
     } catch (e) {
       if (i < lines.length - 2) {
-        throw new Error(`${path}:${i + 1}: not a JSON line (${(e as Error).message})`);
+        throw new JournalReadError(
+          `${path}:${i + 1}: not a JSON line (${(e as Error).message}); the journal is damaged ` +
+            "there: restore it, or start the session over with --fresh",
+        );
       }
     }
   }

@@ -7,6 +7,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import type { PerfRowRecord, PerfTracker } from "../metrics/perf.ts";
 import type { DayRows } from "../metrics/recorder.ts";
+import { writing } from "../files.ts";
 import { StateFileError } from "./persistence.ts";
 
 export const perfLogPath = (statePath: string) => `${statePath}.perf.jsonl`;
@@ -23,10 +24,12 @@ export class PerfLog {
     this.restored = kept;
     // Rewritten when it holds more than the state counts (or is new), so appends follow on.
     const text = kept.map((r) => JSON.stringify(r) + "\n").join("");
-    const fd = openSync(path, "w");
-    writeSync(fd, text);
-    fsyncSync(fd);
-    this.fd = fd;
+    this.fd = writing(path, "rewrite", () => {
+      const fd = openSync(path, "w");
+      writeSync(fd, text);
+      fsyncSync(fd);
+      return fd;
+    });
     this.logged = rows;
   }
 
@@ -66,8 +69,10 @@ export class PerfLog {
       if (tables && i === perf.rows - 1) row.tables = tables(i);
       text += JSON.stringify(row) + "\n";
     }
-    writeSync(this.fd, text);
-    fsyncSync(this.fd);
+    writing(this.path, "append the session's perf rows to", () => {
+      writeSync(this.fd, text);
+      fsyncSync(this.fd);
+    });
     this.logged = perf.rows;
   }
 

@@ -4,16 +4,8 @@
  * a restart restores exactly what was written or refuses with a clear reason.
  */
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "../files.ts";
 import { HarvesterError } from "../errors.ts";
 
 export const STATE_SCHEMA = 1;
@@ -46,21 +38,7 @@ export function writeState<T>(path: string, state: T, strategyHash: string): voi
   };
   // The state is spliced in as text so its hash covers exactly the bytes written.
   const text = JSON.stringify(env).replace('"state":null', `"state":${body}`);
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  const fd = openSync(tmp, "w");
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dfd = openSync(dirname(path), "r");
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
-  }
+  writeFileAtomic(path, text, "save the session state to");
 }
 
 /**

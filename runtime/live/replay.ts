@@ -157,7 +157,9 @@ async function replayDaily(
       strategy_hash: "replay",
       bundle: String(started.feed).slice("bundle:".length),
       start: String(started.first),
-      end: String(started.last ?? [...bars.keys()].pop()),
+      // The last session the journal has a bar of: a restarted session may have gone further
+      // than its first process's `--end`.
+      end: [...bars.keys()].pop() ?? String(started.last),
       speed: "max",
       state_path: join(dir, "state.json"),
       journal_path: join(dir, "journal.jsonl"),

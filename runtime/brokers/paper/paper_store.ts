@@ -11,20 +11,11 @@
  * ops already folded into it are never applied twice.
  */
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { HarvesterError } from "../../errors.ts";
 import type { BookSnapshot, VenueOp, VenueStore } from "../simulated/venue_book.ts";
 import { checkOp } from "./op_check.ts";
-import { cutTornTail } from "../../files.ts";
+import { cutTornTail, writeFileAtomic, writing } from "../../files.ts";
 
 /** The snapshot format this venue writes. */
 const FORMAT = 2;
@@ -146,12 +137,16 @@ export class PaperStore implements VenueStore {
   }
 
   record(op: VenueOp): void {
-    this.fd ??= openSync(this.opsPath, "a");
-    const n = ++this.n, body = JSON.stringify(op);
-    this.head = link(this.head, n, body);
+    const n = this.n + 1, body = JSON.stringify(op);
+    const head = link(this.head, n, body);
     // `n` and `h` first, then the op's own fields (spliced as text: the hash covers the body).
-    const line = `{"n":${n},"h":"${this.head}",${body.slice(1)}\n`;
-    writeSync(this.fd, line);
+    const line = `{"n":${n},"h":"${head}",${body.slice(1)}\n`;
+    writing(this.opsPath, "append to the paper venue's op-log", () => {
+      this.fd ??= openSync(this.opsPath, "a");
+      writeSync(this.fd, line);
+    });
+    this.n = n;
+    this.head = head;
   }
 
   save(book: BookSnapshot): void {
@@ -162,20 +157,7 @@ export class PaperStore implements VenueStore {
       ops_head: this.head,
       book,
     };
-    const tmp = `${this.path}.tmp`;
-    try {
-      const fd = openSync(tmp, "w");
-      try {
-        writeSync(fd, JSON.stringify(stored));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.path);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw new VenueBookError(this.path, null, `could not be written (${(e as Error).message})`);
-    }
+    writeFileAtomic(this.path, JSON.stringify(stored), "save the paper venue's book to");
     this.closeOps();
     rmSync(this.opsPath, { force: true });
   }
