@@ -55,6 +55,11 @@ export class AlpacaBroker implements Broker {
   private readonly rest: AlpacaRest;
   private readonly tracker: OrderTracker;
   private readonly trades: TradeUpdatesStream;
+
+  /** Heartbeat answers received on the trade stream (liveness, for monitoring and tests). */
+  get tradeStreamPongs(): number {
+    return this.trades.pongs;
+  }
   private readonly bars: BarFeed;
   private skew = 0;
   private refusal: string | null = null;

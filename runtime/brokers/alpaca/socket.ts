@@ -62,6 +62,8 @@ export abstract class AlpacaStream {
   private live = false;
   private stopped = true;
   private reconnecting = false;
+  /** Pongs received on this stream's connections (the heartbeat's answers). */
+  pongs = 0;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private handshake?: { resolve(): void; reject(e: Error): void };
 
@@ -252,7 +254,10 @@ export abstract class AlpacaStream {
   private startHeartbeat(ws: Socket): void {
     if (this.opts.heartbeatMs <= 0) return;
     let answered = true;
-    ws.on("pong", () => (answered = true));
+    ws.on("pong", () => {
+      answered = true;
+      this.pongs++;
+    });
     this.heartbeat = setInterval(() => {
       if (!answered) {
         this.owner.error(`${this.label} stream: no pong; dropping the connection`, "heartbeat");

@@ -57,7 +57,11 @@ function alone(amount: number, price: number, commission: number) {
 
 const fills = (events: BrokerEvent[]): BrokerFill[] =>
   events.flatMap((e) => (e.type === "fill" ? [e.fill] : []));
-const settle = () => new Promise((ok) => setTimeout(ok, 80));
+/**
+ * Waits until the adapter has handled everything TWS sent so far: a request answered over the
+ * same socket (TWS answers in order, the client reads in order) — a round trip, not a timer.
+ */
+const settle = (broker: { openOrders(): Promise<unknown> } = r.broker) => broker.openOrders();
 
 describe("IB execution corrections", () => {
   test("a corrected price: the booked fill is reversed, then the correction booked", async () => {
@@ -250,7 +254,7 @@ describe("IB execution corrections", () => {
     const q = fresh.ledger.position(AAPL)!;
     expect([q.amount, q.cost_basis]).toEqual([p.amount, p.cost_basis]);
     r.tws.report(e2);
-    await settle();
+    await settle(again.broker);
     expect(fills(again.events)).toEqual([]);
     two.journal.close();
     fresh.journal.close();

@@ -51,7 +51,8 @@ describe("IB orders", () => {
     await r.broker.submit(req("hv1-2", { amount: -100, limit_price: 191 }));
     await r.event("order", (e) => e.event === "ack");
     const first = r.tws.fill("hv1-2", { qty: 40, commission: "later" });
-    await new Promise((ok) => setTimeout(ok, 60));
+    // A round trip to TWS (answered after the execution, read in order): the adapter has seen it.
+    await r.broker.openOrders();
     expect(r.events.filter((e) => e.type === "fill")).toEqual([]); // not final without commission
     r.tws.reportCommission(first.execId, 1.25);
     const f1 = await r.event("fill");
