@@ -43,6 +43,10 @@ export const runtimeApi = apiGroup({
         calendar,
         half_days: opts.half_days ?? true,
         warn: (m: string) => this.log.warn("schedule_function", { message: m }),
+        // zipline's OncePerDay runs from one daily bar (the algorithm's session close) to the
+        // next, from the run's first session.
+        clock_calendar: this.calendar,
+        run_start: this.sessions[0],
       }),
     );
   },
