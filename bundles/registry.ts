@@ -20,6 +20,7 @@ import { type Progress, silentProgress } from "./progress.ts";
 import { BundleReader } from "./reader/bundle_reader.ts";
 import { PendingVersion, removeStaleTemps } from "./store/commit.ts";
 import { BundleWriter } from "./store/writer.ts";
+import { priceDecimals } from "./store/precision.ts";
 import { type DailyBarSource, DailyCache, writeDailyCache } from "./reader/daily_cache.ts";
 
 /** Options a user passes to `harvester ingest` that an ingester may read. */
@@ -27,6 +28,8 @@ export interface IngestOptions {
   csvdir?: string;
   lenient?: boolean;
   symbols?: string[];
+  /** Store prices with this many decimals, as zipline does with 3 (precision.ts). */
+  price_decimals?: number;
   [key: string]: unknown;
 }
 
@@ -58,6 +61,11 @@ export interface RegisterOptions {
   start_session?: string | number;
   end_session?: string | number;
   minutes_per_day?: number;
+  /**
+   * Store prices with this many decimals (3: as zipline stores them, integers of price × 1000,
+   * and whole volumes); an ingest's own `price_decimals` wins. @default full precision
+   */
+  price_decimals?: number;
 }
 
 interface Registration {
@@ -67,6 +75,7 @@ interface Registration {
   start_session?: number;
   end_session?: number;
   minutes_per_day: number;
+  price_decimals?: number;
 }
 
 const registry = new Map<string, Registration>();
@@ -89,6 +98,7 @@ export function register(name: string, ingest: IngestFunction, opts: RegisterOpt
     start_session: sessionMs(opts.start_session),
     end_session: sessionMs(opts.end_session),
     minutes_per_day: opts.minutes_per_day ?? 390,
+    price_decimals: priceDecimals(opts.price_decimals, `register("${name}"): price_decimals`),
   });
 }
 
@@ -136,6 +146,8 @@ export async function ingest(name: string, call: IngestCallOptions = {}): Promis
   const environ = call.environ ?? Deno.env.toObject();
   const root = call.root ?? harvesterRoot(environ);
   const calendar = get_calendar(call.calendar ?? reg.calendar_name);
+  const decimals = priceDecimals(call.options?.price_decimals, "price_decimals") ??
+    reg.price_decimals;
   removeStaleTemps(root, name);
   const pending = new PendingVersion(root, name, call.now);
   const onSignal = () => {
@@ -173,6 +185,7 @@ export async function ingest(name: string, call: IngestCallOptions = {}): Promis
       source: String(call.options?.csvdir ?? environ.CSVDIR ?? name),
       created: call.now ?? Date.now(),
       sessions,
+      price_decimals: decimals,
     });
     if (droppedDividends > 0) {
       progress.note(

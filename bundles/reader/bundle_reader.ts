@@ -100,6 +100,7 @@ export class BundleReader {
         source: m.get("source") ?? "",
         created: Date.parse(m.get("created") ?? ""),
         schema_version: schema,
+        ...(m.get("price_decimals") ? { price_decimals: Number(m.get("price_decimals")) } : {}),
       };
       const assetRows = (await db.conn.runAndReadAll("SELECT * FROM assets ORDER BY sid"))
         .getRowObjectsJS();

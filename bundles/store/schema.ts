@@ -53,4 +53,6 @@ export interface BundleMetadata {
   /** UTC ms of the ingestion. */
   created: number;
   schema_version: number;
+  /** Decimals prices were stored with at ingest (zipline's 3); absent: full precision. */
+  price_decimals?: number;
 }

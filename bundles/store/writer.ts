@@ -8,6 +8,7 @@ import { DAY_MS, isoDate, parseIsoDate } from "../../calendars/days.ts";
 import { IngestError } from "../errors.ts";
 import { type Db, duckdb, openDb, sqlString } from "./duckdb.ts";
 import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { quantizeSql } from "./precision.ts";
 
 /** A date as day number, UTC-midnight-ms is not accepted here: `YYYY-MM-DD` or a day number. */
 export type DateInput = string | number | null | undefined;
@@ -212,8 +213,9 @@ export class BundleWriter {
    * Completes the version: computes dividend ratios (1 − amount / close of the session before
    * the ex-date, zipline's rule; a dividend with no such close, or a ratio ≤ 0, keeps a NULL
    * ratio and adjusts nothing), writes the metadata and closes the file. Bar rows are kept in the
-   * order written: readers place each row by (sid, time), so no sort is paid for. ``sessions` are the calendar's
-   * sessions as day numbers.
+   * order written: readers place each row by (sid, time), so no sort is paid for. `sessions` are
+   * the calendar's sessions as day numbers. With `price_decimals`, prices are first stored as
+   * zipline stores them (precision.ts), so dividend ratios come from those closes, as zipline's.
    */
   async finish(meta: {
     bundle: string;
@@ -222,8 +224,13 @@ export class BundleWriter {
     source: string;
     created: number;
     sessions: Int32Array;
+    price_decimals?: number;
   }): Promise<{ droppedDividends: number }> {
     const c = this.db.conn;
+    if (meta.price_decimals !== undefined) {
+      await c.run(quantizeSql("daily_bars", meta.price_decimals));
+      await c.run(quantizeSql("minute_bars", meta.price_decimals));
+    }
     await c.run(`CREATE TEMP TABLE cal_sessions (date DATE)`);
     const { DuckDBDateValue } = await duckdb();
     const app = await c.createAppender("cal_sessions", "main", "temp");
@@ -260,6 +267,7 @@ export class BundleWriter {
       ["source", meta.source],
       ["created", new Date(meta.created).toISOString()],
       ["schema_version", String(SCHEMA_VERSION)],
+      ["price_decimals", meta.price_decimals === undefined ? "" : String(meta.price_decimals)],
     ];
     await c.run(
       `INSERT INTO metadata VALUES ${

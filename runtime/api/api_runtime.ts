@@ -43,13 +43,19 @@ export const runtimeApi = apiGroup({
         calendar,
         half_days: opts.half_days ?? true,
         warn: (m: string) => this.log.warn("schedule_function", { message: m }),
+        // zipline's OncePerDay runs from one daily bar (the algorithm's session close) to the
+        // next, from the run's first session.
+        clock_calendar: this.calendar,
+        run_start: this.sessions[0],
       }),
     );
   },
 
   /**
    * Records values as columns of the perf table: `record({ name: value })` or zipline's
-   * `record("name", value, …)`.
+   * `record("name", value, …)`. As in zipline (`algorithm.py` `record`: names and values are
+   * zipped in pairs), a trailing name without a value is dropped: `record("a", 1, "b")` records
+   * `a = 1` only.
    *
    * @example
    * ```ts
@@ -61,9 +67,8 @@ export const runtimeApi = apiGroup({
       this.record(args[0] as Record<string, unknown>);
       return;
     }
-    if (args.length % 2 !== 0) throw new TypeError("record() takes name/value pairs or one object");
     const values: Record<string, unknown> = {};
-    for (let i = 0; i < args.length; i += 2) values[String(args[i])] = args[i + 1];
+    for (let i = 0; i + 1 < args.length; i += 2) values[String(args[i])] = args[i + 1];
     this.record(values);
   },
 

@@ -7,6 +7,7 @@
 import type { TradingCalendar } from "../../calendars/calendar.ts";
 import { get_calendar } from "../../calendars/registry.ts";
 import { type CompiledRule, compileRule } from "./scheduling/compile.ts";
+import { type DailyBars, oncePerDayDaily } from "./scheduling/once_per_day.ts";
 import { InvalidRuleError, ScheduleFunctionInvalidCalendar } from "./scheduling/errors.ts";
 import {
   date_rules,
@@ -18,6 +19,7 @@ import {
 
 export { compileRule } from "./scheduling/compile.ts";
 export type { CompiledRule, CompileOptions } from "./scheduling/compile.ts";
+export { type DailyBars, oncePerDayDaily } from "./scheduling/once_per_day.ts";
 export * from "./scheduling/errors.ts";
 export {
   date_rules,
@@ -100,6 +102,16 @@ export interface ScheduledFunctionOptions {
   half_days?: boolean;
   /** Where zipline's `UserWarning`s go. @default console.warn */
   warn?: (message: string) => void;
+  /**
+   * The algorithm's calendar, whose session closes stamp daily bars (zipline's `OncePerDay` day
+   * runs from bar to bar). @default calendar
+   */
+  clock_calendar?: TradingCalendar;
+  /**
+   * The run's first session (UTC midnight ms), where `OncePerDay` has no state yet.
+   * @default the calendar's first session
+   */
+  run_start?: number;
 }
 
 /**
@@ -120,13 +132,20 @@ export class ScheduledFunction<F extends (...args: never[]) => unknown = () => u
   readonly time_rule: EventRule;
   readonly half_days: boolean;
   readonly calendar: TradingCalendar;
+  readonly #bars: DailyBars;
   #rule: CompiledRule | undefined;
 
   constructor(
     readonly func: F,
     date_rule: EventRule | null | undefined,
     time_rule: EventRule | null | undefined,
-    { calendar, half_days = true, warn = console.warn }: ScheduledFunctionOptions,
+    {
+      calendar,
+      half_days = true,
+      warn = console.warn,
+      clock_calendar = calendar,
+      run_start = clock_calendar.first_session,
+    }: ScheduledFunctionOptions,
   ) {
     checkRule(date_rule);
     checkRule(time_rule);
@@ -138,12 +157,18 @@ export class ScheduledFunction<F extends (...args: never[]) => unknown = () => u
     this.time_rule = time_rule ?? time_rules.every_minute();
     this.half_days = half_days;
     this.calendar = calendar;
+    this.#bars = { calendar: clock_calendar, run_start };
   }
 
-  /** The rules compiled on the calendar; built on first use, its lookups filled lazily. */
+  /**
+   * The rules as the engine applies them: compiled on the calendar (built on first use, its
+   * lookups filled lazily), with zipline's `OncePerDay` over the run's daily bars in
+   * `sessionMatches` (see scheduling/once_per_day.ts).
+   */
   get rule(): CompiledRule {
-    return this.#rule ??= compileRule(this.date_rule, this.time_rule, this.calendar, {
-      half_days: this.half_days,
-    });
+    return this.#rule ??= oncePerDayDaily(
+      compileRule(this.date_rule, this.time_rule, this.calendar, { half_days: this.half_days }),
+      this.#bars,
+    );
   }
 }

@@ -74,6 +74,7 @@ export const backtestCommand: Command = {
     "--pyfolio DIR            also write returns.csv, positions.csv, transactions.csv for pyfolio",
     "-D, --define name=value  reaches the strategy as context.params.name (repeatable)",
     "--same-bar-fills         fill orders at the close of the bar that placed them (zipline: next bar)",
+    "--history-before-data P  a history window reaching before the bundle's data: raise (zipline's, default) or nan",
     "--no-summary             do not print the summary table",
   ],
   options: {
@@ -94,6 +95,7 @@ export const backtestCommand: Command = {
     define: { type: "string", short: "D", multiple: true },
     "no-summary": { type: "boolean" },
     "same-bar-fills": { type: "boolean" },
+    "history-before-data": { type: "string" },
   },
   positionals: [1, 1],
   async run(args, io) {
@@ -123,6 +125,10 @@ export const backtestCommand: Command = {
     if (ts !== undefined && Number.isNaN(ts)) {
       throw new UsageError(`--bundle-timestamp: "${tsText}" is not a timestamp`);
     }
+    const before = stringOpt(args, "history-before-data") ?? "raise";
+    if (before !== "raise" && before !== "nan") {
+      throw new UsageError(`--history-before-data: "${before}" is not raise or nan`);
+    }
     const out = stringOpt(args, "output");
     const report = stringOpt(args, "report");
     if (report !== undefined && !report.endsWith(".html")) {
@@ -147,6 +153,7 @@ export const backtestCommand: Command = {
       no_benchmark: Boolean(args.values["no-benchmark"]),
       params: defines(args),
       same_bar_fills: Boolean(args.values["same-bar-fills"]),
+      history_before_data: before,
       root,
       environ: env,
       log: consoleLogger((l) => io.stderr(l), io.isTerminal),

@@ -34,12 +34,13 @@ export const ingestCommand: Command = {
   name: "ingest",
   summary: "Ingests a data bundle into a new version (atomically: all or nothing).",
   usage:
-    "ingest BUNDLE [--csvdir DIR] [--calendar NAME] [--lenient] [--show-progress | --no-show-progress]",
+    "ingest BUNDLE [--csvdir DIR] [--calendar NAME] [--lenient] [--price-decimals N] [--show-progress | --no-show-progress]",
   help: [
     "BUNDLE               a registered bundle: csvdir, zipline-examples, quandl, alpaca_api, or yours",
     "--csvdir DIR         folder for the csvdir bundle (default: $CSVDIR)",
     "--calendar NAME      trading calendar (default: the bundle's, XNYS for csvdir)",
     "--lenient            drop rows with bad prices (reported as a count) instead of failing",
+    "--price-decimals N   store prices with N decimals and whole volumes; 3 stores them as zipline does",
     "--symbols A,B,…      universe for network bundles (alpaca_api)",
     "--symbols-file F     universe file, one symbol per line",
     "--show-progress      progress bars (default on a terminal); --no-show-progress to turn off",
@@ -48,6 +49,7 @@ export const ingestCommand: Command = {
     csvdir: { type: "string" },
     calendar: { type: "string" },
     lenient: { type: "boolean" },
+    "price-decimals": { type: "string" },
     symbols: { type: "string" },
     "symbols-file": { type: "string" },
     "show-progress": { type: "boolean" },
@@ -65,6 +67,12 @@ export const ingestCommand: Command = {
       ? true
       : io.isTerminal;
     const progress = show ? streamProgress(io.stderr, io.isTerminal) : silentProgress;
+    const decimalsText = stringOpt(args, "price-decimals");
+    if (decimalsText !== undefined && !/^\d$/.test(decimalsText)) {
+      throw new UsageError(
+        `--price-decimals: "${decimalsText}" is not a whole number from 0 to 9 (3: zipline's)`,
+      );
+    }
     const symbols = stringOpt(args, "symbols")?.split(",").map((s) => s.trim()).filter(Boolean);
     const version = await ingest(name, {
       root,
@@ -77,6 +85,7 @@ export const ingestCommand: Command = {
         lenient: Boolean(args.values.lenient),
         symbols,
         symbols_file: stringOpt(args, "symbols-file"),
+        price_decimals: decimalsText === undefined ? undefined : Number(decimalsText),
       },
     });
     const reader = await load(name, { root, timestamp: version.time });

@@ -9,6 +9,7 @@ import type { Asset } from "../assets/asset.ts";
 import { HarvesterError } from "../errors.ts";
 import type { DailyPortal } from "../portal/daily_portal.ts";
 import type { Logger } from "../log.ts";
+import { roundHistory } from "../portal/rounding.ts";
 
 export class BenchmarkError extends HarvesterError {
   override name = "BenchmarkError";
@@ -64,26 +65,79 @@ export function alignBenchmark(
   });
 }
 
+/** zipline's `BenchmarkAssetNotAvailableTooEarly`: the asset starts after the run's first day. */
+export class BenchmarkAssetNotAvailableTooEarly extends BenchmarkError {
+  override name = "BenchmarkAssetNotAvailableTooEarly";
+  constructor(readonly asset: Asset, readonly first_session: number) {
+    super(
+      `benchmark ${asset} does not exist on ${day(first_session)}: it started trading on ${
+        day(asset.start_date)
+      }; start the run on or after that day, or choose another benchmark`,
+    );
+  }
+}
+
+/** zipline's `BenchmarkAssetNotAvailableTooLate`: the asset ends before the run's last day. */
+export class BenchmarkAssetNotAvailableTooLate extends BenchmarkError {
+  override name = "BenchmarkAssetNotAvailableTooLate";
+  constructor(readonly asset: Asset, readonly last_session: number) {
+    super(
+      `benchmark ${asset} does not exist on ${day(last_session)}: it stopped trading on ${
+        day(asset.end_date)
+      }; end the run by that day, or choose another benchmark`,
+    );
+  }
+}
+
+const day = (ms: number): string => isoDate(Math.floor(ms / DAY_MS));
+
 /**
- * Daily returns of an asset over `sessions`: close over the previous session's close, both
- * adjusted as of the later day (splits and dividends reinvested), from the portal's data.
+ * Daily returns of an asset over `sessions`, as zipline computes them
+ * (`sources/benchmark_source.py` `_initialize_precalculated_series`): one `price` window over
+ * the whole run — from the session before the first through the last — adjusted for splits and
+ * dividends as of the LAST session and rounded to 3 decimals (the history window's
+ * `round(3)`, `lib/_windowtemplate.pxi`), then pandas' `pct_change` (`x / previous − 1`). An
+ * asset whose first day is the run's first day has no previous close: that day's return is its
+ * open-to-close `(close − open) / open`, unadjusted. The asset must trade from the first session
+ * through the last (zipline's `_validate_benchmark`); a missing price is a 0 return.
+ *
+ * @example
+ * ```ts
+ * const returns = assetBenchmark(portal, await symbol("MSFT"), sessions);
+ * ```
  */
 export function assetBenchmark(
   portal: DailyPortal,
   asset: Asset,
   sessions: Float64Array,
 ): Float64Array {
-  const out = new Float64Array(sessions.length);
-  const last = portal.sessionIndex(sessions[sessions.length - 1]);
+  const n = sessions.length;
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  const first = sessions[0], lastSession = sessions[n - 1];
+  if (asset.start_date > first) throw new BenchmarkAssetNotAvailableTooEarly(asset, first);
+  if (asset.end_date < lastSession) throw new BenchmarkAssetNotAvailableTooLate(asset, lastSession);
+  const last = portal.sessionIndex(lastSession);
+  // A window ending at the last session reveals every bar: rewind what the strategy may not see.
   const saved = portal.current;
   portal.advanceTo(last);
-  for (let i = 0; i < sessions.length; i++) {
-    const t = portal.sessionIndex(sessions[i]);
-    const w = portal.window(asset, "price", 2, t);
-    out[i] = Number.isNaN(w[0]) || Number.isNaN(w[1]) ? 0 : w[1] / w[0] - 1;
+  try {
+    const opening = asset.start_date === first;
+    const prices = portal.window(asset, "price", opening ? n : n + 1, last, last);
+    const lead = opening ? 0 : 1;
+    for (let i = opening ? 1 : 0; i < n; i++) {
+      const r = roundHistory(prices[i + lead]) / roundHistory(prices[i + lead - 1]) - 1;
+      out[i] = Number.isFinite(r) ? r : 0;
+    }
+    if (opening) {
+      const t = portal.sessionIndex(first);
+      const open = portal.spot(asset, "open", t), close = portal.spot(asset, "close", t);
+      const r = (close - open) / open;
+      out[0] = Number.isFinite(r) ? r : 0;
+    }
+  } finally {
+    portal.rewindTo(saved);
   }
-  // The portal only ever moves forward for the strategy: rewind what we revealed.
-  portal.rewindTo(saved);
   return out;
 }
 

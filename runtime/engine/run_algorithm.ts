@@ -17,6 +17,7 @@ import {
 import { runInScope } from "../api/scope.ts";
 import { HarvesterError, InvalidInputError } from "../errors.ts";
 import { DailyPortal } from "../portal/daily_portal.ts";
+import { HISTORY_BEFORE_DATA, type HistoryBeforeData } from "../portal/history_start.ts";
 import { benchmarkReturns, benchmarkSource } from "./benchmark.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { Results } from "../metrics/results.ts";
@@ -54,6 +55,12 @@ export interface RunOptions {
    * default: zipline's rule is what its users' results assume.
    */
   same_bar_fills?: boolean;
+  /**
+   * A `data.history` window reaching before the bundle's first session: zipline's
+   * `HistoryWindowStartsBeforeData` (`"raise"`), or NaN padding (`"nan"`).
+   * @default "raise"
+   */
+  history_before_data?: HistoryBeforeData;
   /** `-D name=value` definitions, as `context.params`. */
   params?: Record<string, string>;
   root?: string;
@@ -73,6 +80,14 @@ function dayArg(name: string, v: string | number): number {
   const d = parseIsoDate(v.slice(0, 10));
   if (d === undefined) throw new InvalidInputError(name, v, "expected a date YYYY-MM-DD");
   return d * DAY_MS;
+}
+
+function historyPolicy(v: HistoryBeforeData | undefined): HistoryBeforeData {
+  if (v === undefined) return "raise";
+  if (!HISTORY_BEFORE_DATA.includes(v)) {
+    throw new InvalidInputError("history_before_data", v, 'expected "raise" or "nan"');
+  }
+  return v;
 }
 
 /** Opens the bundle, ingesting the shipped zipline-examples data on first use. */
@@ -138,6 +153,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     const tLoad = performance.now();
     const portal = await DailyPortal.load(reader, sessions[sessions.length - 1]);
     const loadMs = performance.now() - tLoad;
+    portal.history_before_data = historyPolicy(opts.history_before_data);
     const parts = buildRun({
       portal,
       calendar,

@@ -18,6 +18,7 @@ import { Asset } from "../assets/asset.ts";
 import type { BarField } from "../finance/market_view.ts";
 import { roundHistory } from "./rounding.ts";
 import { hasNaN, rawFieldNo } from "./bar_fields.ts";
+import type { HistoryBeforeData } from "./history_start.ts";
 
 export type { BarField };
 
@@ -43,6 +44,11 @@ export class DailyPortal {
   readonly dividends = new Map<number, CorporateAction[]>();
   /** Index of the last session whose bars are visible (-1 before the first). */
   current = -1;
+  /**
+   * What a strategy's history window reaching before the first session does (history_start.ts):
+   * zipline's error, or NaN padding. Windows the runtime reads for itself always pad.
+   */
+  history_before_data: HistoryBeforeData = "raise";
 
   private constructor(
     readonly calendar: TradingCalendar,

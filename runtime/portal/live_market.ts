@@ -12,6 +12,7 @@ import type { BarField } from "../finance/market_view.ts";
 import type { DailyPortal } from "./daily_portal.ts";
 import { LiveMinuteHistory, type MinuteBarSource } from "./live_minute_history.ts";
 import type { Frequency, MarketData } from "./market.ts";
+import { checkDailyWindow } from "./history_start.ts";
 
 /** One asset's minute bars, by minute label, in time order. */
 interface Track {
@@ -165,6 +166,8 @@ export class LiveMarket implements MarketData {
 
   /** Completed sessions from the bundle (adjusted as of today) and today's bar so far. */
   private dailyWindow(asset: Asset, field: BarField, count: number): Float64Array {
+    const p = this.portal;
+    checkDailyWindow(p.sessions, this.t, count, p.calendar, p.history_before_data);
     const out = new Float64Array(count);
     if (count > 1) out.set(this.portal.window(asset, field, count - 1, this.t - 1, this.t));
     out[count - 1] = this.partialToday(asset, field);

@@ -7,6 +7,7 @@
 import type { Asset } from "../assets/asset.ts";
 import type { BarField } from "../finance/market_view.ts";
 import type { DailyPortal } from "./daily_portal.ts";
+import { checkDailyWindow } from "./history_start.ts";
 
 export type Frequency = "1d" | "1m";
 
@@ -44,7 +45,9 @@ export class DailyMarket implements MarketData {
   }
 
   history(asset: Asset, field: BarField, count: number): Float64Array {
-    return this.portal.window(asset, field, count, this.index());
+    const p = this.portal, t = this.index();
+    checkDailyWindow(p.sessions, t, count, p.calendar, p.history_before_data);
+    return p.window(asset, field, count, t);
   }
 
   historyIndex(count: number): Float64Array {

@@ -12,6 +12,7 @@ import type { BarField } from "../finance/market_view.ts";
 import type { DailyPortal } from "./daily_portal.ts";
 import type { Frequency, MarketData } from "./market.ts";
 import { roundHistory } from "./rounding.ts";
+import { checkDailyWindow, checkMinuteWindow } from "./history_start.ts";
 
 interface Chunk {
   /** Portal index of the chunk's first session. */
@@ -164,9 +165,17 @@ export class MinuteMarket implements MarketData {
   }
 
   history(asset: Asset, field: BarField, count: number, frequency: Frequency): Float64Array {
-    return frequency === "1d"
-      ? this.dailyWindow(asset, field, count)
-      : this.minuteWindow(asset, field, count);
+    const p = this.portal;
+    if (frequency === "1d") {
+      checkDailyWindow(p.sessions, this.t, count, p.calendar, p.history_before_data);
+      return this.dailyWindow(asset, field, count);
+    }
+    const have = this.pos - this.sessionStart + 1;
+    if (count > have) {
+      const minute = have > 0 ? this.cur!.bars.minutes[this.pos] : NaN;
+      checkMinuteWindow(p.sessions, this.t, have, count, minute, p.calendar, p.history_before_data);
+    }
+    return this.minuteWindow(asset, field, count);
   }
 
   private indexCache: Float64Array | null = null;
