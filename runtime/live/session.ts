@@ -309,7 +309,6 @@ async function runSession(
     manager,
     ledger: algo.ledger,
     tradingState: () => risk.state,
-    reconnects: () => 0,
   });
   const engine = new Engine({
     parts,

@@ -38,6 +38,8 @@ export function applyFill(
     });
     return;
   }
+  const q = o?.quality;
+  const first = q != null && Number.isNaN(q.wall_fill);
   m.fills.book(
     asset,
     o,
@@ -48,6 +50,7 @@ export function applyFill(
     time,
     () => f ?? brokerFill(coid, venueId, exec, symbol, amount, price, commission, time),
   );
+  if (first) m.counters.firstFillLatency.observe((q.wall_fill - q.wall_sent) / 1000);
 }
 
 export function applyOrderEvent(
@@ -70,6 +73,7 @@ export function applyOrderEvent(
   if (event === "ack" && q && Number.isNaN(q.acked_at)) {
     q.acked_at = time;
     q.wall_ack = performance.now();
+    m.counters.ackLatency.observe((q.wall_ack - q.wall_sent) / 1000);
   }
   if (m.inflight.confirms(o, event, m.d.audit)) return; // reported after a query
   if (b.broker_order_id) o.broker_order_id = asVenueOrderId(b.broker_order_id);

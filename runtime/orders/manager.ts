@@ -16,6 +16,7 @@ import type { BrokerEvent, BrokerOrder, OrderRequest } from "../model/broker.ts"
 import { asClientOrderId, type ClientOrderId } from "../model/ids.ts";
 import type { OrderEvent } from "../model/order_state.ts";
 import { applyFill, applyOrderEvent } from "./broker_events.ts";
+import { OrderCounters } from "./counters.ts";
 import { FillBooking } from "./fill_booking.ts";
 import type { ClientOrderIds } from "./ids.ts";
 import { InFlightWatch } from "./inflight.ts";
@@ -44,8 +45,8 @@ export class OrderManager {
   private queue: BrokerEvent[] = [];
   /** Executions into the ledger (deduplicated, commissions after fills). */
   readonly fills: FillBooking;
-  /** Events the table refused (counted, journaled, never applied). */
-  refused = 0;
+  /** Totals and latencies for monitoring, counted as events happen. */
+  readonly counters = new OrderCounters();
   readonly inflight: InFlightWatch;
   /** Depth of our synchronous calls into the broker: its events then apply at once. */
   private inCall = 0;
@@ -113,6 +114,7 @@ export class OrderManager {
         now,
       });
       if (!decision.ok) {
+        this.counters.riskDenied++;
         d.audit.write("risk_denied", {
           symbol: asset.symbol,
           amount,
@@ -154,6 +156,7 @@ export class OrderManager {
       return id;
     }
     this.move(o, "submit");
+    this.counters.submitted++;
     if (d.journalBeforeSend) d.audit.writeOut();
     const request: OrderRequest = {
       client_order_id: id,
@@ -191,6 +194,11 @@ export class OrderManager {
       this.inCall--;
       this.reportMode = "now";
     }
+  }
+
+  /** Events the table refused (counted, journaled, never applied). */
+  get refused(): number {
+    return this.counters.refusedTransitions;
   }
 
   get(coid: string): ManagedOrder | undefined {
@@ -276,7 +284,10 @@ export class OrderManager {
         f,
       );
     } else if (e.type === "order") applyOrderEvent(this, e.event, e.order, e.reason, e.time);
-    else this.d.audit.write(e.type, { ...e });
+    else {
+      if (e.type === "connection") this.counters.connection(e.status);
+      this.d.audit.write(e.type, { ...e });
+    }
     if (this.inCall > 0) this.fills.bookCommissions();
   }
 
@@ -284,7 +295,7 @@ export class OrderManager {
   move(o: ManagedOrder, event: OrderEvent, reason = "", time = NaN): void {
     const from = o.state, to = transition(from, event);
     if (to === null) {
-      this.refused++;
+      this.counters.refusedTransitions++;
       this.d.audit.write("transition_refused", { client_order_id: o.id, from, event });
       this.d.warn("transition_refused", {
         message: `order ${o.id}: ${event} is not allowed in ${from}`,
@@ -304,6 +315,7 @@ export class OrderManager {
       });
     }
     if (TERMINAL.has(to)) {
+      if (to === "REJECTED") this.counters.rejects++;
       this.openIndex.remove(o);
       if (to !== "FILLED") this.finish(o, to === "REJECTED" ? reason : null, time);
     }

@@ -284,7 +284,6 @@ describe("in-flight queries", () => {
       manager: d.manager,
       ledger: d.ledger,
       tradingState: () => "ACTIVE",
-      reconnects: () => 0,
     }, { value: 0 });
     expect(metrics).toContain("harvester_inflight_queries_total 8\n");
   });

@@ -23,6 +23,7 @@ export function managed(
     ledger?: Ledger;
     prices?: Record<string, number>;
     risk?: RiskGate;
+    quality?: boolean;
   } = {},
 ) {
   const ledger = opts.ledger ?? new Ledger(100_000, 0);
@@ -46,6 +47,7 @@ export function managed(
     priceOf: (a) => opts.prices?.[a.symbol] ?? 100,
     now,
     warn: (event, fields) => warnings.push(`${event}: ${fields.message ?? ""}`),
+    quality: opts.quality,
   });
   return { manager, ledger, journal, warnings, events };
 }
