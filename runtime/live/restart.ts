@@ -5,7 +5,8 @@
  *
  * - Executions the broker made since the last save are queued with their times: each reaches the
  *   ledger at the bar it belongs to (the re-run bar), never before its session opens.
- * - Orders sent after the last save are found at the broker by their ids (the reserved block) and
+ * - Orders sent after the last save are found at the broker by their ids (the whole reserved block,
+ *   from one listing where the broker has one: `ordersSince`) and
  *   held back: when the re-decided bar places them again they are re-attached, never re-sent;
  *   any the bar does not place again are adopted as they are.
  * - Our unfinished orders take the broker's state through the transition table (marked as
@@ -23,12 +24,10 @@ import { reconcile } from "../orders/reconcile.ts";
 import { PerfTracker } from "../metrics/perf.ts";
 import type { DayRows } from "../metrics/recorder.ts";
 import { restoreContext } from "./context_state.ts";
+import { scanReservedIds } from "./id_scan.ts";
 import { type JournalEntry, readJournal } from "./journal.ts";
 import type { Session } from "./session.ts";
 import type { SessionState } from "./session_state.ts";
-
-/** Unknown ids in a row after which the id scan stops (orders lost on their way out). */
-const SCAN_MISSES = 10;
 
 /**
  * Continues a session from its state file: ledger, perf table and side tables, orders, the
@@ -86,17 +85,14 @@ async function reconcileAtStart(
     ...journal.filter((e) => e.type === "ids_reserved").map((e) => Number(e.up_to)),
   );
   const ids = manager.ids;
-  for (let seq = ids.sequence, misses = 0; seq <= ceiling && misses < SCAN_MISSES; seq++) {
-    const id = ids.idOf(seq);
-    if (manager.orders.has(id)) continue;
-    const b = await broker.order(id);
-    if (!b) {
-      misses++;
-      continue;
-    }
-    misses = 0;
-    manager.recovered.set(id, b);
-  }
+  const sent = await scanReservedIds(
+    broker,
+    ids,
+    ceiling,
+    saved.last_bar_time - 1,
+    (id) => manager.orders.has(id),
+  );
+  for (const [id, b] of sent) manager.recovered.set(id, b);
   // What to do with each order: reconciliation's arithmetic (orders/reconcile.ts), then done
   // through the table. Positions are checked later, at the first bar (checkDrift).
   const brokerOpen = await broker.openOrders();

@@ -145,6 +145,12 @@ export interface Broker {
   openOrders(): Promise<BrokerOrder[]>;
   /** One order by our id, open or not; null when the broker does not know it. */
   order(client_order_id: string): Promise<BrokerOrder | null>;
+  /**
+   * Every order the broker received after a time (UTC ms), open or finished, in as few calls as
+   * it can: a restart finds the orders of its whole reserved id block with it. Absent: the restart
+   * asks `order` id by id (cheap only for an in-process venue).
+   */
+  ordersSince?(sinceMs: number): Promise<BrokerOrder[]>;
   positions(): Promise<BrokerPosition[]>;
   /** Executions since a time (UTC ms), for reconciliation after a restart. */
   executions(sinceMs: number): Promise<BrokerFill[]>;

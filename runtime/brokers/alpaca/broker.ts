@@ -33,6 +33,7 @@ import {
 import { checkMarketHours, isSessionCalendar, MarketHours, nyDate } from "./market_hours.ts";
 import { OrderTracker } from "./order_tracker.ts";
 import { type AlpacaOrder, AlpacaRest, isRetryable, messageOf } from "./rest.ts";
+import { currentOrder, unknownOrder } from "./lookup.ts";
 import { findReversal, sendOpening, tryReversal } from "./reversing.ts";
 import { legOf, type Split } from "./reversal.ts";
 import type { StreamListener, StreamOptions } from "./socket.ts";
@@ -55,11 +56,6 @@ export class AlpacaBroker implements Broker {
   private readonly rest: AlpacaRest;
   private readonly tracker: OrderTracker;
   private readonly trades: TradeUpdatesStream;
-
-  /** Heartbeat answers received on the trade stream (liveness, for monitoring and tests). */
-  get tradeStreamPongs(): number {
-    return this.trades.pongs;
-  }
   private readonly bars: BarFeed;
   private skew = 0;
   private refusal: string | null = null;
@@ -122,6 +118,11 @@ export class AlpacaBroker implements Broker {
    * `trade_updates` stream. Refused keys throw `AlpacaAuthError`; a stream that cannot be
    * reached yet keeps reconnecting in the background (see `health()`).
    */
+  /** Heartbeat answers received on the trade stream (liveness, for monitoring and tests). */
+  get tradeStreamPongs(): number {
+    return this.trades.pongs;
+  }
+
   async connect(): Promise<void> {
     const t0 = this.deps.now();
     const clock = await this.rest.clock();
@@ -224,12 +225,13 @@ export class AlpacaBroker implements Broker {
       return this.tracker.reconsider(coid);
     }
     try {
-      const id = this.tracker.alpacaIdOf(coid) ?? (await this.lookup(coid))?.id;
+      const id = this.tracker.alpacaIdOf(coid) ??
+        (await currentOrder(this.rest, this.tracker, coid))?.id;
       if (!id) {
         this.tracker.order(
           coid,
           "canceled",
-          this.unknown(coid),
+          unknownOrder(coid),
           this.deps.now(),
           "unknown to Alpaca",
         );
@@ -245,10 +247,10 @@ export class AlpacaBroker implements Broker {
         }
         return this.tracker.reconsider(coid);
       }
-      const o = await this.lookup(coid).catch(() => null);
+      const o = await currentOrder(this.rest, this.tracker, coid).catch(() => null);
       if (o) this.tracker.sync(o);
       if (!o || (isOpen(stateOf(o)) && o.status !== "pending_cancel")) {
-        const view = o ? toBrokerOrder(o, coid) : this.unknown(coid);
+        const view = o ? toBrokerOrder(o, coid) : unknownOrder(coid);
         this.tracker.order(coid, "cancel_reject", view, this.deps.now(), messageOf(e));
       }
     }
@@ -270,7 +272,7 @@ export class AlpacaBroker implements Broker {
         "replace",
       );
     }
-    const o = await this.lookup(coid);
+    const o = await currentOrder(this.rest, this.tracker, coid);
     if (!o || !isOpen(stateOf(o))) return error(`order ${coid} is not open at Alpaca`, "replace");
     const side = String(o.side).startsWith("sell") ? -1 : 1;
     if (changes.amount !== undefined && Math.sign(changes.amount) !== side) {
@@ -295,21 +297,32 @@ export class AlpacaBroker implements Broker {
   }
 
   async openOrders(): Promise<BrokerOrder[]> {
+    return await this.viewsOf(await this.rest.openOrders());
+  }
+
+  async ordersSince(sinceMs: number): Promise<BrokerOrder[]> {
+    return await this.viewsOf(await this.rest.listOrders("all", new Date(sinceMs).toISOString()));
+  }
+
+  /** Orders as the contract shows them, a reversal's two legs as the one order placed. */
+  private async viewsOf(list: AlpacaOrder[]): Promise<BrokerOrder[]> {
     const out = new Map<string, BrokerOrder>();
-    for (const o of await this.rest.openOrders()) {
-      const b = this.tracker.observe(o);
+    const whole = new Set<string>();
+    for (const o of list) { // oldest first: a replacement comes after the order it replaced
+      const b = this.tracker.observe(o), coid = b.client_order_id;
+      if (whole.has(coid)) continue;
       // A reversal's leg after a restart: both legs make the order the strategy placed.
-      const whole = legOf(o.clientOrderId) && !this.tracker.reversals.get(b.client_order_id)
-        ? await this.order(b.client_order_id)
-        : null;
-      out.set(b.client_order_id, whole ?? b);
+      if (legOf(o.clientOrderId) && !this.tracker.reversals.get(coid)) {
+        whole.add(coid);
+        out.set(coid, (await this.order(coid)) ?? b);
+      } else out.set(coid, b);
     }
     return [...out.values()];
   }
 
   async order(coid: string): Promise<BrokerOrder | null> {
     const split = this.tracker.reversals.get(coid);
-    const o = split ? null : await this.lookup(coid);
+    const o = split ? null : await currentOrder(this.rest, this.tracker, coid);
     if (o) return this.tracker.observe(o);
     return await findReversal(this.rest, this.tracker, coid);
   }
@@ -350,35 +363,6 @@ export class AlpacaBroker implements Broker {
     return this.bars.latest(symbols);
   }
 
-  /** Alpaca's current order for one of ours, following replacements; null when unknown. */
-  private async lookup(coid: string): Promise<AlpacaOrder | null> {
-    const known = this.tracker.alpacaIdOf(coid);
-    let o = (known ? await this.rest.orderById(known) : null) ??
-      await this.rest.orderByClientId(coid);
-    for (let hop = 0; o && o.status === "replaced" && o.replacedBy && hop < 100; hop++) {
-      this.tracker.learn(o);
-      const next = await this.rest.orderById(o.replacedBy);
-      if (!next) break;
-      o = next;
-    }
-    return o;
-  }
-
-  private unknown(coid: string): BrokerOrder {
-    return {
-      client_order_id: coid,
-      broker_order_id: "",
-      symbol: "",
-      amount: 0,
-      filled: 0,
-      avg_fill_price: 0,
-      state: "CANCELED",
-      limit_price: null,
-      stop_price: null,
-      submitted_at: NaN,
-    };
-  }
-
   /** After a reconnect: fills and order states missed while the stream was down. */
   private async resync(): Promise<void> {
     const since = (Number.isFinite(this.lostAt) ? this.lostAt : this.deps.now()) - RESYNC_MARGIN_MS;
@@ -390,7 +374,7 @@ export class AlpacaBroker implements Broker {
     }
     for (const coid of this.tracker.unsettled()) {
       if (seen.has(coid)) continue;
-      const o = await this.lookup(coid);
+      const o = await currentOrder(this.rest, this.tracker, coid);
       if (o) this.tracker.sync(o, true);
     }
     this.lostAt = NaN;

@@ -214,15 +214,23 @@ export class AlpacaRest {
     return this.retrying("GET /v2/clock", () => this.clockApi.legacyClock());
   }
 
-  /** Every open order, oldest first (pages of 500 followed by submission time). */
-  async openOrders(): Promise<AlpacaOrder[]> {
+  /** Every open order, oldest first. */
+  openOrders(): Promise<AlpacaOrder[]> {
+    return this.listOrders("open");
+  }
+
+  /**
+   * Orders by status (`all`: finished ones too) submitted after a time, oldest first: pages of
+   * 500 followed by submission time (GET /v2/orders `after` filters on submission time).
+   */
+  async listOrders(status: "open" | "all", since?: string): Promise<AlpacaOrder[]> {
     const out: AlpacaOrder[] = [];
     const seen = new Set<string>();
-    let after: string | undefined;
+    let after = since;
     for (;;) {
       const page = await this.retrying(
         "GET /v2/orders",
-        () => this.orders.getAllOrders({ status: "open", limit: 500, direction: "asc", after }),
+        () => this.orders.getAllOrders({ status, limit: 500, direction: "asc", after }),
       );
       const fresh = page.filter((o) => o.id && !seen.has(o.id));
       for (const o of fresh) seen.add(o.id!), out.push(o);

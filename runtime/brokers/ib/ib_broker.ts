@@ -357,6 +357,10 @@ export class IbBroker implements Broker {
     return t ? this.book.view(t) : null;
   }
 
+  async ordersSince(sinceMs: number): Promise<BrokerOrder[]> {
+    return (await this.resolver.since(sinceMs)).map((t) => this.book.view(t));
+  }
+
   /**
    * The caller books these (never emitted again). Corrected executions come as their revisions
    * with reversals between them (see `FillFlow.replay`): a caller that dedups by exec id ends

@@ -47,6 +47,21 @@ export class OrderResolver {
   }
 
   /**
+   * Every order TWS has received since a time that it still reports (its open orders, today's
+   * finished ones, orders rebuilt from today's executions): one round of requests for all.
+   */
+  async since(sinceMs: number): Promise<TrackedOrder[]> {
+    await this.openAtTws();
+    await this.finished([]);
+    if (!this.d.flow.completedReadable) {
+      for (const r of await this.d.snaps.executions(this.d.dayStart())) {
+        if (r.orderRef && !this.book.byCoid.has(r.orderRef)) await this.rebuild(r.orderRef);
+      }
+    }
+    return [...this.book.byCoid.values()].filter((t) => !(t.submittedAt <= sinceMs));
+  }
+
+  /**
    * An order TWS answered an error about and then said nothing: asked about; one TWS lists is
    * left to its statuses, one it does not is resolved.
    */

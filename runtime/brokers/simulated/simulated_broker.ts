@@ -290,6 +290,11 @@ export class SimulatedBroker implements Broker, MarketView {
     const o = this.state.byCoid.get(coid);
     return Promise.resolve(o ? viewOf(o) : null);
   }
+  ordersSince(sinceMs: number): Promise<BrokerOrder[]> {
+    const out: BrokerOrder[] = [];
+    for (const o of this.state.byCoid.values()) if (o.submitted_at > sinceMs) out.push(viewOf(o));
+    return Promise.resolve(out);
+  }
   /** Recent executions; a venue that `reportsOnce` keeps none (it is never asked). */
   executions(sinceMs: number): Promise<BrokerFill[]> {
     return Promise.resolve(this.state.fills.filter((f) => f.time > sinceMs));
