@@ -7,7 +7,6 @@ import { withDotEnv } from "../config/dotenv.ts";
 import { consoleLogger } from "../log.ts";
 import { writeResults } from "../engine/output.ts";
 import { runLive } from "../live/session.ts";
-import { requestKill } from "../live/kill_switch.ts";
 import { sha256 } from "../live/persistence.ts";
 import type { RiskLimits } from "../orders/risk.ts";
 import {
@@ -272,32 +271,6 @@ export const liveCommand: Command = {
       results.benchmark_returns.some((x) => x !== 0);
     if (out !== "-" && results.length) io.stdout(`${resultsSummary(results, hasBenchmark)}\n`);
     return 0;
-  },
-};
-
-export const killCommand: Command = {
-  name: "kill",
-  summary: "Throws a live session's kill switch: cancel open orders, then only cancels pass.",
-  usage: "kill --state-file F [--reason TEXT]",
-  help: ["--state-file F   the session's state file", "--reason TEXT    recorded in the journal"],
-  options: { "state-file": { type: "string" }, reason: { type: "string" } },
-  positionals: [0, 0],
-  run(args, io) {
-    const path = stringOpt(args, "state-file");
-    if (!path) throw new UsageError("--state-file F is required");
-    const r = requestKill(resolve(path), stringOpt(args, "reason") ?? "harvester kill");
-    if (r.stalePid !== null) {
-      io.stderr(
-        `warning: ${path}.pid named process ${r.stalePid}, which holds no session on ${path}: ` +
-          "not signalled; the stale pid file was removed\n",
-      );
-    }
-    io.stdout(
-      r.signalled
-        ? `kill switch thrown; signalled process ${r.signalled} (the session holding ${path})\n`
-        : `kill switch set; no session holds ${path} now: it halts at its next start\n`,
-    );
-    return Promise.resolve(0);
   },
 };
 

@@ -23,7 +23,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   clean: async () => (await import("./bundle_commands.ts")).cleanCommand,
   backtest: async () => (await import("./backtest_command.ts")).backtestCommand,
   live: async () => (await import("./live_command.ts")).liveCommand,
-  kill: async () => (await import("./live_command.ts")).killCommand,
+  kill: async () => (await import("./kill_command.ts")).killCommand,
+  resume: async () => (await import("./kill_command.ts")).resumeCommand,
   replay: async () => (await import("./live_command.ts")).replayCommand,
 };
 
@@ -36,6 +37,7 @@ const SUMMARIES: Record<string, string> = {
   backtest: "backtest a strategy file on a bundle",
   live: "run a strategy as a live or paper session",
   kill: "throw a live session's kill switch",
+  resume: "lift a live session's kill switch or halt",
   replay: "re-run a strategy on a session journal and compare its orders",
 };
 

@@ -39,7 +39,7 @@ import { LiveSessionError } from "./session_error.ts";
 import { injectFaults } from "./fault_injection.ts";
 import { subscribeUniverse } from "./feed.ts";
 import { Journal } from "./journal.ts";
-import { killRequested, KillWatch } from "./kill_switch.ts";
+import { killRequested, KillWatch, resumeRequested } from "./kill_switch.ts";
 import { removeOldPidFile, SessionLock } from "./session_lock.ts";
 import { sessionBenchmark, setUpBenchmark } from "./live_benchmark.ts";
 import { type LiveOptions, liveOptions, type MinuteLiveOptions } from "./live_options.ts";
@@ -89,6 +89,8 @@ export interface Session {
   resumeAt: number;
   stopRequested: boolean;
   killed: string | null;
+  /** `harvester resume`'s reason, applied at the next bar (null: none asked). */
+  resumeRequest: string | null;
   /** The kill file, looked for at bars (throttled; the signal is immediate). */
   killWatch: KillWatch;
   /** Completed perf rows, appended at each save (the state file holds only their count). */
@@ -234,6 +236,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       resumeAt: 0,
       stopRequested: false,
       killed: null,
+      resumeRequest: resumeRequested(opts.state_path),
       killWatch: new KillWatch(opts.state_path),
       journalBase,
       // A daily replay continues its perf table; a live minute run starts its own.
@@ -305,6 +308,10 @@ async function runSession(
   Deno.addSignalListener("SIGINT", onStop);
   Deno.addSignalListener("SIGTERM", onStop);
   Deno.addSignalListener("SIGUSR1", onKill);
+  const onResume = () => {
+    s.resumeRequest = resumeRequested(opts.state_path);
+  };
+  Deno.addSignalListener("SIGUSR2", onResume);
   const metrics = opts.metrics_port === undefined ? null : serveMetrics(opts.metrics_port, {
     manager,
     ledger: algo.ledger,
@@ -342,6 +349,7 @@ async function runSession(
     Deno.removeSignalListener("SIGINT", onStop);
     Deno.removeSignalListener("SIGTERM", onStop);
     Deno.removeSignalListener("SIGUSR1", onKill);
+    Deno.removeSignalListener("SIGUSR2", onResume);
     journal.write(
       "session_stopped",
       { at_session: s.resumeAt, stop_requested: s.stopRequested },

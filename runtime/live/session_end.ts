@@ -10,6 +10,7 @@
  */
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { InvalidInputError } from "../errors.ts";
+import { clearResume } from "./kill_switch.ts";
 import type { Session } from "./session.ts";
 
 /**
@@ -130,6 +131,25 @@ export function resumeAfterFlatten(s: Session): void {
 }
 
 /** Throws the kill switch: cancel everything, optionally flatten, then only cancels pass. */
+/**
+ * `harvester resume`: trading is ACTIVE again after a kill switch, a halt (a restart's drift, a
+ * loss limit) or a reducing state; journaled with what it lifted.
+ */
+export function resumeTrading(s: Session, reason: string): void {
+  clearResume(s.opts.state_path);
+  s.killed = null;
+  if (s.risk.state === "ACTIVE") return;
+  s.journal.write(
+    "trading_resumed",
+    { reason, from: s.risk.state, lifted: s.risk.stateReason },
+    true,
+  );
+  s.log.warn("trading_resumed", {
+    message: `trading resumed (${reason}); it was ${s.risk.state}: ${s.risk.stateReason}`,
+  });
+  s.risk.setState("ACTIVE", "");
+}
+
 export async function throwKill(s: Session, reason: string): Promise<void> {
   if (s.risk.state === "HALTED") return;
   s.journal.write("kill_switch", { reason, flatten: Boolean(s.opts.flatten_on_kill) }, true);

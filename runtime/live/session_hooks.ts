@@ -11,7 +11,13 @@ import type { Bar } from "../model/broker.ts";
 import { FeedHealth } from "./feed.ts";
 import { adoptRecovered, checkDrift } from "./restart.ts";
 import type { Session } from "./session.ts";
-import { eodFlatten, flattenMinutes, resumeAfterFlatten, throwKill } from "./session_end.ts";
+import {
+  eodFlatten,
+  flattenMinutes,
+  resumeAfterFlatten,
+  resumeTrading,
+  throwKill,
+} from "./session_end.ts";
 import { saveState } from "./session_state.ts";
 
 /** The feed's bars of portal session `t` (a replayed bundle session's bar line). */
@@ -87,6 +93,10 @@ export function sessionHooks(s: Session): EngineHooks {
 
     async beforeDecisions(e: BarEvent): Promise<void> {
       if (s.driftCheck) await checkDrift(s);
+      if (s.resumeRequest !== null) {
+        resumeTrading(s, s.resumeRequest);
+        s.resumeRequest = null;
+      }
       const kill = s.killed ?? s.killWatch.check();
       if (kill) await throwKill(s, kill);
       health?.check();
