@@ -25,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   live: async () => (await import("./live_command.ts")).liveCommand,
   kill: async () => (await import("./live_command.ts")).killCommand,
   replay: async () => (await import("./live_command.ts")).replayCommand,
+  sweep: async () => (await import("./sweep_command.ts")).sweepCommand,
+  worker: async () => (await import("./worker_command.ts")).workerCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -37,6 +39,8 @@ const SUMMARIES: Record<string, string> = {
   live: "run a strategy as a live or paper session",
   kill: "throw a live session's kill switch",
   replay: "re-run a strategy on a session journal and compare its orders",
+  sweep: "backtest every combination of parameter grids, on every core or on workers",
+  worker: "run sweep cells from a Redis queue (harvester sweep --queue)",
 };
 
 function mainHelp(): string {
