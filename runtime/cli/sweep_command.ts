@@ -27,6 +27,12 @@ function positiveInt(flag: string, text: string | undefined): number | undefined
   return n;
 }
 
+/** A cell's grid values only (not the fixed -D ones), as `short=5,long=20`. */
+function gridLabel(params: Record<string, string>, grids: string[]): string {
+  const names = grids.map((g) => g.slice(0, g.indexOf("=")).trim());
+  return paramsLabel(Object.fromEntries(names.map((n) => [n, params[n]])));
+}
+
 /** The sweep's settings from the backtest flags it shares with `harvester backtest`. */
 async function sweepOptions(args: ParsedArgs, io: Parameters<Command["run"]>[1], usage: string) {
   const { parseGrid } = await import("../sweep/grid.ts");
@@ -88,7 +94,7 @@ async function sweepOptions(args: ParsedArgs, io: Parameters<Command["run"]>[1],
     memory_mb: positiveInt("--cell-memory", stringOpt(args, "cell-memory")),
     progress: (p) => (p.done + p.failed === p.total ? progress.done(p) : progress.update(p)),
     retrying: (cell, error) =>
-      io.stderr(`cell ${paramsLabel(cell.params)} failed (${error}); running it once more\n`),
+      io.stderr(`cell ${gridLabel(cell.params, grids)} failed (${error}); running it once more\n`),
   };
   return opts;
 }

@@ -1,18 +1,41 @@
 /**
- * The standard normal distribution: its CDF (through erfc, relative error below 1.2e-7) and its
+ * The standard normal distribution: its CDF (through erfc, about 12 significant digits) and its
  * quantile (Acklam's rational approximation refined by one Halley step against that CDF).
  *
  * @module
  */
 
-/** erfc by Numerical Recipes' Chebyshev fit (fractional error < 1.2e-7 everywhere). */
+/**
+ * erfc(x): the Maclaurin series of erf below 3 (terms shrink fast; about 12 correct digits at
+ * worst), a continued fraction (modified Lentz) beyond, where the series would cancel badly.
+ */
 function erfc(x: number): number {
-  const z = Math.abs(x), t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(
-    -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-                  t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
-                                  t * (-0.82215223 + t * 0.17087277)))))))),
-  );
+  const z = Math.abs(x);
+  let r: number;
+  if (z < 3) {
+    let term = z, sum = z;
+    for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+      term *= (-z * z) / n;
+      sum += term / (2 * n + 1);
+    }
+    r = 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  } else {
+    // erfc(z) = e^(−z²)/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + …))))
+    const tiny = 1e-300;
+    let f = z, c = z, d = 0;
+    for (let k = 1; k < 200; k++) {
+      const a = k / 2;
+      d = z + a * d;
+      d = Math.abs(d) < tiny ? tiny : d;
+      c = z + a / c;
+      c = Math.abs(c) < tiny ? tiny : c;
+      d = 1 / d;
+      const delta = c * d;
+      f *= delta;
+      if (Math.abs(delta - 1) < 1e-16) break;
+    }
+    r = Math.exp(-z * z) / Math.sqrt(Math.PI) / f;
+  }
   return x >= 0 ? r : 2 - r;
 }
 

@@ -48,6 +48,9 @@ function processError(stderr: string, code: number, signal: string | null): stri
   const reported = lines.findLast((l) => l.startsWith("cell failed: "));
   if (reported) return reported.slice("cell failed: ".length);
   const how = signal ? `killed by ${signal}` : `exited with status ${code}`;
+  // V8's fatal out-of-memory report is followed by a C stack trace: its first line says it all.
+  const oom = lines.find((l) => /out of memory/i.test(l));
+  if (oom) return `the cell's process ran out of memory (${how}): ${oom.replace(/^#\s*/, "")}`;
   const tail = lines.slice(-3).join(" | ");
   return tail ? `the cell's process ${how}: ${tail}` : `the cell's process ${how}`;
 }
