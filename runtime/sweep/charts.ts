@@ -47,7 +47,13 @@ export function heatmapSpec(
     height: Math.max(120, 36 * yAxis.values.length),
     data: csvData({ x: xs, y: ys, value: vs }),
     encoding: {
-      x: { field: "x", type: "ordinal", title: xAxis.name, sort: xAxis.values },
+      x: {
+        field: "x",
+        type: "ordinal",
+        title: xAxis.name,
+        sort: xAxis.values,
+        axis: { labelAngle: 0 },
+      },
       y: { field: "y", type: "ordinal", title: yAxis.name, sort: yAxis.values },
     },
     layer: [
@@ -111,7 +117,13 @@ export function curvesSpec(curves: readonly Curve[], title: string): VegaLiteSpe
         title: "cumulative return",
         axis: { format: "%" },
       },
-      color: { field: "series", type: "nominal", title: null, sort: curves.map((c) => c.label) },
+      color: {
+        field: "series",
+        type: "nominal",
+        title: null,
+        sort: curves.map((c) => c.label),
+        legend: { labelLimit: 320, orient: "bottom", direction: "vertical" },
+      },
     },
   };
 }
