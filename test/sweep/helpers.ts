@@ -70,3 +70,43 @@ export function collect(
   })();
   return { text: () => text, done };
 }
+
+/** A `redis-server` of this machine on a free 127.0.0.1 port, without persistence. */
+export async function startRedis(): Promise<{ port: number; url: string; stop(): Promise<void> }> {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const proc = new Deno.Command("redis-server", {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = collect(proc.stdout);
+  collect(proc.stderr);
+  await waitFor(
+    "redis-server to accept connections",
+    () => /Ready to accept connections/.test(out.text()),
+    15_000,
+  );
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      try {
+        proc.kill("SIGTERM");
+      } catch { /* already gone */ }
+      await proc.status;
+    },
+  };
+}
+
+/** Whether `redis-server` is on the PATH. */
+export function hasRedis(): boolean {
+  try {
+    return new Deno.Command("redis-server", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
