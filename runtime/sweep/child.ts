@@ -1,53 +1,56 @@
 /**
- * The process one cell runs in (`deno run … runtime/sweep/child.ts RESULT.json`): reads the cell
- * as one JSON line on stdin, runs it, and writes the result to the file named on the command
- * line (atomically; stdout and stderr stay the strategy's own). Exits 1 with the error as the
- * last line of stderr. When the parent goes away (its end of stdin closes), the cell stops too:
- * a worker killed with `kill -9` leaves no cell running behind it.
+ * A cell process (see `cell_process.ts`): reads cells as JSON lines on stdin and runs them one
+ * after another, each with a fresh import of its strategy module; answers each with one line on
+ * stdout, `<marker> <id> ok <result JSON>` or `<marker> <id> error <message>` (the marker comes
+ * in `HARVESTER_CELL_MARKER`). The end of stdin, whenever it comes, ends the process: the parent
+ * is gone or done.
  *
  * @module
  */
-import { renameSync, writeFileSync } from "node:fs";
 import { harvesterRoot } from "../../bundles/mod.ts";
 import { type CellSpec, resultJson } from "./cell.ts";
 import { runCell } from "./run_cell.ts";
 
-/** Reads stdin's first line, then keeps reading: end of input means the parent is gone. */
-async function readSpec(): Promise<CellSpec> {
-  const reader = Deno.stdin.readable.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
+const encoder = new TextEncoder();
+
+function answer(line: string): void {
+  const bytes = encoder.encode(line + "\n");
+  for (let off = 0; off < bytes.length;) off += Deno.stdout.writeSync(bytes.subarray(off));
+}
+
+async function main(): Promise<void> {
+  const marker = Deno.env.get("HARVESTER_CELL_MARKER") ?? "";
+  const environ = Deno.env.toObject();
+  const root = harvesterRoot(environ);
+  const queue: { id: number; spec: CellSpec }[] = [];
+  let wake: (() => void) | undefined;
+  // Stdin is read all the time, so its end is seen even while a cell runs.
+  (async () => {
+    let buf = "";
+    for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        queue.push(JSON.parse(buf.slice(0, nl)));
+        buf = buf.slice(nl + 1);
+        wake?.();
+      }
+    }
+    Deno.exit(0);
+  })();
   for (;;) {
-    const { value, done } = await reader.read();
-    if (done) Deno.exit(1);
-    text += decoder.decode(value, { stream: true });
-    const nl = text.indexOf("\n");
-    if (nl >= 0) {
-      (async () => {
-        while (!(await reader.read()).done);
-        Deno.exit(1);
-      })();
-      return JSON.parse(text.slice(0, nl)) as CellSpec;
+    if (queue.length === 0) await new Promise<void>((r) => (wake = r));
+    const { id, spec } = queue.shift()!;
+    try {
+      const result = await runCell(spec, { root, environ }, undefined, `cell=${id}`);
+      answer(`${marker} ${id} ok ${resultJson(result)}`);
+    } catch (e) {
+      const err = e as Error;
+      console.error(err?.stack ?? String(e));
+      const message = `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`;
+      answer(`${marker} ${id} error ${message.replaceAll("\n", " ")}`);
     }
   }
 }
 
-async function main(resultPath: string): Promise<void> {
-  const spec = await readSpec();
-  const environ = Deno.env.toObject();
-  try {
-    const result = await runCell(spec, { root: harvesterRoot(environ), environ });
-    const tmp = `${resultPath}.tmp`;
-    writeFileSync(tmp, resultJson(result));
-    renameSync(tmp, resultPath);
-    Deno.exit(0);
-  } catch (e) {
-    const err = e as Error;
-    const message = `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`.replaceAll("\n", " ");
-    console.error(err?.stack ?? message);
-    console.error(`cell failed: ${message}`);
-    Deno.exit(1);
-  }
-}
-
-if (import.meta.main) await main(Deno.args[0]);
+if (import.meta.main) await main();

@@ -5,9 +5,11 @@
  *
  * @module
  */
+import { availableParallelism } from "node:os";
 import type { CellSpec } from "./cell.ts";
 import type { Strategy } from "../engine/strategy.ts";
-import { type CellOutcome, type ProcessOptions, runCellProcess } from "./process_runner.ts";
+import type { CellOutcome, ProcessOptions } from "./cell_process.ts";
+import { ProcessPool } from "./process_pool.ts";
 import { type CellEnvironment, runCell } from "./run_cell.ts";
 
 /** What an executor tells as cells move. */
@@ -41,7 +43,8 @@ async function withRetry(
 }
 
 /**
- * Cells on this machine: `workers` processes at a time, each cell in a new process.
+ * Cells on this machine: `workers` processes at a time, each running cells one after another
+ * (a process that crashed is replaced by a fresh one, where the retry runs).
  *
  * @example
  * ```ts
@@ -51,14 +54,24 @@ async function withRetry(
 export function localExecutor(opts: { workers: number; process: ProcessOptions }): Executor {
   return {
     async run(cells, listener) {
+      const workers = Math.max(1, opts.workers);
+      // Helper threads help a lone cell; when cells fill the cores they only compete.
+      const pool = new ProcessPool({
+        single_threaded: workers >= availableParallelism(),
+        ...opts.process,
+      });
       let next = 0;
       const slot = async () => {
         while (next < cells.length) {
           const i = next++;
-          await withRetry(i, listener, () => runCellProcess(cells[i], opts.process));
+          await withRetry(i, listener, () => pool.run(cells[i]));
         }
       };
-      await Promise.all(Array.from({ length: Math.max(1, opts.workers) }, slot));
+      try {
+        await Promise.all(Array.from({ length: workers }, slot));
+      } finally {
+        await pool.close();
+      }
     },
   };
 }

@@ -70,14 +70,18 @@ function pinnedVersion(spec: CellSpec, root: string): number {
   return v.time;
 }
 
-/** Imports the cell's strategy file after checking it is the source the sweep hashed. */
-export async function loadCellStrategy(spec: CellSpec): Promise<Strategy> {
+/**
+ * Imports the cell's strategy file after checking it is the source the sweep hashed; `fresh`
+ * (a URL query) makes it a new module instance, so no state of an earlier cell's run remains.
+ */
+export async function loadCellStrategy(spec: CellSpec, fresh?: string): Promise<Strategy> {
   const full = resolve(spec.strategy.path);
   const found = sha256(readFileSync(full));
   if (found !== spec.strategy.hash) {
     throw new StrategyChangedError(spec.strategy.path, spec.strategy.hash, found);
   }
-  return asStrategy(await import(pathToFileURL(full).href), spec.strategy.path);
+  const url = pathToFileURL(full).href + (fresh ? `?${fresh}` : "");
+  return asStrategy(await import(url), spec.strategy.path);
 }
 
 /**
@@ -93,10 +97,11 @@ export async function runCell(
   spec: CellSpec,
   env: CellEnvironment,
   strategy?: Strategy,
+  fresh?: string,
 ): Promise<CellResult> {
   await loadExtension(env.root);
   const timestamp = pinnedVersion(spec, env.root);
-  const algo = strategy ?? await loadCellStrategy(spec);
+  const algo = strategy ?? await loadCellStrategy(spec, fresh);
   const { flags } = spec;
   let tmp: string | undefined;
   let benchmarkFile: string | undefined;

@@ -25,6 +25,8 @@ export interface ExecutionOptions {
   no_cache?: boolean;
   /** V8's heap limit per cell process, MB. */
   memory_mb?: number;
+  /** Cell processes without V8's helper threads (default: when the workers fill every core). */
+  single_threaded?: boolean;
   /** A strategy given as functions runs in this process (no cache, no isolation). */
   strategy_functions?: Strategy;
   progress?: (p: SweepProgress) => void;
@@ -61,7 +63,11 @@ export async function openExecutor(opts: SweepOptions, plan: SweepPlan): Promise
   return {
     executor: localExecutor({
       workers: opts.workers ?? availableParallelism(),
-      process: { env, memory_mb: opts.memory_mb },
+      process: {
+        env,
+        memory_mb: opts.memory_mb,
+        ...(opts.single_threaded === undefined ? {} : { single_threaded: opts.single_threaded }),
+      },
     }),
     close: async () => {},
   };

@@ -82,10 +82,11 @@ async function collect(
   // One look at a job: collect it when it has ended, note a start or a retry otherwise.
   const look = async (id: string) => {
     if (!pending.has(id)) return;
+    // The state first, then the job: a job read before it completed would show no result.
+    const state = await queue.getJobState(id);
+    if (state === "unknown") return;
     const job = await JobClass.fromId(queue, id);
-    if (!job) return;
-    const state = await job.getState();
-    if (!pending.has(id)) return;
+    if (!job || !pending.has(id)) return;
     if (state === "completed") {
       settle(id, { ok: true, result: parseResult(job.returnvalue as string) });
       await job.remove().catch(() => {});

@@ -1,5 +1,5 @@
 /**
- * `harvester worker`: a BullMQ worker that runs each cell it takes in a process of its own, as a
+ * `harvester worker`: a BullMQ worker that runs the cells it takes in processes of their own, as a
  * local sweep does. The strategy's source arrives with the job and is kept under
  * `$HARVESTER_ROOT/sweeps/strategies/<hash>.ts`; the bundle must be this machine's own copy of the
  * version the sweep pinned, or the cell is refused. A worker killed mid-cell loses nothing: its
@@ -8,12 +8,13 @@
  * @module
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { listVersions } from "../../../bundles/mod.ts";
 import { cellKey, resultJson, sha256 } from "../cell.ts";
 import { BundleVersionMissingError } from "../errors.ts";
 import { paramsLabel } from "../grid.ts";
-import { runCellProcess } from "../process_runner.ts";
+import { ProcessPool } from "../process_pool.ts";
 import { type CellJob, QUEUE_NAME, redisClient } from "./connection.ts";
 
 /** Options of {@link runWorker}. */
@@ -76,6 +77,12 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const { Worker } = await import("bullmq");
   const client = await redisClient(opts.url);
   const env = { ...opts.environ, HARVESTER_ROOT: opts.root };
+  // One process per concurrent cell, kept between cells (their compiled code stays warm).
+  const pool = new ProcessPool({
+    env,
+    memory_mb: opts.memory_mb,
+    single_threaded: opts.concurrency >= availableParallelism(),
+  });
   const worker = new Worker<CellJob, string>(
     QUEUE_NAME,
     async (job) => {
@@ -91,7 +98,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       }
       const path = strategyFile(opts.root, spec.strategy.hash, source);
       const local = { ...spec, strategy: { path, hash: spec.strategy.hash } };
-      const outcome = await runCellProcess(local, { env, memory_mb: opts.memory_mb });
+      const outcome = await pool.run(local);
       if (!outcome.ok) {
         opts.log({ event: "cell_failed", ...base, error: outcome.error });
         throw new Error(outcome.error);
@@ -115,5 +122,6 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   await (opts.stop ?? signalled());
   opts.log({ event: "stopping" });
   await worker.close();
+  await pool.close();
   await client.quit().catch(() => client.disconnect());
 }
