@@ -84,7 +84,7 @@ describe("walk-forward 126:42 over 2010", () => {
     let value = 1_000_000, row = 0;
     const blocks: Float64Array[][] = [];
     for (const [k, [a, b, c]] of parts.entries()) {
-      const train = [], test = [];
+      const train: Results[] = [], test: Results[] = [];
       for (const [s, l] of COMBOS) train.push(await run(s, l, a, b));
       for (const [s, l] of COMBOS) test.push(await run(s, l, b, c));
       blocks.push(test.map((r) => r.perf.returns));
