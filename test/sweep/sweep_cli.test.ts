@@ -187,5 +187,20 @@ describe("harvester sweep: a 2×2 grid", () => {
       "luck",
     ], env);
     expect(sort.stderr).toMatch(/--sort: "luck" is not one of/);
+    // Nothing listens on port 1 of 127.0.0.1: the sweep says so instead of waiting forever.
+    const noRedis = await harvester([
+      "sweep",
+      STRATEGY,
+      "-s",
+      "2010-01-01",
+      "-e",
+      "2010-03-31",
+      "--grid",
+      "short=5",
+      "--queue",
+      "redis://127.0.0.1:1",
+    ], env);
+    expect(noRedis.code).toBe(1);
+    expect(noRedis.stderr).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
   }, 60_000);
 });

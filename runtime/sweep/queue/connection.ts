@@ -49,9 +49,36 @@ export function checkRedisUrl(url: string): URL {
   return u;
 }
 
-/** A constructed ioredis client for BullMQ (loaded only when a queue is used). */
+/** How long the first contact with Redis may take before the command gives up. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A constructed ioredis client for BullMQ (loaded only when a queue is used), checked with a
+ * PING: a Redis that cannot be reached at the start is an error naming the URL, where the client
+ * alone would retry forever (as it rightly does for a connection lost later).
+ */
 export async function redisClient(url: string): Promise<import("ioredis").Redis> {
   checkRedisUrl(url);
   const { Redis } = await import("ioredis");
-  return new Redis(url, { maxRetriesPerRequest: null });
+  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  client.on("error", () => {}); // reported below or retried by the client; not a crash
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      client.connect().then(() => client.ping()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("no answer")), CONNECT_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (e) {
+    client.disconnect();
+    throw new QueueUrlError(
+      `cannot reach Redis at ${url} (${
+        (e as Error).message
+      }); start redis-server there or check --queue`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
 }
