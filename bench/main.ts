@@ -4,6 +4,7 @@ import { benchBundles } from "./bundles.ts";
 import { benchEngine, benchLarge } from "./engine.ts";
 import { benchLive } from "./live.ts";
 import { benchPipeline } from "./pipeline.ts";
+import { benchSweep } from "./sweep.ts";
 
 const only = Deno.args[0];
 if (!only || only === "calendars") benchCalendars();
@@ -12,3 +13,4 @@ if (!only || only === "engine") await benchEngine();
 if (!only || only === "large") await benchLarge();
 if (!only || only === "live") await benchLive();
 if (!only || only === "pipeline") await benchPipeline();
+if (!only || only === "sweep") await benchSweep();

@@ -26,6 +26,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   kill: async () => (await import("./kill_command.ts")).killCommand,
   resume: async () => (await import("./kill_command.ts")).resumeCommand,
   replay: async () => (await import("./live_command.ts")).replayCommand,
+  sweep: async () => (await import("./sweep_command.ts")).sweepCommand,
+  worker: async () => (await import("./worker_command.ts")).workerCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -39,6 +41,8 @@ const SUMMARIES: Record<string, string> = {
   kill: "throw a live session's kill switch",
   resume: "lift a live session's kill switch or halt",
   replay: "re-run a strategy on a session journal and compare its orders",
+  sweep: "backtest every combination of parameter grids, on every core or on workers",
+  worker: "run sweep cells from a Redis queue (harvester sweep --queue)",
 };
 
 function mainHelp(): string {

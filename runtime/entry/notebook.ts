@@ -161,6 +161,7 @@ export {
 } from "../metrics/factor/analysis.ts";
 export { factor_analysis, type FactorAnalysis } from "../metrics/report/factor_tearsheet.ts";
 export { run_pipeline } from "../pipeline/research.ts";
+export { type NotebookSweepOptions, sweep, SweepTable } from "../sweep/notebook_sweep.ts";
 
 export {
   type Displayable,
