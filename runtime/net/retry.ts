@@ -1,11 +1,13 @@
 /**
  * Retrying for every network client (the ingest's HTTP, Alpaca's REST and streams, the TWS
  * connection): one backoff, one loop. The delay before retry n is `base · 2^(n-1)`, capped at
- * `max`, with ±50 % jitter: AWS Architecture Blog, "Exponential Backoff And Jitter" (Brooker,
- * 2015) shows un-jittered backoff making failed clients retry in lock-step; of its jitters we keep
- * one centred on the nominal delay — a floor of half the delay (like its "Equal Jitter"), so a
- * reconnect never comes back at ~0 ms — and a delay whose mean is the nominal table (a test's
- * `random = () => 0.5` gives the table exactly). The cap holds after the jitter too.
+ * `max`, with ±50 % jitter. Why jitter: AWS Architecture Blog, "Exponential Backoff And Jitter"
+ * (Marc Brooker, 2015) shows clients that back off without it retrying in lock-step. Why not its
+ * "Full Jitter" (uniform in [0, d]), which did a little less work in its simulation of many
+ * contending clients: our clients are one session against one server, where a floor matters more
+ * — ±50 % never retries sooner than half the delay (like its "Equal Jitter"), and its mean is the
+ * nominal table, so the documented delays stay true on average and `random = () => 0.5` gives
+ * the table exactly in tests. The cap holds after the jitter too (a `maxDelayMs` is a maximum).
  *
  * A server's own wait (Retry-After, X-RateLimit-Reset; see `server_wait.ts`) replaces the backoff.
  * Everything that waits or draws is injected (`sleep`, `random`), so tests never sleep for real.
