@@ -1,9 +1,12 @@
 /**
- * HTTP for network ingesters: retries 5xx and network failures with exponential backoff and
- * jitter; waits out rate limiting (429) as the server says — until `X-RateLimit-Reset` (Alpaca's
- * header: the epoch second the window resets) or for `Retry-After` seconds — with patience enough
- * for a whole rate window, without spending the attempts; and turns refusals into one clear error.
+ * HTTP for network ingesters, through the one retry loop (`runtime/net/retry.ts`): retries 5xx and
+ * network failures with exponential backoff and jitter; waits out rate limiting (429) as the
+ * server says — until `X-RateLimit-Reset` (Alpaca's header: the epoch second the window resets) or
+ * for `Retry-After` — with patience enough for a whole rate window, without spending the attempts;
+ * and turns refusals into one clear error.
  */
+import { RetriesExhausted, retrying } from "../../runtime/net/retry.ts";
+import { serverWaitMs } from "../../runtime/net/server_wait.ts";
 import { IngestError } from "../errors.ts";
 
 export interface RetryOptions {
@@ -31,107 +34,95 @@ export interface RetryOptions {
   refusal?: (status: number, body: string, url: string) => IngestError | undefined;
   /** Waits; tests pass a fast one. */
   sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1). @default Math.random */
+  random?: () => number;
   /** The clock, for X-RateLimit-Reset. @default Date.now */
   now?: () => number;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Delay before retry number `attempt` (1-based), with ±50 % jitter. */
-export function backoffDelay(
-  attempt: number,
-  base: number,
-  max: number,
-  random = Math.random,
-): number {
-  const d = Math.min(max, base * 2 ** (attempt - 1));
-  return Math.round(d * (0.5 + random()));
-}
-
-/**
- * How long a 429 asks to wait (ms), or NaN when it does not say: until `X-RateLimit-Reset` (epoch
- * seconds; docs.alpaca.markets "Rate limit": X-RateLimit-Limit, -Remaining, -Reset), else
- * `Retry-After` (seconds, RFC 9110).
- *
- * @example
- * rateLimitWait(new Headers({ "x-ratelimit-reset": "1700000060" }), 1_700_000_000_000); // 60000
- */
-export function rateLimitWait(headers: Headers, now: number): number {
-  const reset = Number(headers.get("x-ratelimit-reset"));
-  if (headers.has("x-ratelimit-reset") && Number.isFinite(reset) && reset > 0) {
-    return Math.max(0, reset * 1000 - now) + 250; // past the edge of the window, not on it
+/** An answer worth asking again (429, 5xx), or a fetch that got none. */
+class Unanswered extends Error {
+  constructor(reason: string, readonly status?: number, readonly headers?: Headers) {
+    super(reason);
   }
-  const after = Number(headers.get("retry-after"));
-  return headers.has("retry-after") && Number.isFinite(after) && after >= 0 ? after * 1000 : NaN;
+}
+
+const isRateLimit = (e: unknown) => e instanceof Unanswered && e.status === 429;
+
+/** One fetch: a 2xx, or a thrown `Unanswered` to retry, or the `IngestError` that ends it. */
+async function fetchOnce(
+  url: string,
+  init: RequestInit,
+  shown: string,
+  opts: RetryOptions,
+): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (e) {
+    throw new Unanswered(`network error: ${(e as Error).message}`);
+  }
+  if (res.ok) return res;
+  if (res.status === 429) {
+    await res.body?.cancel();
+    throw new Unanswered("HTTP 429", 429, res.headers);
+  }
+  const body = (await res.text()).slice(0, 300);
+  if (res.status === 401 || res.status === 403) {
+    throw opts.refusal?.(res.status, body, shown) ??
+      new IngestError(
+        `${opts.service} refused the credentials (HTTP ${res.status}) for ${shown}: ${body}`,
+      );
+  }
+  if (res.status < 500) {
+    throw new IngestError(`${opts.service} answered HTTP ${res.status} for ${shown}: ${body}`);
+  }
+  throw new Unanswered(`HTTP ${res.status}`, res.status);
 }
 
 /**
- * `fetch` with retries. Resolves with a 2xx response; throws an `IngestError` for 401/403 (bad
- * credentials, unless `refusal` names another cause), for other 4xx, when 5xx and network retries
- * run out, and when rate limiting lasts longer than the patience. A URL's `api_key`/`apikey`
- * parameter is never printed.
+ * `fetch` with retries (`runtime/net/retry.ts`). Resolves with a 2xx response; throws an
+ * `IngestError` for 401/403 (bad credentials, unless `refusal` names another cause), for other
+ * 4xx, when 5xx and network retries run out, and when rate limiting lasts longer than the
+ * patience. A URL's `api_key`/`apikey` parameter is never printed.
  */
 export async function fetchWithRetry(
   url: string,
   init: RequestInit,
   opts: RetryOptions,
 ): Promise<Response> {
-  const attempts = opts.attempts ?? 5,
-    base = opts.baseDelayMs ?? 500,
-    max = opts.maxDelayMs ?? 30_000,
-    rateMax = opts.rateLimitMaxDelayMs ?? 65_000,
-    patience = opts.rateLimitPatienceMs ?? 300_000;
-  const sleep = opts.sleep ?? defaultSleep, now = opts.now ?? Date.now;
+  const attempts = opts.attempts ?? 5, now = opts.now ?? Date.now;
   const shown = url.replace(/([?&](api_key|apikey)=)[^&]*/i, "$1***");
-  let last = "", failures = 0, limited = 0, waited = 0;
-  for (let tries = 1;; tries++) {
-    let res: Response | undefined;
-    try {
-      res = await fetch(url, init);
-    } catch (e) {
-      last = `network error: ${(e as Error).message}`;
-    }
-    if (res?.ok) return res;
-    let delay: number;
-    if (res && res.status === 429) {
-      await res.body?.cancel();
-      last = "HTTP 429";
-      limited++;
-      const asked = rateLimitWait(res.headers, now());
-      delay = Number.isNaN(asked)
-        ? backoffDelay(limited, base, rateMax)
-        : Math.min(rateMax, Math.max(asked, 0));
-      if (waited + delay > patience) {
-        throw new IngestError(
-          `${opts.service} kept rate-limiting ${shown} (HTTP 429) for ${
-            Math.round(waited / 1000)
-          } s; try again later, or fewer symbols at a time`,
-        );
-      }
-      waited += delay;
-    } else {
-      if (res) {
-        const body = (await res.text()).slice(0, 300);
-        if (res.status === 401 || res.status === 403) {
-          throw opts.refusal?.(res.status, body, shown) ??
-            new IngestError(
-              `${opts.service} refused the credentials (HTTP ${res.status}) for ${shown}: ${body}`,
-            );
-        }
-        if (res.status < 500) {
-          throw new IngestError(
-            `${opts.service} answered HTTP ${res.status} for ${shown}: ${body}`,
-          );
-        }
-        last = `HTTP ${res.status}`;
-      }
-      if (++failures >= attempts) break;
-      delay = backoffDelay(failures, base, max);
-    }
-    opts.onRetry?.(tries, delay, last);
-    await sleep(delay);
+  try {
+    return await retrying(shown, () => fetchOnce(url, init, shown, opts), {
+      attempts,
+      baseDelayMs: opts.baseDelayMs ?? 500,
+      maxDelayMs: opts.maxDelayMs ?? 30_000,
+      retryable: (e) => e instanceof Unanswered,
+      // The wait a 429 asks for; a 5xx's Retry-After is not waited out (backoff instead).
+      serverWait: (e) =>
+        isRateLimit(e) ? serverWaitMs((e as Unanswered).headers!, now()) : undefined,
+      rateLimited: {
+        is: isRateLimit,
+        maxDelayMs: opts.rateLimitMaxDelayMs ?? 65_000,
+        patienceMs: opts.rateLimitPatienceMs ?? 300_000,
+      },
+      sleep: opts.sleep,
+      random: opts.random,
+      onRetry: opts.onRetry &&
+        ((r) => opts.onRetry!(r.attempt, r.delayMs, (r.error as Error).message)),
+    });
+  } catch (e) {
+    if (!(e instanceof RetriesExhausted)) throw e;
+    const last = (e.cause as Error).message;
+    throw new IngestError(
+      e.reason === "patience"
+        ? `${opts.service} kept rate-limiting ${shown} (${last}) for ${
+          Math.round(e.waitedMs / 1000)
+        } s; try again later, or fewer symbols at a time`
+        : `${opts.service}: giving up on ${shown} after ${attempts} attempts (${last})`,
+      {},
+      { cause: e.cause },
+    );
   }
-  throw new IngestError(
-    `${opts.service}: giving up on ${shown} after ${attempts} attempts (${last})`,
-  );
 }

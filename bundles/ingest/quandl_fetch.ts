@@ -1,12 +1,14 @@
 /**
  * The network side of the quandl bundle: its settings from the environment, the WIKI/PRICES
  * datatable export request (polled while the service is still creating the file) and the
- * download of the bulk zip into the cache, every request through `fetchWithRetry`.
+ * download of the bulk zip into the cache, every request through `fetchWithRetry` and a broken
+ * download retried through `retrying` (`runtime/net/retry.ts`).
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { IngestError } from "../errors.ts";
 import type { IngestArgs } from "../registry.ts";
-import { backoffDelay, fetchWithRetry } from "./http.ts";
+import { backoffDelay, RetriesExhausted, retrying } from "../../runtime/net/retry.ts";
+import { fetchWithRetry } from "./http.ts";
 
 const SERVICE = "Nasdaq Data Link";
 /** An export being built is polled this often before giving up (~12 min at the default base). */
@@ -142,23 +144,32 @@ async function saveBody(res: Response, path: string, args: IngestArgs): Promise<
 /** Downloads the export into the cache; a broken transfer is retried like a failed request. */
 export async function download(link: string, dest: string, cfg: Config, args: IngestArgs) {
   const part = `${dest}.part`;
-  for (let attempt = 1;; attempt++) {
-    const res = await get(link, cfg, args);
-    try {
-      await saveBody(res, part, args);
-      renameSync(part, dest); // only a complete file ever has the cached name
-      return;
-    } catch (e) {
-      rmSync(part, { force: true });
-      const why = (e as Error).message;
-      if (attempt >= cfg.attempts) {
-        throw new IngestError(
-          `${SERVICE}: downloading WIKI/PRICES failed ${attempt} times (${why})`,
-        );
+  try {
+    await retrying("downloading WIKI/PRICES", async () => {
+      const res = await get(link, cfg, args); // retried on its own; its IngestError ends it all
+      try {
+        await saveBody(res, part, args);
+        renameSync(part, dest); // only a complete file ever has the cached name
+      } catch (e) {
+        rmSync(part, { force: true });
+        throw e;
       }
-      const delay = backoffDelay(attempt, cfg.baseDelayMs, 30_000);
-      args.progress.note(`${SERVICE}: ${why}; retry ${attempt} in ${delay} ms`);
-      await sleep(delay);
-    }
+    }, {
+      attempts: cfg.attempts,
+      baseDelayMs: cfg.baseDelayMs,
+      maxDelayMs: 30_000,
+      retryable: (e) => !(e instanceof IngestError),
+      onRetry: (r) =>
+        args.progress.note(
+          `${SERVICE}: ${(r.error as Error).message}; retry ${r.attempt} in ${r.delayMs} ms`,
+        ),
+    });
+  } catch (e) {
+    if (!(e instanceof RetriesExhausted)) throw e;
+    throw new IngestError(
+      `${SERVICE}: downloading WIKI/PRICES failed ${e.attempts} times (${
+        (e.cause as Error).message
+      })`,
+    );
   }
 }

@@ -56,6 +56,23 @@ function crossImports(): { from: string; to: string; file: string; spec: string 
   return out;
 }
 
+/** Imports of `bundles/` and `calendars/` files into runtime/, by the runtime folder reached. */
+function importsIntoRuntime(): { to: string; file: string; spec: string }[] {
+  const out = [];
+  const pattern = /(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g;
+  for (const top of ["bundles", "calendars"]) {
+    for (const file of files(join(repo, top))) {
+      for (const m of readFileSync(file, "utf8").matchAll(pattern)) {
+        const target = normalize(join(dirname(file), m[1]));
+        if (target.startsWith(runtime + sep)) {
+          out.push({ to: folderOf(target), file: relative(repo, file), spec: m[1] });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 describe("the layer order of runtime/", () => {
   const layers = documentedLayers();
   const rank = new Map<string, number>();
@@ -89,6 +106,15 @@ describe("the layer order of runtime/", () => {
     };
     for (const n of edges.keys()) visit(n, [n]);
     expect([...new Set(cycles)]).toEqual([]);
+  });
+
+  test("bundles/ and calendars/ (used by portal/ and up) reach only runtime/'s bottom layer", () => {
+    const bottom = new Set([...layers[layers.length - 1], "(root)"]);
+    const found = importsIntoRuntime();
+    expect(found.filter((i) => !bottom.has(i.to)).map((i) => `${i.file} imports ${i.spec}`))
+      .toEqual([]);
+    // The check sees them: the ingesters retry through runtime/net/.
+    expect(found.some((i) => i.file === "bundles/ingest/http.ts" && i.to === "net")).toBe(true);
   });
 
   test("the check finds what it looks for (an upward import is caught)", () => {

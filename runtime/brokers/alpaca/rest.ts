@@ -1,12 +1,12 @@
 /**
  * Alpaca's REST endpoints through `@alpacahq/alpaca-trade-api` v4 (its generated `trading` and
  * `marketData` clients, with our base URLs). The SDK's own retry is off: reads are retried here
- * (429 honouring Retry-After, 5xx, network failures; exponential backoff with jitter, injected
- * sleep), and an order POST is never retried at this level — the broker first asks Alpaca, by
- * client order id, whether it arrived.
+ * (429 honouring Retry-After, 5xx, network failures; `runtime/net/retry.ts`, injected sleep),
+ * and an order POST is never retried at this level — the broker first asks Alpaca, by client
+ * order id, whether it arrived.
  */
 import { ApiError, FetchError, marketData, trading } from "@alpacahq/alpaca-trade-api";
-import { backoffDelay } from "../../../bundles/ingest/http.ts";
+import { RetriesExhausted, retryDelay, retrying } from "../../net/retry.ts";
 import type { AlpacaConfig } from "./config.ts";
 import { AlpacaAuthError, AlpacaRequestError } from "./errors.ts";
 
@@ -89,6 +89,15 @@ export function refusalOf(e: unknown): Refusal | undefined {
   return KEYS_REFUSED.test(m.trim()) ? undefined : "forbidden";
 }
 
+/**
+ * The wait Alpaca asked for (ms): the SDK reads Retry-After (seconds or HTTP-date), else the
+ * X-RateLimit-Reset time, into `retryAfterMs`; 0 (a reset already past) says nothing.
+ */
+function serverWait(e: unknown): number | undefined {
+  const ms = e instanceof ApiError ? e.retryAfterMs : undefined;
+  return ms !== undefined && ms > 0 ? ms : undefined;
+}
+
 /** A 403 that is about money, not keys. */
 export function isBuyingPower(e: unknown): boolean {
   return refusalOf(e) === "buying_power";
@@ -132,11 +141,7 @@ export class AlpacaRest {
 
   /** Delay before retry `attempt` (1-based): Retry-After when Alpaca gives one, else backoff. */
   delay(e: unknown, attempt: number): number {
-    const { baseDelayMs, maxDelayMs } = this.cfg.retry;
-    const hinted = e instanceof ApiError ? e.retryAfterMs : undefined;
-    return hinted !== undefined && hinted > 0
-      ? Math.min(maxDelayMs, hinted)
-      : backoffDelay(attempt, baseDelayMs, maxDelayMs, this.deps.random);
+    return retryDelay(attempt, this.cfg.retry, this.deps.random, serverWait(e));
   }
 
   /**
@@ -154,16 +159,18 @@ export class AlpacaRest {
 
   /** Runs a request that is safe to repeat, retrying what may succeed on a second try. */
   async retrying<T>(what: string, call: () => Promise<T>): Promise<T> {
-    const attempts = this.cfg.retry.attempts;
-    for (let attempt = 1;; attempt++) {
-      try {
-        return await call();
-      } catch (e) {
-        if (!isRetryable(e) || attempt >= attempts) throw this.fail(what, e);
-        const ms = this.delay(e, attempt);
-        this.deps.onRetry?.(what, attempt, ms, messageOf(e));
-        await this.deps.sleep(ms);
-      }
+    const { sleep, random, onRetry } = this.deps;
+    try {
+      return await retrying(what, call, {
+        ...this.cfg.retry,
+        retryable: isRetryable,
+        serverWait,
+        sleep,
+        random,
+        onRetry: onRetry && ((r) => onRetry(what, r.attempt, r.delayMs, messageOf(r.error))),
+      });
+    } catch (e) {
+      throw this.fail(what, e instanceof RetriesExhausted ? e.cause : e);
     }
   }
 

@@ -6,7 +6,7 @@
  * ping/pong, which the WHATWG WebSocket does not).
  */
 import WebSocket from "ws";
-import { backoffDelay } from "../../../bundles/ingest/http.ts";
+import { RetriesExhausted, retrying } from "../../net/retry.ts";
 import { AlpacaAuthError } from "./errors.ts";
 
 /** The part of a `ws` socket used here. */
@@ -61,7 +61,8 @@ export abstract class AlpacaStream {
   private ws: Socket | null = null;
   private live = false;
   private stopped = true;
-  private reconnecting = false;
+  /** Stops the reconnect loop running now (null: none runs). */
+  private reconnecting: AbortController | null = null;
   /** Pongs received on this stream's connections (the heartbeat's answers). */
   pongs = 0;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -145,6 +146,7 @@ export abstract class AlpacaStream {
   stop(): void {
     this.stopped = true;
     this.live = false;
+    this.reconnecting?.abort();
     this.stopHeartbeat();
     const ws = this.ws;
     this.ws = null;
@@ -215,39 +217,44 @@ export abstract class AlpacaStream {
   /** Retries until connected again (or stopped, or refused). */
   private async reconnect(): Promise<void> {
     if (this.reconnecting) return;
-    this.reconnecting = true;
+    const stop = new AbortController();
+    this.reconnecting = stop;
     const { baseDelayMs, maxDelayMs, maxAttempts } = this.opts.reconnect;
+    let tries = 0;
     try {
-      for (let attempt = 1; !this.stopped; attempt++) {
-        if (maxAttempts > 0 && attempt > maxAttempts) {
+      try {
+        await retrying(`the ${this.label} stream`, () => (tries++, this.open()), {
+          attempts: maxAttempts,
+          baseDelayMs,
+          maxDelayMs,
+          waitFirst: true, // the connection just dropped: give the server a moment
+          retryable: (e) => !(e instanceof AlpacaAuthError || e instanceof StreamRefused),
+          signal: stop.signal,
+          sleep: this.opts.sleep,
+          random: this.opts.random,
+        });
+      } catch (e) {
+        if (stop.signal.aborted) return;
+        if (e instanceof RetriesExhausted) {
           this.owner.error(
             `${this.label} stream: gave up after ${maxAttempts} reconnect attempts`,
             "stream_down",
           );
           return;
         }
-        await this.opts.sleep(backoffDelay(attempt, baseDelayMs, maxDelayMs, this.opts.random));
-        if (this.stopped) return;
-        try {
-          await this.open();
-        } catch (e) {
-          if (e instanceof AlpacaAuthError || e instanceof StreamRefused) {
-            this.stopped = true;
-            this.owner.error(e.message, e instanceof AlpacaAuthError ? "unauthorized" : "refused");
-            return;
-          }
-          continue;
-        }
-        this.owner.status("reconnected", `${this.label}: back after ${attempt} attempt(s)`);
-        try {
-          await this.afterReconnect();
-        } catch (e) {
-          this.owner.error(`${this.label}: re-sync failed: ${(e as Error).message}`, "resync");
-        }
+        this.stopped = true;
+        const message = (e as Error).message;
+        this.owner.error(message, e instanceof AlpacaAuthError ? "unauthorized" : "refused");
         return;
       }
+      this.owner.status("reconnected", `${this.label}: back after ${tries} attempt(s)`);
+      try {
+        await this.afterReconnect();
+      } catch (e) {
+        this.owner.error(`${this.label}: re-sync failed: ${(e as Error).message}`, "resync");
+      }
     } finally {
-      this.reconnecting = false;
+      this.reconnecting = null;
     }
   }
 

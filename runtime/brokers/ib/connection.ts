@@ -1,10 +1,12 @@
 /**
  * One API session with TWS / IB Gateway on one client id, through `@stoqey/ib`: the handshake
  * (done when nextValidId arrives), requests with their own ids, answers collected until their
- * end marker, and reconnection with exponential backoff when the socket drops. Every attempt uses
+ * end marker, and reconnection with exponential backoff and jitter (`runtime/net/retry.ts`) when
+ * the socket drops. Every attempt uses
  * a fresh `IBApi`, so a dead socket's late events can never disturb the live one.
  */
 import { EventName, IBApi } from "@stoqey/ib";
+import { RetriesExhausted, retrying } from "../../net/retry.ts";
 import {
   classifyCode,
   IbConnectError,
@@ -30,12 +32,14 @@ const emitter = (ib: IBApi) => ib as unknown as Emitter;
 export interface ConnectionPolicy {
   /** Waits between reconnection attempts (injected in tests). */
   sleep(ms: number): Promise<void>;
+  /** Jitter source in [0, 1) (injected in tests). */
+  random(): number;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
-  /** First delay before reconnecting; doubled after each failure up to `maxDelayMs`. */
+  /** First delay before reconnecting; doubled after each failure up to `maxDelayMs` (±50 %). */
   initialDelayMs: number;
   maxDelayMs: number;
-  /** Attempts before giving up (Infinity: keep trying, a session outlives a TWS restart). */
+  /** Attempts before giving up (0 or Infinity: keep trying, a session outlives a TWS restart). */
   maxAttempts: number;
   maxRequestsPerSecond: number;
 }
@@ -73,6 +77,8 @@ export class IbConnection {
   private readonly requestErrors = new Map<number, (code: number, text: string) => void>();
   private readonly inflight = new Set<(e: Error) => void>();
   private handshakeFailed: ((code: number, text: string) => void) | null = null;
+  /** Stops the reconnect loop running now. */
+  private reconnecting: AbortController | null = null;
   private reqSeq = 900_000_000;
   private lastVersion = 0;
   /** The next order id TWS allows (nextValidId), advanced as orders are placed. */
@@ -126,6 +132,7 @@ export class IbConnection {
   /** Closes for good (no reconnection). */
   close(): void {
     this.state = "closed";
+    this.reconnecting?.abort();
     this.handshakeFailed?.(502, "closed while connecting");
     this.abortAll("the connection was closed");
     this.drop();
@@ -277,27 +284,35 @@ export class IbConnection {
   }
 
   private async reconnect(): Promise<void> {
-    let delay = this.policy.initialDelayMs;
-    for (let attempt = 1;; attempt++) {
-      await this.policy.sleep(delay);
-      if (this.state !== "reconnecting") return;
-      try {
-        await this.handshake();
-      } catch (e) {
-        if (this.state !== "reconnecting") return;
-        if (attempt >= this.policy.maxAttempts) {
-          this.state = "closed";
-          this.hooks.gaveUp(e as Error);
-          return;
-        }
-        delay = Math.min(delay * 2, this.policy.maxDelayMs);
-        this.hooks.retryFailed(attempt, e as Error, delay);
-        continue;
-      }
-      if (this.state !== "reconnecting") return this.drop();
-      this.state = "up";
-      this.hooks.restored();
+    const stop = new AbortController();
+    this.reconnecting = stop;
+    const { initialDelayMs, maxDelayMs, maxAttempts, sleep, random } = this.policy;
+    try {
+      await retrying(`reconnecting to ${this.endpoint.host}:${this.endpoint.port}`, () => {
+        // Closed (or opened anew) meanwhile: this loop is no longer wanted.
+        if (this.state !== "reconnecting") stop.abort();
+        stop.signal.throwIfAborted();
+        return this.handshake();
+      }, {
+        attempts: Number.isFinite(maxAttempts) ? maxAttempts : 0,
+        baseDelayMs: initialDelayMs,
+        maxDelayMs,
+        waitFirst: true,
+        signal: stop.signal,
+        sleep: (ms) => sleep(ms),
+        random: () => random(),
+        onRetry: (r) => this.hooks.retryFailed(r.attempt, r.error as Error, r.delayMs),
+      });
+    } catch (e) {
+      if (stop.signal.aborted || this.state !== "reconnecting") return;
+      this.state = "closed";
+      this.hooks.gaveUp((e instanceof RetriesExhausted ? e.cause : e) as Error);
       return;
+    } finally {
+      if (this.reconnecting === stop) this.reconnecting = null;
     }
+    if (this.state !== "reconnecting") return this.drop();
+    this.state = "up";
+    this.hooks.restored();
   }
 }

@@ -45,6 +45,8 @@ export interface IbBrokerOptions {
   now?: () => number;
   /** Waits: reconnection backoff and the commission wait. @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1) of the reconnection backoff. @default Math.random */
+  random?: () => number;
   /** Handshake timeout (ms). @default 10000 */
   connectTimeoutMs?: number;
   /** Timeout of one request (contract details, positions…) (ms). @default 15000 */
@@ -63,11 +65,11 @@ export interface IbBrokerOptions {
   executionsPollMs?: number;
   /** Bars are kept on this calendar's trading minutes; null keeps every bar. @default XNYS */
   calendar?: MinuteFilter | null;
-  /** First reconnection delay, doubled after each failure (ms). @default 1000 */
+  /** First reconnection delay, doubled after each failure, ±50 % jitter (ms). @default 1000 */
   reconnectInitialDelayMs?: number;
   /** Longest reconnection delay (ms). @default 30000 */
   reconnectMaxDelayMs?: number;
-  /** Reconnection attempts before giving up. @default Infinity (outlive a TWS restart) */
+  /** Reconnection attempts before giving up (0 or Infinity: keep trying). @default Infinity */
   reconnectMaxAttempts?: number;
   /** Messages per second sent to TWS (IB allows 50). @default 45 */
   maxRequestsPerSecond?: number;
@@ -105,6 +107,7 @@ export function createIbBroker(options: IbBrokerOptions = {}): Broker {
       initialDelayMs: options.reconnectInitialDelayMs ?? 1000,
       maxDelayMs: options.reconnectMaxDelayMs ?? 30_000,
       maxAttempts: options.reconnectMaxAttempts ?? Infinity,
+      random: options.random ?? Math.random,
       maxRequestsPerSecond: options.maxRequestsPerSecond ?? 45,
     },
   });

@@ -53,7 +53,7 @@ describe("IB connectivity", () => {
     let release = () => {};
     const gate = new Promise<void>((ok) => release = ok);
     const sleep = (ms: number) => ms === 20 ? gate : new Promise<void>((ok) => setTimeout(ok, ms));
-    r = await rig({ broker: { sleep } });
+    r = await rig({ broker: { sleep, random: () => 0.5 } }); // jitter at its midpoint: 20 ms
     await r.broker.submit(req("hv2-1", { limit_price: 189 }));
     await r.event("order", (e) => e.event === "ack");
     const mark = r.events.length;
