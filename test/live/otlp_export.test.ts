@@ -13,7 +13,12 @@ import {
 import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { describe, expect, test } from "vitest";
 import type { Broker, OrderRequest, VenueSink } from "../../runtime/model/broker.ts";
-import { sdkBackend, tracesUrl } from "../../runtime/live/telemetry/backends.ts";
+import {
+  denoBackend,
+  denoOtelOn,
+  sdkBackend,
+  tracesUrl,
+} from "../../runtime/live/telemetry/backends.ts";
 import { exportProblem } from "../../runtime/live/telemetry/reporting_exporter.ts";
 import { type CallScope, TracedBroker } from "../../runtime/live/telemetry/traced_broker.ts";
 import { InProcessVenue } from "../fakes/inprocess_venue.ts";
@@ -107,6 +112,25 @@ describe("the SDK backend", () => {
       new RegExp(`${url}/v1/traces failed \\(.*ECONNREFUSED`),
     );
     expect(exportProblem(new Error("boom"))).toBe("boom");
+  });
+});
+
+describe("Deno's exporter", () => {
+  test("used with OTEL_DENO=true; an endpoint other than the one Deno read is reported", () => {
+    const env = (vars: Record<string, string>) => ({ get: (k: string) => vars[k] });
+    expect(denoOtelOn(env({ OTEL_DENO: "true" }))).toBe(true);
+    expect(denoOtelOn(env({ OTEL_DENO: "1" }))).toBe(false); // Deno accepts only true and false
+    const log = capture();
+    const base = env({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" });
+    expect(denoBackend("http://127.0.0.1:4318/", log, base).via).toBe("deno");
+    const traces = env({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://c:4318/v1/traces" });
+    denoBackend("http://c:4318", log, traces);
+    denoBackend("http://localhost:4318", log, env({})); // Deno's default endpoint
+    expect(log.warns).toEqual([]);
+    denoBackend("http://127.0.0.1:9999", log, base);
+    expect(log.warns.map((w) => [w.event, w.fields?.url])).toEqual([
+      ["otlp_endpoint_ignored", "http://127.0.0.1:9999"],
+    ]);
   });
 });
 

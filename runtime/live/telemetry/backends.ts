@@ -60,8 +60,11 @@ export function tracesUrl(endpoint: string): string {
   return url.toString();
 }
 
+/** The process environment, or what stands for it. */
+export type Env = { get(key: string): string | undefined };
+
 /** Whether Deno's own OpenTelemetry is on in this process (it reads `OTEL_DENO` at start). */
-export function denoOtelOn(env: { get(key: string): string | undefined } = Deno.env): boolean {
+export function denoOtelOn(env: Env = Deno.env): boolean {
   return env.get("OTEL_DENO") === "true";
 }
 
@@ -74,10 +77,11 @@ export function denoOtelOn(env: { get(key: string): string | undefined } = Deno.
  * const backend = denoBackend("http://127.0.0.1:4318", log); // with OTEL_DENO=true
  * ```
  */
-export function denoBackend(endpoint: string, log: Logger, env = Deno.env): SpanBackend {
+export function denoBackend(endpoint: string, log: Logger, env: Env = Deno.env): SpanBackend {
+  const base = env.get("OTEL_EXPORTER_OTLP_ENDPOINT");
   const deno = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ??
-    env.get("OTEL_EXPORTER_OTLP_ENDPOINT") ?? "http://localhost:4318";
-  if (deno.replace(/\/+$/, "") !== endpoint.replace(/\/+$/, "")) {
+    tracesUrl(base ?? "http://localhost:4318");
+  if (deno !== tracesUrl(endpoint)) {
     log.warn("otlp_endpoint_ignored", {
       message: `OTEL_DENO=true: spans go to Deno's exporter at ${deno}, not to ${endpoint}; ` +
         "set OTEL_EXPORTER_OTLP_ENDPOINT when starting the process instead",

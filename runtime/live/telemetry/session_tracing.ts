@@ -27,7 +27,6 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
-  type Tracer,
 } from "@opentelemetry/api";
 import { DAY_MS, isoDate } from "../../../calendars/days.ts";
 import type { BarEvent, EngineHooks, SessionEnd, SessionStart } from "../../engine/engine.ts";
@@ -104,10 +103,6 @@ export class SessionTracing {
   private last = [0, 0, 0, 0];
 
   constructor(private readonly backend: SpanBackend) {}
-
-  get tracer(): Tracer {
-    return this.backend.tracer;
-  }
 
   /** The broker the session should use: every call a span, a child of the span in progress. */
   wrap(broker: Broker): Broker {
