@@ -2,7 +2,8 @@
  * OpenTelemetry tracing of sessions, in process: a collector on 127.0.0.1 receives the OTLP/HTTP
  * JSON of a paper session (session spans parenting bar spans, broker submit spans as the bars'
  * children) and of a live minute session on an in-process venue whose second order fails (ERROR
- * status); the kill switch and the risk gate's refusals show on the spans. The CLI, a dead
+ * status); the session's close is its session span's; the kill switch and the risk gate's refusals
+ * show on the spans. The CLI, a dead
  * collector, Deno's own exporter and the lazy loading: tracing_cli.test.ts.
  */
 import { writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ingest } from "../../bundles/mod.ts";
 import { get_calendar } from "../../calendars/mod.ts";
 import type { Context } from "../../runtime/api/context.ts";
+import { EODCancel } from "../../runtime/api/mod.ts";
 import type { Asset } from "../../runtime/assets/asset.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { readJournal } from "../../runtime/live/journal.ts";
@@ -243,6 +245,38 @@ describe("OpenTelemetry spans of a session", () => {
       expect(s, name).toBeDefined();
       expect(parentOf(s!), name).toBeUndefined();
     }
+  });
+
+  test("the session's close: the cancel policy's cancels are the session span's children", async () => {
+    const c = collector();
+    servers.push(c);
+    // A limit far below the price rests; EODCancel cancels it at a session's end.
+    const strategy: Strategy = {
+      initialize: async (context: Context) => {
+        context.asset = await context.symbol("AAPL");
+        context.set_cancel_policy(new EODCancel());
+      },
+      handle_data: async (context: Context) => {
+        await context.order(context.asset as Asset, 10, { limit_price: 1 });
+      },
+    };
+    await paper(tempRoot("hv-otel-"), { strategy, otlp_endpoint: c.url, end: "2014-01-07" });
+    const spans = c.spans();
+    const sessions = named(spans, "session"), bars = named(spans, "bar");
+    const cancels = named(spans, "broker.cancel");
+    expect(sessions).toHaveLength(4);
+    expect(cancels.length).toBeGreaterThan(0);
+    for (const cancel of cancels) {
+      const i = sessions.findIndex((x) => x.spanId === parentOf(cancel));
+      expect(i, "a cancel's parent is a session span").toBeGreaterThanOrEqual(0);
+      expect(within(cancel, sessions[i])).toBe(true);
+      expect(BigInt(cancel.startTimeUnixNano) >= BigInt(bars[i].endTimeUnixNano)).toBe(true);
+    }
+    const under = (x: OtlpSpan) => cancels.filter((k) => parentOf(k) === x.spanId).length;
+    expect(sessions.map((x) => attr(x, "harvester.orders.cancelled"))).toEqual(sessions.map(under));
+    expect(sessions.map((x) => attr(x, "harvester.broker.calls"))).toEqual(sessions.map(under));
+    expect(bars.map((x) => attr(x, "harvester.orders.cancelled"))).toEqual([0, 0, 0, 0]);
+    expect(bars.map((x) => attr(x, "harvester.orders.submitted"))).toEqual([1, 1, 1, 1]);
   });
 
   test("the kill switch and the risk gate's refusals show on the spans", async () => {
