@@ -135,7 +135,7 @@ function dayMs(v: string | number): number {
 export async function runLive(opts: LiveOptions): Promise<Results> {
   const log = opts.log ?? silentLogger;
   const tracing: SessionTracing | null = opts.otlp_endpoint
-    ? (await import("./telemetry/mod.ts")).startTracing(opts.otlp_endpoint, log)
+    ? await (await import("./telemetry/mod.ts")).startTracing(opts.otlp_endpoint, log)
     : null;
   const minuteReplay = !opts.broker && opts.data_frequency === "minute";
   const where = { root: opts.root, environ: opts.environ };
@@ -248,13 +248,6 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       driftCheck: false,
       ...wakeableSleep(),
     };
-    tracing?.watch({
-      journal,
-      manager,
-      market,
-      session: () => algo.current_session,
-      tradingState: () => risk.state,
-    });
     return await runInScope(context, () => runSession(s, parts, saved, tracing, looked));
   } finally {
     lock?.release();
@@ -327,7 +320,7 @@ async function runSession(
       : dailyDriver(s.portal),
     benchmark: (i, e) =>
       s.replayBenchmark ? s.replayBenchmark[i] : sessionBenchmark(s, s.market!, e),
-    hooks: [sessionHooks(s)],
+    hooks: tracing ? tracing.around(sessionHooks(s), s) : [sessionHooks(s)],
     stopRequested: () => s.stopRequested,
   });
   // The engine's benchmark array is the session's: earlier sessions' returns restored into it.
@@ -337,7 +330,7 @@ async function runSession(
   try {
     if (s.market) await subscribeUniverse(s.broker, journal, s.market, universe);
     results = await engine.run(sessionClock(s, universe));
-    tracing?.endBar(); // the stop's cancels are no bar's
+    tracing?.endOpen(); // the stop's cancels are no bar's nor session's
     if (s.stopRequested && opts.cancel_on_stop) {
       const n = await manager.cancelAll();
       manager.drain();

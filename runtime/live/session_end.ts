@@ -158,6 +158,7 @@ export async function throwKill(s: Session, reason: string): Promise<void> {
       s.opts.flatten_on_kill ? " and flattening" : ""
     }`,
   });
+  s.killed = reason; // what threw it (a file, the signal, the loss limit), for telemetry
   await cancelAndFlatten(s, reason, Boolean(s.opts.flatten_on_kill));
   s.risk.setState("HALTED", reason);
 }

@@ -50,6 +50,7 @@ export function applyFill(
     time,
     () => f ?? brokerFill(coid, venueId, exec, symbol, amount, price, commission, time),
   );
+  m.counters.fills++;
   if (first) m.counters.firstFillLatency.observe((q.wall_fill - q.wall_sent) / 1000);
 }
 

@@ -59,6 +59,10 @@ export class Histogram {
 export class OrderCounters {
   /** Orders sent to the broker. */
   submitted = 0;
+  /** Cancels sent to the broker (an order withdrawn before it was sent is not one). */
+  cancelRequests = 0;
+  /** Executions booked (each reported execution once). */
+  fills = 0;
   /** Orders the risk gate refused before they had an id. */
   riskDenied = 0;
   /** Orders that ended REJECTED (by the risk gate, our checks or the venue). */

@@ -185,6 +185,7 @@ export class OrderManager {
       return;
     }
     this.move(o, "cancel_request");
+    this.counters.cancelRequests++;
     this.held.delete(coid); // the re-run bar asks for the cancel again: the broker reports it
     this.inCall++;
     this.reportMode = report;

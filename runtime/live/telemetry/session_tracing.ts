@@ -1,211 +1,222 @@
 /**
- * Tracing of a live or paper session: one span per bar, one client span per broker call (children
- * of the bar in progress), exported by OTLP/HTTP JSON. `runLive` loads this module (by dynamic
- * import) only when an OTLP endpoint is set; without one nothing here is loaded or installed.
+ * Tracing of a live or paper session, as hooks on the engine's loop (engine.ts `EngineHooks`): one
+ * hook placed before the session's own hooks opens spans, one placed after them closes them, so a
+ * span covers every hook of its point and nothing of the idle wait between bars.
  *
- * The bar loops are not changed for it: a bar is followed through the session objects they already
- * call at its boundaries. A daily bar starts with its `bar` journal entry and ends with its
- * `session_end` entry; a minute bar starts when the live market advances to its minute, and ends
- * with its last step (an order-manager drain, or a broker call) once the next bar, a session's
- * open, or the end of the loop (`endBar`) shows that it is over — so the idle wait for the next
- * minute is not in it. A session's last minute bar ends with its `session_end` entry, so it also
- * covers the session's close, as a daily bar does.
+ * The spans:
+ * - `session` (INTERNAL, a root): one per trading session, from the engine's session start to
+ *   its end (perf row written, state saved). It parents the session's bars and the broker calls
+ *   made outside them: the session's close (the cancel policy's cancels, auto-close orders) and
+ *   the daily loss limit's kill switch. Its counts are those of that work, not its bars'.
+ * - `bar` (INTERNAL, child of its session): from the first `barOpen` hook to the last
+ *   `afterDecisions` hook (decisions, drains, in-flight queries, the journal written out).
+ * - `broker.<method>` (CLIENT, traced_broker.ts): child of the bar in progress, else of the
+ *   session in progress, else a root (connecting, subscribing, a restart's queries, the cancels of
+ *   a stop, disconnecting).
+ *
+ * Counts come from the order manager's counters (orders/counters.ts), as differences between span
+ * boundaries, and from the traced broker (calls, errors). A bar's fills include those the venue
+ * booked as the bar's data arrived, just before the hooks ran. A span still open when tracing
+ * shuts down was left by an error: it ends with ERROR status.
  */
+import {
+  type Attributes,
+  type Context,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
 import { DAY_MS, isoDate } from "../../../calendars/days.ts";
+import type { BarEvent, EngineHooks, SessionEnd, SessionStart } from "../../engine/engine.ts";
 import type { Broker } from "../../model/broker.ts";
-import type { Logger } from "../../log.ts";
-import type { Journal } from "../journal.ts";
-import { type ExporterStats, OtlpExporter, type OtlpExporterOptions } from "./otlp_exporter.ts";
-import { TracedBroker } from "./traced_broker.ts";
-import { type Attributes, type Span, SpanKind, StatusCode, Tracer } from "./tracer.ts";
+import type { OrderCounters } from "../../orders/counters.ts";
+import type { ExportStats, SpanBackend } from "./backends.ts";
+import { type CallScope, TracedBroker, wallClockMs } from "./traced_broker.ts";
 
-/** The session objects whose calls mark bar boundaries. */
+/** What tracing reads of a session (`Session` in session.ts has all of it). */
 export interface TracedSession {
-  journal: Pick<Journal, "write">;
-  manager: { drain(): number };
-  /** A live minute session's market (null in a replayed paper session). */
-  market: { advanceTo(minute: number): void } | null;
-  /** The session label in progress (UTC ms). */
-  session(): number;
-  tradingState(): string;
+  readonly manager: {
+    readonly counters: Readonly<
+      Pick<OrderCounters, "submitted" | "cancelRequests" | "riskDenied" | "fills">
+    >;
+  };
+  readonly risk: { readonly state: string };
+  /** The kill switch's reason once thrown. */
+  readonly killed: string | null;
+  readonly algo: { readonly data_frequency: string };
 }
 
-/** What a bar span counts, by attribute name. */
-interface BarCounts {
-  "harvester.orders.submitted": number;
-  "harvester.orders.cancelled": number;
-  /** Refused by the risk gate (`risk_denied`). */
-  "harvester.orders.denied": number;
-  "harvester.broker.calls": number;
-  "harvester.broker.errors": number;
-  /** Fill events received while the bar was in progress. */
-  "harvester.fills": number;
-}
-const zero = (): BarCounts => ({
-  "harvester.orders.submitted": 0,
-  "harvester.orders.cancelled": 0,
-  "harvester.orders.denied": 0,
-  "harvester.broker.calls": 0,
-  "harvester.broker.errors": 0,
-  "harvester.fills": 0,
-});
+/** Counter attributes, in the order `read` returns them. */
+const COUNTS = [
+  "harvester.orders.submitted",
+  "harvester.orders.cancelled",
+  "harvester.orders.denied",
+  "harvester.fills",
+] as const;
+const FILLS = 3;
 
-/** Journal entries that show the bar in progress is over (its last step was before them). */
-const CLOSES_BAR = new Set(["session_open", "session_stopped", "session_restored"]);
+const read = (s: TracedSession): number[] => {
+  const c = s.manager.counters;
+  return [c.submitted, c.cancelRequests, c.riskDenied, c.fills];
+};
+
+/** A span in progress: its context for children, and what it counts. */
+class OpenSpan implements CallScope {
+  readonly ctx: Context;
+  open = true;
+  calls = 0;
+  errors = 0;
+  firstError = "";
+  /** A session's bars so far. */
+  bars = 0;
+  readonly counts = [0, 0, 0, 0];
+
+  constructor(
+    readonly span: Span,
+    parent: Context,
+    readonly isSession: boolean,
+    readonly haltedAtStart: boolean,
+  ) {
+    this.ctx = trace.setSpan(parent, span);
+  }
+}
 
 /**
- * A session's tracer, exporter and bar spans.
+ * A session's spans.
  *
  * @example
  * ```ts
- * const tracing = startTracing("http://127.0.0.1:4318", log);
- * const broker = tracing.wrap(venue);             // before the order manager gets it
- * tracing.watch({ journal, manager, market, session: () => algo.current_session, … });
- * // … the session runs …
- * await tracing.shutdown();                        // the last spans are sent
+ * const tracing = await startTracing("http://127.0.0.1:4318", log);
+ * const broker = tracing.wrap(venue);                // before the order manager gets it
+ * const hooks = tracing.around(sessionHooks(s), s);  // the engine's hooks
+ * // … the engine runs …
+ * await tracing.shutdown();                          // the last spans are sent
  * ```
  */
 export class SessionTracing {
-  readonly exporter: OtlpExporter;
-  readonly tracer: Tracer;
-  private bar: Span | null = null;
-  /** When the bar in progress last did something (epoch ms). */
-  private lastStep = NaN;
-  private n = zero();
-  private firstError = "";
-  private tradingState: () => string = () => "";
+  private session: OpenSpan | null = null;
+  private bar: OpenSpan | null = null;
+  private view: TracedSession | null = null;
+  /** The counters at the last span boundary. */
+  private last = [0, 0, 0, 0];
 
-  constructor(o: OtlpExporterOptions) {
-    this.exporter = new OtlpExporter({
-      ...o,
-      resource: {
-        "service.name": "harvester",
-        "process.pid": Deno.pid,
-        "process.runtime.name": "deno",
-        "process.runtime.version": Deno.version.deno,
-        ...o.resource,
-      },
-    });
-    this.tracer = new Tracer((span) => this.exporter.add(span));
-  }
+  constructor(private readonly backend: SpanBackend) {}
 
-  /** The broker the session should use: every call a span, a child of the bar in progress. */
+  /** The broker the session should use: every call a span, a child of the span in progress. */
   wrap(broker: Broker): Broker {
-    return new TracedBroker(broker, this.tracer, {
-      parent: () => this.bar,
-      called: (method, span) => this.called(method, span),
-    });
+    return new TracedBroker(broker, this.backend.tracer, () => this.bar ?? this.session);
   }
 
-  /** Follows the session's bars through the calls its loops make at their boundaries. */
-  watch(s: TracedSession): void {
-    this.tradingState = s.tradingState;
-    const journal = s.journal, write = journal.write.bind(journal);
-    journal.write = (type, fields, sync) => {
-      if (type === "bar") {
-        const f = fields ?? {};
-        this.startBar("daily", String(f.session), Number(f.time), {
-          "harvester.bar.symbols": Array.isArray(f.bars) ? f.bars.length : 0,
+  /** The engine's hooks: tracing's opening hook, `inner`, then tracing's closing hook. */
+  around(inner: EngineHooks, s: TracedSession): EngineHooks[] {
+    this.view = s;
+    const first: EngineHooks = {
+      sessionStart: (e: SessionStart) => {
+        this.endOpen();
+        this.take(null);
+        this.session = this.open("session", ROOT_CONTEXT, {
+          "harvester.session": isoDate(e.session / DAY_MS),
+          "harvester.bar.frequency": s.algo.data_frequency,
         });
-      } else if (this.bar && CLOSES_BAR.has(type)) this.closeBar(this.lastStep);
-      write(type, fields, sync);
-      if (this.bar) {
-        if (type === "session_end") this.closeBar();
-        else if (type === "risk_denied") this.n["harvester.orders.denied"]++;
-        // Fills count where the runtime books them (the venue may report them a moment earlier).
-        else if (type === "fill") this.n["harvester.fills"]++;
-        else if (type === "kill_switch") {
-          this.bar.setAttribute("harvester.kill_switch", String(fields?.reason ?? ""));
-        }
-      }
-    };
-    const manager = s.manager, drain = manager.drain.bind(manager);
-    manager.drain = () => {
-      const n = drain();
-      if (this.bar) this.lastStep = this.tracer.clock();
-      return n;
-    };
-    const market = s.market;
-    if (market) {
-      const advance = market.advanceTo.bind(market);
-      market.advanceTo = (minute: number) => {
-        this.startBar("minute", isoDate(s.session() / DAY_MS), minute);
-        advance(minute);
-      };
-    }
-  }
-
-  /** The bar loop is over: the bar in progress ends with its last step. */
-  endBar(): void {
-    this.closeBar(this.lastStep);
-  }
-
-  /** Ends the bar in progress and sends every span left. Never rejects. */
-  async shutdown(): Promise<void> {
-    this.endBar();
-    await this.exporter.shutdown();
-  }
-
-  stats(): ExporterStats {
-    return this.exporter.stats();
-  }
-
-  private startBar(frequency: string, session: string, time: number, extra: Attributes = {}): void {
-    this.closeBar(this.lastStep);
-    this.bar = this.tracer.startSpan("bar", {
-      kind: SpanKind.INTERNAL,
-      attributes: {
-        "harvester.bar.frequency": frequency,
-        "harvester.session": session,
-        "harvester.bar.time": Number.isFinite(time) ? new Date(time).toISOString() : "",
-        ...extra,
       },
-    });
-    this.lastStep = this.bar.startMs;
-    this.n = zero();
-    this.firstError = "";
+      barOpen: (e: BarEvent) => {
+        const d = this.take(null), session = this.session;
+        if (session) {
+          session.bars++;
+          for (let i = 0; i < d.length; i++) if (i !== FILLS) session.counts[i] += d[i];
+        }
+        this.bar = this.open("bar", session?.ctx ?? ROOT_CONTEXT, {
+          "harvester.bar.frequency": s.algo.data_frequency,
+          "harvester.session": isoDate(e.session / DAY_MS),
+          "harvester.bar.time": new Date(e.time).toISOString(),
+        });
+        // The venue matched this bar's data just before the hooks ran: those fills are the bar's.
+        this.bar.counts[FILLS] += d[FILLS];
+      },
+    };
+    const last: EngineHooks = {
+      afterDecisions: () => {
+        this.take(this.bar);
+        this.close(this.bar);
+        this.bar = null;
+      },
+      sessionEnd: (e: SessionEnd) => {
+        this.take(this.session);
+        this.session?.span.setAttribute("harvester.session.complete", e.complete);
+        this.close(this.session);
+        this.session = null;
+      },
+    };
+    return [first, inner, last];
   }
 
-  /** Ends the bar in progress at `atMs` (default now). */
-  private closeBar(atMs?: number): void {
-    const bar = this.bar;
-    if (!bar) return;
-    this.bar = null;
-    for (const [k, v] of Object.entries(this.n)) bar.setAttribute(k, v);
-    bar.setAttribute("harvester.trading_state", this.tradingState());
-    const errors = this.n["harvester.broker.errors"];
-    if (errors) {
-      const n = errors === 1 ? "1 broker call" : `${errors} broker calls`;
-      bar.setStatus(StatusCode.ERROR, `${n} failed: ${this.firstError}`);
-    } else bar.setStatus(StatusCode.OK);
-    bar.end(atMs);
+  /** The loop is over (or stopped): the spans in progress end now; later calls are roots. */
+  endOpen(): void {
+    this.take(this.bar ?? this.session);
+    this.close(this.bar);
+    this.close(this.session);
+    this.bar = this.session = null;
   }
 
-  private called(method: string, span: Span): void {
-    if (!this.bar || span.parentSpanId !== this.bar.spanId) return;
-    const n = this.n;
-    n["harvester.broker.calls"]++;
-    if (method === "submit") n["harvester.orders.submitted"]++;
-    else if (method === "cancel") n["harvester.orders.cancelled"]++;
-    if (span.statusCode === StatusCode.ERROR) {
-      if (!n["harvester.broker.errors"]++) this.firstError = `${method}: ${span.statusMessage}`;
+  /** Ends what is still open (left by an error) and sends every span left. Never rejects. */
+  async shutdown(): Promise<void> {
+    const why = "the session stopped here on an error";
+    this.take(this.bar ?? this.session);
+    this.close(this.bar, why);
+    this.close(this.session, why);
+    this.bar = this.session = null;
+    await this.backend.shutdown();
+  }
+
+  /** What became of the spans (null with Deno's exporter). */
+  stats(): ExportStats | null {
+    return this.backend.stats();
+  }
+
+  private open(name: string, parent: Context, attributes: Attributes): OpenSpan {
+    const span = this.backend.tracer.startSpan(
+      name,
+      { kind: SpanKind.INTERNAL, attributes, startTime: wallClockMs() },
+      parent,
+    );
+    return new OpenSpan(span, parent, name === "session", this.view?.risk.state === "HALTED");
+  }
+
+  /** Adds the counters' growth since the last boundary to `into`; that growth. */
+  private take(into: OpenSpan | null): number[] {
+    if (!this.view) return [0, 0, 0, 0];
+    const now = read(this.view), d = now.map((v, i) => v - this.last[i]);
+    this.last = now;
+    if (into) { for (let i = 0; i < d.length; i++) into.counts[i] += d[i]; }
+    return d;
+  }
+
+  private close(o: OpenSpan | null, error = ""): void {
+    if (!o || !o.open) return;
+    o.open = false;
+    const span = o.span, s = this.view;
+    const a: Attributes = {
+      "harvester.broker.calls": o.calls,
+      "harvester.broker.errors": o.errors,
+    };
+    COUNTS.forEach((k, i) => a[k] = o.counts[i]);
+    if (o.isSession) a["harvester.bars"] = o.bars;
+    if (s) {
+      a["harvester.trading_state"] = s.risk.state;
+      if (!o.haltedAtStart && s.risk.state === "HALTED" && s.killed !== null) {
+        a["harvester.kill_switch"] = s.killed;
+      }
     }
-    this.lastStep = Math.max(this.lastStep, span.endMs);
+    span.setAttributes(a);
+    if (error || o.errors) {
+      const n = o.errors === 1 ? "1 broker call" : `${o.errors} broker calls`;
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: error || `${n} failed: ${o.firstError}`,
+      });
+    } else span.setStatus({ code: SpanStatusCode.OK });
+    span.end(wallClockMs());
   }
-}
-
-/**
- * Tracing for a session, exporting to an OTLP/HTTP collector's base URL.
- *
- * @example
- * ```ts
- * const tracing = startTracing("http://127.0.0.1:4318", log); // spans to …:4318/v1/traces
- * ```
- */
-export function startTracing(
-  endpoint: string,
-  log?: Logger,
-  o: Omit<OtlpExporterOptions, "endpoint" | "log"> = {},
-): SessionTracing {
-  return new SessionTracing({ ...o, endpoint, log });
 }

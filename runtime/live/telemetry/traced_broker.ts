@@ -1,9 +1,19 @@
 /**
- * A `Broker` that delegates every call to another and records one client span per call
+ * A `Broker` that delegates every call to another and records one CLIENT span per call
  * (`broker.submit`, `broker.cancel`, …): the venue, the method, the order's facts, how many
- * records came back, and OK or ERROR with the error's message. Installed only when tracing is
- * enabled; adapters are untouched and know nothing of it.
+ * records came back, and OK or ERROR with the error's message and `error.type`. A call answered
+ * synchronously (an in-process venue's submit) stays synchronous, so tracing never changes when
+ * the venue's events are applied. Installed only when tracing is on; adapters know nothing of it.
  */
+import {
+  type Attributes,
+  type Context,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+} from "@opentelemetry/api";
 import type {
   Bar,
   Broker,
@@ -14,31 +24,38 @@ import type {
   BrokerOrder,
   BrokerPosition,
   OrderRequest,
+  VenueSink,
 } from "../../model/broker.ts";
-import { type Attributes, type Span, SpanKind, StatusCode, type Tracer } from "./tracer.ts";
 
-/** What the wrapper asks of its owner (the session's tracing). */
-export interface BrokerCallObserver {
-  /** The span calls are children of (the bar in progress), or null. */
-  parent(): Span | null;
-  /** After each call, its span ended. */
-  called?(method: string, span: Span): void;
-  /** Each event the broker emits, before the session's listener gets it. */
-  event?(e: BrokerEvent): void;
+/** The span a call is made in (a bar's or a session's): its context, and what it counts. */
+export interface CallScope {
+  readonly ctx: Context;
+  /** False once the span ended: a call that outlives it adds nothing to it. */
+  readonly open: boolean;
+  calls: number;
+  errors: number;
+  /** `method: message` of the first failed call. */
+  firstError: string;
 }
 
 type ReplaceChanges = { limit_price?: number; stop_price?: number; amount?: number };
 
-const NO_OBSERVER: BrokerCallObserver = { parent: () => null };
-const count = (n: number) => ({ "harvester.result.count": n });
+const count = (n: number): Attributes => ({ "harvester.result.count": n });
 
 /**
- * Wraps a broker so that its calls are traced.
+ * Wall-clock epoch ms with sub-millisecond resolution, from the monotonic clock. Every start and
+ * end time is given from it: the SDK's own start times are `Date.now()` (whole ms) and its ends
+ * that plus a monotonic duration, so a child could seem to start before its parent.
+ */
+export const wallClockMs = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * Wraps a broker so that its calls are traced; `scope()` names the span calls are children of.
  *
  * @example
  * ```ts
- * const broker = new TracedBroker(new PaperBroker(…), tracer, { parent: () => barSpan });
- * await broker.submit(request); // a "broker.submit" span, child of barSpan
+ * const broker = new TracedBroker(venue, tracer, () => barScope);
+ * await broker.submit(request); // a "broker.submit" CLIENT span, child of the bar
  * ```
  */
 export class TracedBroker implements Broker {
@@ -46,14 +63,16 @@ export class TracedBroker implements Broker {
   replace?: (client_order_id: string, changes: ReplaceChanges) => Promise<void>;
   subscribeBars?: (symbols: readonly string[], onBar: (bar: Bar) => void) => Promise<void>;
   latestBars?: (symbols: readonly string[]) => Promise<Map<string, Bar>>;
+  attachSink?: (sink: VenueSink) => void;
 
   constructor(
     readonly inner: Broker,
     private readonly tracer: Tracer,
-    private readonly observer: BrokerCallObserver = NO_OBSERVER,
+    private readonly scope: () => CallScope | null,
   ) {
     this.name = inner.name;
-    const { replace, subscribeBars, latestBars } = inner;
+    const { replace, subscribeBars, latestBars, attachSink } = inner;
+    if (attachSink) this.attachSink = attachSink.bind(inner);
     if (replace) {
       this.replace = (id, changes) => {
         const a: Attributes = { "harvester.order.client_order_id": id };
@@ -82,6 +101,10 @@ export class TracedBroker implements Broker {
     }
   }
 
+  get reportsOnce(): boolean | undefined {
+    return this.inner.reportsOnce;
+  }
+
   /** Session lifecycle, never part of a bar: always a root span. */
   connect(): Promise<void> {
     return this.call("connect", {}, () => this.inner.connect(), undefined, false);
@@ -96,7 +119,7 @@ export class TracedBroker implements Broker {
     return this.inner.health();
   }
 
-  submit(r: OrderRequest): Promise<void> {
+  submit(r: OrderRequest): Promise<void> | void {
     const a: Attributes = {
       "harvester.order.client_order_id": r.client_order_id,
       "harvester.order.symbol": r.symbol,
@@ -105,14 +128,14 @@ export class TracedBroker implements Broker {
     };
     if (r.limit_price !== null) a["harvester.order.limit_price"] = r.limit_price;
     if (r.stop_price !== null) a["harvester.order.stop_price"] = r.stop_price;
-    return this.call("submit", a, async () => await this.inner.submit(r));
+    return this.call("submit", a, () => this.inner.submit(r));
   }
 
-  cancel(client_order_id: string): Promise<void> {
+  cancel(client_order_id: string): Promise<void> | void {
     return this.call(
       "cancel",
       { "harvester.order.client_order_id": client_order_id },
-      async () => await this.inner.cancel(client_order_id),
+      () => this.inner.cancel(client_order_id),
     );
   }
 
@@ -148,51 +171,65 @@ export class TracedBroker implements Broker {
   }
 
   onEvent(listener: (event: BrokerEvent) => void): void {
-    const seen = this.observer.event;
-    this.inner.onEvent(
-      seen
-        ? (e) => {
-          seen(e);
-          listener(e);
-        }
-        : listener,
-    );
+    this.inner.onEvent(listener);
   }
 
   timeSkewMs(): number {
     return this.inner.timeSkewMs();
   }
 
-  /** Runs one call inside its span; the call's result or error passes through unchanged. */
-  private async call<T>(
+  /**
+   * Runs one call inside its span; its result (a value or a Promise) or error passes through
+   * unchanged. The call counts in the scope it started in; a failure counts there if still open.
+   */
+  private call<T>(
     method: string,
     attributes: Attributes,
-    run: () => Promise<T>,
-    result?: (value: T) => Attributes,
-    inBar = true,
-  ): Promise<T> {
+    run: () => T,
+    result?: (value: Awaited<T>) => Attributes,
+    inScope = true,
+  ): T {
+    const scope = inScope ? this.scope() : null;
+    if (scope) scope.calls++;
     const span = this.tracer.startSpan(`broker.${method}`, {
       kind: SpanKind.CLIENT,
-      parent: inBar ? this.observer.parent() : null,
+      startTime: wallClockMs(),
       attributes: {
         "harvester.broker": this.name,
         "harvester.broker.method": method,
         ...attributes,
       },
-    });
+    }, scope?.ctx ?? ROOT_CONTEXT);
+    const failed = (e: unknown) => {
+      const message = (e as Error)?.message ?? String(e);
+      span.setAttribute("error.type", (e as Error)?.name ?? typeof e);
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
+      span.end(wallClockMs());
+      if (scope?.open && !scope.errors++) scope.firstError = `${method}: ${message}`;
+    };
+    let out: T;
     try {
-      const value = await run();
-      if (result) { for (const [k, v] of Object.entries(result(value))) span.setAttribute(k, v); }
-      span.setStatus(StatusCode.OK);
-      return value;
+      out = run();
     } catch (e) {
-      const err = e as Error;
-      span.setAttribute("error.type", err?.name ?? typeof e);
-      span.setStatus(StatusCode.ERROR, err?.message ?? String(e));
+      failed(e);
       throw e;
-    } finally {
-      span.end();
-      this.observer.called?.(method, span);
     }
+    if (!(out instanceof Promise)) {
+      succeeded(span, out as Awaited<T>, result);
+      return out;
+    }
+    return out.then((v: Awaited<T>) => {
+      succeeded(span, v, result);
+      return v;
+    }, (e: unknown) => {
+      failed(e);
+      throw e;
+    }) as T;
   }
+}
+
+function succeeded<V>(span: Span, value: V, result?: (value: V) => Attributes): void {
+  if (result) span.setAttributes(result(value));
+  span.setStatus({ code: SpanStatusCode.OK });
+  span.end(wallClockMs());
 }
