@@ -18,8 +18,6 @@
  */
 import type { StrategyApi } from "./context.ts";
 import { freeFunctions } from "./scope.ts";
-import * as slippageModels from "../finance/slippage.ts";
-import * as commissionModels from "../finance/commission.ts";
 import * as cancelPolicies from "../finance/cancel_policy.ts";
 import * as executionStyles from "../finance/execution.ts";
 
@@ -48,20 +46,10 @@ export { EODCancel, NeverCancel } from "../finance/cancel_policy.ts";
 export { LimitOrder, MarketOrder, StopLimitOrder, StopOrder } from "../finance/execution.ts";
 export { TradingControlViolation } from "../finance/controls.ts";
 
-/** zipline's `zipline.finance.slippage` namespace. */
-export const slippage = {
-  FixedSlippage: slippageModels.FixedSlippage,
-  FixedBasisPointsSlippage: slippageModels.FixedBasisPointsSlippage,
-  VolumeShareSlippage: slippageModels.VolumeShareSlippage,
-  NoSlippage: slippageModels.NoSlippage,
-};
-/** zipline's `zipline.finance.commission` namespace. */
-export const commission = {
-  PerShare: commissionModels.PerShare,
-  PerTrade: commissionModels.PerTrade,
-  PerDollar: commissionModels.PerDollar,
-  NoCommission: commissionModels.NoCommission,
-};
+/** zipline's `zipline.finance.slippage`: models, and base classes to subclass. */
+export * as slippage from "./slippage_namespace.ts";
+/** zipline's `zipline.finance.commission`: models, and base classes to subclass. */
+export * as commission from "./commission_namespace.ts";
 /** zipline's `zipline.finance.cancel_policy` namespace. */
 export const cancel_policy = {
   EODCancel: cancelPolicies.EODCancel,
