@@ -11,6 +11,7 @@ import type { Context } from "./context.ts";
 import { apiGroup } from "./define.ts";
 import { BadEnvironmentField } from "./errors.ts";
 import { type EventRule, resolveScheduleCalendar, ScheduledFunction } from "./scheduling.ts";
+import { ZonedDate } from "./zoned_date.ts";
 
 /** A scheduled strategy function. */
 export type ScheduledFn = (context: Context, data: BarData) => unknown;
@@ -68,15 +69,19 @@ export const runtimeApi = apiGroup({
   },
 
   /**
-   * The current simulation time.
+   * The current simulation time (zipline's `get_datetime`): a `Date` that also carries a time
+   * zone — UTC by default, or `tz` (an IANA name) — whose wall-clock fields (`hour`, `minute`,
+   * `day`, `dayofweek`, … and `getHours()` & co.) are that zone's. In a daily backtest it is the
+   * session's close; in `before_trading_start`, the session's date.
    *
    * @example
    * ```ts
-   * const now = get_datetime();
+   * const now = get_datetime("America/New_York");
+   * if (now.hour === 15 && now.minute >= 45) await order_target(context.asset, 0);
    * ```
    */
-  get_datetime(_tz?: string): Date {
-    return new Date(this.current_dt);
+  get_datetime(tz?: string): ZonedDate {
+    return new ZonedDate(this.current_dt, tz ?? "UTC");
   },
 
   /**
