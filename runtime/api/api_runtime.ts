@@ -13,8 +13,14 @@ import { BadEnvironmentField } from "./errors.ts";
 import { type EventRule, resolveScheduleCalendar, ScheduledFunction } from "./scheduling.ts";
 import { ZonedDate } from "./zoned_date.ts";
 
-/** A scheduled strategy function. */
-export type ScheduledFn = (context: Context, data: BarData) => unknown;
+/**
+ * A scheduled strategy function. Declared as a method so a function typed with the strategy's
+ * own `Context<State>` is accepted (method parameters are compared both ways), while an inline
+ * callback still gets `context` and `data` typed.
+ */
+export type ScheduledFn = {
+  scheduled(context: Context, data: BarData): unknown;
+}["scheduled"];
 
 /** Options of `schedule_function`. */
 export interface ScheduleOptions {

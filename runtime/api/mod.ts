@@ -16,8 +16,6 @@
  * }
  * ```
  */
-import type { StrategyApi } from "./context.ts";
-import { freeFunctions } from "./scope.ts";
 import * as cancelPolicies from "../finance/cancel_policy.ts";
 import * as executionStyles from "../finance/execution.ts";
 
@@ -63,45 +61,9 @@ export const execution = {
   StopLimitOrder: executionStyles.StopLimitOrder,
 };
 
-/*
- * zipline's API as free functions, acting on the running algorithm (scope.ts): the same
- * definitions as `context.*` (api_*.ts), with their JSDoc.
- */
-export const {
-  symbol,
-  symbols,
-  sid,
-  set_symbol_lookup_date,
-  order,
-  order_value,
-  order_percent,
-  order_target,
-  order_target_value,
-  order_target_percent,
-  batch_market_order,
-  get_open_orders,
-  get_order,
-  cancel_order,
-  flatten_all,
-  set_slippage,
-  set_commission,
-  set_cancel_policy,
-  set_benchmark,
-  set_max_leverage,
-  set_min_leverage,
-  set_max_position_size,
-  set_max_order_size,
-  set_max_order_count,
-  set_long_only,
-  set_asset_restrictions,
-  set_do_not_order_list,
-  schedule_function,
-  record,
-  get_datetime,
-  get_environment,
-  attach_pipeline,
-  pipeline_output,
-}: StrategyApi = freeFunctions();
+// zipline's API as free functions acting on the running algorithm: the same definitions as
+// `context.*` (api_*.ts), each with its JSDoc (free_functions.ts, generated from them).
+export * from "./free_functions.ts";
 
 // --- pipeline ---
 export {
