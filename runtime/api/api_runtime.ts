@@ -12,6 +12,20 @@ import { apiGroup } from "./define.ts";
 import { BadEnvironmentField } from "./errors.ts";
 import { type EventRule, resolveScheduleCalendar, ScheduledFunction } from "./scheduling.ts";
 import { ZonedDate } from "./zoned_date.ts";
+import { OWN_COLUMNS, RISK_COLUMNS } from "../metrics/results.ts";
+import type { TradingAlgorithm } from "./algorithm.ts";
+
+/** A recorded name that is also a perf column: which value the column shows (warned at each call; the console logger writes it once and counts the rest). */
+function warnShadowed(algo: TradingAlgorithm, name: string): void {
+  const message = name === "date"
+    ? `record: "date" is the perf table's index, so the recorded value is not written; record it under another name`
+    : RISK_COLUMNS.has(name)
+    ? `record: "${name}" is also a perf column, which shows zipline's ${name} (its risk metrics ` +
+      `take precedence over recorded values), not the recorded one; record it under another name`
+    : `record: "${name}" is also a perf column, which shows the recorded value in place of ` +
+      `Harvester's (as zipline's does); record it under another name to keep both`;
+  algo.log.warn("record_shadows_column", { message });
+}
 
 /**
  * A scheduled strategy function. Declared as a method so a function typed with the strategy's
@@ -64,13 +78,17 @@ export const runtimeApi = apiGroup({
    * ```
    */
   record(...args: unknown[]): void {
+    let values: Record<string, unknown>;
     if (args.length === 1 && typeof args[0] === "object" && args[0] !== null) {
-      this.record(args[0] as Record<string, unknown>);
-      return;
+      values = args[0] as Record<string, unknown>;
+    } else {
+      if (args.length % 2 !== 0) {
+        throw new TypeError("record() takes name/value pairs or one object");
+      }
+      values = {};
+      for (let i = 0; i < args.length; i += 2) values[String(args[i])] = args[i + 1];
     }
-    if (args.length % 2 !== 0) throw new TypeError("record() takes name/value pairs or one object");
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i < args.length; i += 2) values[String(args[i])] = args[i + 1];
+    for (const name in values) if (OWN_COLUMNS.has(name)) warnShadowed(this, name);
     this.record(values);
   },
 

@@ -31,11 +31,11 @@ export const calendarCommand: Command = {
     "Prints a trading calendar's sessions in a range, one row per session: session,open,close.",
   usage: "calendar NAME [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--format csv|json]",
   help: [
-    "NAME                 a calendar or alias (XNYS, NYSE, CMES, XLON, 24/7, 24/5, …)",
-    "--start YYYY-MM-DD   first date (default: January 1st of this year)",
-    "--end YYYY-MM-DD     last date (default: December 31st of this year)",
-    "--format csv|json    output format (default csv)",
-    "--list               print the known calendar names instead",
+    "NAME                    a calendar or alias (XNYS, NYSE, CMES, XLON, 24/7, 24/5, …)",
+    "-s, --start YYYY-MM-DD  first date (default: January 1st of this year)",
+    "-e, --end YYYY-MM-DD    last date (default: December 31st of this year)",
+    "--format csv|json       output format (default csv)",
+    "--list                  print the known calendar names instead",
   ],
   options: {
     start: { type: "string", short: "s" },

@@ -1,0 +1,115 @@
+/**
+ * What a backtest leaves behind, finished or failed: the output files (`-o`, `--report`,
+ * `--pyfolio`) and the summary — start, end, final value and zipline's statistics — with, for a
+ * failed run, the sessions completed and the error, so ten years of results are not lost to a
+ * control broken in the last month.
+ */
+import { DAY_MS, isoDate } from "../../calendars/days.ts";
+import { writeResults } from "../engine/output.ts";
+import { money } from "../metrics/format.ts";
+import type { Results } from "../metrics/results.ts";
+import { formatSummary, summarize } from "../metrics/summary.ts";
+import { writeTearsheet } from "../metrics/report/tearsheet.ts";
+import { simTimeText } from "../log.ts";
+
+/** A run that failed: the error, when it happened, and the sessions completed before. */
+export class RunFailed extends Error {
+  override name = "RunFailed";
+  constructor(
+    readonly error: unknown,
+    readonly time: number,
+    readonly results: Results | null = null,
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The simulation time of a failed run (undefined for other errors). */
+export function failureTime(e: unknown): number | undefined {
+  return e instanceof RunFailed ? e.time : undefined;
+}
+
+/** The error itself, unwrapped from a `RunFailed`. */
+export function failureError(e: unknown): unknown {
+  return e instanceof RunFailed ? e.error : e;
+}
+
+/** Where a backtest's results go. */
+export interface OutputPlan {
+  /** `-o`: a file, or `-` for CSV on stdout. */
+  out?: string;
+  report?: string;
+  report_title: string;
+  pyfolio?: string;
+}
+
+/**
+ * Writes the results where the plan says; returns the files written.
+ *
+ * @example
+ * ```ts
+ * const written = await writeOutputs(results, { out: "perf.csv", report_title: "algo.ts" }, io.stdout);
+ * ```
+ */
+export async function writeOutputs(
+  results: Results,
+  plan: OutputPlan,
+  stdout: (t: string) => void,
+): Promise<string[]> {
+  const written = plan.out ? await writeResults(results, plan.out, stdout) : [];
+  if (plan.report !== undefined) {
+    await writeTearsheet(results, plan.report, { title: plan.report_title });
+    written.push(plan.report);
+  }
+  if (plan.pyfolio !== undefined) written.push(...results.to_pyfolio(plan.pyfolio));
+  return written;
+}
+
+/**
+ * The end-of-run table: the run's first and last session and final portfolio value, then the
+ * summary statistics.
+ *
+ * @example
+ * ```ts
+ * resultsSummary(results, true);
+ * // Start                2005-01-03
+ * // End                  2014-12-31
+ * // Final value        1,234,567.89
+ * // Sessions                  2,517 …
+ * ```
+ */
+export function resultsSummary(results: Results, hasBenchmark: boolean): string {
+  const n = results.length;
+  const lead: [string, string][] = n
+    ? [
+      ["Start", isoDate(results.sessions[0] / DAY_MS)],
+      ["End", isoDate(results.sessions[n - 1] / DAY_MS)],
+      ["Final value", money(results.perf.portfolio_value[n - 1])],
+    ]
+    : [];
+  return formatSummary(
+    summarize(results.perf.returns, hasBenchmark ? results.benchmark_returns : null, {
+      trades: results.transactions.length,
+      exposure: results.perf.gross_leverage,
+    }),
+    lead,
+  );
+}
+
+/** The line after the summary: sessions, the run's time, the files written — or the failure. */
+export function closingLine(
+  results: Results,
+  secs: number,
+  written: readonly string[],
+  failure?: RunFailed,
+): string {
+  const files = written.length ? `; wrote ${written.join(", ")}` : "";
+  if (failure) {
+    const what = failure.error instanceof Error
+      ? `${failure.error.name}: ${failure.error.message.split("\n")[0]}`
+      : String(failure.error);
+    const at = Number.isFinite(failure.time) ? ` at ${simTimeText(failure.time)}` : "";
+    return `the run failed${at} after ${results.length} sessions (${what})${files}\n`;
+  }
+  return `${results.length} sessions in ${secs.toFixed(2)} s${files}\n`;
+}
