@@ -3,7 +3,6 @@
  * a bundle and reports the results. A failed run still writes its outputs up to the failure.
  */
 import { basename } from "node:path";
-import { format } from "node:util";
 import { harvesterRoot, loadExtension, parseTimestamp, silentProgress } from "../../bundles/mod.ts";
 import { withDotEnv } from "../config/dotenv.ts";
 import { runningTime } from "../api/scope.ts";
@@ -11,10 +10,11 @@ import { run_algorithm } from "../engine/run_algorithm.ts";
 import { checkOutputPath } from "../engine/output.ts";
 import { consoleLogger } from "../log.ts";
 import type { Results } from "../metrics/results.ts";
-import { type Command, type CommandIO, type ParsedArgs, stringOpt, UsageError } from "./command.ts";
+import { type Command, type ParsedArgs, stringOpt, UsageError } from "./command.ts";
 import { dateArg } from "./calendar_command.ts";
 import {
   closingLine,
+  consoleOnStderr,
   type OutputPlan,
   resultsSummary,
   RunFailed,
@@ -54,21 +54,6 @@ function strategySource(args: ParsedArgs): { file?: string; text?: string; name:
   if (text !== undefined) return { text, name: "<algotext>" };
   const file = args.positionals[0] ?? stringOpt(args, "algofile")!;
   return { file, name: basename(file) };
-}
-
-/**
- * Runs `fn` with `console.log`/`info`/`debug` going to stderr: with `-o -` stdout is the CSV
- * alone, and what the strategy prints must not mix into it. Restored afterwards.
- */
-async function consoleOnStderr<T>(io: CommandIO, fn: () => Promise<T>): Promise<T> {
-  const saved = { log: console.log, info: console.info, debug: console.debug };
-  const toStderr = (...a: unknown[]) => io.stderr(`${format(...a)}\n`);
-  Object.assign(console, { log: toStderr, info: toStderr, debug: toStderr });
-  try {
-    return await fn();
-  } finally {
-    Object.assign(console, saved);
-  }
 }
 
 function benchmarkSid(text: string | undefined): number | undefined {

@@ -5,6 +5,8 @@ import { mkdirSync } from "node:fs";
 import { harvesterRoot, loadExtension } from "../../bundles/mod.ts";
 import { withDotEnv } from "../config/dotenv.ts";
 import { consoleLogger } from "../log.ts";
+import { runningTime } from "../api/scope.ts";
+import { consoleOnStderr } from "./run_output.ts";
 import { writeResults } from "../engine/output.ts";
 import { runLive } from "../live/session.ts";
 import { requestKill } from "../live/kill_switch.ts";
@@ -234,40 +236,49 @@ export const liveCommand: Command = {
       price_band: num("price_band"),
       daily_loss_limit: num("daily_loss_limit"),
     };
-    const results = await runLive({
-      strategy,
-      strategy_hash: sha256(readFileSync(algoPath)),
-      bundle,
-      broker,
-      live,
-      now: broker ? clock.now : undefined,
-      sleep: broker ? clock.sleep : undefined,
-      start,
-      end,
-      speed,
-      data_frequency: dataFrequency,
-      state_path: statePath,
-      journal_path: resolve(str("journal") ?? `${statePath}.journal.jsonl`),
-      fresh: st.fresh === true,
-      dry_run: st.dry_run === true,
-      journal_before_send: st.journal_before_send === true,
-      capital_base: num("capital_base"),
-      params: defines(args),
-      risk,
-      flatten_on_kill: st.flatten_on_kill === true,
-      cancel_on_stop: st.cancel_on_stop === true,
-      flatten_before_close: num("flatten_before_close"),
-      inflight_after: num("inflight_after"),
-      working_quiet_after: num("working_quiet_after"),
-      ...benchmark,
-      baseline: str("baseline"),
-      metrics_port: num("metrics_port"),
-      otlp_endpoint: otlpEndpoint(str("otlp_endpoint") ?? env.OTEL_EXPORTER_OTLP_ENDPOINT),
-      root,
-      environ: env,
-      log: consoleLogger((l) => io.stderr(l), io.isTerminal),
-    });
+    const log = consoleLogger((l) => io.stderr(l), io.isTerminal, { simTime: runningTime });
+    const session = () =>
+      runLive({
+        strategy,
+        strategy_hash: sha256(readFileSync(algoPath)),
+        bundle,
+        broker,
+        live,
+        now: broker ? clock.now : undefined,
+        sleep: broker ? clock.sleep : undefined,
+        start,
+        end,
+        speed,
+        data_frequency: dataFrequency,
+        state_path: statePath,
+        journal_path: resolve(str("journal") ?? `${statePath}.journal.jsonl`),
+        fresh: st.fresh === true,
+        dry_run: st.dry_run === true,
+        journal_before_send: st.journal_before_send === true,
+        capital_base: num("capital_base"),
+        params: defines(args),
+        risk,
+        flatten_on_kill: st.flatten_on_kill === true,
+        cancel_on_stop: st.cancel_on_stop === true,
+        flatten_before_close: num("flatten_before_close"),
+        inflight_after: num("inflight_after"),
+        working_quiet_after: num("working_quiet_after"),
+        ...benchmark,
+        baseline: str("baseline"),
+        metrics_port: num("metrics_port"),
+        otlp_endpoint: otlpEndpoint(str("otlp_endpoint") ?? env.OTEL_EXPORTER_OTLP_ENDPOINT),
+        root,
+        environ: env,
+        log,
+      });
     const out = str("output");
+    let results;
+    try {
+      // With -o -, stdout is the CSV alone: the strategy's prints go to stderr with the logs.
+      results = await (out === "-" ? consoleOnStderr(io, session) : session());
+    } finally {
+      log.flush?.();
+    }
     if (out) await writeResults(results, out, io.stdout);
     const hasBenchmark = Boolean(benchmark.benchmark_symbol || benchmark.benchmark_file) ||
       results.benchmark_returns.some((x) => x !== 0);

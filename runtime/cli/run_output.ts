@@ -11,6 +11,8 @@ import type { Results } from "../metrics/results.ts";
 import { formatSummary, summarize } from "../metrics/summary.ts";
 import { writeTearsheet } from "../metrics/report/tearsheet.ts";
 import { simTimeText } from "../log.ts";
+import { format } from "node:util";
+import type { CommandIO } from "./command.ts";
 
 /** A run that failed: the error, when it happened, and the sessions completed before. */
 export class RunFailed extends Error {
@@ -112,4 +114,25 @@ export function closingLine(
     return `the run failed${at} after ${results.length} sessions (${what})${files}\n`;
   }
   return `${results.length} sessions in ${secs.toFixed(2)} s${files}\n`;
+}
+
+/**
+ * Runs `fn` with `console.log`/`info`/`debug` going to stderr: with `-o -` stdout is the CSV
+ * alone, and what the strategy prints must not mix into it. Restored afterwards (the CLI runs one
+ * command per process).
+ *
+ * @example
+ * ```ts
+ * const results = await consoleOnStderr(io, () => run_algorithm(opts));
+ * ```
+ */
+export async function consoleOnStderr<T>(io: CommandIO, fn: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  const toStderr = (...a: unknown[]) => io.stderr(`${format(...a)}\n`);
+  Object.assign(console, { log: toStderr, info: toStderr, debug: toStderr });
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, saved);
+  }
 }
