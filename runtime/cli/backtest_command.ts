@@ -17,9 +17,9 @@ import {
   consoleOnStderr,
   type OutputPlan,
   resultsSummary,
-  RunFailed,
   writeOutputs,
 } from "./run_output.ts";
+import { RunFailed } from "./run_failed.ts";
 import { sessionProgress } from "./session_progress.ts";
 import { loadStrategyFile, loadStrategyText } from "./strategy_file.ts";
 

@@ -4,8 +4,6 @@
  * with `--debug`.
  */
 import { type Command, commandHelp, type CommandIO, parseCommandArgs } from "./command.ts";
-import { failureError, failureTime } from "./run_output.ts";
-import { reportFault } from "./user_fault.ts";
 
 const VERSION = "0.1.0";
 
@@ -91,6 +89,9 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     return await cmd.run(parseCommandArgs(cmd, rest), io);
   } catch (e) {
+    // Loaded only on failure: a command that succeeds never pays for the report.
+    const { reportFault } = await import("./user_fault.ts");
+    const { failureError, failureTime } = await import("./run_failed.ts");
     const { text, code } = reportFault(failureError(e), {
       command: name,
       debug,

@@ -13,28 +13,7 @@ import { writeTearsheet } from "../metrics/report/tearsheet.ts";
 import { simTimeText } from "../log.ts";
 import { format } from "node:util";
 import type { CommandIO } from "./command.ts";
-
-/** A run that failed: the error, when it happened, and the sessions completed before. */
-export class RunFailed extends Error {
-  override name = "RunFailed";
-  constructor(
-    readonly error: unknown,
-    readonly time: number,
-    readonly results: Results | null = null,
-  ) {
-    super(error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** The simulation time of a failed run (undefined for other errors). */
-export function failureTime(e: unknown): number | undefined {
-  return e instanceof RunFailed ? e.time : undefined;
-}
-
-/** The error itself, unwrapped from a `RunFailed`. */
-export function failureError(e: unknown): unknown {
-  return e instanceof RunFailed ? e.error : e;
-}
+import type { RunFailed } from "./run_failed.ts";
 
 /** Where a backtest's results go. */
 export interface OutputPlan {
