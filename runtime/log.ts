@@ -28,7 +28,14 @@ export interface ConsoleLogOptions {
   now?: () => number;
 }
 
-/** `2014-03-05 21:00 UTC`: a simulation time to the minute (seconds when it has them). */
+/**
+ * `2014-03-05 21:00 UTC`: a simulation time to the minute (seconds when it has them).
+ *
+ * @example
+ * ```ts
+ * simTimeText(Date.UTC(2014, 2, 5, 21)); // "2014-03-05 21:00 UTC"
+ * ```
+ */
 export function simTimeText(ms: number): string {
   const iso = new Date(ms).toISOString();
   const secs = iso.slice(17, 19) === "00" ? "" : iso.slice(16, 19);

@@ -33,7 +33,14 @@ export function cliTable(commands: readonly Command[], aliases: Record<string, s
   return rows.join("\n");
 }
 
-/** A table's cells, row by row, without the padding a formatter adds. */
+/**
+ * A table's cells, row by row, without the padding a formatter adds.
+ *
+ * @example
+ * ```ts
+ * tableCells("| a  | b |\n| -- | - |"); // [["a", "b"], ["---", "---"]]
+ * ```
+ */
 export function tableCells(markdown: string): string[][] {
   return markdown.split("\n").filter((l) => l.trim().startsWith("|")).map((l) =>
     l.trim().slice(1, -1).split(/(?<!\\)\|/).map((c) => {
@@ -43,14 +50,28 @@ export function tableCells(markdown: string): string[][] {
   );
 }
 
-/** The text between the markers of `readme`; throws when they are missing. */
+/**
+ * The text between the markers of `readme`; throws when they are missing.
+ *
+ * @example
+ * ```ts
+ * tableOf(readFileSync("README.md", "utf8"));
+ * ```
+ */
 export function tableOf(readme: string): string {
   const a = readme.indexOf(START), b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} section`);
   return readme.slice(a + START.length, b);
 }
 
-/** `readme` with the table between the markers replaced. */
+/**
+ * `readme` with the table between the markers replaced.
+ *
+ * @example
+ * ```ts
+ * writeFileSync("README.md", withTable(readme, cliTable(commands, ALIASES)));
+ * ```
+ */
 export function withTable(readme: string, table: string): string {
   const a = readme.indexOf(START), b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} section`);

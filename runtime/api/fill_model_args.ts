@@ -81,7 +81,15 @@ function hasMethod(v: unknown, name: string): boolean {
     typeof (v as Record<string, unknown>)[name] === "function";
 }
 
-/** A model object: has the method (a subclass of zipline's base class, or duck-typed). */
+/**
+ * A model object: has the method (a subclass of zipline's base class, or duck-typed).
+ *
+ * @example
+ * ```ts
+ * isModel(SLIPPAGE, new slippage.FixedSlippage()); // true
+ * isModel(SLIPPAGE, { us_equities: m }); // false: options
+ * ```
+ */
 export function isModel(kind: ModelKind, v: unknown): boolean {
   return hasMethod(v, kind.method) ||
     (kind.method === "process_order" && hasMethod(v, "simulate"));

@@ -31,7 +31,14 @@ function day(ms: number): string | null {
   return Number.isFinite(ms) ? isoDate(Math.floor(ms / DAY_MS)) : null;
 }
 
-/** One asset as `harvester assets` prints it. */
+/**
+ * One asset as `harvester assets` prints it.
+ *
+ * @example
+ * ```ts
+ * assetLine(reader.assets[0]); // { symbol: "AMD", sid: 0, …, auto_close_date: "2015-01-01" }
+ * ```
+ */
 export function assetLine(a: AssetRecord): AssetLine {
   return {
     symbol: a.symbol,

@@ -48,7 +48,14 @@ export async function handle_data(context: Context<State>, data: BarData) {
 }
 `;
 
-/** The `deno.json` of a strategy folder for the installation at `install`. */
+/**
+ * The `deno.json` of a strategy folder for the installation at `install`.
+ *
+ * @example
+ * ```ts
+ * strategyDenoJson(new URL("file:///opt/harvester/")).imports; // { "harvester/api": "file:///opt/…" }
+ * ```
+ */
 export function strategyDenoJson(install: URL): Record<string, unknown> {
   const own = JSON.parse(readFileSync(new URL("deno.json", install), "utf8")) as {
     imports: Record<string, string>;

@@ -17,12 +17,26 @@ export class RunFailed extends Error {
   }
 }
 
-/** The simulation time of a failed run (undefined for other errors). */
+/**
+ * The simulation time of a failed run (undefined for other errors).
+ *
+ * @example
+ * ```ts
+ * failureTime(new RunFailed(new Error("x"), 0)); // 0
+ * ```
+ */
 export function failureTime(e: unknown): number | undefined {
   return e instanceof RunFailed ? e.time : undefined;
 }
 
-/** The error itself, unwrapped from a `RunFailed`. */
+/**
+ * The error itself, unwrapped from a `RunFailed`.
+ *
+ * @example
+ * ```ts
+ * failureError(new RunFailed(cause, t)) === cause; // true
+ * ```
+ */
 export function failureError(e: unknown): unknown {
   return e instanceof RunFailed ? e.error : e;
 }

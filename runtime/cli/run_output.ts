@@ -77,7 +77,14 @@ export function resultsSummary(results: Results, hasBenchmark: boolean): string 
   );
 }
 
-/** The line after the summary: sessions, the run's time, the files written — or the failure. */
+/**
+ * The line after the summary: sessions, the run's time, the files written — or the failure.
+ *
+ * @example
+ * ```ts
+ * closingLine(results, 0.3, ["perf.csv"]); // "252 sessions in 0.30 s; wrote perf.csv\n"
+ * ```
+ */
 export function closingLine(
   results: Results,
   secs: number,

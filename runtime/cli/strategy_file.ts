@@ -60,7 +60,14 @@ function levenshtein(a: string, b: string): number {
   return d[b.length];
 }
 
-/** The export of `names` nearest to `name`, if it is near enough to be a misspelling. */
+/**
+ * The export of `names` nearest to `name`, if it is near enough to be a misspelling.
+ *
+ * @example
+ * ```ts
+ * nearest("order_targt_percent", ["order", "order_target_percent"]); // "order_target_percent"
+ * ```
+ */
 export function nearest(name: string, names: readonly string[]): string | undefined {
   let best: string | undefined, dist = Infinity;
   for (const n of names) {
@@ -121,7 +128,14 @@ async function loadFault(e: unknown): Promise<StrategyLoadError | null> {
   return null;
 }
 
-/** Imports a strategy module, turning load failures into the user's faults at their place. */
+/**
+ * Imports a strategy module, turning load failures into the user's faults at their place.
+ *
+ * @example
+ * ```ts
+ * const strategy = await importStrategy(pathToFileURL("algo.ts").href, "algo.ts");
+ * ```
+ */
 export async function importStrategy(url: string, source: string): Promise<Strategy> {
   let mod: Record<string, unknown>;
   try {

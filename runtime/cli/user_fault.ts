@@ -25,7 +25,14 @@ export interface Frame {
   column: number;
 }
 
-/** The frames of an error's stack, in order (innermost first). */
+/**
+ * The frames of an error's stack, in order (innermost first).
+ *
+ * @example
+ * ```ts
+ * frames(new Error("x").stack ?? "")[0].url; // "file:///…/this_file.ts"
+ * ```
+ */
 export function frames(stack: string): Frame[] {
   const out: Frame[] = [];
   for (const raw of stack.split("\n")) {
@@ -35,14 +42,28 @@ export function frames(stack: string): Frame[] {
   return out;
 }
 
-/** A frame in the user's code: a file outside Harvester's runtime and outside node_modules. */
+/**
+ * A frame in the user's code: a file outside Harvester's runtime and outside node_modules.
+ *
+ * @example
+ * ```ts
+ * frames(e.stack ?? "").filter(isUserFrame); // the strategy's own frames
+ * ```
+ */
 export function isUserFrame(f: Frame): boolean {
   if (!f.url.startsWith("file:")) return false; // ext:, node:, native
   if (f.url.includes("/node_modules/")) return false;
   return !HARVESTER_DIRS.some((d) => f.url.startsWith(d));
 }
 
-/** A path as the user typed it: relative to the working directory when inside it. */
+/**
+ * A path as the user typed it: relative to the working directory when inside it.
+ *
+ * @example
+ * ```ts
+ * displayPath(`${Deno.cwd()}/algo.ts`); // "algo.ts"
+ * ```
+ */
 export function displayPath(path: string): string {
   if (/[\\/]hv-algotext-[^\\/]+[\\/]algotext\.ts$/.test(path)) return "<algotext>";
   const rel = relative(Deno.cwd(), path);
