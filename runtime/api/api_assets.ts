@@ -1,20 +1,30 @@
 /** The API: looking up assets (zipline's `symbol`, `symbols`, `sid`, `set_symbol_lookup_date`). */
-import { DAY_MS } from "../../calendars/days.ts";
+import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import type { Asset } from "../assets/asset.ts";
 import { apiGroup } from "./define.ts";
+import { SymbolNotFound } from "./errors.ts";
 
 export const assetsApi = apiGroup({
   /**
    * The asset trading under `symbol` (case-insensitive) as of the symbol lookup date (default:
-   * the run's last session); a `SymbolNotFound` error otherwise.
+   * the run's last session), in `country_code` when one is given (an ISO code such as "US"); a
+   * `SymbolNotFound` error otherwise (`harvester assets BUNDLE` lists a bundle's symbols).
    *
    * @example
    * ```ts
    * context.aapl = await symbol("AAPL");
+   * const bmw = await symbol("BMW", "DE");
    * ```
    */
-  symbol(symbol: string, _country_code?: string): Promise<Asset> {
-    return Promise.resolve(this.symbol(symbol));
+  symbol(symbol: string, country_code?: string): Promise<Asset> {
+    const asset = this.symbol(symbol);
+    if (country_code != null && asset.country_code.toUpperCase() !== country_code.toUpperCase()) {
+      const when = Number.isNaN(this.symbol_lookup_date)
+        ? this.sessions[this.sessions.length - 1]
+        : this.symbol_lookup_date;
+      throw new SymbolNotFound(symbol.toUpperCase(), isoDate(when / DAY_MS), country_code);
+    }
+    return Promise.resolve(asset);
   },
 
   /**

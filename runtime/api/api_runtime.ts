@@ -11,9 +11,30 @@ import type { Context } from "./context.ts";
 import { apiGroup } from "./define.ts";
 import { BadEnvironmentField } from "./errors.ts";
 import { type EventRule, resolveScheduleCalendar, ScheduledFunction } from "./scheduling.ts";
+import { ZonedDate } from "./zoned_date.ts";
+import { OWN_COLUMNS, RISK_COLUMNS } from "../metrics/results.ts";
+import type { TradingAlgorithm } from "./algorithm.ts";
 
-/** A scheduled strategy function. */
-export type ScheduledFn = (context: Context, data: BarData) => unknown;
+/** A recorded name that is also a perf column: which value the column shows (warned at each call; the console logger writes it once and counts the rest). */
+function warnShadowed(algo: TradingAlgorithm, name: string): void {
+  const message = name === "date"
+    ? `record: "date" is the perf table's index, so the recorded value is not written; record it under another name`
+    : RISK_COLUMNS.has(name)
+    ? `record: "${name}" is also a perf column, which shows zipline's ${name} (its risk metrics ` +
+      `take precedence over recorded values), not the recorded one; record it under another name`
+    : `record: "${name}" is also a perf column, which shows the recorded value in place of ` +
+      `Harvester's (as zipline's does); record it under another name to keep both`;
+  algo.log.warn("record_shadows_column", { message });
+}
+
+/**
+ * A scheduled strategy function. Declared as a method so a function typed with the strategy's
+ * own `Context<State>` is accepted (method parameters are compared both ways), while an inline
+ * callback still gets `context` and `data` typed.
+ */
+export type ScheduledFn = {
+  scheduled(context: Context, data: BarData): unknown;
+}["scheduled"];
 
 /** Options of `schedule_function`. */
 export interface ScheduleOptions {
@@ -63,25 +84,32 @@ export const runtimeApi = apiGroup({
    * ```
    */
   record(...args: unknown[]): void {
+    let values: Record<string, unknown>;
     if (args.length === 1 && typeof args[0] === "object" && args[0] !== null) {
-      this.record(args[0] as Record<string, unknown>);
-      return;
+      values = args[0] as Record<string, unknown>;
+    } else {
+      // zipline pairs its arguments and drops a trailing name without a value.
+      values = {};
+      for (let i = 0; i + 1 < args.length; i += 2) values[String(args[i])] = args[i + 1];
     }
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i + 1 < args.length; i += 2) values[String(args[i])] = args[i + 1];
+    for (const name in values) if (OWN_COLUMNS.has(name)) warnShadowed(this, name);
     this.record(values);
   },
 
   /**
-   * The current simulation time.
+   * The current simulation time (zipline's `get_datetime`): a `Date` that also carries a time
+   * zone — UTC by default, or `tz` (an IANA name) — whose wall-clock fields (`hour`, `minute`,
+   * `day`, `dayofweek`, … and `getHours()` & co.) are that zone's. In a daily backtest it is the
+   * session's close; in `before_trading_start`, the session's date.
    *
    * @example
    * ```ts
-   * const now = get_datetime();
+   * const now = get_datetime("America/New_York");
+   * if (now.hour === 15 && now.minute >= 45) await order_target(context.asset, 0);
    * ```
    */
-  get_datetime(_tz?: string): Date {
-    return new Date(this.current_dt);
+  get_datetime(tz?: string): ZonedDate {
+    return new ZonedDate(this.current_dt, tz ?? "UTC");
   },
 
   /**

@@ -10,32 +10,61 @@ import type { Restrictions } from "../finance/restrictions.ts";
 import type { SlippageModel } from "../finance/slippage.ts";
 import type { SizeOptions } from "./controls.ts";
 import { apiGroup } from "./define.ts";
+import {
+  checkedCommission,
+  COMMISSION,
+  modelArgs,
+  type ModelChoice,
+  runnableSlippage,
+  SLIPPAGE,
+} from "./fill_model_args.ts";
 
 export const settingsApi = apiGroup({
   /**
-   * The slippage model of the simulated venue (backtests and paper sessions).
+   * The slippage model of the simulated venue (backtests and paper sessions): how much of each
+   * open order fills on a bar, and at what price. zipline's forms: one model (for equities),
+   * `{ us_equities, us_futures }` (zipline's keyword arguments), or the two positionally. A model
+   * is a built-in (`slippage.FixedBasisPointsSlippage`, zipline's default; `VolumeShareSlippage`;
+   * `FixedSlippage`; `NoSlippage`) or your subclass of `slippage.SlippageModel` implementing
+   * `process_order(data, order)`. Anything else is refused here. Only in `initialize`.
    *
    * @example
    * ```ts
    * set_slippage(new slippage.VolumeShareSlippage({ volume_limit: 0.025, price_impact: 0.1 }));
+   * set_slippage({ us_equities: new slippage.FixedSlippage({ spread: 0.02 }) });
    * ```
    */
-  set_slippage(us_equities: SlippageModel): void {
+  set_slippage(
+    us_equities?: SlippageModel | ModelChoice<SlippageModel> | null,
+    us_futures?: SlippageModel | null,
+  ): void {
     this.assertInitializing("set_slippage");
-    this.models.slippage = us_equities;
+    const m = modelArgs<SlippageModel>(SLIPPAGE, [us_equities, us_futures]);
+    if (m.us_equities) this.models.slippage = runnableSlippage(m.us_equities);
+    if (m.us_futures) this.models.future_slippage = runnableSlippage(m.us_futures);
   },
 
   /**
-   * The commission model of the simulated venue.
+   * The commission model of the simulated venue: what each fill costs. zipline's forms, as for
+   * `set_slippage`: one model, `{ us_equities, us_futures }`, or the two positionally. A model is
+   * a built-in (`commission.PerShare`, zipline's default; `PerTrade`; `PerDollar`;
+   * `NoCommission`) or your subclass of `commission.CommissionModel` implementing
+   * `calculate(order, transaction)`. Only in `initialize`.
    *
    * @example
    * ```ts
    * set_commission(new commission.PerShare({ cost: 0.0075, min_trade_cost: 1 }));
+   * set_commission({ us_equities: new commission.PerTrade({ cost: 5 }) });
    * ```
    */
-  set_commission(us_equities: CommissionModel): void {
+  set_commission(
+    us_equities?: CommissionModel | ModelChoice<CommissionModel> | null,
+    us_futures?: CommissionModel | null,
+  ): void {
     this.assertInitializing("set_commission");
-    this.models.commission = us_equities;
+    const m = modelArgs<CommissionModel>(COMMISSION, [us_equities, us_futures]);
+    if (m.us_equities) this.models.commission = checkedCommission(m.us_equities);
+    if (m.us_futures) this.models.future_commission = checkedCommission(m.us_futures);
   },
 
   /**

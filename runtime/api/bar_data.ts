@@ -223,6 +223,11 @@ export class BarData {
   /**
    * Whether an order for the asset could fill now: alive, not restricted, not past its
    * auto-close date, and with a known price.
+   *
+   * @example
+   * ```ts
+   * if (await data.can_trade(context.asset)) await order(context.asset, 10);
+   * ```
    */
   can_trade(assets: Asset): Promise<boolean>;
   can_trade(assets: readonly Asset[]): Promise<Map<Asset, boolean>>;
@@ -232,7 +237,14 @@ export class BarData {
     return Promise.resolve(new Map(list.map((a) => [a, this.canTradeOne(a)])));
   }
 
-  /** Whether the asset is alive but did not trade on this bar, having traded before. */
+  /**
+   * Whether the asset is alive but did not trade on this bar, having traded before.
+   *
+   * @example
+   * ```ts
+   * if (await data.is_stale(context.asset)) return; // no fresh price this bar
+   * ```
+   */
   is_stale(assets: Asset): Promise<boolean>;
   is_stale(assets: readonly Asset[]): Promise<Map<Asset, boolean>>;
   is_stale(assets: Asset | readonly Asset[]): Promise<boolean | Map<Asset, boolean>> {

@@ -38,18 +38,43 @@ export type StrategyApi = Omit<Methods<typeof API>, "get_open_orders"> & {
 export type ApiName = keyof typeof API;
 
 /** The algorithm behind a context (internal). */
-export function algorithmOf(context: Context): TradingAlgorithm {
-  return Context.algorithmOf(context);
+export function algorithmOf(context: AlgorithmContext): TradingAlgorithm {
+  return AlgorithmContext.algorithmOf(context);
 }
 
+/** What `Context` without a type argument allows: any field, of any type (zipline's habit). */
+// deno-lint-ignore no-explicit-any
+export type AnyState = { [key: string]: any };
+
+/**
+ * `context`, what every strategy function receives: the strategy's own state (`State`, the fields
+ * it sets), `portfolio`, `account`, `params`, and the whole API as methods. Declare your fields
+ * to have them checked — a misspelt `context.portfolo` or a wrong type is then an error in your
+ * editor and in `deno check`; without a type argument any field goes, as in zipline.
+ *
+ * @example
+ * ```ts
+ * import type { Asset, BarData, Context } from "harvester/api";
+ *
+ * type State = { asset: Asset; days: number };
+ *
+ * export async function initialize(context: Context<State>) {
+ *   context.asset = await symbol("AAPL");
+ *   context.days = 0;
+ * }
+ * export async function handle_data(context: Context<State>, data: BarData) {
+ *   context.days += 1;
+ *   if (context.portfolio.cash > 0) await order(context.asset, 1);
+ * }
+ * ```
+ */
+export type Context<State extends object = AnyState> = AlgorithmContext & State;
+
 // The interface merges the API's methods into the class (see the loop below).
-export interface Context extends StrategyApi {}
+export interface AlgorithmContext extends StrategyApi {}
 
-export class Context {
-  /** The strategy's own state: anything it assigns. */
-  // deno-lint-ignore no-explicit-any
-  [key: string]: any;
-
+/** The object behind `context` (the engine makes one per run; strategies use the `Context` type). */
+export class AlgorithmContext {
   readonly #algo: TradingAlgorithm;
 
   constructor(algo: TradingAlgorithm) {
@@ -57,7 +82,7 @@ export class Context {
   }
 
   /** The algorithm behind a context (internal). */
-  static algorithmOf(context: Context): TradingAlgorithm {
+  static algorithmOf(context: AlgorithmContext): TradingAlgorithm {
     return context.#algo;
   }
 
@@ -75,9 +100,12 @@ export class Context {
   }
 }
 
+/** The class behind `context`, under the name the engine builds it by (`new Context(algo)`). */
+export const Context = AlgorithmContext;
+
 for (const [name, fn] of Object.entries(API) as [string, ApiFunction][]) {
-  Object.defineProperty(Context.prototype, name, {
-    value: function (this: Context, ...args: unknown[]) {
+  Object.defineProperty(AlgorithmContext.prototype, name, {
+    value: function (this: AlgorithmContext, ...args: unknown[]) {
       return fn.apply(algorithmOf(this), args);
     },
     writable: true,

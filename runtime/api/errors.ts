@@ -34,9 +34,11 @@ export class CannotOrderDelistedAsset extends HarvesterError {
 
 export class SymbolNotFound extends HarvesterError {
   override name = "SymbolNotFound";
-  constructor(readonly symbol: string, when: string) {
+  constructor(readonly symbol: string, when: string, readonly country_code?: string) {
     super(
-      `Symbol '${symbol}' was not found (as of ${when}); check the bundle's assets with \`harvester bundles\``,
+      `Symbol '${symbol}' was not found (as of ${when}${
+        country_code ? `, country ${country_code}` : ""
+      }); \`harvester assets BUNDLE\` lists the symbols a bundle holds`,
     );
   }
 }

@@ -16,10 +16,6 @@
  * }
  * ```
  */
-import type { StrategyApi } from "./context.ts";
-import { freeFunctions } from "./scope.ts";
-import * as slippageModels from "../finance/slippage.ts";
-import * as commissionModels from "../finance/commission.ts";
 import * as cancelPolicies from "../finance/cancel_policy.ts";
 import * as executionStyles from "../finance/execution.ts";
 
@@ -48,20 +44,10 @@ export { EODCancel, NeverCancel } from "../finance/cancel_policy.ts";
 export { LimitOrder, MarketOrder, StopLimitOrder, StopOrder } from "../finance/execution.ts";
 export { TradingControlViolation } from "../finance/controls.ts";
 
-/** zipline's `zipline.finance.slippage` namespace. */
-export const slippage = {
-  FixedSlippage: slippageModels.FixedSlippage,
-  FixedBasisPointsSlippage: slippageModels.FixedBasisPointsSlippage,
-  VolumeShareSlippage: slippageModels.VolumeShareSlippage,
-  NoSlippage: slippageModels.NoSlippage,
-};
-/** zipline's `zipline.finance.commission` namespace. */
-export const commission = {
-  PerShare: commissionModels.PerShare,
-  PerTrade: commissionModels.PerTrade,
-  PerDollar: commissionModels.PerDollar,
-  NoCommission: commissionModels.NoCommission,
-};
+/** zipline's `zipline.finance.slippage`: models, and base classes to subclass. */
+export * as slippage from "./slippage_namespace.ts";
+/** zipline's `zipline.finance.commission`: models, and base classes to subclass. */
+export * as commission from "./commission_namespace.ts";
 /** zipline's `zipline.finance.cancel_policy` namespace. */
 export const cancel_policy = {
   EODCancel: cancelPolicies.EODCancel,
@@ -75,45 +61,9 @@ export const execution = {
   StopLimitOrder: executionStyles.StopLimitOrder,
 };
 
-/*
- * zipline's API as free functions, acting on the running algorithm (scope.ts): the same
- * definitions as `context.*` (api_*.ts), with their JSDoc.
- */
-export const {
-  symbol,
-  symbols,
-  sid,
-  set_symbol_lookup_date,
-  order,
-  order_value,
-  order_percent,
-  order_target,
-  order_target_value,
-  order_target_percent,
-  batch_market_order,
-  get_open_orders,
-  get_order,
-  cancel_order,
-  flatten_all,
-  set_slippage,
-  set_commission,
-  set_cancel_policy,
-  set_benchmark,
-  set_max_leverage,
-  set_min_leverage,
-  set_max_position_size,
-  set_max_order_size,
-  set_max_order_count,
-  set_long_only,
-  set_asset_restrictions,
-  set_do_not_order_list,
-  schedule_function,
-  record,
-  get_datetime,
-  get_environment,
-  attach_pipeline,
-  pipeline_output,
-}: StrategyApi = freeFunctions();
+// zipline's API as free functions acting on the running algorithm: the same definitions as
+// `context.*` (api_*.ts), each with its JSDoc (free_functions.ts, generated from them).
+export * from "./free_functions.ts";
 
 // --- pipeline ---
 export {

@@ -7,7 +7,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { HarvesterError } from "../errors.ts";
-import { API, type ApiName, type Context, type StrategyApi } from "./context.ts";
+import { algorithmOf, API, type ApiName, type Context, type StrategyApi } from "./context.ts";
 
 const scope = new AsyncLocalStorage<Context>();
 
@@ -25,6 +25,20 @@ export function currentContext(): Context {
     );
   }
   return c;
+}
+
+/**
+ * The simulation time (UTC ms) of the algorithm running in this async call chain; NaN outside a
+ * run. Loggers stamp events with it.
+ *
+ * @example
+ * ```ts
+ * consoleLogger(write, true, { simTime: runningTime });
+ * ```
+ */
+export function runningTime(): number {
+  const c = scope.getStore();
+  return c ? algorithmOf(c).current_dt : NaN;
 }
 
 /** Every API function bound to the scoped context (the free functions of `harvester/api`). */

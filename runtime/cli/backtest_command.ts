@@ -1,26 +1,32 @@
-/** `harvester backtest ALGO.ts`: runs a strategy file over a bundle and reports the results. */
-import { basename, resolve } from "node:path";
-import { existsSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-import {
-  harvesterRoot,
-  loadExtension,
-  parseTimestamp,
-  silentProgress,
-  streamProgress,
-} from "../../bundles/mod.ts";
+/**
+ * `harvester backtest ALGO.ts` (and zipline's `harvester run -f ALGO.ts`): runs a strategy over
+ * a bundle and reports the results. A failed run still writes its outputs up to the failure.
+ */
+import { basename } from "node:path";
+import { harvesterRoot, loadExtension, parseTimestamp, silentProgress } from "../../bundles/mod.ts";
 import { withDotEnv } from "../config/dotenv.ts";
+import { runningTime } from "../api/scope.ts";
 import { run_algorithm } from "../engine/run_algorithm.ts";
-import { asStrategy } from "../engine/strategy.ts";
-import { writeResults } from "../engine/output.ts";
+import { checkOutputPath } from "../engine/output.ts";
 import { consoleLogger } from "../log.ts";
-import { formatSummary, summarize } from "../metrics/summary.ts";
-import { writeTearsheet } from "../metrics/report/tearsheet.ts";
 import type { Results } from "../metrics/results.ts";
 import { type Command, type ParsedArgs, stringOpt, UsageError } from "./command.ts";
 import { dateArg } from "./calendar_command.ts";
+import {
+  closingLine,
+  consoleOnStderr,
+  type OutputPlan,
+  resultsSummary,
+  writeOutputs,
+} from "./run_output.ts";
+import { RunFailed } from "./run_failed.ts";
+import { sessionProgress } from "./session_progress.ts";
+import { loadStrategyFile, loadStrategyText } from "./strategy_file.ts";
 
-/** `-D name=value` pairs. */
+export { loadStrategyFile } from "./strategy_file.ts";
+export { resultsSummary } from "./run_output.ts";
+
+/** `-D name=value` pairs (zipline's `-D` and `-x`). */
 export function defines(args: ParsedArgs): Record<string, string> {
   const raw = args.values.define;
   const list = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
@@ -33,51 +39,64 @@ export function defines(args: ParsedArgs): Record<string, string> {
   return out;
 }
 
-/** Loads a strategy module from a file path. */
-export async function loadStrategyFile(path: string) {
-  const full = resolve(path);
-  if (!existsSync(full)) throw new UsageError(`strategy file ${path} does not exist`);
-  const mod = await import(pathToFileURL(full).href);
-  return asStrategy(mod, path);
+/** The strategy: ALGO.ts, `-f/--algofile` or `-t/--algotext` (exactly one). */
+function strategySource(args: ParsedArgs): { file?: string; text?: string; name: string } {
+  const given = [
+    args.positionals[0] !== undefined ? "ALGO.ts" : null,
+    stringOpt(args, "algofile") !== undefined ? "-f/--algofile" : null,
+    stringOpt(args, "algotext") !== undefined ? "-t/--algotext" : null,
+  ].filter((x) => x !== null);
+  if (given.length === 0) {
+    throw new UsageError("which strategy? give ALGO.ts, -f ALGO.ts or -t 'strategy text'");
+  }
+  if (given.length > 1) throw new UsageError(`give one strategy: ${given.join(" or ")}`);
+  const text = stringOpt(args, "algotext");
+  if (text !== undefined) return { text, name: "<algotext>" };
+  const file = args.positionals[0] ?? stringOpt(args, "algofile")!;
+  return { file, name: basename(file) };
 }
 
-/** The end-of-run table: summary metrics of a results object. */
-export function resultsSummary(results: Results, hasBenchmark: boolean): string {
-  return formatSummary(
-    summarize(results.perf.returns, hasBenchmark ? results.benchmark_returns : null, {
-      trades: results.transactions.length,
-      exposure: results.perf.gross_leverage,
-    }),
-  );
+function benchmarkSid(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) {
+    throw new UsageError(`--benchmark-sid: "${text}" is not a sid (a whole number)`);
+  }
+  return Number(text);
 }
 
 export const backtestCommand: Command = {
   name: "backtest",
-  summary: "Backtests a strategy file on an ingested bundle.",
+  summary:
+    "Backtests a strategy file on an ingested bundle. `harvester run` is the same command, with zipline's options (-f, -t, -bf, -x).",
   usage:
-    "backtest ALGO.ts -s START -e END [-b BUNDLE] [--capital-base N] [--benchmark-symbol S | --benchmark-file F | --no-benchmark] [-o OUT] [--report FILE [--report-title T]] [--pyfolio DIR] [-D name=value]…",
+    "backtest ALGO.ts -s START -e END [-b BUNDLE] [--capital-base N] [--benchmark-symbol S | --benchmark-sid N | -bf F | --no-benchmark] [-o OUT] [--report FILE [--report-title T]] [--pyfolio DIR] [-D name=value]…",
   help: [
     "ALGO.ts                  a strategy module exporting initialize (and handle_data, …)",
+    "-f, --algofile ALGO.ts   the strategy file, as zipline's run takes it",
+    "-t, --algotext TEXT      the strategy's source as text",
     "-s, --start YYYY-MM-DD   first session",
     "-e, --end YYYY-MM-DD     last session",
     "-b, --bundle NAME        data bundle (default zipline-examples, ingested on first use)",
     "--bundle-timestamp TS    use the newest ingestion at or before TS",
     "--capital-base N         starting cash (default 1e7)",
-    "--data-frequency F       daily (default) or minute",
+    "--data-frequency F       daily (default) or minute (the bundle must hold minute bars)",
     "--trading-calendar NAME  calendar (default: the bundle's)",
     "--benchmark-symbol S     benchmark from an asset in the bundle",
-    "--benchmark-file F       benchmark from a date,return CSV",
+    "--benchmark-sid N        benchmark from the asset with sid N (harvester assets BUNDLE lists sids)",
+    "-bf, --benchmark-file F  benchmark from a date,return CSV",
     "--no-benchmark           run without a benchmark",
     "-o, --output OUT         results: .csv, .json, .parquet or .arrow (side tables beside it), or - for CSV on stdout",
     "--report FILE            also write a self-contained HTML tearsheet (metrics and charts)",
     "--report-title TITLE     the tearsheet's title (default: the strategy file's name)",
     "--pyfolio DIR            also write returns.csv, positions.csv, transactions.csv for pyfolio",
-    "-D, --define name=value  reaches the strategy as context.params.name (repeatable)",
+    "-D, --define name=value  reaches the strategy as context.params.name (repeatable; -x too)",
     "--same-bar-fills         fill orders at the close of the bar that placed them (zipline: next bar)",
     "--history-before-data P  a history window reaching before the bundle's data: raise (zipline's, default) or nan",
     "--no-summary             do not print the summary table",
   ],
   options: {
+    algofile: { type: "string", short: "f" },
+    algotext: { type: "string", short: "t" },
     start: { type: "string", short: "s" },
     end: { type: "string", short: "e" },
     bundle: { type: "string", short: "b" },
@@ -86,6 +105,7 @@ export const backtestCommand: Command = {
     "data-frequency": { type: "string" },
     "trading-calendar": { type: "string" },
     "benchmark-symbol": { type: "string" },
+    "benchmark-sid": { type: "string" },
     "benchmark-file": { type: "string" },
     "no-benchmark": { type: "boolean" },
     output: { type: "string", short: "o" },
@@ -97,19 +117,20 @@ export const backtestCommand: Command = {
     "same-bar-fills": { type: "boolean" },
     "history-before-data": { type: "string" },
   },
-  positionals: [1, 1],
+  aliases: { "-bf": "--benchmark-file", "-x": "--define" },
+  positionals: [0, 1],
   async run(args, io) {
     const env = withDotEnv(io.env);
     const root = harvesterRoot(env);
     await loadExtension(root);
+    const source = strategySource(args);
     const startText = stringOpt(args, "start"), endText = stringOpt(args, "end");
     if (!startText || !endText) {
       throw new UsageError(`-s START and -e END are required; usage: harvester ${this.usage}`);
     }
     const start = dateArg("--start", startText, NaN), end = dateArg("--end", endText, NaN);
-    const benchmarks = ["benchmark-symbol", "benchmark-file", "no-benchmark"].filter((k) =>
-      args.values[k] !== undefined
-    );
+    const benchmarks = ["benchmark-symbol", "benchmark-sid", "benchmark-file", "no-benchmark"]
+      .filter((k) => args.values[k] !== undefined);
     if (benchmarks.length > 1) throw new UsageError(`choose one of --${benchmarks.join(", --")}`);
     const capitalText = stringOpt(args, "capital-base");
     const capital = capitalText === undefined ? 1e7 : Number(capitalText);
@@ -130,6 +151,13 @@ export const backtestCommand: Command = {
       throw new UsageError(`--history-before-data: "${before}" is not raise or nan`);
     }
     const out = stringOpt(args, "output");
+    if (out !== undefined) {
+      try {
+        checkOutputPath(out);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
     const report = stringOpt(args, "report");
     if (report !== undefined && !report.endsWith(".html")) {
       throw new UsageError(`--report: "${report}" must name an .html file`);
@@ -137,50 +165,67 @@ export const backtestCommand: Command = {
     if (report === undefined && stringOpt(args, "report-title") !== undefined) {
       throw new UsageError("--report-title needs --report FILE");
     }
-    const strategy = await loadStrategyFile(args.positionals[0]);
-    const t0 = performance.now();
-    const results = await run_algorithm({
-      strategy,
-      start,
-      end,
-      capital_base: capital,
-      data_frequency: freq,
-      bundle: stringOpt(args, "bundle"),
-      bundle_timestamp: ts,
-      trading_calendar: stringOpt(args, "trading-calendar"),
-      benchmark_symbol: stringOpt(args, "benchmark-symbol"),
-      benchmark_file: stringOpt(args, "benchmark-file"),
-      no_benchmark: Boolean(args.values["no-benchmark"]),
-      params: defines(args),
-      same_bar_fills: Boolean(args.values["same-bar-fills"]),
-      history_before_data: before,
-      root,
-      environ: env,
-      log: consoleLogger((l) => io.stderr(l), io.isTerminal),
-      progress: io.isTerminal ? streamProgress(io.stderr, true) : silentProgress,
-    });
-    const secs = (performance.now() - t0) / 1000;
-    const written = out ? await writeResults(results, out, io.stdout) : [];
-    if (report !== undefined) {
-      const title = stringOpt(args, "report-title") ?? basename(args.positionals[0]);
-      await writeTearsheet(results, report, { title });
-      written.push(report);
+    const plan: OutputPlan = {
+      out,
+      report,
+      report_title: stringOpt(args, "report-title") ?? source.name,
+      pyfolio: stringOpt(args, "pyfolio"),
+    };
+    const log = consoleLogger((l) => io.stderr(l), io.isTerminal, { simTime: runningTime });
+    const run = async () => {
+      const strategy = source.text !== undefined
+        ? await loadStrategyText(source.text)
+        : await loadStrategyFile(source.file!);
+      const t0 = performance.now();
+      let partial: { results: Results | null; time: number } | undefined;
+      try {
+        const results = await run_algorithm({
+          strategy,
+          start,
+          end,
+          capital_base: capital,
+          data_frequency: freq,
+          bundle: stringOpt(args, "bundle"),
+          bundle_timestamp: ts,
+          trading_calendar: stringOpt(args, "trading-calendar"),
+          benchmark_symbol: stringOpt(args, "benchmark-symbol"),
+          benchmark_sid: benchmarkSid(stringOpt(args, "benchmark-sid")),
+          benchmark_file: stringOpt(args, "benchmark-file"),
+          no_benchmark: Boolean(args.values["no-benchmark"]),
+          params: defines(args),
+          same_bar_fills: Boolean(args.values["same-bar-fills"]),
+          history_before_data: before,
+          root,
+          environ: env,
+          log,
+          progress: io.isTerminal ? sessionProgress(io.stderr) : silentProgress,
+          on_failure: ({ results, time }) => void (partial = { results, time }),
+        });
+        return { results, secs: (performance.now() - t0) / 1000 };
+      } catch (e) {
+        if (!partial) throw e;
+        throw new RunFailed(e, partial.time, partial.results);
+      }
+    };
+    let done: { results: Results; secs: number } | undefined, failure: RunFailed | undefined;
+    try {
+      done = await (out === "-" ? consoleOnStderr(io, run) : run());
+    } catch (e) {
+      if (!(e instanceof RunFailed)) throw e;
+      failure = e;
+    } finally {
+      log.flush?.();
     }
-    const pyfolioDir = stringOpt(args, "pyfolio");
-    if (pyfolioDir !== undefined) written.push(...results.to_pyfolio(pyfolioDir));
+    const results = done?.results ?? failure!.results;
+    if (results === null || results.length === 0) throw failure;
+    const written = await writeOutputs(results, plan, io.stdout);
     if (!args.values["no-summary"] && out !== "-") {
-      const hasBenchmark = benchmarks.length === 1 && !args.values["no-benchmark"];
-      io.stdout(
-        `${
-          resultsSummary(results, hasBenchmark || results.benchmark_returns.some((x) => x !== 0))
-        }\n`,
-      );
-      io.stdout(
-        `${results.length} sessions in ${secs.toFixed(2)} s${
-          written.length ? `; wrote ${written.join(", ")}` : ""
-        }\n`,
-      );
-    }
+      const hasBenchmark = (benchmarks.length === 1 && !args.values["no-benchmark"]) ||
+        results.benchmark_returns.some((x) => x !== 0);
+      io.stdout(`${resultsSummary(results, hasBenchmark)}\n`);
+      io.stdout(closingLine(results, done?.secs ?? NaN, written, failure));
+    } else if (failure) io.stderr(closingLine(results, NaN, written, failure));
+    if (failure) throw failure;
     return 0;
   },
 };

@@ -37,6 +37,7 @@ export const ingestCommand: Command = {
     "ingest BUNDLE [--csvdir DIR] [--calendar NAME] [--lenient] [--price-decimals N] [--show-progress | --no-show-progress]",
   help: [
     "BUNDLE               a registered bundle: csvdir, zipline-examples, quandl, alpaca_api, or yours",
+    "-b, --bundle NAME    the bundle, as zipline's ingest takes it (instead of BUNDLE)",
     "--csvdir DIR         folder for the csvdir bundle (default: $CSVDIR)",
     "--calendar NAME      trading calendar (default: the bundle's, XNYS for csvdir)",
     "--lenient            drop rows with bad prices (reported as a count) instead of failing",
@@ -46,6 +47,7 @@ export const ingestCommand: Command = {
     "--show-progress      progress bars (default on a terminal); --no-show-progress to turn off",
   ],
   options: {
+    bundle: { type: "string", short: "b" },
     csvdir: { type: "string" },
     calendar: { type: "string" },
     lenient: { type: "boolean" },
@@ -55,12 +57,17 @@ export const ingestCommand: Command = {
     "show-progress": { type: "boolean" },
     "no-show-progress": { type: "boolean" },
   },
-  positionals: [1, 1],
+  positionals: [0, 1],
   async run(args, io) {
     const env = withDotEnv(io.env);
     const root = harvesterRoot(env);
     await loadExtension(root);
-    const name = args.positionals[0];
+    const positional = args.positionals[0], flag = stringOpt(args, "bundle");
+    if (positional && flag && positional !== flag) {
+      throw new UsageError(`two bundles given: ${positional} and -b ${flag}`);
+    }
+    const name = positional ?? flag;
+    if (!name) throw new UsageError(`which bundle? usage: harvester ${this.usage}`);
     const show = args.values["no-show-progress"]
       ? false
       : args.values["show-progress"]
@@ -126,11 +133,11 @@ export const bundlesCommand: Command = {
 export const cleanCommand: Command = {
   name: "clean",
   summary: "Removes ingested versions of a bundle.",
-  usage: "clean -b BUNDLE [--before TS | --after TS | --keep-last N]",
+  usage: "clean -b BUNDLE [-e/--before TS | -a/--after TS | -k/--keep-last N]",
   help: [
     "-b, --bundle NAME    the bundle",
-    "--before TS          remove versions ingested before TS (a date or date-time, UTC)",
-    "--after TS           remove versions ingested after TS",
+    "-e, --before TS      remove versions ingested before TS (a date or date-time, UTC)",
+    "-a, --after TS       remove versions ingested after TS",
     "-k, --keep-last N    keep only the newest N versions",
   ],
   options: {

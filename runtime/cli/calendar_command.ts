@@ -93,11 +93,11 @@ export const calendarCommand: Command = {
     "session,open,close (and break_start,break_end for a calendar with a lunch break).",
   usage: "calendar NAME [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--format csv|json] | --list",
   help: [
-    "NAME                 a calendar or alias (XNYS, NYSE, XTKS, XHKG, CMES, us_futures, 24/7, …)",
-    "--start YYYY-MM-DD   first date (default: January 1st of this year)",
-    "--end YYYY-MM-DD     last date (default: December 31st of this year)",
-    "--format csv|json    output format (default csv; --list defaults to a table)",
-    "--list               every calendar with its time zone, local hours, break, span and aliases",
+    "NAME                    a calendar or alias (XNYS, NYSE, XTKS, XHKG, CMES, us_futures, 24/7, …)",
+    "-s, --start YYYY-MM-DD  first date (default: January 1st of this year)",
+    "-e, --end YYYY-MM-DD    last date (default: December 31st of this year)",
+    "--format csv|json       output format (default csv; --list defaults to a table)",
+    "--list                  every calendar with its time zone, local hours, break, span and aliases",
   ],
   options: {
     start: { type: "string", short: "s" },

@@ -29,6 +29,11 @@ export interface Command {
   options: OptionSpec;
   /** How many positional arguments the command takes: [min, max]. */
   positionals: [number, number];
+  /**
+   * Other spellings of options, as zipline's users type them, each rewritten before parsing:
+   * `{ "-bf": "--benchmark-file", "-x": "--define" }` (parseArgs' short options are one letter).
+   */
+  aliases?: Record<string, string>;
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
 }
 
@@ -39,9 +44,16 @@ export interface ParsedArgs {
 
 /** Parses `argv` for a command, turning every parse problem into a `UsageError`. */
 export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
+  const aliases = cmd.aliases ?? {};
+  const args = argv.map((a) => {
+    const eq = a.indexOf("=");
+    const flag = eq > 0 && a.startsWith("-") ? a.slice(0, eq) : a;
+    const to = aliases[flag];
+    return to === undefined ? a : eq > 0 && flag !== a ? `${to}${a.slice(eq)}` : to;
+  });
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: cmd.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: cmd.options, allowPositionals: true, strict: true });
   } catch (e) {
     // node's messages are good but mention "parseArgs"; keep only the user-facing part.
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, "");

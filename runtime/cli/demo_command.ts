@@ -32,7 +32,8 @@ export const demoCommand: Command = {
     );
     mkdirSync(out, { recursive: true });
     io.stdout(
-      `Harvester demo: dual moving average (50/200 days) on AAPL, 2005–2014, benchmark SPY\n`,
+      "Harvester demo: dual moving average (50/200 days) on AAPL, 2005–2014, benchmark SPY " +
+        "(its daily returns, from the SPY_benchmark.csv shipped with the data)\n",
     );
     const t0 = performance.now();
     const results = await run_algorithm({
@@ -52,7 +53,8 @@ export const demoCommand: Command = {
     writeFileSync(join(out, "equity.svg"), svg[0]);
     writeFileSync(join(out, "drawdown.svg"), svg[1]);
     await writeTearsheet(results, join(out, "report.html"), {
-      title: "Harvester demo: dual moving average (50/200 days) on AAPL, benchmark SPY",
+      title:
+        "Harvester demo: dual moving average (50/200 days) on AAPL, benchmark SPY (returns file)",
     });
     io.stdout(`${results.length} sessions backtested in ${secs.toFixed(2)} s\n`);
     io.stdout(

@@ -5,6 +5,8 @@ import { mkdirSync } from "node:fs";
 import { harvesterRoot, loadExtension } from "../../bundles/mod.ts";
 import { withDotEnv } from "../config/dotenv.ts";
 import { consoleLogger } from "../log.ts";
+import { runningTime } from "../api/scope.ts";
+import { consoleOnStderr } from "./run_output.ts";
 import { writeResults } from "../engine/output.ts";
 import { runLive } from "../live/session.ts";
 import { sha256 } from "../live/persistence.ts";
@@ -67,14 +69,17 @@ export const liveCommand: Command = {
   help: [
     "--broker paper|alpaca|ib paper replays a bundle; alpaca and ib trade minute bars in real time",
     "--feed bundle:NAME       paper: replay a bundle's daily bars as the live feed",
-    "--bundle NAME            alpaca/ib: daily history through yesterday (default: quandl)",
+    "-b, --bundle NAME        alpaca/ib: daily history through yesterday (default: quandl)",
     "--paper, --live          alpaca: paper account (default) or real money",
     "--broker-uri H:P:ID      ib: TWS / IB Gateway host:port:client_id (default 127.0.0.1:7497:1)",
     "--universe A,B           alpaca/ib: symbols to subscribe (default: the strategy's symbol() calls)",
     "--stale-after S          alpaca/ib: an asset without a bar for S seconds is stale (default 300)",
     "--feed-stale-after S     alpaca/ib: no bar at all for S seconds: feed_stale (default 180)",
     "--feed-stale-action A    REDUCING (default) or HALTED when the feed is stale",
-    "--start D, --end D       paper: the replayed sessions; alpaca/ib: --end D or an ISO time (default: today's close)",
+    "-s, --start D            paper: the first replayed session",
+    "-e, --end D              paper: the last replayed session; alpaca/ib: a date or an ISO time",
+    "                         (default: today's close)",
+    "--capital-base N         starting cash (default 1e7)",
     "--speed N|max            N multiplies real time between bars; max does not wait (default max)",
     "--data-frequency F       paper: replay the bundle's daily (default) or minute bars",
     "--state-file F           state saved after every bar (default $HARVESTER_ROOT/live/<algo>.state.json)",
@@ -98,10 +103,11 @@ export const liveCommand: Command = {
     "                         (default 300)",
     "--benchmark-symbol S     benchmark from an asset in the bundle (live: the feed's close of the day",
     "                         over the bundle's previous close; the asset is subscribed)",
-    "--benchmark-file F       benchmark from a date,return CSV (live: read at each session's end)",
+    "-bf, --benchmark-file F  benchmark from a date,return CSV (live: read at each session's end)",
     "--no-benchmark           run without a benchmark (default: the strategy's set_benchmark, else none)",
     "--config live.yaml       settings file (command line > config > HARVESTER_* env > defaults)",
     "-o, --output FILE        write the perf table (as backtest -o)",
+    "-D, --define name=value  reaches the strategy as context.params.name (repeatable; -x too)",
     "--baseline perf.csv      a backtest to compare with: live_drift.csv, live_performance.json",
     "--metrics-port N         Prometheus metrics on 127.0.0.1:N/metrics",
     "--otlp-endpoint URL      OpenTelemetry spans (bars, broker calls) to an OTLP/HTTP collector",
@@ -148,6 +154,7 @@ export const liveCommand: Command = {
     "benchmark-file": { type: "string" },
     "no-benchmark": { type: "boolean" },
   },
+  aliases: { "-bf": "--benchmark-file", "-x": "--define" },
   positionals: [1, 1],
   async run(args, io) {
     const env = withDotEnv(io.env);
@@ -231,41 +238,50 @@ export const liveCommand: Command = {
       price_band: num("price_band"),
       daily_loss_limit: num("daily_loss_limit"),
     };
-    const results = await runLive({
-      strategy,
-      strategy_hash: sha256(readFileSync(algoPath)),
-      bundle,
-      broker,
-      live,
-      now: broker ? clock.now : undefined,
-      sleep: broker ? clock.sleep : undefined,
-      start,
-      end,
-      speed,
-      data_frequency: dataFrequency,
-      state_path: statePath,
-      journal_path: resolve(str("journal") ?? `${statePath}.journal.jsonl`),
-      fresh: st.fresh === true,
-      recover: args.values.recover === true,
-      dry_run: st.dry_run === true,
-      journal_before_send: st.journal_before_send === true,
-      capital_base: num("capital_base"),
-      params: defines(args),
-      risk,
-      flatten_on_kill: st.flatten_on_kill === true,
-      cancel_on_stop: st.cancel_on_stop === true,
-      flatten_before_close: num("flatten_before_close"),
-      inflight_after: num("inflight_after"),
-      working_quiet_after: num("working_quiet_after"),
-      ...benchmark,
-      baseline: str("baseline"),
-      metrics_port: num("metrics_port"),
-      otlp_endpoint: otlpEndpoint(str("otlp_endpoint") ?? env.OTEL_EXPORTER_OTLP_ENDPOINT),
-      root,
-      environ: env,
-      log: consoleLogger((l) => io.stderr(l), io.isTerminal),
-    });
+    const log = consoleLogger((l) => io.stderr(l), io.isTerminal, { simTime: runningTime });
+    const session = () =>
+      runLive({
+        strategy,
+        strategy_hash: sha256(readFileSync(algoPath)),
+        bundle,
+        broker,
+        live,
+        now: broker ? clock.now : undefined,
+        sleep: broker ? clock.sleep : undefined,
+        start,
+        end,
+        speed,
+        data_frequency: dataFrequency,
+        state_path: statePath,
+        journal_path: resolve(str("journal") ?? `${statePath}.journal.jsonl`),
+        fresh: st.fresh === true,
+        recover: args.values.recover === true,
+        dry_run: st.dry_run === true,
+        journal_before_send: st.journal_before_send === true,
+        capital_base: num("capital_base"),
+        params: defines(args),
+        risk,
+        flatten_on_kill: st.flatten_on_kill === true,
+        cancel_on_stop: st.cancel_on_stop === true,
+        flatten_before_close: num("flatten_before_close"),
+        inflight_after: num("inflight_after"),
+        working_quiet_after: num("working_quiet_after"),
+        ...benchmark,
+        baseline: str("baseline"),
+        metrics_port: num("metrics_port"),
+        otlp_endpoint: otlpEndpoint(str("otlp_endpoint") ?? env.OTEL_EXPORTER_OTLP_ENDPOINT),
+        root,
+        environ: env,
+        log,
+      });
     const out = str("output");
+    let results;
+    try {
+      // With -o -, stdout is the CSV alone: the strategy's prints go to stderr with the logs.
+      results = await (out === "-" ? consoleOnStderr(io, session) : session());
+    } finally {
+      log.flush?.();
+    }
     if (out) await writeResults(results, out, io.stdout);
     const hasBenchmark = Boolean(benchmark.benchmark_symbol || benchmark.benchmark_file) ||
       results.benchmark_returns.some((x) => x !== 0);

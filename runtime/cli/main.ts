@@ -3,23 +3,18 @@
  * pays for DuckDB or Arrow. User mistakes print one line and exit non-zero; the stack trace only
  * with `--debug`.
  */
-import { HarvesterError } from "../errors.ts";
-import {
-  type Command,
-  commandHelp,
-  type CommandIO,
-  parseCommandArgs,
-  UsageError,
-} from "./command.ts";
+import { type Command, commandHelp, type CommandIO, parseCommandArgs } from "./command.ts";
 
 const VERSION = "0.1.0";
 
 /** Each subcommand's module, loaded only when it runs. */
-const COMMANDS: Record<string, () => Promise<Command>> = {
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import("./init_command.ts")).initCommand,
   calendar: async () => (await import("./calendar_command.ts")).calendarCommand,
   demo: async () => (await import("./demo_command.ts")).demoCommand,
   ingest: async () => (await import("./bundle_commands.ts")).ingestCommand,
   bundles: async () => (await import("./bundle_commands.ts")).bundlesCommand,
+  assets: async () => (await import("./assets_command.ts")).assetsCommand,
   clean: async () => (await import("./bundle_commands.ts")).cleanCommand,
   backtest: async () => (await import("./backtest_command.ts")).backtestCommand,
   live: async () => (await import("./live_command.ts")).liveCommand,
@@ -30,13 +25,18 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   worker: async () => (await import("./worker_command.ts")).workerCommand,
 };
 
-const SUMMARIES: Record<string, string> = {
+/** Other names of commands: zipline's (`zipline run` is `harvester backtest`). */
+export const ALIASES: Record<string, string> = { run: "backtest" };
+
+export const SUMMARIES: Record<string, string> = {
+  init: "make a strategy folder: deno.json, an example strategy, editor settings",
   calendar: "print a trading calendar's sessions with their open and close",
   demo: "run the demo on the data the repository ships",
   ingest: "ingest a data bundle (csvdir, zipline-examples, quandl, alpaca_api, …)",
   bundles: "list bundles and their ingested versions",
+  assets: "list a bundle's assets: symbol, sid, name, exchange, dates",
   clean: "remove ingested versions of a bundle",
-  backtest: "backtest a strategy file on a bundle",
+  backtest: "backtest a strategy file on a bundle (zipline's run: harvester run works too)",
   live: "run a strategy as a live or paper session",
   kill: "throw a live session's kill switch",
   resume: "lift a live session's kill switch or halt",
@@ -54,6 +54,9 @@ function mainHelp(): string {
     "",
     "commands:",
     ...Object.keys(COMMANDS).map((c) => `  ${c.padEnd(width)}  ${SUMMARIES[c]}`),
+    ...Object.entries(ALIASES).map(([a, c]) =>
+      `  ${a.padEnd(width)}  the same as ${c} (zipline's name)`
+    ),
     "",
     "global options:",
     "  --debug     print stack traces for errors",
@@ -76,7 +79,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     io.stdout(`harvester ${VERSION}\n`);
     return 0;
   }
-  const load = COMMANDS[name];
+  const load = COMMANDS[ALIASES[name] ?? name];
   if (!load) {
     io.stderr(
       `harvester: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}\n`,
@@ -92,13 +95,16 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     return await cmd.run(parseCommandArgs(cmd, rest), io);
   } catch (e) {
-    const err = e as Error;
-    if (debug) io.stderr(`${err.stack ?? err}\n`);
-    else if (e instanceof HarvesterError) io.stderr(`harvester ${name}: ${err.message}\n`);
-    else {io.stderr(
-        `harvester ${name}: internal error: ${err.message} (run with --debug for details)\n`,
-      );}
-    return e instanceof UsageError ? 2 : 1;
+    // Loaded only on failure: a command that succeeds never pays for the report.
+    const { reportFault } = await import("./user_fault.ts");
+    const { failureError, failureTime } = await import("./run_failed.ts");
+    const { text, code } = reportFault(failureError(e), {
+      command: name,
+      debug,
+      time: failureTime(e),
+    });
+    io.stderr(text);
+    return code;
   }
 }
 
@@ -119,5 +125,7 @@ export function processIO(): CommandIO {
 }
 
 if (import.meta.main) {
+  // Deep enough to reach the strategy's frames under the engine's, for the error report.
+  Error.stackTraceLimit = 50;
   Deno.exit(await runCli(Deno.args, processIO()));
 }

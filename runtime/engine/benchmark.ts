@@ -145,6 +145,8 @@ export function assetBenchmark(
 export interface BenchmarkChoice {
   /** Daily returns from an asset of the bundle. */
   benchmark_symbol?: string;
+  /** Daily returns from the asset of the bundle with this sid (zipline's `--benchmark-sid`). */
+  benchmark_sid?: number;
   /** Daily returns from a `date,return` CSV. */
   benchmark_file?: string;
   /** Run without a benchmark (benchmark columns 0, alpha/beta null), and without the notice. */
@@ -160,6 +162,7 @@ export type BenchmarkSource =
 /** What the choice is made with: the algorithm's symbol lookup and its `set_benchmark` asset. */
 export interface BenchmarkAlgo {
   symbol(symbol: string): Asset;
+  sid(sid: number): Asset;
   benchmark_asset: Asset | null;
 }
 
@@ -181,7 +184,11 @@ export function benchmarkSource(
   if (opts.no_benchmark) return null;
   if (opts.benchmark_returns) return { kind: "returns", returns: opts.benchmark_returns };
   if (opts.benchmark_file) return { kind: "file", path: opts.benchmark_file };
-  const asset = opts.benchmark_symbol ? algo.symbol(opts.benchmark_symbol) : algo.benchmark_asset;
+  const asset = opts.benchmark_symbol
+    ? algo.symbol(opts.benchmark_symbol)
+    : opts.benchmark_sid !== undefined
+    ? algo.sid(opts.benchmark_sid)
+    : algo.benchmark_asset;
   if (asset) return { kind: "asset", asset };
   log?.warn("no_benchmark", {
     message:

@@ -75,6 +75,37 @@ export function sideTables(
   };
 }
 
+/**
+ * Checks an output path before a run: a format Harvester writes, or `-`. A Python pickle (what
+ * zipline's `-o out.pickle` writes) gets what to use instead.
+ *
+ * @example
+ * ```ts
+ * checkOutputPath("perf.parquet"); // fine
+ * checkOutputPath("perf.pickle"); // InvalidInputError: … use -o perf.parquet …
+ * ```
+ */
+export function checkOutputPath(out: string): void {
+  if (out === "-") return;
+  const ext = extname(out).toLowerCase();
+  if (ext === ".pickle" || ext === ".pkl") {
+    const base = out.slice(0, out.length - ext.length);
+    throw new InvalidInputError(
+      "-o",
+      out,
+      `Harvester does not write Python pickles; use -o ${base}.parquet (pandas.read_parquet), ` +
+        `${base}.csv (pandas.read_csv) or ${base}.json (pandas.read_json), or --pyfolio DIR for pyfolio`,
+    );
+  }
+  if (!FORMATS.includes(ext)) {
+    throw new InvalidInputError(
+      "-o",
+      out,
+      `use a file ending in ${FORMATS.join(", ")} or - for stdout`,
+    );
+  }
+}
+
 /** Writes the results to `out` ("-" for CSV on stdout); returns the files written. */
 export async function writeResults(
   results: Results,
@@ -85,14 +116,8 @@ export async function writeResults(
     stdout(results.toCSV());
     return [];
   }
+  checkOutputPath(out);
   const ext = extname(out).toLowerCase();
-  if (!FORMATS.includes(ext)) {
-    throw new InvalidInputError(
-      "-o",
-      out,
-      `use a file ending in ${FORMATS.join(", ")} or - for stdout`,
-    );
-  }
   const base = out.slice(0, out.length - ext.length);
   mkdirSync(dirname(out), { recursive: true });
   if (ext === ".json") {

@@ -48,6 +48,8 @@ export interface RunOptions {
   benchmark_returns?: Map<number, number>;
   benchmark_file?: string;
   benchmark_symbol?: string;
+  /** The benchmark as the asset with this sid (zipline's `--benchmark-sid`). */
+  benchmark_sid?: number;
   /** Run without a benchmark (benchmark columns 0, alpha/beta null). */
   no_benchmark?: boolean;
   /**
@@ -69,6 +71,20 @@ export interface RunOptions {
   progress?: Progress;
   /** Loaders for pipeline datasets that carry none (zipline's `custom_loader`). */
   pipeline_loaders?: LoaderMap;
+  /**
+   * Called when the run fails, before the error is thrown, with the results of the sessions
+   * completed so far (the CLI writes them, so a failed run still leaves its outputs).
+   */
+  on_failure?: (failure: RunFailure) => void | Promise<void>;
+}
+
+/** What `on_failure` is told about a failed run. */
+export interface RunFailure {
+  error: unknown;
+  /** The sessions completed before the failure (null when it failed before the first). */
+  results: Results | null;
+  /** The simulation time (UTC ms) at the failure. */
+  time: number;
 }
 
 export class RunError extends HarvesterError {
@@ -147,8 +163,11 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
       );
     }
     const frequency = opts.data_frequency ?? "daily";
-    if (frequency === "minute" && !(reader instanceof BundleReader)) {
-      throw new RunError("internal: a minute backtest needs the bundle database");
+    if (frequency === "minute") {
+      if (!(reader instanceof BundleReader)) {
+        throw new RunError("internal: a minute backtest needs the bundle database");
+      }
+      await checkMinuteBars(reader, sessions[0], sessions[sessions.length - 1]);
     }
     const tLoad = performance.now();
     const portal = await DailyPortal.load(reader, sessions[sessions.length - 1]);
@@ -178,29 +197,65 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     }
     const progress = opts.progress ?? silentProgress;
     return await runInScope(context, async () => {
-      algo.atSession(sessions[0], portal.sessionIndex(sessions[0]) - 1);
-      await opts.strategy.initialize(context);
-      algo.markInitialized();
-      const benchmark = benchmarkReturns(benchmarkSource(opts, algo, log), portal, sessions);
-      const engine = new Engine({
-        parts,
-        strategy: opts.strategy,
-        driver,
-        benchmark: (i) => benchmark[i],
-        same_bar_fills: opts.same_bar_fills,
-        onSession: () => progress.tick(1, 0),
-      });
-      progress.start("backtest", sessions.length);
-      const run = await engine.run(simulationClock(calendar, sessions, frequency));
-      progress.done(`${sessions.length} sessions`);
-      const results = new Results(parts.perf, parts.recorder, engine.benchmark, {
-        load_ms: loadMs,
-        simulation_ms: run.timings.simulation_ms,
-      });
-      await engine.analyze(results);
-      return results;
+      let engine: Engine | undefined;
+      try {
+        algo.atSession(sessions[0], portal.sessionIndex(sessions[0]) - 1);
+        await opts.strategy.initialize(context);
+        algo.markInitialized();
+        const benchmark = benchmarkReturns(benchmarkSource(opts, algo, log), portal, sessions);
+        engine = new Engine({
+          parts,
+          strategy: opts.strategy,
+          driver,
+          benchmark: (i) => benchmark[i],
+          same_bar_fills: opts.same_bar_fills,
+          onSession: () => progress.tick(1, 0),
+        });
+        progress.start("backtest", sessions.length);
+        const run = await engine.run(simulationClock(calendar, sessions, frequency));
+        progress.done(`${sessions.length} sessions`);
+        const results = new Results(parts.perf, parts.recorder, engine.benchmark, {
+          load_ms: loadMs,
+          simulation_ms: run.timings.simulation_ms,
+        });
+        await engine.analyze(results);
+        return results;
+      } catch (error) {
+        // The sessions completed before the failure are results too (a ten-year run that breaks
+        // a control in its last month): the caller may write them before the error goes up.
+        await opts.on_failure?.({
+          error,
+          results: engine ? engine.results() : null,
+          time: algo.current_dt,
+        });
+        throw error;
+      }
     });
   } finally {
     reader.close();
+  }
+}
+
+/**
+ * A minute run needs minute bars for its sessions: a bundle without them (or not for these dates)
+ * would run without a single fill. An error naming the bundle instead.
+ */
+async function checkMinuteBars(reader: BundleReader, first: number, last: number): Promise<void> {
+  const [row] = await reader.sql(
+    "SELECT count(*)::BIGINT AS n, min(dt)::DATE::VARCHAR AS first, max(dt)::DATE::VARCHAR AS last FROM minute_bars",
+  );
+  const name = reader.version.bundle;
+  if (Number(row.n) === 0) {
+    throw new RunError(
+      `bundle "${name}" has no minute bars, so a minute backtest would never fill an order; ` +
+        `run with --data-frequency daily, or ingest minute bars into it (csvdir: a minute/ folder)`,
+    );
+  }
+  const from = isoDate(first / DAY_MS), to = isoDate(last / DAY_MS);
+  if (String(row.last) < from || String(row.first) > to) {
+    throw new RunError(
+      `bundle "${name}" has minute bars from ${row.first} to ${row.last}; the minute backtest ` +
+        `asks for ${from} to ${to}: choose dates within them, or --data-frequency daily`,
+    );
   }
 }

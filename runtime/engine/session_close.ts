@@ -145,10 +145,34 @@ async function cancelByPolicy(parts: RunParts): Promise<void> {
   if (!policy.warn_on_cancel) return;
   for (const o of cancelled) {
     algo.log.warn("order_cancelled", {
-      message:
-        `Your order for ${o.amount} shares of ${o.asset.symbol} has been partially filled. ${o.filled} shares were successfully purchased. ${
-          o.amount - o.filled
-        } shares were not filled by the end of day and were canceled.`,
+      message: eodCancelMessage(o.amount, o.filled, o.asset.symbol),
     });
   }
+}
+
+/**
+ * zipline's three warnings for an order the cancel policy cancelled at the day's end
+ * (`finance/blotter/simulation_blotter.py`): partially bought, partially sold, or not filled.
+ * Share counts of a sell are shown positive, as zipline shows them; the order's amount keeps its
+ * sign.
+ *
+ * @example
+ * ```ts
+ * eodCancelMessage(-100, -40, "AAPL");
+ * // "Your order for -100 shares of AAPL has been partially filled. 40 shares were successfully
+ * //  sold. 60 shares were not filled by the end of day and were canceled."
+ * ```
+ */
+export function eodCancelMessage(amount: number, filled: number, symbol: string): string {
+  if (filled > 0) {
+    return `Your order for ${amount} shares of ${symbol} has been partially filled. ${filled} shares were successfully purchased. ${
+      amount - filled
+    } shares were not filled by the end of day and were canceled.`;
+  }
+  if (filled < 0) {
+    return `Your order for ${amount} shares of ${symbol} has been partially filled. ${-filled} shares were successfully sold. ${-(
+      amount - filled
+    )} shares were not filled by the end of day and were canceled.`;
+  }
+  return `Your order for ${amount} shares of ${symbol} failed to fill by the end of day and was canceled.`;
 }

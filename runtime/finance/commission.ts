@@ -8,10 +8,49 @@
 import { InvalidInputError } from "../errors.ts";
 import type { Order, Transaction } from "./order.ts";
 
-/** Prices one fill of an order. */
-export interface CommissionModel {
+/** The asset types a model supports (zipline's `allowed_asset_types`). */
+export type AssetType = "Equity" | "Future";
+
+/**
+ * zipline's abstract `CommissionModel`: subclass it and implement `calculate(order,
+ * transaction)`, which returns the additional commission (dollars, ≥ 0) that `transaction`
+ * costs `order`. `order.commission` and `order.filled` are as they were before this fill.
+ *
+ * @example
+ * ```ts
+ * import { commission } from "harvester/api";
+ * import type { Order } from "harvester/api";
+ *
+ * // $1 per fill plus half a cent a share.
+ * class PerFill extends commission.CommissionModel {
+ *   calculate(_order: Order, txn: commission.Transaction): number {
+ *     return 1 + 0.005 * Math.abs(txn.amount);
+ *   }
+ * }
+ * ```
+ */
+export abstract class CommissionModel {
+  /** zipline's `allowed_asset_types`: the models for `set_commission`'s `us_equities`/`us_futures`. */
+  readonly allowed_asset_types: readonly AssetType[] = ["Equity", "Future"];
+
   /** The additional commission (in dollars, ≥ 0) that `txn` costs `order`. */
-  calculate(order: Order, txn: Transaction): number;
+  abstract calculate(order: Order, txn: Transaction): number;
+}
+
+/**
+ * zipline's base class for commission models that only support equities.
+ *
+ * @example
+ * ```ts
+ * class Flat extends commission.EquityCommissionModel {
+ *   calculate(order: Order): number {
+ *     return order.commission === 0 ? 1 : 0;
+ *   }
+ * }
+ * ```
+ */
+export abstract class EquityCommissionModel extends CommissionModel {
+  override readonly allowed_asset_types: readonly AssetType[] = ["Equity"];
 }
 
 /** zipline's defaults. */
@@ -62,13 +101,14 @@ export function per_unit_commission(
  * const model = new PerShare({ cost: 0.0075, min_trade_cost: 1 });
  * ```
  */
-export class PerShare implements CommissionModel {
+export class PerShare extends EquityCommissionModel {
   /** @default 0.001 */
   readonly cost_per_share: number;
   /** @default 0 */
   readonly min_trade_cost: number;
 
   constructor(opts: { cost?: number; min_trade_cost?: number | null } = {}) {
+    super();
     this.cost_per_share = opts.cost ?? DEFAULT_PER_SHARE_COST;
     this.min_trade_cost = opts.min_trade_cost ?? 0;
     checkCost("PerShare", "cost", this.cost_per_share);
@@ -88,11 +128,12 @@ export class PerShare implements CommissionModel {
  * const model = new PerTrade({ cost: 5 });
  * ```
  */
-export class PerTrade implements CommissionModel {
+export class PerTrade extends CommissionModel {
   /** @default 0 */
   readonly cost: number;
 
   constructor(opts: { cost?: number } = {}) {
+    super();
     this.cost = opts.cost ?? DEFAULT_MINIMUM_COST_PER_EQUITY_TRADE;
     checkCost("PerTrade", "cost", this.cost);
   }
@@ -110,11 +151,12 @@ export class PerTrade implements CommissionModel {
  * const model = new PerDollar({ cost: 0.0015 }); // $1,500 on $1M
  * ```
  */
-export class PerDollar implements CommissionModel {
+export class PerDollar extends EquityCommissionModel {
   /** @default 0.0015 */
   readonly cost_per_dollar: number;
 
   constructor(opts: { cost?: number } = {}) {
+    super();
     this.cost_per_dollar = opts.cost ?? DEFAULT_PER_DOLLAR_COST;
     checkCost("PerDollar", "cost", this.cost_per_dollar);
   }
@@ -133,7 +175,7 @@ export class PerDollar implements CommissionModel {
  * const model = new NoCommission();
  * ```
  */
-export class NoCommission implements CommissionModel {
+export class NoCommission extends CommissionModel {
   calculate(_order: Order, _txn: Transaction): number {
     return 0.0;
   }

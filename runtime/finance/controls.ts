@@ -91,9 +91,12 @@ export class TradingControlViolation extends HarvesterError {
 export class AccountControlViolation extends HarvesterError {
   override name = "AccountControlViolation";
   constructor(readonly dt: number, readonly constraint: string) {
+    // zipline's account controls always fail (set_max_leverage takes no on_error): the way out
+    // is the positions or the limit.
+    const setter = constraint.startsWith("MinLeverage") ? "set_min_leverage" : "set_max_leverage";
     super(
       `Account violates account constraint ${constraint} at ${formatDt(dt)}. Adjust positions ` +
-        `before the session ends, or register the control with on_error: "log".`,
+        `before the session ends, or change the limit given to ${setter}().`,
     );
   }
 }

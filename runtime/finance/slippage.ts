@@ -12,11 +12,14 @@ import { HarvesterError, InvalidInputError } from "../errors.ts";
 import type { MarketView } from "./market_view.ts";
 import { createTransaction, type Order, type Transaction } from "./order.ts";
 
-/** Decides the fills of one asset's open orders on the current bar. */
-export interface SlippageModel {
+/** Decides the fills of one asset's open orders on the current bar (what the venue calls). */
+export interface FillSimulator {
   /** Fills for `orders` (all of `asset`) on `view`'s current bar, in order. */
   simulate(view: MarketView, asset: Asset, orders: readonly Order[]): Array<[Order, Transaction]>;
 }
+
+/** The asset types a model supports (zipline's `allowed_asset_types`). */
+export type AssetType = "Equity" | "Future";
 
 /** A fill decided by `process_order`: a price and a signed share count. */
 export type Fill = readonly [price: number, amount: number];
@@ -51,22 +54,31 @@ export function fill_price_worse_than_limit_price(fill_price: number, order: Ord
 }
 
 /**
- * The shared bar loop of zipline's models. Subclasses implement `process_order`; the loop skips
- * bars without volume or close, updates each order's triggers at the close, asks
- * `process_order` for a fill, and keeps `volume_for_bar` (shares of this asset filled so far in
- * the bar).
+ * zipline's abstract `SlippageModel`: subclass it and implement `process_order(data, order)`,
+ * as in zipline. The shared bar loop (`simulate`) skips bars without volume or close, updates
+ * each order's triggers at the close, asks `process_order` for a fill — `[price, amount]`, or
+ * null for none this bar — and keeps `volume_for_bar` (shares of this asset already filled in the
+ * bar). Throw `LiquidityExceeded` to stop filling the asset's orders for the bar.
+ *
+ * `data` is the current bar, read synchronously: `data.current(order.asset, "close")`,
+ * `"volume"`, `"open"`, `"high"`, `"low"`, `"price"`, and `data.current_dt`.
  *
  * @example
  * ```ts
- * class HalfFill extends BaseSlippageModel {
- *   process_order(view: MarketView, order: Order): Fill | null {
- *     const n = Math.trunc(order.open_amount / 2);
- *     return n === 0 ? null : [view.current(order.asset, "close"), n];
+ * import { slippage } from "harvester/api";
+ * import type { Order } from "harvester/api";
+ *
+ * // Fills whole orders one cent worse than the close.
+ * class CentWorse extends slippage.SlippageModel {
+ *   process_order(data: slippage.BarView, order: Order): slippage.Fill {
+ *     return [data.current(order.asset, "close") + 0.01 * order.direction, order.amount];
  *   }
  * }
  * ```
  */
-export abstract class BaseSlippageModel implements SlippageModel {
+export abstract class SlippageModel implements FillSimulator {
+  /** zipline's `allowed_asset_types`: the models for `set_slippage`'s `us_equities`/`us_futures`. */
+  readonly allowed_asset_types: readonly AssetType[] = ["Equity", "Future"];
   #volume_for_bar = 0;
 
   /** Shares of the asset being simulated already filled in the current bar. */
@@ -78,7 +90,7 @@ export abstract class BaseSlippageModel implements SlippageModel {
    * The price and signed share count to fill for `order` now, or null for no fill. Throw
    * `LiquidityExceeded` to stop filling this asset's orders for the bar.
    */
-  abstract process_order(view: MarketView, order: Order): Fill | null;
+  abstract process_order(data: MarketView, order: Order): Fill | null;
 
   simulate(view: MarketView, asset: Asset, orders: readonly Order[]): Array<[Order, Transaction]> {
     this.#volume_for_bar = 0;
@@ -95,19 +107,80 @@ export abstract class BaseSlippageModel implements SlippageModel {
       order.check_triggers(price, dt);
       if (!order.triggered) continue;
 
-      let fill: Fill | null;
+      let fill: Fill | null | undefined;
       try {
         fill = this.process_order(view, order);
       } catch (e) {
         if (e instanceof LiquidityExceeded) break;
         throw e;
       }
-      if (fill === null) continue;
+      // zipline returns `(None, None)` for no fill; both forms mean no fill here.
+      if (fill == null || (Array.isArray(fill) && fill[0] == null)) continue;
+      checkFill(this, order, fill);
       const txn = createTransaction(order, view.current_dt, fill[0], fill[1]);
       this.#volume_for_bar += Math.abs(txn.amount);
       fills.push([order, txn]);
     }
     return fills;
+  }
+}
+
+/** The old name of `SlippageModel` (kept so code written against it still compiles). */
+export { SlippageModel as BaseSlippageModel };
+
+/**
+ * zipline's base class for slippage models that only support equities (`allowed_asset_types`
+ * is `["Equity"]`): subclass it and implement `process_order`.
+ *
+ * @example
+ * ```ts
+ * class CloseFill extends slippage.EquitySlippageModel {
+ *   process_order(data: slippage.BarView, order: Order): slippage.Fill {
+ *     return [data.current(order.asset, "close"), order.amount];
+ *   }
+ * }
+ * ```
+ */
+export abstract class EquitySlippageModel extends SlippageModel {
+  override readonly allowed_asset_types: readonly AssetType[] = ["Equity"];
+}
+
+/** A model's `process_order` result that cannot be a fill: a clear error naming the model. */
+export class BadFill extends HarvesterError {
+  override name = "BadFill";
+}
+
+function checkFill(model: SlippageModel, order: Order, fill: unknown): asserts fill is Fill {
+  const name = model.constructor.name || "the slippage model";
+  const shown = () => {
+    try {
+      return JSON.stringify(fill);
+    } catch {
+      return String(fill);
+    }
+  };
+  if (!Array.isArray(fill) || fill.length !== 2) {
+    throw new BadFill(
+      `${name}.process_order returned ${shown()}; return [price, amount] (or null for no fill)`,
+    );
+  }
+  const [price, amount] = fill;
+  if (typeof price !== "number" || !Number.isFinite(price)) {
+    throw new BadFill(
+      `${name}.process_order returned price ${shown()}; a fill's price must be a finite number`,
+    );
+  }
+  if (typeof amount !== "number" || !Number.isFinite(amount) || Math.abs(amount) < 1) {
+    throw new BadFill(
+      `${name}.process_order returned amount ${String(amount)} for ${order.asset.symbol}; ` +
+        "a fill is at least 1 whole share, signed like the order (return null for no fill)",
+    );
+  }
+  if (Math.sign(amount) !== order.direction || Math.abs(amount) > Math.abs(order.open_amount)) {
+    throw new BadFill(
+      `${name}.process_order returned amount ${amount} for an order with ${order.open_amount} ` +
+        `shares open in ${order.asset.symbol}; the amount must have the order's sign and at most its open shares`,
+    );
   }
 }
 
@@ -126,7 +199,7 @@ function checkNumber(model: string, field: string, value: number, ok: boolean, r
  * const fills = new NoSlippage().simulate(view, asset, orders);
  * ```
  */
-export class NoSlippage extends BaseSlippageModel {
+export class NoSlippage extends SlippageModel {
   process_order(view: MarketView, order: Order): Fill | null {
     return [view.current(order.asset, "close"), order.amount];
   }
@@ -141,7 +214,7 @@ export class NoSlippage extends BaseSlippageModel {
  * const model = new FixedSlippage({ spread: 0.02 }); // buys at close + 0.01
  * ```
  */
-export class FixedSlippage extends BaseSlippageModel {
+export class FixedSlippage extends SlippageModel {
   /** @default 0 */
   readonly spread: number;
 
@@ -167,7 +240,7 @@ export class FixedSlippage extends BaseSlippageModel {
  * const model = new FixedBasisPointsSlippage({ basis_points: 5, volume_limit: 0.1 });
  * ```
  */
-export class FixedBasisPointsSlippage extends BaseSlippageModel {
+export class FixedBasisPointsSlippage extends SlippageModel {
   /** @default 5 */
   readonly basis_points: number;
   /** @default 0.1 */
@@ -212,7 +285,7 @@ export class FixedBasisPointsSlippage extends BaseSlippageModel {
  * const model = new VolumeShareSlippage({ volume_limit: 0.025, price_impact: 0.1 });
  * ```
  */
-export class VolumeShareSlippage extends BaseSlippageModel {
+export class VolumeShareSlippage extends SlippageModel {
   /** @default 0.025 */
   readonly volume_limit: number;
   /** @default 0.1 */

@@ -20,6 +20,36 @@ const COUNT_COLUMNS = new Set([
   "transactions_count",
 ]);
 
+/**
+ * Perf columns that zipline's DataFrame takes from its cumulative risk metrics, which it applies
+ * after the recorded variables (`algorithm.py` `_create_daily_stats`: `daily_perf.update(
+ * recorded_vars)` then `daily_perf.update(cumulative_risk_metrics)`): a recorded name among these
+ * does not show. Any other perf column recorded shows the recorded value, as in zipline.
+ */
+export const RISK_COLUMNS: ReadonlySet<string> = new Set([
+  "period_label",
+  "algorithm_period_return",
+  "algo_volatility",
+  "benchmark_period_return",
+  "benchmark_volatility",
+  "alpha",
+  "beta",
+  "sharpe",
+  "sortino",
+  "max_drawdown",
+  "max_leverage",
+  "excess_return",
+  "treasury_period_return",
+  "trading_days",
+]);
+
+/** The perf table's own columns (a recorded name among them is not a column of its own). */
+export const OWN_COLUMNS: ReadonlySet<string> = new Set([
+  "date",
+  "period_label",
+  ...PERF_COLUMNS,
+]);
+
 export class Results {
   /** Session dates (UTC-midnight ms). */
   readonly sessions: Float64Array;
@@ -80,7 +110,7 @@ export class Results {
       ...PERF_COLUMNS.slice(0, 2),
       "period_label",
       ...PERF_COLUMNS.slice(2),
-      ...this.recorded.keys(),
+      ...[...this.recorded.keys()].filter((k) => !OWN_COLUMNS.has(k)),
     ];
   }
 
@@ -92,6 +122,11 @@ export class Results {
   }
 
   private cell(column: string, i: number): Cell {
+    // A recorded perf column shows the recorded value unless zipline's risk metric wins it.
+    if (!RISK_COLUMNS.has(column) && this.recorded.has(column)) {
+      const rec = this.recorded.get(column)![i];
+      return rec === undefined ? null : rec as Cell;
+    }
     if (column === "period_label") return this.period_label[i];
     if (column in this.perf) {
       const v = this.perf[column as PerfColumn][i];

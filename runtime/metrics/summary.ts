@@ -101,7 +101,8 @@ type Row = [label: string, value: string];
 
 /**
  * Renders a summary as a two-column text table, labels left and values right-aligned. Rows
- * about the benchmark are left out when there was none, and exposure when it was not given.
+ * about the benchmark are left out when there was none, and exposure when it was not given;
+ * `lead` rows (label, value) come first (the CLI's start, end and final value).
  *
  * @example
  * ```ts
@@ -111,8 +112,9 @@ type Row = [label: string, value: string];
  * // ...
  * ```
  */
-export function formatSummary(summary: Summary): string {
+export function formatSummary(summary: Summary, lead: readonly Row[] = []): string {
   const rows: Row[] = [
+    ...lead,
     ["Sessions", count(summary.sessions)],
     ["Total return", percent(summary.total_return)],
     ["CAGR", percent(summary.cagr)],
