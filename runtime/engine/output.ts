@@ -1,78 +1,23 @@
 /**
- * Writing results: the perf table as CSV, JSON, Parquet or Arrow IPC (chosen by extension), or
- * CSV to stdout with `-o -`. Positions, orders and transactions go beside a file output as
- * `<name>_positions.csv` and so on (`<name>_positions.json`, a list of records, for JSON).
+ * Writing results: every table of a run — perf, positions, orders, transactions — in the format
+ * the output path's extension names: `-o x.csv` writes `x.csv`, `x_positions.csv`,
+ * `x_orders.csv` and `x_transactions.csv`; `.parquet`, `.arrow` (Arrow IPC file) and `.json` (a
+ * list of records per file) likewise. `-o -` writes the perf table as CSV to stdout.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
-import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { InvalidInputError } from "../errors.ts";
 import type { Results } from "../metrics/results.ts";
-import { isoInstant } from "../metrics/results.ts";
+import { arrowFile } from "../metrics/tables/arrow.ts";
+import { encodeCsv } from "../metrics/tables/csv.ts";
+import { resultTables } from "../metrics/tables/result_tables.ts";
+import type { Column, Table } from "../metrics/tables/table.ts";
 
 const FORMATS = [".csv", ".json", ".parquet", ".arrow"];
-
-function tableCsv(rows: readonly Record<string, unknown>[], columns: string[]): string {
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) return "";
-    if (typeof v === "boolean") return v ? "True" : "False";
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join(
-    "\n",
-  ) + "\n";
-}
 
 /** Records, one per line (NaN as null, which pandas reads back as NaN). */
 function recordsJson(rows: readonly unknown[]): string {
   return `[${rows.map((r) => JSON.stringify(r)).join(",\n")}]\n`;
-}
-
-/** The side tables as CSV texts, dates formatted. */
-export function sideTables(
-  results: Results,
-): Record<"positions" | "orders" | "transactions", string> {
-  const day = (ms: number) => isoDate(ms / DAY_MS);
-  return {
-    positions: tableCsv(results.positions.map((p) => ({ ...p, date: day(p.date) })), [
-      "date",
-      "sid",
-      "symbol",
-      "amount",
-      "cost_basis",
-      "last_sale_price",
-    ]),
-    orders: tableCsv(
-      results.orders.map((o) => ({
-        ...o,
-        date: day(o.date),
-        created: isoInstant(o.created),
-        dt: isoInstant(o.dt),
-      })),
-      [
-        "date",
-        "order_id",
-        "created",
-        "dt",
-        "sid",
-        "symbol",
-        "amount",
-        "filled",
-        "commission",
-        "status",
-        "limit",
-        "stop",
-        "limit_reached",
-        "stop_reached",
-        "reason",
-      ],
-    ),
-    transactions: tableCsv(
-      results.transactions.map((t) => ({ ...t, date: day(t.date), dt: isoInstant(t.dt) })),
-      ["date", "dt", "order_id", "sid", "symbol", "amount", "price"],
-    ),
-  };
 }
 
 /**
@@ -132,34 +77,65 @@ export async function writeResults(
     }
     return written;
   }
-  if (ext === ".csv") writeFileSync(out, results.toCSV());
+  const tables = resultTables(results);
+  const files = Object.entries(tables).map(([name, table]) => ({
+    path: name === "perf" ? out : `${base}_${name}${ext}`,
+    table,
+  }));
+  if (ext === ".csv") { for (const f of files) writeFileSync(f.path, encodeCsv(f.table)); }
   else if (ext === ".arrow") {
-    const { tableToIPC } = await import("apache-arrow");
-    writeFileSync(out, tableToIPC(await results.toArrow(), "file"));
-  } else await csvToParquet(results.toCSV(), out);
-  const written = [out];
-  for (const [name, text] of Object.entries(sideTables(results))) {
-    const p = `${base}_${name}.csv`;
-    writeFileSync(p, text);
-    written.push(p);
-  }
-  return written;
+    for (const f of files) writeFileSync(f.path, await arrowFile(f.table));
+  } else await writeParquet(files);
+  return files.map((f) => f.path);
 }
 
-/** Parquet through DuckDB's built-in writer, from the perf CSV. */
-async function csvToParquet(csv: string, out: string): Promise<void> {
+/** DuckDB's type for a column, so Parquet keeps dates, timestamps, counts and flags typed. */
+function duckType(c: Column): string {
+  switch (c.kind) {
+    case "day":
+      return "DATE";
+    case "instant":
+      return "TIMESTAMPTZ";
+    case "int":
+      return "BIGINT";
+    case "float":
+      return "DOUBLE";
+    case "bool":
+      return "BOOLEAN";
+    case "text":
+      return "VARCHAR";
+    default: {
+      const present = Array.from(c.values).filter((v) => v !== null && v !== undefined);
+      if (present.every((v) => typeof v === "number")) return "DOUBLE";
+      if (present.every((v) => typeof v === "boolean")) return "BOOLEAN";
+      return "VARCHAR";
+    }
+  }
+}
+
+/**
+ * Parquet through DuckDB's writer: each table goes out as CSV (the fast encoder) and DuckDB reads
+ * it back with the column types given (no sniffing) and writes Parquet.
+ */
+async function writeParquet(files: { path: string; table: Table }[]): Promise<void> {
   const { openDb, sqlString } = await import("../../bundles/store/duckdb.ts");
-  const tmp = `${out}.${Deno.pid}.tmp.csv`;
-  writeFileSync(tmp, csv);
   const db = await openDb(":memory:");
   try {
-    await db.conn.run(
-      `COPY (SELECT * FROM read_csv(${sqlString(tmp)}, header = true)) TO ${
-        sqlString(out)
-      } (FORMAT parquet)`,
-    );
+    for (const { path, table } of files) {
+      const tmp = `${path}.${Deno.pid}.tmp.csv`;
+      writeFileSync(tmp, encodeCsv(table));
+      const columns = table.columns.map((c) => `${sqlString(c.name)}: ${sqlString(duckType(c))}`);
+      try {
+        await db.conn.run(
+          `COPY (SELECT * FROM read_csv(${sqlString(tmp)}, header = true, auto_detect = false, ` +
+            `delim = ',', quote = '"', escape = '"', columns = {${columns.join(", ")}})) ` +
+            `TO ${sqlString(path)} (FORMAT parquet)`,
+        );
+      } finally {
+        rmSync(tmp, { force: true });
+      }
+    }
   } finally {
     db.close();
-    rmSync(tmp, { force: true });
   }
 }

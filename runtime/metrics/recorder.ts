@@ -6,6 +6,7 @@
 import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
 import type { TrackedOrder } from "../finance/order.ts";
+import { Rows } from "./recorder_rows.ts";
 
 export interface PositionRow {
   date: number;
@@ -53,53 +54,22 @@ export interface DayRows {
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
 
-/**
- * Rows of `width` numbers in chunks: appending never copies what is stored (a 500-asset, 20-year
- * run snapshots over a million position rows), and a day's rows go in one contiguous block.
- */
-class Rows {
-  private readonly chunks: Float64Array[] = [];
-  /** Rows used in each chunk. */
-  private readonly used: number[] = [];
-  private chunk = new Float64Array(0);
-  /** Where the block handed out by the last `reserve` starts in its chunk. */
-  offset = 0;
-  constructor(readonly width: number, private readonly rowsPerChunk = 16_384) {}
-
-  /** A chunk with room for `k` more rows, from `offset`; `commit` says how many were written. */
-  reserve(k: number): Float64Array {
-    const last = this.used.length - 1;
-    const free = last < 0 ? 0 : this.chunk.length / this.width - this.used[last];
-    if (free < k) {
-      this.chunk = new Float64Array(this.width * Math.max(this.rowsPerChunk, k));
-      this.chunks.push(this.chunk);
-      this.used.push(0);
-    }
-    this.offset = this.used[this.used.length - 1] * this.width;
-    return this.chunk;
-  }
-
-  commit(n: number): void {
-    this.used[this.used.length - 1] += n;
-  }
-
-  /** One row: reserve, write at `offset`, commit. */
-  next(): Float64Array {
-    const c = this.reserve(1);
-    this.commit(1);
-    return c;
-  }
-
-  /** Every row's values, each row's `width` numbers in order (reading results, not the hot path). */
-  rows(): Float64Array[] {
-    const out: Float64Array[] = [];
-    this.chunks.forEach((c, i) => {
-      for (let at = 0; at < this.used[i] * this.width; at += this.width) {
-        out.push(c.subarray(at, at + this.width));
-      }
-    });
-    return out;
-  }
+/** What a recorder holds, for the column writers (`tables/recorder_tables.ts`); read only. */
+export interface RecorderData {
+  readonly held: ReadonlyMap<number, Asset>;
+  readonly pNum: Rows;
+  readonly pChange: Rows;
+  readonly pDate: readonly number[];
+  readonly pCount: readonly number[];
+  readonly oDate: readonly number[];
+  readonly oRef: readonly TrackedOrder[];
+  readonly oNum: Rows;
+  readonly oReason: readonly (string | null)[];
+  readonly tDate: readonly number[];
+  readonly tAsset: readonly Asset[];
+  readonly tId: readonly (string | null)[];
+  readonly tNum: Rows;
+  readonly before: DayRows;
 }
 
 export class Recorder {
@@ -240,6 +210,25 @@ export class Recorder {
       positions: np,
       orders: this.ledger.ordersTodayCount,
       transactions: this.ledger.transactionsToday.length,
+    };
+  }
+
+  get data(): RecorderData {
+    return {
+      held: this.ledger.heldAssets,
+      pNum: this.pNum,
+      pChange: this.pChange,
+      pDate: this.pDate,
+      pCount: this.pCount,
+      oDate: this.oDate,
+      oRef: this.oRef,
+      oNum: this.oNum,
+      oReason: this.oReason,
+      tDate: this.tDate,
+      tAsset: this.tAsset,
+      tId: this.tId,
+      tNum: this.tNum,
+      before: this.before,
     };
   }
 

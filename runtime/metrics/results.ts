@@ -5,20 +5,15 @@
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { PERF_COLUMNS, type PerfColumn, type PerfTracker } from "./perf.ts";
 import { to_pyfolio } from "./pyfolio_export.ts";
-import type { OrderRow, PositionRow, Recorder, TransactionRow } from "./recorder.ts";
+import type { OrderRow, PositionRow, Recorder, RecorderData, TransactionRow } from "./recorder.ts";
+import { arrowTable } from "./tables/arrow.ts";
+import { csvString, isoInstant } from "./tables/csv.ts";
+import { perfTable } from "./tables/result_tables.ts";
+
+export { isoInstant };
 
 /** A cell of a perf row: numbers (NaN for zipline's None), strings, booleans. */
 export type Cell = number | string | boolean | null | undefined;
-
-const ISO_COLUMNS = new Set(["period_open", "period_close", "created", "dt"]);
-const COUNT_COLUMNS = new Set([
-  "longs_count",
-  "shorts_count",
-  "trading_days",
-  "positions_count",
-  "orders_count",
-  "transactions_count",
-]);
 
 /**
  * Perf columns that zipline's DataFrame takes from its cumulative risk metrics, which it applies
@@ -99,6 +94,11 @@ export class Results {
     return this.#transactions ??= this.recorder.transactions;
   }
 
+  /** The recorder's rows, for the column writers (`tables/`). */
+  get recorderData(): RecorderData {
+    return this.recorder.data;
+  }
+
   get length(): number {
     return this.sessions.length;
   }
@@ -130,7 +130,7 @@ export class Results {
     if (column === "period_label") return this.period_label[i];
     if (column in this.perf) {
       const v = this.perf[column as PerfColumn][i];
-      if (ISO_COLUMNS.has(column)) return isoInstant(v);
+      if (column === "period_open" || column === "period_close") return isoInstant(v);
       return Number.isNaN(v) ? null : v;
     }
     const rec = this.recorded.get(column)?.[i];
@@ -144,19 +144,15 @@ export class Results {
 
   /** The perf table as CSV (`date` first; empty cells for None/NaN). */
   toCSV(): string {
-    const cols = this.columns;
-    const lines = [cols.join(",")];
-    for (let i = 0; i < this.length; i++) {
-      const r = this.row(i);
-      lines.push(cols.map((c) => csvCell(r[c], COUNT_COLUMNS.has(c))).join(","));
-    }
-    return lines.join("\n") + "\n";
+    return csvString(perfTable(this));
   }
 
-  /** The perf table as an Apache Arrow table (for notebooks and Arrow-speaking tools). */
+  /**
+   * The perf table as an Apache Arrow table: `date` a date, `period_open`/`period_close` UTC
+   * timestamps, counts Int32, the rest Float64 (NaN as null), recorded columns by their values.
+   */
   async toArrow(): Promise<import("apache-arrow").Table> {
-    const arrow = await import("apache-arrow");
-    return arrow.tableFromJSON(this.rows() as Record<string, unknown>[]);
+    return await arrowTable(perfTable(this));
   }
 
   /**
@@ -186,21 +182,4 @@ export class Results {
       })),
     };
   }
-}
-
-/** `2024-07-03T21:00:00Z`. */
-export function isoInstant(ms: number): string | null {
-  return Number.isFinite(ms) ? new Date(ms).toISOString().replace(".000Z", "Z") : null;
-}
-
-function csvCell(v: Cell, integer: boolean): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number") {
-    if (Number.isNaN(v)) return "";
-    if (integer) return String(Math.round(v));
-    return Number.isInteger(v) ? v.toFixed(1) : String(v);
-  }
-  if (typeof v === "boolean") return v ? "True" : "False";
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

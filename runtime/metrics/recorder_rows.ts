@@ -1,0 +1,68 @@
+/** Chunked rows of numbers: how the recorder keeps its tables while a run goes on. */
+
+/**
+ * Rows of `width` numbers in chunks: appending never copies what is stored (a 500-asset, 20-year
+ * run snapshots over a million position rows), and a day's rows go in one contiguous block.
+ */
+export class Rows {
+  private readonly chunks: Float64Array[] = [];
+  /** Rows used in each chunk. */
+  private readonly used: number[] = [];
+  private chunk = new Float64Array(0);
+  /** Where the block handed out by the last `reserve` starts in its chunk. */
+  offset = 0;
+  constructor(readonly width: number, private readonly rowsPerChunk = 16_384) {}
+
+  /** A chunk with room for `k` more rows, from `offset`; `commit` says how many were written. */
+  reserve(k: number): Float64Array {
+    const last = this.used.length - 1;
+    const free = last < 0 ? 0 : this.chunk.length / this.width - this.used[last];
+    if (free < k) {
+      this.chunk = new Float64Array(this.width * Math.max(this.rowsPerChunk, k));
+      this.chunks.push(this.chunk);
+      this.used.push(0);
+    }
+    this.offset = this.used[this.used.length - 1] * this.width;
+    return this.chunk;
+  }
+
+  commit(n: number): void {
+    this.used[this.used.length - 1] += n;
+  }
+
+  /** One row: reserve, write at `offset`, commit. */
+  next(): Float64Array {
+    const c = this.reserve(1);
+    this.commit(1);
+    return c;
+  }
+
+  /** How many rows are stored. */
+  get count(): number {
+    let n = 0;
+    for (const u of this.used) n += u;
+    return n;
+  }
+
+  /** The `j`-th value of every row, in order: one column of the table. */
+  column(j: number): Float64Array {
+    const out = new Float64Array(this.count);
+    let k = 0;
+    this.chunks.forEach((c, i) => {
+      const end = this.used[i] * this.width;
+      for (let at = j; at < end; at += this.width) out[k++] = c[at];
+    });
+    return out;
+  }
+
+  /** Every row's values, each row's `width` numbers in order (reading results, not the hot path). */
+  rows(): Float64Array[] {
+    const out: Float64Array[] = [];
+    this.chunks.forEach((c, i) => {
+      for (let at = 0; at < this.used[i] * this.width; at += this.width) {
+        out.push(c.subarray(at, at + this.width));
+      }
+    });
+    return out;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Tables as CSV, column by column into one byte buffer: pandas' `read_csv` reads them back with
+ * the same values (empty cells for None/NaN, `True`/`False`, RFC 4180 quoting).
+ *
+ * Repeated values — a day's date on every row of the day, an order's timestamp, a zero
+ * commission — are encoded once and copied, which is most of a side table's cells.
+ *
+ * @module
+ */
+import { DAY_MS, isoDate } from "../../../calendars/days.ts";
+import { ByteWriter } from "./bytes.ts";
+import type { Column, Table } from "./table.ts";
+
+/** `2024-07-03T21:00:00Z` (with `.123` only when the milliseconds are set); null when not finite. */
+export function isoInstant(ms: number): string | null {
+  if (!Number.isFinite(ms)) return null;
+  const s = new Date(ms).toISOString();
+  return s.endsWith(".000Z") ? `${s.slice(0, -5)}Z` : s;
+}
+
+const KIND = { day: 0, instant: 1, int: 2, python: 3, plain: 4, bool: 5, text: 6, cells: 7 };
+const encoder = new TextEncoder();
+const TRUE = encoder.encode("True"), FALSE = encoder.encode("False");
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/** A string cell, quoted when it holds a comma, quote or line break. */
+function textCell(w: ByteWriter, s: string): void {
+  if (!NEEDS_QUOTES.test(s)) return w.text(s);
+  w.byte(34);
+  w.text(s.replaceAll('"', '""'));
+  w.byte(34);
+}
+
+/** A number as pandas writes a float column: whole numbers with `.0`. */
+function pythonFloat(v: number): string {
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
+
+/** Formats of the last value seen in a column, reused while the value repeats. */
+class Memo {
+  value = NaN;
+  bytes = new Uint8Array(0);
+  get(v: number, format: (v: number) => string | null): Uint8Array {
+    if (v !== this.value) {
+      this.value = v;
+      this.bytes = encoder.encode(format(v) ?? "");
+    }
+    return this.bytes;
+  }
+}
+
+const day = (ms: number) => isoDate(ms / DAY_MS);
+
+function anyCell(w: ByteWriter, v: unknown): void {
+  if (v === null || v === undefined) return;
+  if (typeof v === "number") {
+    if (v === v) w.text(pythonFloat(v));
+  } else if (typeof v === "boolean") w.bytes(v ? TRUE : FALSE);
+  else textCell(w, String(v));
+}
+
+/** Appends `table` (a header line, then its rows) to `w`. */
+export function writeCsv(w: ByteWriter, table: Table): void {
+  const cols = table.columns, k = cols.length;
+  cols.forEach((c, j) => {
+    if (j) w.byte(44);
+    textCell(w, c.name);
+  });
+  w.byte(10);
+  const kinds = cols.map((c) => KIND[c.kind === "float" ? c.style : c.kind]);
+  const values = cols.map((c) => c.values as ArrayLike<unknown>);
+  const memos = cols.map(() => new Memo());
+  for (let i = 0; i < table.length; i++) {
+    for (let j = 0; j < k; j++) {
+      if (j) w.byte(44);
+      const v = values[j][i];
+      switch (kinds[j]) {
+        case 0: // day
+          if (v === v) w.bytes(memos[j].get(v as number, day));
+          break;
+        case 1: // instant
+          w.bytes(memos[j].get(v as number, isoInstant));
+          break;
+        case 2: // int
+          if (v === v) w.int(Math.round(v as number));
+          break;
+        case 3: // float, pandas style
+          if (v === v && v !== null) w.bytes(memos[j].get(v as number, pythonFloat));
+          break;
+        case 4: // float, as JavaScript prints it
+          if (v === v && v !== null) w.bytes(memos[j].get(v as number, String));
+          break;
+        case 5: // bool
+          w.bytes(v ? TRUE : FALSE);
+          break;
+        case 6: // text
+          if (v !== null && v !== undefined) textCell(w, v as string);
+          break;
+        default:
+          anyCell(w, v);
+      }
+    }
+    w.byte(10);
+  }
+}
+
+/** A table as CSV bytes. */
+export function encodeCsv(table: Table): Uint8Array {
+  const w = new ByteWriter(Math.max(1 << 16, table.length * table.columns.length * 8));
+  writeCsv(w, table);
+  return w.view();
+}
+
+/** A table as a CSV string (for stdout and tests). */
+export function csvString(table: Table): string {
+  return new TextDecoder().decode(encodeCsv(table));
+}
+
+export type { Column };

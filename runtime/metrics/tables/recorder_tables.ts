@@ -1,0 +1,165 @@
+/**
+ * The positions, orders and transactions tables as columns, read straight from the recorder's
+ * number rows: no row object on the way to a file. Rows restored from an earlier process of a
+ * live session come first, as in `Recorder.positions` and the others.
+ *
+ * @module
+ */
+import type { RecorderData } from "../recorder.ts";
+import type { Table } from "./table.ts";
+
+/** Column arrays with room for `before` restored rows then `n` recorded ones. */
+function alloc(n: number) {
+  return { f: () => new Float64Array(n), s: () => new Array<string | null>(n) };
+}
+
+export function positionsTable(d: RecorderData): Table {
+  const before = d.before.positions, b = before.length, n = b + d.pNum.count;
+  const { f, s } = alloc(n);
+  const date = f(), sid = f(), amount = f(), cost = f(), last = f(), symbol = s();
+  before.forEach((p, i) => {
+    date[i] = p.date;
+    sid[i] = p.sid;
+    symbol[i] = p.symbol;
+    amount[i] = p.amount;
+    cost[i] = p.cost_basis;
+    last[i] = p.last_sale_price;
+  });
+  const sids = d.pNum.column(0), lasts = d.pNum.column(1);
+  const cRow = d.pChange.column(0), cAmount = d.pChange.column(1), cCost = d.pChange.column(2);
+  // Amount and cost basis are stored only where they changed: carried forward per sid.
+  const held = new Map<number, { amount: number; cost: number; symbol: string }>();
+  let row = 0, c = 0;
+  for (let day = 0; day < d.pDate.length; day++) {
+    const dt = d.pDate[day];
+    for (let k = 0; k < d.pCount[day]; k++, row++) {
+      const id = sids[row];
+      let state = held.get(id);
+      if (!state) held.set(id, state = { amount: 0, cost: 0, symbol: d.held.get(id)!.symbol });
+      for (; c < cRow.length && cRow[c] === row; c++) {
+        state.amount = cAmount[c];
+        state.cost = cCost[c];
+      }
+      const i = b + row;
+      date[i] = dt;
+      sid[i] = id;
+      symbol[i] = state.symbol;
+      amount[i] = state.amount;
+      cost[i] = state.cost;
+      last[i] = lasts[row];
+    }
+  }
+  return {
+    length: n,
+    columns: [
+      { name: "date", kind: "day", values: date },
+      { name: "sid", kind: "float", style: "plain", values: sid },
+      { name: "symbol", kind: "text", values: symbol },
+      { name: "amount", kind: "float", style: "plain", values: amount },
+      { name: "cost_basis", kind: "float", style: "plain", values: cost },
+      { name: "last_sale_price", kind: "float", style: "plain", values: last },
+    ],
+  };
+}
+
+export function ordersTable(d: RecorderData): Table {
+  const before = d.before.orders, b = before.length, n = b + d.oDate.length;
+  const { f, s } = alloc(n);
+  const date = f(), created = f(), dt = f(), sid = f(), amount = f(), filled = f();
+  const commission = f(), status = f(), limit = f(), stop = f(), flags = new Uint8Array(n);
+  const id = s(), symbol = s(), reason = s();
+  before.forEach((o, i) => {
+    date[i] = o.date;
+    id[i] = o.order_id;
+    created[i] = o.created;
+    dt[i] = o.dt;
+    sid[i] = o.sid;
+    symbol[i] = o.symbol;
+    amount[i] = o.amount;
+    filled[i] = o.filled;
+    commission[i] = o.commission;
+    status[i] = o.status;
+    limit[i] = o.limit ?? NaN;
+    stop[i] = o.stop ?? NaN;
+    flags[i] = (o.limit_reached ? 1 : 0) | (o.stop_reached ? 2 : 0);
+    reason[i] = o.reason;
+  });
+  const cols = [0, 1, 2, 3, 4, 5, 6, 7].map((j) => d.oNum.column(j));
+  for (let k = 0; k < d.oDate.length; k++) {
+    const o = d.oRef[k], i = b + k;
+    date[i] = d.oDate[k];
+    id[i] = o.id;
+    created[i] = o.created;
+    sid[i] = o.asset.sid;
+    symbol[i] = o.asset.symbol;
+    dt[i] = cols[0][k];
+    amount[i] = cols[1][k];
+    filled[i] = cols[2][k];
+    commission[i] = cols[3][k];
+    status[i] = cols[4][k];
+    limit[i] = cols[5][k];
+    stop[i] = cols[6][k];
+    flags[i] = cols[7][k];
+    reason[i] = d.oReason[k];
+  }
+  const plain = (name: string, values: Float64Array) =>
+    ({ name, kind: "float", style: "plain", values }) as const;
+  return {
+    length: n,
+    columns: [
+      { name: "date", kind: "day", values: date },
+      { name: "order_id", kind: "text", values: id },
+      { name: "created", kind: "instant", values: created },
+      { name: "dt", kind: "instant", values: dt },
+      plain("sid", sid),
+      { name: "symbol", kind: "text", values: symbol },
+      plain("amount", amount),
+      plain("filled", filled),
+      plain("commission", commission),
+      plain("status", status),
+      plain("limit", limit),
+      plain("stop", stop),
+      { name: "limit_reached", kind: "bool", values: flags.map((x) => x & 1) },
+      { name: "stop_reached", kind: "bool", values: flags.map((x) => x & 2) },
+      { name: "reason", kind: "text", values: reason },
+    ],
+  };
+}
+
+export function transactionsTable(d: RecorderData): Table {
+  const before = d.before.transactions, b = before.length, n = b + d.tDate.length;
+  const { f, s } = alloc(n);
+  const date = f(), dt = f(), sid = f(), amount = f(), price = f(), id = s(), symbol = s();
+  before.forEach((t, i) => {
+    date[i] = t.date;
+    dt[i] = t.dt;
+    id[i] = t.order_id;
+    sid[i] = t.sid;
+    symbol[i] = t.symbol;
+    amount[i] = t.amount;
+    price[i] = t.price;
+  });
+  const tDt = d.tNum.column(0), tAmount = d.tNum.column(1), tPrice = d.tNum.column(2);
+  for (let k = 0; k < d.tDate.length; k++) {
+    const i = b + k;
+    date[i] = d.tDate[k];
+    dt[i] = tDt[k];
+    id[i] = d.tId[k];
+    sid[i] = d.tAsset[k].sid;
+    symbol[i] = d.tAsset[k].symbol;
+    amount[i] = tAmount[k];
+    price[i] = tPrice[k];
+  }
+  return {
+    length: n,
+    columns: [
+      { name: "date", kind: "day", values: date },
+      { name: "dt", kind: "instant", values: dt },
+      { name: "order_id", kind: "text", values: id },
+      { name: "sid", kind: "float", style: "plain", values: sid },
+      { name: "symbol", kind: "text", values: symbol },
+      { name: "amount", kind: "float", style: "plain", values: amount },
+      { name: "price", kind: "float", style: "plain", values: price },
+    ],
+  };
+}
