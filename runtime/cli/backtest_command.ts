@@ -93,6 +93,7 @@ export const backtestCommand: Command = {
     "--same-bar-fills         fill orders at the close of the bar that placed them (zipline: next bar)",
     "--history-before-data P  a history window reaching before the bundle's data: raise (zipline's, default) or nan",
     "--no-summary             do not print the summary table",
+    "--timings                print where the time went (start-up, bundle load, simulation, writing) on stderr",
   ],
   options: {
     algofile: { type: "string", short: "f" },
@@ -114,6 +115,7 @@ export const backtestCommand: Command = {
     pyfolio: { type: "string" },
     define: { type: "string", short: "D", multiple: true },
     "no-summary": { type: "boolean" },
+    timings: { type: "boolean" },
     "same-bar-fills": { type: "boolean" },
     "history-before-data": { type: "string" },
   },
@@ -172,11 +174,15 @@ export const backtestCommand: Command = {
       pyfolio: stringOpt(args, "pyfolio"),
     };
     const log = consoleLogger((l) => io.stderr(l), io.isTerminal, { simTime: runningTime });
+    const started = performance.now();
+    let strategyMs = NaN;
     const run = async () => {
+      const s0 = performance.now();
       const strategy = source.text !== undefined
         ? await loadStrategyText(source.text)
         : await loadStrategyFile(source.file!);
       const t0 = performance.now();
+      strategyMs = t0 - s0;
       let partial: { results: Results | null; time: number } | undefined;
       try {
         const results = await run_algorithm({
@@ -218,14 +224,41 @@ export const backtestCommand: Command = {
     }
     const results = done?.results ?? failure!.results;
     if (results === null || results.length === 0) throw failure;
+    const w0 = performance.now();
     const written = await writeOutputs(results, plan, io.stdout);
+    const writeMs = performance.now() - w0;
     if (!args.values["no-summary"] && out !== "-") {
       const hasBenchmark = (benchmarks.length === 1 && !args.values["no-benchmark"]) ||
         results.benchmark_returns.some((x) => x !== 0);
       io.stdout(`${resultsSummary(results, hasBenchmark)}\n`);
       io.stdout(closingLine(results, done?.secs ?? NaN, written, failure));
     } else if (failure) io.stderr(closingLine(results, NaN, written, failure));
+    if (args.values.timings) {
+      io.stderr(timingsLine({
+        "start-up": started,
+        "strategy load": strategyMs,
+        "bundle load": results.timings.load_ms,
+        "set-up": (done?.secs ?? NaN) * 1000 - results.timings.load_ms -
+          results.timings.simulation_ms,
+        simulation: results.timings.simulation_ms,
+        writing: writeMs,
+        total: performance.now(),
+      }));
+    }
     if (failure) throw failure;
     return 0;
   },
 };
+
+/**
+ * `--timings`: where the process's time went, in ms since it started.
+ *
+ * @example
+ * ```ts
+ * timingsLine({ simulation: 612.4, total: 1077 }); // "timings: simulation 612 ms · total 1,077 ms\n"
+ * ```
+ */
+export function timingsLine(parts: Record<string, number>): string {
+  const ms = (x: number) => Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "n/a";
+  return `timings: ${Object.entries(parts).map(([k, v]) => `${k} ${ms(v)} ms`).join(" · ")}\n`;
+}

@@ -129,4 +129,44 @@ describe("a backtest's outputs", () => {
       message: refused[0].message,
     });
   }, 60_000);
+
+  test("--timings says where the process's time went, parts within the total", () => {
+    const out = join(dir, "timed.parquet");
+    const r = harvester(
+      [
+        "backtest",
+        join(dir, "leverage.ts"),
+        "-s",
+        "2014-01-02",
+        "-e",
+        "2014-02-14",
+        "-o",
+        out,
+        "--timings",
+        "--no-summary",
+      ],
+      { root },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const line = r.stderr.split("\n").find((l) => l.startsWith("timings: "));
+    expect(line, r.stderr).toBeDefined();
+    const parts = Object.fromEntries(
+      line!.slice(9).split(" · ").map((p) => {
+        const m = p.match(/^(.+) ([\d,]+) ms$/)!;
+        return [m[1], Number(m[2].replaceAll(",", ""))];
+      }),
+    );
+    expect(Object.keys(parts)).toEqual([
+      "start-up",
+      "strategy load",
+      "bundle load",
+      "set-up",
+      "simulation",
+      "writing",
+      "total",
+    ]);
+    const sum = Object.entries(parts).filter(([k]) => k !== "total").reduce((a, [, v]) => a + v, 0);
+    expect(sum).toBeLessThanOrEqual(parts.total + 7); // each part rounded
+    expect(parts.writing).toBeGreaterThan(0); // four Parquet files through DuckDB
+  }, 60_000);
 });

@@ -7,6 +7,7 @@
  * @module
  */
 import { DAY_MS } from "../../../calendars/days.ts";
+import { ByteWriter } from "./bytes.ts";
 import type { Column, Numbers, Table } from "./table.ts";
 
 type Arrow = typeof import("apache-arrow");
@@ -44,6 +45,41 @@ function numeric<T extends import("apache-arrow").DataType>(
   );
 }
 
+/** Strings as Arrow's Utf8 layout (offsets into one UTF-8 buffer), null for missing. */
+function strings(a: Arrow, values: ArrayLike<string | null | undefined>) {
+  const n = values.length, offsets = new Int32Array(n + 1), w = new ByteWriter(n * 8 + 16);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== null && v !== undefined) w.text(v);
+    offsets[i + 1] = w.at;
+  }
+  const nullBitmap = validity(n, (i) => values[i] !== null && values[i] !== undefined);
+  return a.makeVector(a.makeData({
+    type: new a.Utf8(),
+    length: n,
+    nullCount: nulls(nullBitmap, n),
+    nullBitmap,
+    valueOffsets: offsets,
+    data: w.view().slice(),
+  }));
+}
+
+/** Flags as Arrow's bit-packed booleans. */
+function flags(a: Arrow, values: ArrayLike<unknown>) {
+  const n = values.length, data = new Uint8Array((n + 7) >> 3);
+  for (let i = 0; i < n; i++) if (values[i]) data[i >> 3] |= 1 << (i & 7);
+  const nullBitmap = validity(n, (i) => values[i] !== null && values[i] !== undefined);
+  return a.makeVector(
+    a.makeData({
+      type: new a.Bool(),
+      length: n,
+      nullCount: nulls(nullBitmap, n),
+      nullBitmap,
+      data,
+    }),
+  );
+}
+
 function floats(a: Arrow, values: Numbers) {
   const data = values instanceof Float64Array ? values : Float64Array.from(values);
   return numeric(a, new a.Float64(), data, values);
@@ -64,9 +100,9 @@ function vector(a: Arrow, c: Column, n: number) {
     case "float":
       return floats(a, c.values);
     case "bool":
-      return a.vectorFromArray(Array.from(c.values, Boolean), new a.Bool());
+      return flags(a, c.values);
     case "text":
-      return a.vectorFromArray(Array.from(c.values), new a.Utf8());
+      return strings(a, c.values);
     default: {
       // A recorded column: numbers stay numbers, flags flags, anything else its text.
       const vs = Array.from({ length: n }, (_, i) => c.values[i]);
@@ -75,9 +111,9 @@ function vector(a: Arrow, c: Column, n: number) {
         return floats(a, vs.map((v) => (typeof v === "number" ? v : NaN)));
       }
       if (present.every((v) => typeof v === "boolean")) {
-        return a.vectorFromArray(vs.map((v) => (v ?? null) as boolean | null), new a.Bool());
+        return flags(a, vs);
       }
-      return a.vectorFromArray(vs.map((v) => (v == null ? null : String(v))), new a.Utf8());
+      return strings(a, vs.map((v) => (v == null ? null : String(v))));
     }
   }
 }

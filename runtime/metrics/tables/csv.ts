@@ -36,16 +36,16 @@ function pythonFloat(v: number): string {
   return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
-/** Formats of the last value seen in a column, reused while the value repeats. */
+/** The text of the last value seen in a column, reused while the value repeats. */
 class Memo {
   value = NaN;
-  bytes = new Uint8Array(0);
-  get(v: number, format: (v: number) => string | null): Uint8Array {
+  text = "";
+  get(v: number, format: (v: number) => string | null): string {
     if (v !== this.value) {
       this.value = v;
-      this.bytes = encoder.encode(format(v) ?? "");
+      this.text = format(v) ?? "";
     }
-    return this.bytes;
+    return this.text;
   }
 }
 
@@ -76,19 +76,19 @@ export function writeCsv(w: ByteWriter, table: Table): void {
       const v = values[j][i];
       switch (kinds[j]) {
         case 0: // day
-          if (v === v) w.bytes(memos[j].get(v as number, day));
+          if (v === v) w.text(memos[j].get(v as number, day));
           break;
         case 1: // instant
-          w.bytes(memos[j].get(v as number, isoInstant));
+          w.text(memos[j].get(v as number, isoInstant));
           break;
         case 2: // int
           if (v === v) w.int(Math.round(v as number));
           break;
         case 3: // float, pandas style
-          if (v === v && v !== null) w.bytes(memos[j].get(v as number, pythonFloat));
+          if (v === v && v !== null) w.text(memos[j].get(v as number, pythonFloat));
           break;
         case 4: // float, as JavaScript prints it
-          if (v === v && v !== null) w.bytes(memos[j].get(v as number, String));
+          if (v === v && v !== null) w.text(memos[j].get(v as number, String));
           break;
         case 5: // bool
           w.bytes(v ? TRUE : FALSE);
