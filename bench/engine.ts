@@ -36,7 +36,7 @@ export async function benchBundle(assets: number, days: number): Promise<string>
   return name;
 }
 
-function stats(xs: number[]): { best: number; median: number } {
+export function stats(xs: number[]): { best: number; median: number } {
   const s = [...xs].sort((a, b) => a - b);
   return { best: s[0], median: s[Math.floor(s.length / 2)] };
 }

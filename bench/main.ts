@@ -5,11 +5,15 @@ import { benchEngine, benchLarge } from "./engine.ts";
 import { benchLive } from "./live.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchSweep } from "./sweep.ts";
+import { benchUserProcess } from "./user_process.ts";
+import { benchWriters } from "./writers.ts";
 
 const only = Deno.args[0];
 if (!only || only === "calendars") benchCalendars();
 if (!only || only === "bundles") await benchBundles();
 if (!only || only === "engine") await benchEngine();
+if (!only || only === "user") await benchUserProcess();
+if (!only || only === "writers") await benchWriters();
 if (!only || only === "large") await benchLarge();
 if (!only || only === "live") await benchLive();
 if (!only || only === "pipeline") await benchPipeline();

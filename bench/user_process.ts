@@ -1,0 +1,115 @@
+/**
+ * What a user runs (issue 16): `harvester backtest` of the strategy written as a zipline user
+ * writes it (`bench/strategies/dual_sma_zipline.ts`), 100 × 2,520, `-o perf.csv` with every side
+ * table, each run a cold process. Prints the whole process and its time split (`--timings`), the
+ * same strategy's simulation in a warm process, and backtrader beside it when `BACKTRADER_PATH`
+ * names a backtrader work tree.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BENCH_DATA, dailyDataset } from "./data.ts";
+import { BENCH_ROOT, benchBundle, stats } from "./engine.ts";
+import { report, RUNTIME_FLAGS } from "./harness.ts";
+import { userRun } from "./writers.ts";
+
+const BARS = 100 * 2520;
+
+/** One cold `harvester backtest … -o perf.csv --timings`: its parts in ms. */
+function coldRun(bundle: string, out: string): Record<string, number> {
+  const r = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      ...RUNTIME_FLAGS,
+      "runtime/cli/main.ts",
+      "backtest",
+      "bench/strategies/dual_sma_zipline.ts",
+      "-b",
+      bundle,
+      "-s",
+      "2000-01-03",
+      "-e",
+      "2009-08-28",
+      "--no-benchmark",
+      "--capital-base",
+      "1000000",
+      "-o",
+      out,
+      "--timings",
+    ],
+    env: { HARVESTER_ROOT: BENCH_ROOT, NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).outputSync();
+  const err = new TextDecoder().decode(r.stderr);
+  if (!r.success) throw new Error(err);
+  const line = err.split("\n").find((l) => l.startsWith("timings: "))!;
+  return Object.fromEntries(
+    line.slice(9).split(" · ").map((p) => {
+      const m = /^(.+) ([\d,]+) ms$/.exec(p)!;
+      return [m[1], Number(m[2].replaceAll(",", ""))];
+    }),
+  );
+}
+
+/** backtrader on the same data, or undefined without a work tree. */
+function backtrader(): { seconds: number; bars: number; orders: number } | undefined {
+  const path = Deno.env.get("BACKTRADER_PATH");
+  if (!path) return undefined;
+  const r = new Deno.Command(Deno.env.get("PYTHON") ?? "python3", {
+    args: ["bench/peers/backtrader_sma.py", join(BENCH_DATA, "a100_d2520")],
+    env: { PYTHONPATH: path },
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  if (!r.success) throw new Error(new TextDecoder().decode(r.stderr));
+  return JSON.parse(new TextDecoder().decode(r.stdout).trim().split("\n").pop()!);
+}
+
+export async function benchUserProcess(): Promise<void> {
+  console.log(
+    "a user's command: the user-written strategy, 100×2520, -o perf.csv (cold processes)",
+  );
+  const bundle = await benchBundle(100, 2520);
+  dailyDataset(100, 2520);
+  const warm: number[] = [];
+  for (let k = 0; k < 7; k++) warm.push((await userRun(bundle)).timings.simulation_ms);
+  const w = stats(warm);
+  report("  warm process: simulation, best of 7", BARS / w.best * 1000, "bars/s");
+  report("  warm process: simulation, median", BARS / w.median * 1000, "bars/s");
+  const dir = mkdtempSync(join(tmpdir(), "hv-bench-user-"));
+  const runs: Record<string, number>[] = [];
+  try {
+    for (let k = 0; k < 5; k++) runs.push(coldRun(bundle, join(dir, "perf.csv")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const total = stats(runs.map((r) => r.total));
+  report("  whole process with -o perf.csv, best of 5", total.best, "ms", "≈ 300 ms");
+  report("  whole process, median", total.median, "ms");
+  report("  whole process, best", BARS / total.best * 1000, "bars/s");
+  for (const part of Object.keys(runs[0]).filter((p) => p !== "total")) {
+    report(`    ${part}, median`, stats(runs.map((r) => r[part])).median, "ms");
+  }
+  const coldSim = stats(runs.map((r) => r.simulation)).median;
+  report("  cold simulation ÷ warm simulation (medians)", coldSim / w.median, "×", "≤ 1.5");
+  const peer = backtrader();
+  if (!peer) {
+    console.log("  backtrader: peer not found (set BACKTRADER_PATH to a backtrader work tree)");
+    return;
+  }
+  const peerRate = peer.bars / peer.seconds;
+  report("  backtrader 1.9.78, runonce=False, observers on", peerRate, "bars/s");
+  report(
+    "  harvester ÷ backtrader (best whole process)",
+    BARS / total.best * 1000 / peerRate,
+    "×",
+    "≥ 100",
+  );
+  report(
+    "  harvester ÷ backtrader (median whole process)",
+    BARS / total.median * 1000 / peerRate,
+    "×",
+  );
+}
