@@ -191,16 +191,11 @@ export class BarData {
       }
       cols.push(row);
     }
-    const col = (a: Asset, f: BarField) => cols[fs.indexOf(f)][list.indexOf(a)];
     const manyA = Array.isArray(assets), manyF = Array.isArray(fields);
-    if (!manyA && !manyF) return Promise.resolve(new Series(col(list[0], fs[0]), index, fs[0]));
-    if (!manyA) {
-      return Promise.resolve(new Frame(fs as string[], fs.map((f) => col(list[0], f)), index));
-    }
-    if (!manyF) return Promise.resolve(new Frame(list, list.map((a) => col(a, fs[0])), index));
-    return Promise.resolve(
-      new HistoryPanel(fs as string[], list, index, fs.map((f) => list.map((a) => col(a, f)))),
-    );
+    if (!manyA && !manyF) return Promise.resolve(new Series(cols[0][0], index, fs[0]));
+    if (!manyA) return Promise.resolve(new Frame(fs as string[], cols.map((c) => c[0]), index));
+    if (!manyF) return Promise.resolve(new Frame(list, cols[0], index));
+    return Promise.resolve(new HistoryPanel(fs as string[], list, index, cols));
   }
 
   private canTradeOne(asset: Asset): boolean {

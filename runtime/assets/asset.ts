@@ -29,8 +29,11 @@ export class Asset {
     return this.start_date <= session && session <= this.end_date;
   }
 
+  #text?: string;
+
+  /** `Equity(24 [AAPL])`, made once (a frame's column names are its assets' texts). */
   toString(): string {
-    return `Equity(${this.sid} [${this.symbol}])`;
+    return this.#text ??= `Equity(${this.sid} [${this.symbol}])`;
   }
 
   /** Lets `Number(asset)` and sorting by sid work, as `int(asset)` does in zipline. */

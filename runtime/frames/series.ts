@@ -11,7 +11,7 @@
  * ```
  */
 
-import { tableOfColumns } from "./html_table.ts";
+import { seriesDisplay, seriesText } from "./series_display.ts";
 import type { Table } from "apache-arrow";
 import {
   Ewm,
@@ -23,15 +23,11 @@ import {
 import { nancount, nanmax, nanmean, nanmedian, nanmin, nansum, nanvar } from "./series_stats.ts";
 import {
   arrowTable,
-  displayPositions,
-  formatLabels,
-  formatValues,
   KeyNotFoundError,
   keyOf,
   LabelLookup,
   LengthMismatchError,
   PositionOutOfRangeError,
-  renderColumns,
   sliceLabels,
   takeLabels,
 } from "./series_index.ts";
@@ -39,6 +35,10 @@ import {
 /** A labelled column of float64 values; `K` is the label type (UTC ms by default). */
 export class Series<K = number> {
   #lookup?: LabelLookup;
+  #index?: ArrayLike<K>;
+  /** A view's labels are its parent's from `#from`, sliced when first read (`tail(20).mean()` never reads them). */
+  #parent: ArrayLike<K>;
+  #from: number;
 
   /**
    * Wraps `values` (kept as given, views allowed) with one label per value.
@@ -46,12 +46,22 @@ export class Series<K = number> {
    */
   constructor(
     readonly values: Float64Array,
-    readonly index: ArrayLike<K>,
+    index: ArrayLike<K>,
     readonly name?: string,
+    /** Internal: `index` is a parent's, and this Series' labels start at `from`. */
+    from = -1,
   ) {
-    if (index.length !== values.length) {
+    if (from < 0 ? index.length !== values.length : index.length < from + values.length) {
       throw new LengthMismatchError(`Series ${name ?? ""} index`, values.length, index.length);
     }
+    this.#parent = index;
+    this.#from = from;
+    if (from < 0) this.#index = index;
+  }
+
+  /** One label per value. */
+  get index(): ArrayLike<K> {
+    return this.#index ??= sliceLabels(this.#parent, this.#from, this.#from + this.values.length);
   }
 
   /**
@@ -307,7 +317,12 @@ export class Series<K = number> {
     const n = this.values.length;
     const a = start < 0 ? Math.max(0, n + start) : Math.min(start, n);
     const b = Math.max(a, end < 0 ? Math.max(0, n + end) : Math.min(end, n));
-    return new Series(this.values.subarray(a, b), sliceLabels(this.index, a, b), this.name);
+    const v = this.values;
+    // A view straight on the buffer: cheaper than `subarray`'s species lookup, per asset per bar.
+    const view = new Float64Array(v.buffer, v.byteOffset + a * 8, b - a);
+    return this.#index
+      ? new Series(view, this.#index, this.name, a)
+      : new Series(view, this.#parent, this.name, this.#from + a);
   }
 
   /** The values as a plain array (a copy). @example Series.from([1, 2]).toArray() // [1, 2] */
@@ -331,14 +346,7 @@ export class Series<K = number> {
 
   /** A pandas-like text rendering (first/last 5 rows beyond 60). @example console.log(String(s)) */
   toString(): string {
-    const rows = displayPositions(this.values.length);
-    const labels = formatLabels(this.index, rows.filter((p) => p >= 0));
-    const dots = rows.indexOf(-1);
-    if (dots >= 0) labels.splice(dots, 0, "...");
-    const body = rows.length ? renderColumns([labels, formatValues(this.values, rows)]) + "\n" : "";
-    const name = this.name === undefined ? "" : `Name: ${this.name}, `;
-    const len = dots >= 0 ? `Length: ${this.values.length}, ` : "";
-    return `${body}${name}${len}dtype: float64`;
+    return seriesText(this.values, this.index, this.name);
   }
 
   [Symbol.for("Deno.customInspect")](): string {
@@ -346,16 +354,7 @@ export class Series<K = number> {
   }
 
   [Symbol.for("Jupyter.display")](): Record<string, string> {
-    const name = this.name === undefined ? "" : `Name: ${this.name}, `;
-    return {
-      "text/plain": this.toString(),
-      "text/html": tableOfColumns(
-        this.index,
-        [this.name ?? ""],
-        [this.values],
-        `${name}Length: ${this.values.length}`,
-      ),
-    };
+    return seriesDisplay(this.values, this.index, this.name);
   }
 
   #with(values: Float64Array): Series<K> {

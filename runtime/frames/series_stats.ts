@@ -22,16 +22,32 @@ function pairwise(x: Float64Array, lo: number, n: number): number {
     return res;
   }
   if (n <= 128) {
-    const r = new Float64Array(8);
-    for (let j = 0; j < 8; j++) r[j] = x[lo + j] === x[lo + j] ? x[lo + j] : 0;
+    // numpy's eight accumulators, as locals: no array per call (a Series' mean runs per asset
+    // per bar in users' strategies), same additions in the same order.
+    const z = (v: number) => (v === v ? v : 0);
+    let r0 = z(x[lo]), r1 = z(x[lo + 1]), r2 = z(x[lo + 2]), r3 = z(x[lo + 3]);
+    let r4 = z(x[lo + 4]), r5 = z(x[lo + 5]), r6 = z(x[lo + 6]), r7 = z(x[lo + 7]);
     let i = 8;
     for (; i < n - (n % 8); i += 8) {
-      for (let j = 0; j < 8; j++) {
-        const v = x[lo + i + j];
-        if (v === v) r[j] += v;
-      }
+      const at = lo + i;
+      let v = x[at];
+      if (v === v) r0 += v;
+      v = x[at + 1];
+      if (v === v) r1 += v;
+      v = x[at + 2];
+      if (v === v) r2 += v;
+      v = x[at + 3];
+      if (v === v) r3 += v;
+      v = x[at + 4];
+      if (v === v) r4 += v;
+      v = x[at + 5];
+      if (v === v) r5 += v;
+      v = x[at + 6];
+      if (v === v) r6 += v;
+      v = x[at + 7];
+      if (v === v) r7 += v;
     }
-    let res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
     for (; i < n; i++) if (x[lo + i] === x[lo + i]) res += x[lo + i];
     return res;
   }
