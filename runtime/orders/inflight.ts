@@ -14,6 +14,7 @@
  * them. An order the broker still does not know after the threshold was never received: it ends
  * REJECTED, and it is never sent again.
  */
+import type { OrderLookup } from "./order_table.ts";
 import { DAY_MS } from "../../calendars/days.ts";
 import type { Broker, BrokerOrder } from "../model/broker.ts";
 import { InvalidInputError } from "../errors.ts";
@@ -126,7 +127,7 @@ export interface InFlightDeps {
 
 /** What a check needs from the order manager itself, which stays the one owner of its orders. */
 export interface InFlightHost {
-  readonly orders: ReadonlyMap<string, ManagedOrder>;
+  readonly orders: OrderLookup;
   /** Applies the broker events queued so far. */
   drain(): number;
   /**
@@ -162,7 +163,7 @@ export class InFlightWatch {
   }
 
   /** Our orders due for a query at `now`, with their ages, the longest-waiting first. */
-  due(orders: ReadonlyMap<string, ManagedOrder>, now: number): [ManagedOrder, number][] {
+  due(orders: OrderLookup, now: number): [ManagedOrder, number][] {
     for (const id of this.asked.keys()) {
       const m = orders.get(id);
       if (!m || TERMINAL.has(m.state)) this.asked.delete(id);

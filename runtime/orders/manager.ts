@@ -31,6 +31,7 @@ import {
 } from "./manager_recovery.ts";
 import { type OrderRecord, recentExecs } from "./manager_state.ts";
 import { OpenOrders } from "./open_orders.ts";
+import { OrderTable } from "./order_table.ts";
 import { ManagedOrder, unknownQuality } from "./order.ts";
 import { TERMINAL, transition } from "./state.ts";
 
@@ -40,7 +41,7 @@ const DAY_MS = 86_400_000;
 
 export class OrderManager {
   /** Every order of the run, by client order id. */
-  readonly orders = new Map<string, ManagedOrder>();
+  readonly orders: OrderTable;
   private readonly openIndex = new OpenOrders();
   private queue: BrokerEvent[] = [];
   /** Executions into the ledger (deduplicated, commissions after fills). */
@@ -65,6 +66,7 @@ export class OrderManager {
   readonly held = new Map<string, BrokerOrder>();
 
   constructor(readonly d: ManagerDeps) {
+    this.orders = new OrderTable(d.ids.idOf(0).slice(0, -1));
     this.inflight = new InFlightWatch(d.inflight);
     this.fills = new FillBooking(
       d.ledger,

@@ -1,0 +1,52 @@
+/** The run's order table: what a Map did (order of insertion, replace, delete), with our ids in an array. */
+import { describe, expect, test } from "vitest";
+import { OrderTable } from "../../runtime/orders/order_table.ts";
+import type { ManagedOrder } from "../../runtime/orders/order.ts";
+
+const order = (id: string) => ({ id }) as unknown as ManagedOrder;
+
+describe("OrderTable", () => {
+  test("keeps insertion order across own and foreign ids, as a Map", () => {
+    const t = new OrderTable("hvabc-");
+    const ids = ["hvabc-2", "ext-1", "hvabc-1", "hvzzz-7", "hvabc-10"];
+    const map = new Map<string, ManagedOrder>();
+    for (const id of ids) {
+      const o = order(id);
+      t.set(id, o);
+      map.set(id, o);
+    }
+    expect([...t.values()]).toEqual([...map.values()]);
+    expect(t.size).toBe(5);
+    for (const id of ids) expect(t.get(id)).toBe(map.get(id));
+  });
+
+  test("non-canonical spellings of our ids are other ids, never aliases", () => {
+    const t = new OrderTable("hvabc-");
+    t.set("hvabc-1", order("hvabc-1"));
+    t.set("hvabc-1000", order("hvabc-1000"));
+    for (const alias of ["hvabc-01", "hvabc-1e3", "hvabc-1.0", "hvabc-", "hvabc- 1"]) {
+      expect(t.has(alias)).toBe(false);
+      t.set(alias, order(alias));
+      expect(t.get(alias)!.id).toBe(alias);
+    }
+    expect(t.get("hvabc-1")!.id).toBe("hvabc-1");
+    expect(t.get("hvabc-1000")!.id).toBe("hvabc-1000");
+  });
+
+  test("replace keeps the place; delete removes from lookups and iteration", () => {
+    const t = new OrderTable("hvabc-");
+    const [a, b, c] = ["hvabc-1", "x", "hvabc-2"].map(order);
+    t.set(a.id, a).set(b.id, b).set(c.id, c);
+    const a2 = order("hvabc-1");
+    t.set("hvabc-1", a2);
+    expect([...t.values()]).toEqual([a2, b, c]);
+    expect(t.delete("x")).toBe(true);
+    expect(t.delete("hvabc-2")).toBe(true);
+    expect(t.delete("hvabc-2")).toBe(false);
+    expect(t.has("hvabc-2")).toBe(false);
+    expect(t.size).toBe(1);
+    expect([...t.values()]).toEqual([a2]);
+    t.set("hvabc-2", c);
+    expect([...t.values()]).toEqual([a2, c]);
+  });
+});
