@@ -16,9 +16,13 @@ import { report } from "./harness.ts";
 /** Bars at the start whose code paths run for the first time (compiled as they go). */
 const WARM_UP_BARS = 5;
 
-export async function benchLive(): Promise<void> {
-  console.log("live runtime (paper session, 100 assets, dual SMA every bar)");
-  const bundle = await benchBundle(100, 2520);
+const quantile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
+
+/** One paper session: each order's latency and the bar it came in. */
+async function session(bundle: string): Promise<{ lat: number[]; barOf: number[] }> {
   const strategy = await import(resolve("bench/strategies/dual_sma.ts"));
   const dir = mkdtempSync(join(tmpdir(), "hv-bench-live-"));
   const lat: number[] = [];
@@ -47,19 +51,32 @@ export async function benchLive(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const quantile = (xs: number[], p: number) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  };
-  const bars = [...new Set(barOf)];
-  const warm = new Set(bars.slice(WARM_UP_BARS));
-  const afterWarmUp = lat.filter((_, i) => warm.has(barOf[i]));
-  console.log(`      ${lat.length} orders on ${bars.length} bars`);
-  report("  bar → order at the broker boundary, p50", quantile(lat, 0.5), "ms");
-  report("  bar → order at the broker boundary, p99", quantile(lat, 0.99), "ms", "≤ 1 ms");
+  return { lat, barOf };
+}
+
+/** Five sessions in one process; each figure is the median over sessions, the best beside it. */
+export async function benchLive(): Promise<void> {
+  console.log("live runtime (paper session, 100 assets, dual SMA every bar; 5 sessions)");
+  const bundle = await benchBundle(100, 2520);
+  const p50: number[] = [], p99: number[] = [], warmP99: number[] = [];
+  let orders = 0, barCount = 0;
+  for (let k = 0; k < 5; k++) {
+    const { lat, barOf } = await session(bundle);
+    const bars = [...new Set(barOf)];
+    const warm = new Set(bars.slice(WARM_UP_BARS));
+    orders = lat.length;
+    barCount = bars.length;
+    p50.push(quantile(lat, 0.5));
+    p99.push(quantile(lat, 0.99));
+    warmP99.push(quantile(lat.filter((_, i) => warm.has(barOf[i])), 0.99));
+  }
+  console.log(`      ${orders} orders on ${barCount} bars per session`);
+  report("  bar → order at the broker boundary, p50 (median)", quantile(p50, 0.5), "ms");
+  report("  bar → order, p99, median of 5 sessions", quantile(p99, 0.5), "ms", "≤ 1 ms");
+  report("  bar → order, p99, best session", Math.min(...p99), "ms");
   report(
-    `  the same after the first ${WARM_UP_BARS} bars with orders, p99`,
-    quantile(afterWarmUp, 0.99),
+    `  p99 after the first ${WARM_UP_BARS} bars with orders (median)`,
+    quantile(warmP99, 0.5),
     "ms",
   );
 }

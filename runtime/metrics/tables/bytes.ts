@@ -80,6 +80,42 @@ export class ByteWriter {
     }
   }
 
+  /**
+   * A number with at most four decimals (share counts, prices in ticks of 0.0001, zero
+   * commissions: most cells of the side tables), written digit by digit as JavaScript's
+   * `String(v)` writes it — or false, writing nothing, for any other number. `dotZero` writes
+   * whole numbers as `3.0` (pandas' floats).
+   *
+   * Exact: `s / 1e4` is the double nearest the decimal `s × 10⁻⁴` (IEEE division rounds
+   * correctly), so when it equals `v` that decimal reads back as `v`; below 1e11 two decimals
+   * of four places are further apart than two doubles, so it is the only one, and the shortest.
+   */
+  decimal(v: number, dotZero: boolean): boolean {
+    if (!(v > -1e11 && v < 1e11)) return false;
+    const scaled = Math.round(v * 1e4);
+    if (scaled / 1e4 !== v) return false;
+    if (v < 0) this.byte(45);
+    const abs = Math.abs(scaled), whole = Math.floor(abs / 1e4);
+    let frac = abs - whole * 1e4;
+    this.int(whole);
+    if (frac === 0) {
+      if (dotZero) {
+        this.byte(46);
+        this.byte(48);
+      }
+      return true;
+    }
+    this.reserve(5);
+    const buf = this.buf;
+    buf[this.at++] = 46; // "."
+    for (let d = 1000; frac > 0; d /= 10) {
+      const digit = Math.floor(frac / d);
+      buf[this.at++] = 48 + digit;
+      frac -= digit * d;
+    }
+    return true;
+  }
+
   /** The bytes written (a view; copy before writing more). */
   view(): Uint8Array {
     return this.buf.subarray(0, this.at);

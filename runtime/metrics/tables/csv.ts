@@ -85,10 +85,14 @@ export function writeCsv(w: ByteWriter, table: Table): void {
           if (v === v) w.int(Math.round(v as number));
           break;
         case 3: // float, pandas style
-          if (v === v && v !== null) w.text(memos[j].get(v as number, pythonFloat));
+          if (v === v && v !== null && !w.decimal(v as number, true)) {
+            w.text(memos[j].get(v as number, pythonFloat));
+          }
           break;
         case 4: // float, as JavaScript prints it
-          if (v === v && v !== null) w.text(memos[j].get(v as number, String));
+          if (v === v && v !== null && !w.decimal(v as number, false)) {
+            w.text(memos[j].get(v as number, String));
+          }
           break;
         case 5: // bool
           w.bytes(v ? TRUE : FALSE);
