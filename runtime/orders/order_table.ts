@@ -20,6 +20,8 @@ export class OrderTable implements OrderLookup {
   readonly #other = new Map<string, ManagedOrder>();
   /** Insertion order, as a `Map` iterates (a deleted order stays here until `values` prunes it). */
   #all: ManagedOrder[] = [];
+  /** Where each order stands in `#all` (a replacement takes its predecessor's place). */
+  #pos = new WeakMap<ManagedOrder, number>();
   #size = 0;
   #deleted = false;
 
@@ -54,9 +56,14 @@ export class OrderTable implements OrderLookup {
     if (s < 0) this.#other.set(id, o);
     else this.#own[s] = o;
     if (before === undefined) {
+      this.#pos.set(o, this.#all.length);
       this.#all.push(o);
       this.#size++;
-    } else if (before !== o) this.#all[this.#all.indexOf(before)] = o;
+    } else if (before !== o) {
+      const at = this.#pos.get(before)!;
+      this.#all[at] = o;
+      this.#pos.set(o, at);
+    }
     return this;
   }
 
@@ -77,7 +84,11 @@ export class OrderTable implements OrderLookup {
 
   values(): IterableIterator<ManagedOrder> {
     if (this.#deleted) {
-      this.#all = this.#all.filter((o) => this.get(o.id) === o);
+      // The current order of each id, once, at its latest place (as a Map re-adds after delete).
+      const last = new Map<ManagedOrder, number>();
+      this.#all.forEach((o, i) => this.get(o.id) === o && last.set(o, i));
+      this.#all = this.#all.filter((o, i) => last.get(o) === i);
+      this.#all.forEach((o, i) => this.#pos.set(o, i));
       this.#deleted = false;
     }
     return this.#all.values();

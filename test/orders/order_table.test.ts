@@ -49,4 +49,14 @@ describe("OrderTable", () => {
     t.set("hvabc-2", c);
     expect([...t.values()]).toEqual([a2, c]);
   });
+
+  test("deleted and added again: once, at the end, as a Map", () => {
+    const t = new OrderTable("hvabc-");
+    const [a, b] = ["hvabc-1", "hvabc-2"].map(order);
+    t.set(a.id, a).set(b.id, b);
+    t.delete(a.id);
+    t.set(a.id, a);
+    expect([...t.values()]).toEqual([b, a]);
+    expect(t.size).toBe(2);
+  });
 });
