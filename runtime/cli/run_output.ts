@@ -70,7 +70,7 @@ export function resultsSummary(results: Results, hasBenchmark: boolean): string 
     : [];
   return formatSummary(
     summarize(results.perf.returns, hasBenchmark ? results.benchmark_returns : null, {
-      trades: results.transactions.length,
+      trades: results.transactionCount,
       exposure: results.perf.gross_leverage,
     }),
     lead,

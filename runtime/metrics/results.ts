@@ -94,6 +94,11 @@ export class Results {
     return this.#transactions ??= this.recorder.transactions;
   }
 
+  /** How many fills (without building the transactions' rows). */
+  get transactionCount(): number {
+    return this.#transactions?.length ?? this.recorder.transactionCount;
+  }
+
   /** The recorder's rows, for the column writers (`tables/`). */
   get recorderData(): RecorderData {
     return this.recorder.data;

@@ -31,7 +31,7 @@ export function cellMetrics(results: Results): CellMetrics {
     sortino: at(p.sortino),
     max_drawdown: at(p.max_drawdown),
     annual_volatility: at(p.algo_volatility),
-    transactions: results.transactions.length,
+    transactions: results.transactionCount,
   };
 }
 

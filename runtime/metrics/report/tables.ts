@@ -26,7 +26,7 @@ export function escapeHtml(text: string): string {
  */
 export function summaryOf(results: Results): Summary {
   return summarize(results.perf.returns, hasBenchmark(results) ? results.benchmark_returns : null, {
-    trades: results.transactions.length,
+    trades: results.transactionCount,
     exposure: results.perf.gross_leverage,
   });
 }
