@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
 import { BENCH_DATA, dailyDataset } from "./data.ts";
 import { BENCH_ROOT, benchBundle, stats } from "./engine.ts";
 import { report, RUNTIME_FLAGS } from "./harness.ts";
@@ -78,6 +79,28 @@ export async function benchUserProcess(): Promise<void> {
   const w = stats(warm);
   report("  warm process: simulation, best of 7", BARS / w.best * 1000, "bars/s");
   report("  warm process: simulation, median", BARS / w.median * 1000, "bars/s");
+  // The same decisions with one history call per asset (bench/strategies/dual_sma.ts).
+  const perAsset: number[] = [];
+  const strategy = await import("./strategies/dual_sma.ts");
+  for (let k = 0; k < 7; k++) {
+    const r = await run_algorithm({
+      strategy,
+      start: "2000-01-03",
+      end: "2009-08-28",
+      bundle,
+      root: BENCH_ROOT,
+      capital_base: 1_000_000,
+      no_benchmark: true,
+      params: { variant: "every" },
+    });
+    perAsset.push(r.timings.simulation_ms);
+  }
+  report(
+    "  one multi-asset history ÷ 100 single calls (medians)",
+    w.median / stats(perAsset).median,
+    "×",
+    "≤ 1",
+  );
   const dir = mkdtempSync(join(tmpdir(), "hv-bench-user-"));
   const runs: Record<string, number>[] = [];
   try {
