@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { csvdir_equities, register } from "../bundles/mod.ts";
 import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
 
-const [bundle, dir, calendar, strategyPath, start, end, frequency, variant] = Deno.args;
+const [bundle, dir, calendar, strategyPath, start, end, frequency, variant, assets] = Deno.args;
 register(bundle, csvdir_equities({ csvdir: dir }), { calendar_name: calendar });
 const base = await import(strategyPath);
 // With --expose-gc: the live heap after a full GC, sampled at the first bar of each month, shows
@@ -33,7 +33,7 @@ const r = await run_algorithm({
   capital_base: 1_000_000,
   no_benchmark: true,
   data_frequency: frequency as "daily" | "minute",
-  params: { variant },
+  params: assets ? { variant, assets } : { variant },
 });
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
 console.log(JSON.stringify({

@@ -247,4 +247,28 @@ export async function benchLarge(): Promise<void> {
       "flat in years",
     );
   }
+  // 100 assets × a year of minutes (9.8 M bars): peak memory (the 2 GB) and speed.
+  const wide = await xnysMinuteDataset(100, 1);
+  const { register, csvdir_equities } = await import("../bundles/mod.ts");
+  register("bench-minute-a100-y1", csvdir_equities({ csvdir: wide }), { calendar_name: "XNYS" });
+  if (!listVersions(BENCH_ROOT, "bench-minute-a100-y1").length) {
+    await ingest("bench-minute-a100-y1", { root: BENCH_ROOT });
+  }
+  const w = child([
+    "bench-minute-a100-y1",
+    wide,
+    "XNYS",
+    minuteStrategy,
+    "2018-01-02",
+    "2018-12-31",
+    "minute",
+    "cross",
+    "100",
+  ]);
+  report(
+    "  minute 100 assets × 1 year: simulation",
+    100 * w.sessions * 390 / w.simulation_ms * 1000,
+    "bars/s",
+  );
+  report("  minute 100 assets × 1 year: peak RSS", w.peakMb, "MB", "≤ 2,048 MB");
 }
