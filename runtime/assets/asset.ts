@@ -11,6 +11,8 @@ export class Asset {
   readonly price_multiplier: number = 1;
   /** The data portal's row for this asset (internal: saves a lookup per bar). */
   portalSlot = -1;
+  /** Internal: the last multi-asset history call that listed this asset (finds repeats). */
+  historyMark = 0;
 
   constructor(
     readonly sid: number,

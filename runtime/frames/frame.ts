@@ -71,6 +71,8 @@ export class Frame<C = string, K = number> {
     readonly columns: C[],
     readonly data: readonly Float64Array[],
     readonly index: ArrayLike<K>,
+    /** Internal: the columns are known not to repeat (lookups in column order are O(1)). */
+    private readonly distinct = false,
   ) {
     checkColumns("Frame", data, columns.length, index.length);
   }
@@ -117,7 +119,7 @@ export class Frame<C = string, K = number> {
    * @example prices.columnPosition(msft) // 1 for columns [aapl, msft]
    */
   columnPosition(column: C | number): number {
-    this.#lookup ??= new LabelLookup(this.columns);
+    this.#lookup ??= new LabelLookup(this.columns, this.distinct);
     return this.#lookup.position(column);
   }
 

@@ -43,11 +43,22 @@ export function keyOf(label: unknown): unknown {
 /** Finds positions of labels: a scan for short indexes, a lazily built map for long ones. */
 export class LabelLookup {
   #map?: Map<unknown, number>;
-  constructor(private readonly labels: ArrayLike<unknown>) {}
+  /** With distinct labels: where the next label read in order is (a loop over the columns). */
+  #next = 0;
+  /** `distinct`: no label repeats, so the label at the cursor is the only match. */
+  constructor(private readonly labels: ArrayLike<unknown>, private readonly distinct = false) {}
 
   /** Position of the first label matching `key` by identity or `keyOf`, or -1. */
   position(key: unknown): number {
-    const labels = this.labels, k = keyOf(key);
+    const labels = this.labels;
+    if (this.distinct) {
+      const i = this.#next;
+      if (i < labels.length && labels[i] === key) {
+        this.#next = i + 1;
+        return i;
+      }
+    }
+    const k = keyOf(key);
     if (labels.length <= 16) {
       for (let i = 0; i < labels.length; i++) {
         if (labels[i] === key || keyOf(labels[i]) === k) return i;

@@ -176,6 +176,38 @@ describe("data", () => {
       canTrade: true,
     });
   });
+  test("a multi-asset history frame answers each asset's own window, repeats and order aside", async () => {
+    const seen: Record<string, unknown> = {};
+    await run({
+      initialize: async (c) => {
+        c.a = await c.symbol("AAPL");
+        c.m = await c.symbol("MSFT");
+        c.bars = 0;
+      },
+      handle_data: async (c, data: BarData) => {
+        if (++c.bars !== 3) return;
+        const own = async (x: unknown) =>
+          Array.from((await data.history(x as never, "close", 3, "1d")).values);
+        const a = await own(c.a), m = await own(c.m);
+        // Read in column order (the cursor), out of order, and with a repeated asset.
+        const f = await data.history([c.a, c.m], "close", 3, "1d");
+        seen.inOrder = [f.get(c.a), f.get(c.m)].map((s) => Array.from(s.values));
+        const g = await data.history([c.a, c.m], "close", 3, "1d");
+        seen.outOfOrder = [g.get(c.m), g.get(c.a), g.get(c.m)].map((s) => Array.from(s.values));
+        const r = await data.history([c.m, c.a, c.m], "close", 3, "1d");
+        seen.repeated = [r.get(c.m), r.get(c.a), r.get(c.m)].map((s) => Array.from(s.values));
+        seen.repeatedColumn = r.columnPosition(c.m);
+        seen.expected = { a, m };
+      },
+    });
+    const { a, m } = seen.expected as { a: number[]; m: number[] };
+    expect(a).not.toEqual(m);
+    expect(seen.inOrder).toEqual([a, m]);
+    expect(seen.outOfOrder).toEqual([m, a, m]);
+    expect(seen.repeated).toEqual([m, a, m]);
+    expect(seen.repeatedColumn).toBe(0); // the first of a repeated column, as before
+  });
+
   test("history is split-adjusted as of the current day", async () => {
     const windows: number[][] = [];
     await run_algorithm({
