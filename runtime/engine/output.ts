@@ -115,27 +115,33 @@ function duckType(c: Column): string {
 
 /**
  * Parquet through DuckDB's writer: each table goes out as CSV (the fast encoder) and DuckDB reads
- * it back with the column types given (no sniffing) and writes Parquet.
+ * it back with the column types given (no sniffing) and writes Parquet. DuckDB works on its own
+ * threads, so one table's Parquet is written while the next table's CSV is encoded.
  */
 async function writeParquet(files: { path: string; table: Table }[]): Promise<void> {
   const { openDb, sqlString } = await import("../../bundles/store/duckdb.ts");
   const db = await openDb(":memory:");
+  const tmps: string[] = [];
+  const copies: Promise<unknown>[] = [];
   try {
     for (const { path, table } of files) {
       const tmp = `${path}.${Deno.pid}.tmp.csv`;
+      tmps.push(tmp);
       writeFileSync(tmp, encodeCsv(table));
       const columns = table.columns.map((c) => `${sqlString(c.name)}: ${sqlString(duckType(c))}`);
-      try {
-        await db.conn.run(
+      const conn = await db.instance.connect();
+      copies.push(
+        conn.run(
           `COPY (SELECT * FROM read_csv(${sqlString(tmp)}, header = true, auto_detect = false, ` +
             `delim = ',', quote = '"', escape = '"', columns = {${columns.join(", ")}})) ` +
             `TO ${sqlString(path)} (FORMAT parquet)`,
-        );
-      } finally {
-        rmSync(tmp, { force: true });
-      }
+        ).finally(() => conn.closeSync()),
+      );
     }
+    await Promise.all(copies);
   } finally {
+    await Promise.allSettled(copies);
+    for (const tmp of tmps) rmSync(tmp, { force: true });
     db.close();
   }
 }
