@@ -23,9 +23,10 @@ const encoder = new TextEncoder();
 const TRUE = encoder.encode("True"), FALSE = encoder.encode("False");
 const NEEDS_QUOTES = /[",\n\r]/;
 
-/** A string cell, quoted when it holds a comma, quote or line break. */
+/** A string cell, quoted when it holds a comma, quote or line break (one pass when it does not). */
 function textCell(w: ByteWriter, s: string): void {
-  if (!NEEDS_QUOTES.test(s)) return w.text(s);
+  if (w.plainText(s)) return;
+  if (!NEEDS_QUOTES.test(s)) return w.text(s); // not ASCII, nothing to quote
   w.byte(34);
   w.text(s.replaceAll('"', '""'));
   w.byte(34);
@@ -95,7 +96,7 @@ export function writeCsv(w: ByteWriter, table: Table): void {
           }
           break;
         case 5: // bool
-          w.bytes(v ? TRUE : FALSE);
+          w.text(v ? "True" : "False");
           break;
         case 6: // text
           if (v !== null && v !== undefined) textCell(w, v as string);
