@@ -12,7 +12,7 @@ import { tempRoot } from "../bundles/helpers.ts";
 import type { Results } from "../../runtime/metrics/results.ts";
 import { writeTearsheet } from "../../runtime/metrics/report/tearsheet.ts";
 import { position_weights } from "../../runtime/metrics/report/analysis.ts";
-import { Browser, chromiumPath } from "./chromium.ts";
+import { Browser, chromiumPath, type Figure, PAGE_FIGURES } from "./chromium.ts";
 import { countMarks, demoResults, figures, IN_CI, monthsSpanned, pixelStats } from "./helpers.ts";
 
 const binary = chromiumPath();
@@ -21,27 +21,6 @@ if (!binary && !IN_CI) {
     "skipping the Chromium report tests: `chromium` is not installed (apt-get install chromium)",
   );
 }
-
-interface Figure {
-  id: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  marks: Record<string, number>;
-}
-
-/** Runs in the page: each chart's box and its mark items, counted from the live DOM. */
-const PAGE_FIGURES = `[...document.querySelectorAll("figure.hv-chart")].map((f) => {
-  const r = f.querySelector("svg").getBoundingClientRect();
-  const marks = {};
-  for (const g of f.querySelectorAll("g.role-mark")) {
-    const type = [...g.classList].find((c) => c.startsWith("mark-")).slice(5);
-    marks[type] = (marks[type] ?? 0) + g.children.length;
-  }
-  return { id: f.dataset.chart, x: r.left + scrollX, y: r.top + scrollY, width: r.width,
-    height: r.height, marks };
-})`;
 
 describe.skipIf(!binary && !IN_CI)("the tearsheet in headless Chromium", () => {
   let browser: Browser, results: Results, html: string, dir: string, shown: Figure[];

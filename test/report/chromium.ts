@@ -176,3 +176,25 @@ export class Browser {
     } catch { /* a leftover temporary profile is harmless */ }
   }
 }
+
+/** A chart as drawn: its box on the page and its mark items by type. */
+export interface Figure {
+  id: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  marks: Record<string, number>;
+}
+
+/** Runs in the page: each chart's box and its mark items, counted from the live DOM. */
+export const PAGE_FIGURES = `[...document.querySelectorAll("figure.hv-chart")].map((f) => {
+  const r = f.querySelector("svg").getBoundingClientRect();
+  const marks = {};
+  for (const g of f.querySelectorAll("g.role-mark")) {
+    const type = [...g.classList].find((c) => c.startsWith("mark-")).slice(5);
+    marks[type] = (marks[type] ?? 0) + g.children.length;
+  }
+  return { id: f.dataset.chart, x: r.left + scrollX, y: r.top + scrollY, width: r.width,
+    height: r.height, marks };
+})`;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { tempRoot } from "../bundles/helpers.ts";
-import { Browser, chromiumPath } from "../report/chromium.ts";
+import { Browser, chromiumPath, type Figure, PAGE_FIGURES } from "../report/chromium.ts";
 import { countMarks, figures, IN_CI, pixelStats } from "../report/helpers.ts";
 import { parseGrid } from "../../runtime/sweep/grid.ts";
 import { runSweep } from "../../runtime/sweep/sweep.ts";
@@ -18,26 +18,6 @@ import { runWalkForward } from "../../runtime/sweep/walk_forward.ts";
 import { writeSweepReport, writeWalkForwardReport } from "../../runtime/sweep/report.ts";
 
 const binary = chromiumPath();
-
-interface Figure {
-  id: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  marks: Record<string, number>;
-}
-
-const PAGE_FIGURES = `[...document.querySelectorAll("figure.hv-chart")].map((f) => {
-  const r = f.querySelector("svg").getBoundingClientRect();
-  const marks = {};
-  for (const g of f.querySelectorAll("g.role-mark")) {
-    const type = [...g.classList].find((c) => c.startsWith("mark-")).slice(5);
-    marks[type] = (marks[type] ?? 0) + g.children.length;
-  }
-  return { id: f.dataset.chart, x: r.left + scrollX, y: r.top + scrollY, width: r.width,
-    height: r.height, marks };
-})`;
 
 describe.skipIf(!binary && !IN_CI)("sweep reports in headless Chromium", () => {
   let browser: Browser;
