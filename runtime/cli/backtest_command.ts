@@ -3,7 +3,7 @@
  * a bundle and reports the results. A failed run still writes its outputs up to the failure.
  */
 import { basename } from "node:path";
-import { harvesterRoot, loadExtension, parseTimestamp, silentProgress } from "../../bundles/mod.ts";
+import { harvesterRoot, loadExtension, silentProgress } from "../../bundles/mod.ts";
 import { withDotEnv } from "../config/dotenv.ts";
 import { runningTime } from "../api/scope.ts";
 import { run_algorithm } from "../engine/run_algorithm.ts";
@@ -11,7 +11,6 @@ import { checkOutputPath } from "../engine/output.ts";
 import { consoleLogger } from "../log.ts";
 import type { Results } from "../metrics/results.ts";
 import { type Command, type ParsedArgs, stringOpt, UsageError } from "./command.ts";
-import { dateArg } from "./calendar_command.ts";
 import {
   closingLine,
   consoleOnStderr,
@@ -19,6 +18,7 @@ import {
   resultsSummary,
   writeOutputs,
 } from "./run_output.ts";
+import { runArgs } from "./run_args.ts";
 import { RunFailed } from "./run_failed.ts";
 import { sessionProgress } from "./session_progress.ts";
 import { loadStrategyFile, loadStrategyText } from "./strategy_file.ts";
@@ -126,28 +126,12 @@ export const backtestCommand: Command = {
     const root = harvesterRoot(env);
     await loadExtension(root);
     const source = strategySource(args);
-    const startText = stringOpt(args, "start"), endText = stringOpt(args, "end");
-    if (!startText || !endText) {
-      throw new UsageError(`-s START and -e END are required; usage: harvester ${this.usage}`);
-    }
-    const start = dateArg("--start", startText, NaN), end = dateArg("--end", endText, NaN);
-    const benchmarks = ["benchmark-symbol", "benchmark-sid", "benchmark-file", "no-benchmark"]
-      .filter((k) => args.values[k] !== undefined);
-    if (benchmarks.length > 1) throw new UsageError(`choose one of --${benchmarks.join(", --")}`);
-    const capitalText = stringOpt(args, "capital-base");
-    const capital = capitalText === undefined ? 1e7 : Number(capitalText);
-    if (!(capital > 0)) {
-      throw new UsageError(`--capital-base: "${capitalText}" is not a positive number`);
-    }
-    const freq = stringOpt(args, "data-frequency") ?? "daily";
-    if (freq !== "daily" && freq !== "minute") {
-      throw new UsageError(`--data-frequency: "${freq}" is not daily or minute`);
-    }
-    const tsText = stringOpt(args, "bundle-timestamp");
-    const ts = tsText === undefined ? undefined : parseTimestamp(tsText);
-    if (ts !== undefined && Number.isNaN(ts)) {
-      throw new UsageError(`--bundle-timestamp: "${tsText}" is not a timestamp`);
-    }
+    const { start, end, benchmarks, capital, freq, ts } = runArgs(args, this.usage, [
+      "benchmark-symbol",
+      "benchmark-sid",
+      "benchmark-file",
+      "no-benchmark",
+    ]);
     const before = stringOpt(args, "history-before-data") ?? "raise";
     if (before !== "raise" && before !== "nan") {
       throw new UsageError(`--history-before-data: "${before}" is not raise or nan`);

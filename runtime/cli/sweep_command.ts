@@ -4,14 +4,14 @@
  * and walk-forward analysis.
  */
 import { availableParallelism } from "node:os";
-import { harvesterRoot, parseTimestamp } from "../../bundles/mod.ts";
+import { harvesterRoot } from "../../bundles/mod.ts";
 import { withDotEnv } from "../config/dotenv.ts";
 import { paramsLabel } from "../sweep/grid.ts";
 import { progressWriter } from "../sweep/progress.ts";
 import type { SweepOptions } from "../sweep/sweep.ts";
 import { type Command, type ParsedArgs, stringOpt, UsageError } from "./command.ts";
 import { defines } from "./backtest_command.ts";
-import { dateArg } from "./calendar_command.ts";
+import { runArgs } from "./run_args.ts";
 
 function list(args: ParsedArgs, name: string): string[] {
   const v = args.values[name];
@@ -37,32 +37,13 @@ function gridLabel(params: Record<string, string>, grids: string[]): string {
 async function sweepOptions(args: ParsedArgs, io: Parameters<Command["run"]>[1], usage: string) {
   const { parseGrid } = await import("../sweep/grid.ts");
   const env = withDotEnv(io.env);
-  const startText = stringOpt(args, "start"), endText = stringOpt(args, "end");
-  if (!startText || !endText) {
-    throw new UsageError(`-s START and -e END are required; usage: harvester ${usage}`);
-  }
-  dateArg("--start", startText, NaN);
-  dateArg("--end", endText, NaN);
+  const { startText, endText, capital, freq, ts } = runArgs(args, usage, [
+    "benchmark-symbol",
+    "benchmark-file",
+    "no-benchmark",
+  ]);
   const grids = list(args, "grid");
   if (grids.length === 0) throw new UsageError("give at least one --grid NAME=V1,V2,…");
-  const benchmarks = ["benchmark-symbol", "benchmark-file", "no-benchmark"].filter((k) =>
-    args.values[k] !== undefined
-  );
-  if (benchmarks.length > 1) throw new UsageError(`choose one of --${benchmarks.join(", --")}`);
-  const capitalText = stringOpt(args, "capital-base");
-  const capital = capitalText === undefined ? 1e7 : Number(capitalText);
-  if (!(capital > 0)) {
-    throw new UsageError(`--capital-base: "${capitalText}" is not a positive number`);
-  }
-  const freq = stringOpt(args, "data-frequency") ?? "daily";
-  if (freq !== "daily" && freq !== "minute") {
-    throw new UsageError(`--data-frequency: "${freq}" is not daily or minute`);
-  }
-  const tsText = stringOpt(args, "bundle-timestamp");
-  const ts = tsText === undefined ? undefined : parseTimestamp(tsText);
-  if (ts !== undefined && Number.isNaN(ts)) {
-    throw new UsageError(`--bundle-timestamp: "${tsText}" is not a timestamp`);
-  }
   const queue = stringOpt(args, "queue");
   const workers = positiveInt("--workers", stringOpt(args, "workers"));
   if (queue !== undefined && workers !== undefined) {
