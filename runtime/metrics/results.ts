@@ -23,19 +23,12 @@ export type Cell = number | string | boolean | null | undefined;
  */
 export const RISK_COLUMNS: ReadonlySet<string> = new Set([
   "period_label",
-  "algorithm_period_return",
-  "algo_volatility",
-  "benchmark_period_return",
-  "benchmark_volatility",
-  "alpha",
-  "beta",
-  "sharpe",
-  "sortino",
-  "max_drawdown",
-  "max_leverage",
-  "excess_return",
-  "treasury_period_return",
-  "trading_days",
+  // zipline's cumulative risk metrics are the run of perf columns from the period return to the
+  // trading-day count.
+  ...PERF_COLUMNS.slice(
+    PERF_COLUMNS.indexOf("algorithm_period_return"),
+    PERF_COLUMNS.indexOf("trading_days") + 1,
+  ),
 ]);
 
 /** The perf table's own columns (a recorded name among them is not a column of its own). */
