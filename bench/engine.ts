@@ -226,6 +226,11 @@ export async function benchLarge(): Promise<void> {
       years === 1 ? "≥ 3,000,000" : undefined,
     );
     report(
+      `  minute 10 assets × ${years} year${years > 1 ? "s" : ""}: simulation, median`,
+      bars / stats(rs.map((x) => x.simulation_ms)).median * 1000,
+      "bars/s",
+    );
+    report(
       `  minute 10 assets × ${years} year${years > 1 ? "s" : ""}: peak RSS`,
       Math.max(...rs.map((x) => x.peakMb)),
       "MB",
