@@ -66,7 +66,7 @@ export class OrderManager {
   readonly held = new Map<string, BrokerOrder>();
 
   constructor(readonly d: ManagerDeps) {
-    this.orders = new OrderTable(d.ids.idOf(0).slice(0, -1));
+    this.orders = new OrderTable(d.ids.idOf(0).slice(0, -1), d.ids.tag);
     this.inflight = new InFlightWatch(d.inflight);
     this.fills = new FillBooking(
       d.ledger,
@@ -130,14 +130,14 @@ export class OrderManager {
         return null;
       }
     }
-    const id = asClientOrderId(d.ids.mint());
+    const seq = d.ids.sequence, id = asClientOrderId(d.ids.mint());
     const o = new ManagedOrder(id, asset, amount, limit, stop, now);
     if (d.quality) {
       o.quality = unknownQuality();
       o.quality.decision_price = price;
       o.quality.wall_sent = performance.now();
     }
-    this.orders.set(id, o);
+    this.orders.setMinted(d.ids.tag, seq, o);
     this.openIndex.add(o);
     d.ledger.process_order(o);
     const found = this.recovered.size ? this.recovered.get(id) : undefined;

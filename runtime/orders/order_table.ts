@@ -20,13 +20,14 @@ export class OrderTable implements OrderLookup {
   readonly #other = new Map<string, ManagedOrder>();
   /** Insertion order, as a `Map` iterates (a deleted order stays here until `values` prunes it). */
   #all: ManagedOrder[] = [];
-  /** Where each order stands in `#all` (a replacement takes its predecessor's place). */
-  #pos = new WeakMap<ManagedOrder, number>();
+  /** The last id looked up and its order: a broker's events for one order come together. */
+  #lastId = "";
+  #lastOrder: ManagedOrder | undefined;
   #size = 0;
   #deleted = false;
 
-  /** `prefix`: the run's own ids, `hv<tag>-`. */
-  constructor(private readonly prefix: string) {}
+  /** `prefix`: the run's own ids, `hv<tag>-`, of the id family `tag`. */
+  constructor(private readonly prefix: string, private readonly tag = "") {}
 
   /** The sequence number of one of our canonical ids (`hv<tag>-<n>`, no leading zero), or -1. */
   #seq(id: string): number {
@@ -42,8 +43,12 @@ export class OrderTable implements OrderLookup {
   }
 
   get(id: string): ManagedOrder | undefined {
+    if (id === this.#lastId) return this.#lastOrder;
     const s = this.#seq(id);
-    return s < 0 ? this.#other.get(id) : this.#own[s];
+    const o = s < 0 ? this.#other.get(id) : this.#own[s];
+    this.#lastId = id;
+    this.#lastOrder = o;
+    return o;
   }
 
   has(id: string): boolean {
@@ -51,18 +56,29 @@ export class OrderTable implements OrderLookup {
   }
 
   set(id: string, o: ManagedOrder): this {
-    const s = this.#seq(id);
+    return this.#put(id, this.#seq(id), o);
+  }
+
+  /**
+   * An order whose id was just minted as number `seq` of family `tag`: filed by that number when
+   * the family is the table's own (no parsing of the id), else as any id.
+   */
+  setMinted(tag: string, seq: number, o: ManagedOrder): this {
+    return this.#put(o.id, tag === this.tag ? seq : this.#seq(o.id), o);
+  }
+
+  #put(id: string, s: number, o: ManagedOrder): this {
     const before = s < 0 ? this.#other.get(id) : this.#own[s];
     if (s < 0) this.#other.set(id, o);
     else this.#own[s] = o;
+    this.#lastId = id;
+    this.#lastOrder = o;
     if (before === undefined) {
-      this.#pos.set(o, this.#all.length);
       this.#all.push(o);
       this.#size++;
     } else if (before !== o) {
-      const at = this.#pos.get(before)!;
-      this.#all[at] = o;
-      this.#pos.set(o, at);
+      // A replacement takes its predecessor's place (rare: a restart's bookkeeping).
+      this.#all[this.#all.lastIndexOf(before)] = o;
     }
     return this;
   }
@@ -71,6 +87,8 @@ export class OrderTable implements OrderLookup {
     const s = this.#seq(id);
     const o = s < 0 ? this.#other.get(id) : this.#own[s];
     if (o === undefined) return false;
+    this.#lastId = "";
+    this.#lastOrder = undefined;
     if (s < 0) this.#other.delete(id);
     else this.#own[s] = undefined;
     this.#size--;
@@ -88,7 +106,6 @@ export class OrderTable implements OrderLookup {
       const last = new Map<ManagedOrder, number>();
       this.#all.forEach((o, i) => this.get(o.id) === o && last.set(o, i));
       this.#all = this.#all.filter((o, i) => last.get(o) === i);
-      this.#all.forEach((o, i) => this.#pos.set(o, i));
       this.#deleted = false;
     }
     return this.#all.values();

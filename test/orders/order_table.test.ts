@@ -59,4 +59,17 @@ describe("OrderTable", () => {
     expect([...t.values()]).toEqual([b, a]);
     expect(t.size).toBe(2);
   });
+
+  test("a minted order is found by its id, whether its family is the table's or another", () => {
+    const t = new OrderTable("hvabc-", "abc");
+    const mine = order("hvabc-7"), other = order("hvzzz-7");
+    t.setMinted("abc", 7, mine);
+    t.setMinted("zzz", 7, other);
+    expect(t.get("hvabc-7")).toBe(mine);
+    expect(t.get("hvzzz-7")).toBe(other);
+    expect(t.get("hvabc-7")).toBe(mine); // the one-entry cache answers the same
+    t.delete("hvabc-7");
+    expect(t.get("hvabc-7")).toBeUndefined();
+    expect([...t.values()]).toEqual([other]);
+  });
 });
