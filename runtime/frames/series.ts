@@ -35,9 +35,8 @@ import {
 /** A labelled column of float64 values; `K` is the label type (UTC ms by default). */
 export class Series<K = number> {
   #lookup?: LabelLookup;
-  #index?: ArrayLike<K>;
-  /** A view's labels are its parent's from `#from`, sliced when first read (`tail(20).mean()` never reads them). */
-  #parent: ArrayLike<K>;
+  /** The labels, or a view's parent's from `#from` until first read (-1: its own). */
+  #labels: ArrayLike<K>;
   #from: number;
 
   /**
@@ -54,14 +53,17 @@ export class Series<K = number> {
     if (from < 0 ? index.length !== values.length : index.length < from + values.length) {
       throw new LengthMismatchError(`Series ${name ?? ""} index`, values.length, index.length);
     }
-    this.#parent = index;
+    this.#labels = index;
     this.#from = from;
-    if (from < 0) this.#index = index;
   }
 
   /** One label per value. */
   get index(): ArrayLike<K> {
-    return this.#index ??= sliceLabels(this.#parent, this.#from, this.#from + this.values.length);
+    if (this.#from >= 0) {
+      this.#labels = sliceLabels(this.#labels, this.#from, this.#from + this.values.length);
+      this.#from = -1;
+    }
+    return this.#labels;
   }
 
   /**
@@ -320,9 +322,7 @@ export class Series<K = number> {
     const v = this.values;
     // A view straight on the buffer: cheaper than `subarray`'s species lookup, per asset per bar.
     const view = new Float64Array(v.buffer, v.byteOffset + a * 8, b - a);
-    return this.#index
-      ? new Series(view, this.#index, this.name, a)
-      : new Series(view, this.#parent, this.name, this.#from + a);
+    return new Series(view, this.#labels, this.name, this.#from < 0 ? a : this.#from + a);
   }
 
   /** The values as a plain array (a copy). @example Series.from([1, 2]).toArray() // [1, 2] */
