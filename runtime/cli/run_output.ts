@@ -9,10 +9,9 @@ import { writeResults } from "../engine/output.ts";
 import { money } from "../metrics/format.ts";
 import type { Results } from "../metrics/results.ts";
 import { formatSummary, summarize } from "../metrics/summary.ts";
-import { writeTearsheet } from "../metrics/report/tearsheet.ts";
 import { simTimeText } from "../log.ts";
 import { format } from "node:util";
-import type { CommandIO } from "./command.ts";
+import { type CommandIO, lazyImport } from "./command.ts";
 import type { RunFailed } from "./run_failed.ts";
 
 /** Where a backtest's results go. */
@@ -39,6 +38,10 @@ export async function writeOutputs(
 ): Promise<string[]> {
   const written = plan.out ? await writeResults(results, plan.out, stdout) : [];
   if (plan.report !== undefined) {
+    // The report's modules (charts, tables) load only for a run that asks for one.
+    const { writeTearsheet } = await lazyImport<typeof import("../metrics/report/tearsheet.ts")>(
+      new URL("../metrics/report/tearsheet.ts", import.meta.url),
+    );
     await writeTearsheet(results, plan.report, { title: plan.report_title });
     written.push(plan.report);
   }
