@@ -5,6 +5,7 @@
  * list of records per file) likewise. `-o -` writes the perf table as CSV to stdout.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { dirname, extname } from "node:path";
 import { InvalidInputError } from "../errors.ts";
 import type { Results } from "../metrics/results.ts";
@@ -82,10 +83,17 @@ export async function writeResults(
     path: name === "perf" ? out : `${base}_${name}${ext}`,
     table,
   }));
-  if (ext === ".csv") { for (const f of files) writeFileSync(f.path, encodeCsv(f.table)); }
-  else if (ext === ".arrow") {
-    for (const f of files) writeFileSync(f.path, await arrowFile(f.table));
-  } else await writeParquet(files);
+  if (ext === ".parquet") await writeParquet(files);
+  else {
+    // Each file is written on the runtime's I/O threads while the next table is encoded.
+    const writes: Promise<void>[] = [];
+    for (const f of files) {
+      const bytes = ext === ".csv" ? encodeCsv(f.table) : await arrowFile(f.table);
+      writes.push(writeFile(f.path, bytes));
+    }
+    const failed = (await Promise.allSettled(writes)).find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
   return files.map((f) => f.path);
 }
 
