@@ -44,10 +44,9 @@ export class Rows {
     return n;
   }
 
-  /** The `j`-th value of every row, in order: one column of the table. */
-  column(j: number): Float64Array {
-    const out = new Float64Array(this.count);
-    let k = 0;
+  /** The `j`-th value of every row, in order: one column of the table (into `out` from `from`). */
+  column(j: number, out = new Float64Array(this.count), from = 0): Float64Array {
+    let k = from;
     this.chunks.forEach((c, i) => {
       const end = this.used[i] * this.width;
       for (let at = j; at < end; at += this.width) out[k++] = c[at];

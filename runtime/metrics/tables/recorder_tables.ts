@@ -25,7 +25,8 @@ export function positionsTable(d: RecorderData): Table {
     cost[i] = p.cost_basis;
     last[i] = p.last_sale_price;
   });
-  const sids = d.pNum.column(0), lasts = d.pNum.column(1);
+  d.pNum.column(0, sid, b);
+  d.pNum.column(1, last, b);
   const cRow = d.pChange.column(0), cAmount = d.pChange.column(1), cCost = d.pChange.column(2);
   // Amount and cost basis are stored only where they changed: carried forward per sid.
   const held = new Map<number, { amount: number; cost: number; symbol: string }>();
@@ -33,20 +34,17 @@ export function positionsTable(d: RecorderData): Table {
   for (let day = 0; day < d.pDate.length; day++) {
     const dt = d.pDate[day];
     for (let k = 0; k < d.pCount[day]; k++, row++) {
-      const id = sids[row];
+      const i = b + row, id = sid[i];
       let state = held.get(id);
       if (!state) held.set(id, state = { amount: 0, cost: 0, symbol: d.held.get(id)!.symbol });
       for (; c < cRow.length && cRow[c] === row; c++) {
         state.amount = cAmount[c];
         state.cost = cCost[c];
       }
-      const i = b + row;
       date[i] = dt;
-      sid[i] = id;
       symbol[i] = state.symbol;
       amount[i] = state.amount;
       cost[i] = state.cost;
-      last[i] = lasts[row];
     }
   }
   return {
@@ -84,7 +82,8 @@ export function ordersTable(d: RecorderData): Table {
     flags[i] = (o.limit_reached ? 1 : 0) | (o.stop_reached ? 2 : 0);
     reason[i] = o.reason;
   });
-  const cols = [0, 1, 2, 3, 4, 5, 6, 7].map((j) => d.oNum.column(j));
+  [dt, amount, filled, commission, status, limit, stop].forEach((c, j) => d.oNum.column(j, c, b));
+  const bits = d.oNum.column(7);
   for (let k = 0; k < d.oDate.length; k++) {
     const o = d.oRef[k], i = b + k;
     date[i] = d.oDate[k];
@@ -92,14 +91,7 @@ export function ordersTable(d: RecorderData): Table {
     created[i] = o.created;
     sid[i] = o.asset.sid;
     symbol[i] = o.asset.symbol;
-    dt[i] = cols[0][k];
-    amount[i] = cols[1][k];
-    filled[i] = cols[2][k];
-    commission[i] = cols[3][k];
-    status[i] = cols[4][k];
-    limit[i] = cols[5][k];
-    stop[i] = cols[6][k];
-    flags[i] = cols[7][k];
+    flags[i] = bits[k];
     reason[i] = d.oReason[k];
   }
   const plain = (name: string, values: Float64Array) =>
@@ -139,16 +131,15 @@ export function transactionsTable(d: RecorderData): Table {
     amount[i] = t.amount;
     price[i] = t.price;
   });
-  const tDt = d.tNum.column(0), tAmount = d.tNum.column(1), tPrice = d.tNum.column(2);
+  d.tNum.column(0, dt, b);
+  d.tNum.column(1, amount, b);
+  d.tNum.column(2, price, b);
   for (let k = 0; k < d.tDate.length; k++) {
     const i = b + k;
     date[i] = d.tDate[k];
-    dt[i] = tDt[k];
     id[i] = d.tId[k];
     sid[i] = d.tAsset[k].sid;
     symbol[i] = d.tAsset[k].symbol;
-    amount[i] = tAmount[k];
-    price[i] = tPrice[k];
   }
   return {
     length: n,
