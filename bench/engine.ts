@@ -71,6 +71,39 @@ async function plainLoop(bundle: string): Promise<number> {
   return ms;
 }
 
+/**
+ * `harvester backtest STRATEGY -b BUNDLE` over the whole 100×2520 span as a cold process, with
+ * the runtime flags users get and `extra` options; its stderr (the process fails loudly).
+ */
+export function cliBacktest(strategy: string, bundle: string, extra: string[]): string {
+  const out = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      ...RUNTIME_FLAGS,
+      "runtime/cli/main.ts",
+      "backtest",
+      strategy,
+      "-b",
+      bundle,
+      "-s",
+      "2000-01-03",
+      "-e",
+      "2009-08-28",
+      "--no-benchmark",
+      "--capital-base",
+      "1000000",
+      ...extra,
+    ],
+    env: { HARVESTER_ROOT: BENCH_ROOT, NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).outputSync();
+  const err = new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new Error(err);
+  return err;
+}
+
 export async function benchEngine(): Promise<void> {
   console.log("backtest engine (reference workload: dual SMA 20/50, every asset, every bar)");
   const bundle = await benchBundle(100, 2520);
@@ -117,30 +150,7 @@ export async function benchEngine(): Promise<void> {
   const procs: number[] = [];
   for (let k = 0; k < 5; k++) {
     const t0 = performance.now();
-    const out = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        ...RUNTIME_FLAGS,
-        "runtime/cli/main.ts",
-        "backtest",
-        "bench/strategies/dual_sma.ts",
-        "-b",
-        bundle,
-        "-s",
-        "2000-01-03",
-        "-e",
-        "2009-08-28",
-        "--no-benchmark",
-        "--capital-base",
-        "1000000",
-        "--no-summary",
-      ],
-      env: { HARVESTER_ROOT: BENCH_ROOT },
-      stdout: "null",
-      stderr: "piped",
-    }).outputSync();
-    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+    cliBacktest("bench/strategies/dual_sma.ts", bundle, ["--no-summary"]);
     procs.push(performance.now() - t0);
   }
   report(

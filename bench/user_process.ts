@@ -8,43 +8,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
 import { BENCH_DATA, dailyDataset } from "./data.ts";
-import { BENCH_ROOT, benchBundle, stats } from "./engine.ts";
-import { report, RUNTIME_FLAGS } from "./harness.ts";
-import { userRun } from "./writers.ts";
+import { benchBundle, cliBacktest, stats } from "./engine.ts";
+import { report } from "./harness.ts";
+import { userRun, warmRun } from "./writers.ts";
 
 const BARS = 100 * 2520;
 
 /** One cold `harvester backtest … -o perf.csv --timings`: its parts in ms. */
 function coldRun(bundle: string, out: string): Record<string, number> {
-  const r = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      ...RUNTIME_FLAGS,
-      "runtime/cli/main.ts",
-      "backtest",
-      "bench/strategies/dual_sma_zipline.ts",
-      "-b",
-      bundle,
-      "-s",
-      "2000-01-03",
-      "-e",
-      "2009-08-28",
-      "--no-benchmark",
-      "--capital-base",
-      "1000000",
-      "-o",
-      out,
-      "--timings",
-    ],
-    env: { HARVESTER_ROOT: BENCH_ROOT, NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "piped",
-  }).outputSync();
-  const err = new TextDecoder().decode(r.stderr);
-  if (!r.success) throw new Error(err);
+  const err = cliBacktest("bench/strategies/dual_sma_zipline.ts", bundle, ["-o", out, "--timings"]);
   const line = err.split("\n").find((l) => l.startsWith("timings: "))!;
   return Object.fromEntries(
     line.slice(9).split(" · ").map((p) => {
@@ -80,16 +53,7 @@ export async function benchUserProcess(): Promise<void> {
   const warm: number[] = [], perAsset: number[] = [];
   for (let k = 0; k < 7; k++) {
     warm.push((await userRun(bundle)).timings.simulation_ms);
-    const r = await run_algorithm({
-      strategy,
-      start: "2000-01-03",
-      end: "2009-08-28",
-      bundle,
-      root: BENCH_ROOT,
-      capital_base: 1_000_000,
-      no_benchmark: true,
-      params: { assets: "100" },
-    });
+    const r = await warmRun(bundle, strategy);
     perAsset.push(r.timings.simulation_ms);
   }
   const w = stats(warm);

@@ -9,12 +9,12 @@ import { join } from "node:path";
 import { writeResults } from "../runtime/engine/output.ts";
 import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
 import type { Results } from "../runtime/metrics/results.ts";
+import type { Strategy } from "../runtime/engine/strategy.ts";
 import { BENCH_ROOT, benchBundle, stats } from "./engine.ts";
 import { report } from "./harness.ts";
 
-/** One run of the user-written strategy (warm figures and tables for the writers). */
-export async function userRun(bundle: string): Promise<Results> {
-  const strategy = await import("./strategies/dual_sma_zipline.ts");
+/** One warm run of a 100-asset bench strategy over the 100×2520 span, in this process. */
+export async function warmRun(bundle: string, strategy: Strategy): Promise<Results> {
   return await run_algorithm({
     strategy,
     start: "2000-01-03",
@@ -25,6 +25,11 @@ export async function userRun(bundle: string): Promise<Results> {
     no_benchmark: true,
     params: { assets: "100" },
   });
+}
+
+/** One run of the user-written strategy (warm figures and tables for the writers). */
+export async function userRun(bundle: string): Promise<Results> {
+  return await warmRun(bundle, await import("./strategies/dual_sma_zipline.ts"));
 }
 
 export async function benchWriters(): Promise<void> {

@@ -62,6 +62,16 @@ export function isoDate(dayNumber: number): string {
   }`;
 }
 
+/**
+ * `2024-07-03T21:00:00Z`: ISO-8601 UTC, with `.123` only when the milliseconds are set; null when
+ * not finite. @example isoInstant(Date.UTC(2024, 6, 3, 21)) // "2024-07-03T21:00:00Z"
+ */
+export function isoInstant(ms: number): string | null {
+  if (!Number.isFinite(ms)) return null;
+  const s = new Date(ms).toISOString();
+  return s.endsWith(".000Z") ? `${s.slice(0, -5)}Z` : s;
+}
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Day number of a strict `YYYY-MM-DD` string, or `undefined` if it is not a real date. */

@@ -10,14 +10,9 @@ import {
   isoDate,
   type TradingCalendar,
 } from "../../calendars/mod.ts";
-import { DAY_MS, parseIsoDate } from "../../calendars/days.ts";
+import { DAY_MS, isoInstant, parseIsoDate } from "../../calendars/days.ts";
 import { DEFAULT_END_YEAR, DEFAULT_START_YEAR } from "../../calendars/exchange.ts";
 import { type Command, stringOpt, UsageError } from "./command.ts";
-
-/** `2024-07-03T13:30:00Z`: ISO-8601 UTC to the second. */
-export function isoInstant(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
-}
 
 /** A strict `YYYY-MM-DD` option as UTC-midnight ms (the calendar checks its own span). */
 function dayArg(flag: string, text: string | undefined, fallback: number): number {
@@ -132,7 +127,6 @@ export const calendarCommand: Command = {
     const sessions = cal.sessions_in_range(start, end);
     // A calendar with a lunch break gets two more columns, empty for a session without one.
     const breaks = cal.has_break;
-    const when = (ms: number) => (ms === ms ? isoInstant(ms) : null);
     const rows = Array.from(sessions, (s) => {
       const row: Record<string, string | null> = {
         session: isoDate(s / DAY_MS),
@@ -140,8 +134,8 @@ export const calendarCommand: Command = {
         close: isoInstant(cal.session_close(s)),
       };
       if (breaks) {
-        row.break_start = when(cal.session_break_start(s));
-        row.break_end = when(cal.session_break_end(s));
+        row.break_start = isoInstant(cal.session_break_start(s));
+        row.break_end = isoInstant(cal.session_break_end(s));
       }
       return row;
     });

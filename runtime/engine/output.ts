@@ -12,7 +12,7 @@ import type { Results } from "../metrics/results.ts";
 import { arrowFile } from "../metrics/tables/arrow.ts";
 import { encodeCsv } from "../metrics/tables/csv.ts";
 import { resultTables } from "../metrics/tables/result_tables.ts";
-import type { Column, Table } from "../metrics/tables/table.ts";
+import { cellsType, type Column, type Table } from "../metrics/tables/table.ts";
 
 const FORMATS = [".csv", ".json", ".parquet", ".arrow"];
 
@@ -98,7 +98,7 @@ export async function writeResults(
 }
 
 /** DuckDB's type for a column, so Parquet keeps dates, timestamps, counts and flags typed. */
-function duckType(c: Column): string {
+function duckType(c: Column, length: number): string {
   switch (c.kind) {
     case "day":
       return "DATE";
@@ -112,12 +112,8 @@ function duckType(c: Column): string {
       return "BOOLEAN";
     case "text":
       return "VARCHAR";
-    default: {
-      const present = Array.from(c.values).filter((v) => v !== null && v !== undefined);
-      if (present.every((v) => typeof v === "number")) return "DOUBLE";
-      if (present.every((v) => typeof v === "boolean")) return "BOOLEAN";
-      return "VARCHAR";
-    }
+    default:
+      return { number: "DOUBLE", boolean: "BOOLEAN", text: "VARCHAR" }[cellsType(c.values, length)];
   }
 }
 
@@ -136,7 +132,9 @@ async function writeParquet(files: { path: string; table: Table }[]): Promise<vo
       const tmp = `${path}.${Deno.pid}.tmp.csv`;
       tmps.push(tmp);
       writeFileSync(tmp, encodeCsv(table));
-      const columns = table.columns.map((c) => `${sqlString(c.name)}: ${sqlString(duckType(c))}`);
+      const columns = table.columns.map((c) =>
+        `${sqlString(c.name)}: ${sqlString(duckType(c, table.length))}`
+      );
       const conn = await db.instance.connect();
       copies.push(
         conn.run(

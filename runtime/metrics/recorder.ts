@@ -7,6 +7,12 @@ import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
 import type { TrackedOrder } from "../finance/order.ts";
 import { Rows } from "./recorder_rows.ts";
+import {
+  ordersTable,
+  positionsTable,
+  recordsOf,
+  transactionsTable,
+} from "./tables/recorder_tables.ts";
 
 export interface PositionRow {
   date: number;
@@ -236,67 +242,23 @@ export class Recorder {
     return this.counts;
   }
 
+  /** End-of-day positions, one row per (session, asset held), restored sessions first. */
   get positions(): PositionRow[] {
-    const held = this.ledger.heldAssets, rows = this.pNum.rows(), changes = this.pChange.rows();
-    // Amount and cost basis carried forward per sid from the rows where they changed.
-    const state = new Map<number, [number, number]>();
-    const out: PositionRow[] = this.before.positions.slice();
-    let row = 0, c = 0;
-    this.pDate.forEach((date, d) => {
-      for (let k = 0; k < this.pCount[d]; k++, row++) {
-        const sid = rows[row][0];
-        for (; c < changes.length && changes[c][0] === row; c++) {
-          state.set(sid, [changes[c][1], changes[c][2]]);
-        }
-        const asset = held.get(sid)!, [amount, cost_basis] = state.get(sid)!;
-        out.push({
-          date,
-          sid: asset.sid,
-          symbol: asset.symbol,
-          amount,
-          cost_basis,
-          last_sale_price: rows[row][1],
-        });
-      }
-    });
-    return out;
+    return recordsOf<PositionRow>(positionsTable(this.data));
   }
 
+  /** Each session's created or changed orders, as they stood at its end. */
   get orders(): OrderRow[] {
-    const rows = this.oNum.rows();
-    return this.before.orders.concat(this.oDate.map((date, k) => {
-      const o = this.oRef[k], n = rows[k];
-      return {
-        date,
-        order_id: o.id,
-        created: o.created,
-        dt: n[0],
-        sid: o.asset.sid,
-        symbol: o.asset.symbol,
-        amount: n[1],
-        filled: n[2],
-        commission: n[3],
-        status: n[4],
-        limit: orNull(n[5]),
-        stop: orNull(n[6]),
-        limit_reached: (n[7] & 1) === 1,
-        stop_reached: (n[7] & 2) === 2,
-        reason: this.oReason[k],
-      };
-    }));
+    return recordsOf<OrderRow>(ordersTable(this.data)).map((o) => {
+      o.limit = orNull(o.limit as number);
+      o.stop = orNull(o.stop as number);
+      return o;
+    });
   }
 
+  /** Every fill. */
   get transactions(): TransactionRow[] {
-    const rows = this.tNum.rows();
-    return this.before.transactions.concat(this.tDate.map((date, k) => ({
-      date,
-      dt: rows[k][0],
-      order_id: this.tId[k],
-      sid: this.tAsset[k].sid,
-      symbol: this.tAsset[k].symbol,
-      amount: rows[k][1],
-      price: rows[k][2],
-    })));
+    return recordsOf<TransactionRow>(transactionsTable(this.data));
   }
 
   get transactionCount(): number {

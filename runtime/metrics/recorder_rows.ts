@@ -53,15 +53,4 @@ export class Rows {
     });
     return out;
   }
-
-  /** Every row's values, each row's `width` numbers in order (reading results, not the hot path). */
-  rows(): Float64Array[] {
-    const out: Float64Array[] = [];
-    this.chunks.forEach((c, i) => {
-      for (let at = 0; at < this.used[i] * this.width; at += this.width) {
-        out.push(c.subarray(at, at + this.width));
-      }
-    });
-    return out;
-  }
 }

@@ -2,18 +2,16 @@
  * A backtest's results: the perf table (one row per session, zipline's columns plus every
  * recorded name) and the positions, orders and transactions tables.
  */
-import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { PERF_COLUMNS, type PerfColumn, type PerfTracker } from "./perf.ts";
 import { to_pyfolio } from "./pyfolio_export.ts";
 import type { OrderRow, PositionRow, Recorder, RecorderData, TransactionRow } from "./recorder.ts";
 import { arrowTable } from "./tables/arrow.ts";
-import { csvString, isoInstant } from "./tables/csv.ts";
-import { perfTable } from "./tables/result_tables.ts";
+import { csvString } from "./tables/csv.ts";
+import { perfTable, resultTables } from "./tables/result_tables.ts";
+import { type RowCell, rowOf, type Table } from "./tables/table.ts";
 
-export { isoInstant };
-
-/** A cell of a perf row: numbers (NaN for zipline's None), strings, booleans. */
-export type Cell = number | string | boolean | null | undefined;
+/** A cell of a perf row: numbers (null for zipline's None), strings, booleans. */
+export type Cell = RowCell;
 
 /**
  * Perf columns that zipline's DataFrame takes from its cumulative risk metrics, which it applies
@@ -114,30 +112,13 @@ export class Results {
 
   /** One perf row as an object (dates as ISO strings). */
   row(i: number): Record<string, Cell> {
-    const out: Record<string, Cell> = { date: isoDate(this.sessions[i] / DAY_MS) };
-    for (const c of this.columns.slice(1)) out[c] = this.cell(c, i);
-    return out;
-  }
-
-  private cell(column: string, i: number): Cell {
-    // A recorded perf column shows the recorded value unless zipline's risk metric wins it.
-    if (!RISK_COLUMNS.has(column) && this.recorded.has(column)) {
-      const rec = this.recorded.get(column)![i];
-      return rec === undefined ? null : rec as Cell;
-    }
-    if (column === "period_label") return this.period_label[i];
-    if (column in this.perf) {
-      const v = this.perf[column as PerfColumn][i];
-      if (column === "period_open" || column === "period_close") return isoInstant(v);
-      return Number.isNaN(v) ? null : v;
-    }
-    const rec = this.recorded.get(column)?.[i];
-    return rec === undefined ? null : rec as Cell;
+    return rowOf(perfTable(this), i);
   }
 
   /** Every perf row. */
   rows(): Record<string, Cell>[] {
-    return Array.from({ length: this.length }, (_, i) => this.row(i));
+    const table = perfTable(this);
+    return Array.from({ length: this.length }, (_, i) => rowOf(table, i));
   }
 
   /** The perf table as CSV (`date` first; empty cells for None/NaN). */
@@ -164,20 +145,13 @@ export class Results {
 
   /** Everything as one JSON document. */
   toJSON(): Record<string, unknown> {
+    const rows = (t: Table) => Array.from({ length: t.length }, (_, i) => rowOf(t, i));
+    const t = resultTables(this);
     return {
-      perf: this.rows(),
-      positions: this.positions.map((p) => ({ ...p, date: isoDate(p.date / DAY_MS) })),
-      orders: this.orders.map((o) => ({
-        ...o,
-        date: isoDate(o.date / DAY_MS),
-        created: isoInstant(o.created),
-        dt: isoInstant(o.dt),
-      })),
-      transactions: this.transactions.map((t) => ({
-        ...t,
-        date: isoDate(t.date / DAY_MS),
-        dt: isoInstant(t.dt),
-      })),
+      perf: rows(t.perf),
+      positions: rows(t.positions),
+      orders: rows(t.orders),
+      transactions: rows(t.transactions),
     };
   }
 }

@@ -13,11 +13,16 @@ export class ClientOrderIds {
   reserved = 0;
   static readonly BLOCK = 1000;
 
+  /** `hv<tag>-`: what every id of this family starts with. */
+  readonly prefix: string;
+
   constructor(
     readonly tag: string = randomTag(),
     private next = 1,
     private readonly reserve?: (upTo: number) => void,
-  ) {}
+  ) {
+    this.prefix = `hv${tag}-`;
+  }
 
   /**
    * Reserves the next block ahead when less than half of the current one is left — called
@@ -34,12 +39,12 @@ export class ClientOrderIds {
       this.reserved = this.next + ClientOrderIds.BLOCK - 1;
       this.reserve(this.reserved);
     }
-    return `hv${this.tag}-${this.next++}`;
+    return `${this.prefix}${this.next++}`;
   }
 
   /** The id of a sequence number in this family. */
   idOf(seq: number): string {
-    return `hv${this.tag}-${seq}`;
+    return `${this.prefix}${seq}`;
   }
 
   get sequence(): number {
@@ -55,7 +60,23 @@ export class ClientOrderIds {
 
   /** Whether an id was minted by this family (our order, even from an earlier process). */
   owns(id: string): boolean {
-    return id.startsWith(`hv${this.tag}-`);
+    return id.startsWith(this.prefix);
+  }
+
+  /**
+   * The sequence number of an id exactly as this family mints it (`hv<tag>-<n>`, no leading
+   * zero), or -1 for any other id.
+   */
+  seqOf(id: string): number {
+    const p = this.prefix, n = id.length;
+    if (n <= p.length || n > p.length + 15 || !id.startsWith(p)) return -1;
+    let seq = 0;
+    for (let i = p.length; i < n; i++) {
+      const d = id.charCodeAt(i) - 48;
+      if (d < 0 || d > 9 || (d === 0 && i === p.length)) return -1;
+      seq = seq * 10 + d;
+    }
+    return seq;
   }
 }
 

@@ -66,7 +66,7 @@ export class OrderManager {
   readonly held = new Map<string, BrokerOrder>();
 
   constructor(readonly d: ManagerDeps) {
-    this.orders = new OrderTable(d.ids.idOf(0).slice(0, -1), d.ids.tag);
+    this.orders = new OrderTable(d.ids);
     this.inflight = new InFlightWatch(d.inflight);
     this.fills = new FillBooking(
       d.ledger,
@@ -137,7 +137,7 @@ export class OrderManager {
       o.quality.decision_price = price;
       o.quality.wall_sent = performance.now();
     }
-    this.orders.setMinted(d.ids.tag, seq, o);
+    this.orders.setMinted(seq, o);
     this.openIndex.add(o);
     d.ledger.process_order(o);
     const found = this.recovered.size ? this.recovered.get(id) : undefined;

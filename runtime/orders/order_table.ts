@@ -4,6 +4,7 @@
  * per bar, and a `Map` keyed by 130,000 fresh id strings spends more time hashing them than the
  * rest of placing the order. Other ids (external orders, an earlier tag) go in a `Map`.
  */
+import type { ClientOrderIds } from "./ids.ts";
 import type { ManagedOrder } from "./order.ts";
 
 /** What readers of the table need (the order manager stays the one writer). */
@@ -26,25 +27,12 @@ export class OrderTable implements OrderLookup {
   #size = 0;
   #deleted = false;
 
-  /** `prefix`: the run's own ids, `hv<tag>-`, of the id family `tag`. */
-  constructor(private readonly prefix: string, private readonly tag = "") {}
-
-  /** The sequence number of one of our canonical ids (`hv<tag>-<n>`, no leading zero), or -1. */
-  #seq(id: string): number {
-    const p = this.prefix, n = id.length;
-    if (n <= p.length || n > p.length + 15 || !id.startsWith(p)) return -1;
-    let seq = 0;
-    for (let i = p.length; i < n; i++) {
-      const d = id.charCodeAt(i) - 48;
-      if (d < 0 || d > 9 || (d === 0 && i === p.length)) return -1;
-      seq = seq * 10 + d;
-    }
-    return seq;
-  }
+  /** `ids`: the run's id family, whose ids are filed by sequence number. */
+  constructor(private readonly ids: Pick<ClientOrderIds, "seqOf">) {}
 
   get(id: string): ManagedOrder | undefined {
     if (id === this.#lastId) return this.#lastOrder;
-    const s = this.#seq(id);
+    const s = this.ids.seqOf(id);
     const o = s < 0 ? this.#other.get(id) : this.#own[s];
     this.#lastId = id;
     this.#lastOrder = o;
@@ -56,15 +44,12 @@ export class OrderTable implements OrderLookup {
   }
 
   set(id: string, o: ManagedOrder): this {
-    return this.#put(id, this.#seq(id), o);
+    return this.#put(id, this.ids.seqOf(id), o);
   }
 
-  /**
-   * An order whose id was just minted as number `seq` of family `tag`: filed by that number when
-   * the family is the table's own (no parsing of the id), else as any id.
-   */
-  setMinted(tag: string, seq: number, o: ManagedOrder): this {
-    return this.#put(o.id, tag === this.tag ? seq : this.#seq(o.id), o);
+  /** An order whose id the run's family just minted as number `seq` (filed without parsing). */
+  setMinted(seq: number, o: ManagedOrder): this {
+    return this.#put(o.id, seq, o);
   }
 
   #put(id: string, s: number, o: ManagedOrder): this {
@@ -84,7 +69,7 @@ export class OrderTable implements OrderLookup {
   }
 
   delete(id: string): boolean {
-    const s = this.#seq(id);
+    const s = this.ids.seqOf(id);
     const o = s < 0 ? this.#other.get(id) : this.#own[s];
     if (o === undefined) return false;
     this.#lastId = "";

@@ -1,5 +1,6 @@
 /** The run's order table: what a Map did (order of insertion, replace, delete), with our ids in an array. */
 import { describe, expect, test } from "vitest";
+import { ClientOrderIds } from "../../runtime/orders/ids.ts";
 import { OrderTable } from "../../runtime/orders/order_table.ts";
 import type { ManagedOrder } from "../../runtime/orders/order.ts";
 
@@ -7,7 +8,7 @@ const order = (id: string) => ({ id }) as unknown as ManagedOrder;
 
 describe("OrderTable", () => {
   test("keeps insertion order across own and foreign ids, as a Map", () => {
-    const t = new OrderTable("hvabc-");
+    const t = new OrderTable(new ClientOrderIds("abc"));
     const ids = ["hvabc-2", "ext-1", "hvabc-1", "hvzzz-7", "hvabc-10"];
     const map = new Map<string, ManagedOrder>();
     for (const id of ids) {
@@ -21,7 +22,7 @@ describe("OrderTable", () => {
   });
 
   test("non-canonical spellings of our ids are other ids, never aliases", () => {
-    const t = new OrderTable("hvabc-");
+    const t = new OrderTable(new ClientOrderIds("abc"));
     t.set("hvabc-1", order("hvabc-1"));
     t.set("hvabc-1000", order("hvabc-1000"));
     for (const alias of ["hvabc-01", "hvabc-1e3", "hvabc-1.0", "hvabc-", "hvabc- 1"]) {
@@ -34,7 +35,7 @@ describe("OrderTable", () => {
   });
 
   test("replace keeps the place; delete removes from lookups and iteration", () => {
-    const t = new OrderTable("hvabc-");
+    const t = new OrderTable(new ClientOrderIds("abc"));
     const [a, b, c] = ["hvabc-1", "x", "hvabc-2"].map(order);
     t.set(a.id, a).set(b.id, b).set(c.id, c);
     const a2 = order("hvabc-1");
@@ -51,7 +52,7 @@ describe("OrderTable", () => {
   });
 
   test("deleted and added again: once, at the end, as a Map", () => {
-    const t = new OrderTable("hvabc-");
+    const t = new OrderTable(new ClientOrderIds("abc"));
     const [a, b] = ["hvabc-1", "hvabc-2"].map(order);
     t.set(a.id, a).set(b.id, b);
     t.delete(a.id);
@@ -61,10 +62,10 @@ describe("OrderTable", () => {
   });
 
   test("a minted order is found by its id, whether its family is the table's or another", () => {
-    const t = new OrderTable("hvabc-", "abc");
+    const t = new OrderTable(new ClientOrderIds("abc"));
     const mine = order("hvabc-7"), other = order("hvzzz-7");
-    t.setMinted("abc", 7, mine);
-    t.setMinted("zzz", 7, other);
+    t.setMinted(7, mine);
+    t.set(other.id, other);
     expect(t.get("hvabc-7")).toBe(mine);
     expect(t.get("hvzzz-7")).toBe(other);
     expect(t.get("hvabc-7")).toBe(mine); // the one-entry cache answers the same

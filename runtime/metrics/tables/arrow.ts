@@ -8,7 +8,7 @@
  */
 import { DAY_MS } from "../../../calendars/days.ts";
 import { ByteWriter } from "./bytes.ts";
-import type { Column, Numbers, Table } from "./table.ts";
+import { cellsType, type Column, type Numbers, type Table } from "./table.ts";
 
 type Arrow = typeof import("apache-arrow");
 
@@ -104,15 +104,11 @@ function vector(a: Arrow, c: Column, n: number) {
     case "text":
       return strings(a, c.values);
     default: {
-      // A recorded column: numbers stay numbers, flags flags, anything else its text.
+      // A recorded column.
       const vs = Array.from({ length: n }, (_, i) => c.values[i]);
-      const present = vs.filter((v) => v !== null && v !== undefined);
-      if (present.every((v) => typeof v === "number")) {
-        return floats(a, vs.map((v) => (typeof v === "number" ? v : NaN)));
-      }
-      if (present.every((v) => typeof v === "boolean")) {
-        return flags(a, vs);
-      }
+      const type = cellsType(vs);
+      if (type === "number") return floats(a, vs.map((v) => (typeof v === "number" ? v : NaN)));
+      if (type === "boolean") return flags(a, vs);
       return strings(a, vs.map((v) => (v == null ? null : String(v))));
     }
   }

@@ -49,30 +49,6 @@ export class ByteWriter {
     this.at = at;
   }
 
-  /**
-   * An ASCII string without `"`, `,` or a line break, written as is; false (nothing written)
-   * for any other string — a CSV cell that must be quoted, or text to encode.
-   */
-  plainText(s: string): boolean {
-    const n = s.length;
-    this.reserve(n);
-    const buf = this.buf, at = this.at;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 34 || c === 44 || c === 10 || c === 13 || c > 127) return false;
-      buf[at + i] = c;
-    }
-    this.at = at + n;
-    return true;
-  }
-
-  /** Already-encoded bytes. */
-  bytes(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.buf.set(b, this.at);
-    this.at += b.length;
-  }
-
   /** A whole number (|v| < 2^53) as decimal digits. */
   int(v: number): void {
     if (!Number.isSafeInteger(v)) return this.text(String(v));

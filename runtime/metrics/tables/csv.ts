@@ -7,26 +7,16 @@
  *
  * @module
  */
-import { DAY_MS, isoDate } from "../../../calendars/days.ts";
+import { DAY_MS, isoDate, isoInstant } from "../../../calendars/days.ts";
 import { ByteWriter } from "./bytes.ts";
 import type { Column, Table } from "./table.ts";
 
-/** `2024-07-03T21:00:00Z` (with `.123` only when the milliseconds are set); null when not finite. */
-export function isoInstant(ms: number): string | null {
-  if (!Number.isFinite(ms)) return null;
-  const s = new Date(ms).toISOString();
-  return s.endsWith(".000Z") ? `${s.slice(0, -5)}Z` : s;
-}
-
 const KIND = { day: 0, instant: 1, int: 2, python: 3, plain: 4, bool: 5, text: 6, cells: 7 };
-const encoder = new TextEncoder();
-const TRUE = encoder.encode("True"), FALSE = encoder.encode("False");
 const NEEDS_QUOTES = /[",\n\r]/;
 
-/** A string cell, quoted when it holds a comma, quote or line break (one pass when it does not). */
+/** A string cell, quoted when it holds a comma, quote or line break. */
 function textCell(w: ByteWriter, s: string): void {
-  if (w.plainText(s)) return;
-  if (!NEEDS_QUOTES.test(s)) return w.text(s); // not ASCII, nothing to quote
+  if (!NEEDS_QUOTES.test(s)) return w.text(s);
   w.byte(34);
   w.text(s.replaceAll('"', '""'));
   w.byte(34);
@@ -56,7 +46,7 @@ function anyCell(w: ByteWriter, v: unknown): void {
   if (v === null || v === undefined) return;
   if (typeof v === "number") {
     if (v === v) w.text(pythonFloat(v));
-  } else if (typeof v === "boolean") w.bytes(v ? TRUE : FALSE);
+  } else if (typeof v === "boolean") w.text(v ? "True" : "False");
   else textCell(w, String(v));
 }
 

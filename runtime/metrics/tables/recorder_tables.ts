@@ -154,3 +154,15 @@ export function transactionsTable(d: RecorderData): Table {
     ],
   };
 }
+
+/**
+ * The rows of a side table as objects with its raw values (dates and instants as ms, flags as
+ * booleans): what `Results.positions`, `.orders` and `.transactions` hand out.
+ */
+export function recordsOf<T>(t: Table): T[] {
+  return Array.from({ length: t.length }, (_, i) => {
+    const row: Record<string, unknown> = {};
+    for (const c of t.columns) row[c.name] = c.kind === "bool" ? Boolean(c.values[i]) : c.values[i];
+    return row as T;
+  });
+}

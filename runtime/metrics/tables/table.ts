@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DAY_MS, isoDate, isoInstant } from "../../../calendars/days.ts";
 
 /** Numbers of a column: a typed array or a plain array (NaN for a missing value). */
 export type Numbers = ArrayLike<number>;
@@ -34,5 +35,55 @@ export interface Table {
 export function numbers(values: ArrayLike<number | null>): Float64Array {
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = values[i] ?? NaN;
+  return out;
+}
+
+/**
+ * What a recorded (`cells`) column holds, for the typed writers: numbers stay numbers, flags
+ * flags, anything else is written as its text. Missing values do not count.
+ */
+export function cellsType(
+  values: ArrayLike<unknown>,
+  length = values.length,
+): "number" | "boolean" | "text" {
+  let numbers = true, flags = true;
+  for (let i = 0; i < length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    numbers &&= typeof v === "number";
+    flags &&= typeof v === "boolean";
+  }
+  return numbers ? "number" : flags ? "boolean" : "text";
+}
+
+/** A cell of a row object: numbers (null for NaN), ISO texts for dates and times, flags, text. */
+export type RowCell = number | string | boolean | null | undefined;
+
+/**
+ * Row `i` as an object, as notebooks and JSON read it: dates and instants as ISO texts, NaN as
+ * null, a recorded value as recorded (null where nothing was).
+ */
+export function rowOf(t: Table, i: number): Record<string, RowCell> {
+  const out: Record<string, RowCell> = {};
+  for (const c of t.columns) {
+    const v = c.values[i];
+    switch (c.kind) {
+      case "day":
+        out[c.name] = isoDate((v as number) / DAY_MS);
+        break;
+      case "instant":
+        out[c.name] = isoInstant(v as number);
+        break;
+      case "int":
+      case "float":
+        out[c.name] = v === v ? v as number : null;
+        break;
+      case "bool":
+        out[c.name] = Boolean(v);
+        break;
+      default:
+        out[c.name] = v === undefined ? null : v as RowCell;
+    }
+  }
   return out;
 }
