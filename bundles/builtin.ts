@@ -7,6 +7,7 @@ import { fromFileUrl } from "./store/file_url.ts";
 import { csvdir_equities } from "./ingest/csvdir.ts";
 import { register } from "./registry.ts";
 import type { IngestFunction } from "./registry.ts";
+import { lazyImport } from "../runtime/lazy.ts";
 
 /** The folder of the shipped zipline example data. */
 export const ZIPLINE_EXAMPLES_DIR = fromFileUrl(
@@ -26,12 +27,24 @@ function lazy(load: () => Promise<IngestFunction>): IngestFunction {
   return async (args) => (await load())(args);
 }
 
-register("quandl", lazy(async () => (await import("./ingest/quandl.ts")).quandl_bundle()), {
-  calendar_name: "XNYS",
-});
+register(
+  "quandl",
+  lazy(async () =>
+    (await lazyImport<typeof import("./ingest/quandl.ts")>(
+      new URL("./ingest/quandl.ts", import.meta.url),
+    )).quandl_bundle()
+  ),
+  {
+    calendar_name: "XNYS",
+  },
+);
 register(
   "alpaca_api",
-  lazy(async () => (await import("./ingest/alpaca_api.ts")).alpaca_api_bundle()),
+  lazy(async () =>
+    (await lazyImport<typeof import("./ingest/alpaca_api.ts")>(
+      new URL("./ingest/alpaca_api.ts", import.meta.url),
+    )).alpaca_api_bundle()
+  ),
   {
     calendar_name: "XNYS",
   },

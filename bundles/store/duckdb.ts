@@ -3,13 +3,14 @@
  * never touch a bundle do not pay for loading it.
  */
 import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult } from "@duckdb/node-api";
+import { lazyImport } from "../../runtime/lazy.ts";
 
 type DuckModule = typeof import("@duckdb/node-api");
 let duck: Promise<DuckModule> | undefined;
 
 /** The `@duckdb/node-api` module, loaded once. */
 export function duckdb(): Promise<DuckModule> {
-  return (duck ??= import("@duckdb/node-api"));
+  return (duck ??= lazyImport<DuckModule>("@duckdb/node-api"));
 }
 
 /** An open database with one connection. */

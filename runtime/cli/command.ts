@@ -81,19 +81,3 @@ export function commandHelp(cmd: Command): string {
   return [`harvester ${cmd.usage}`, "", cmd.summary, "", ...cmd.help.map((h) => `  ${h}`), ""]
     .join("\n");
 }
-
-/**
- * Imports a module by a computed URL. Deno builds the module graph of every literal
- * `import("…")` before a program starts (for the CLI, every command's: ≈ 50 ms of each start-up)
- * and of a computed one only when it runs.
- *
- * @example
- * ```ts
- * const mod = await lazyImport<typeof import("./backtest_command.ts")>(
- *   new URL("./backtest_command.ts", import.meta.url),
- * );
- * ```
- */
-export function lazyImport<T>(url: URL): Promise<T> {
-  return import(url.href);
-}

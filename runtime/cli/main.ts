@@ -3,13 +3,8 @@
  * pays for DuckDB or Arrow. User mistakes print one line and exit non-zero; the stack trace only
  * with `--debug`.
  */
-import {
-  type Command,
-  commandHelp,
-  type CommandIO,
-  lazyImport,
-  parseCommandArgs,
-} from "./command.ts";
+import { type Command, commandHelp, type CommandIO, parseCommandArgs } from "./command.ts";
+import { lazyImport } from "../lazy.ts";
 
 const VERSION = "0.1.0";
 

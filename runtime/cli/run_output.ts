@@ -11,7 +11,8 @@ import type { Results } from "../metrics/results.ts";
 import { formatSummary, summarize } from "../metrics/summary.ts";
 import { simTimeText } from "../log.ts";
 import { format } from "node:util";
-import { type CommandIO, lazyImport } from "./command.ts";
+import { lazyImport } from "../lazy.ts";
+import type { CommandIO } from "./command.ts";
 import type { RunFailed } from "./run_failed.ts";
 
 /** Where a backtest's results go. */

@@ -10,7 +10,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { HarvesterError } from "../errors.ts";
 import { asStrategy, type Strategy } from "../engine/strategy.ts";
-import { lazyImport, UsageError } from "./command.ts";
+import { lazyImport } from "../lazy.ts";
+import { UsageError } from "./command.ts";
 import { displayPath } from "./user_fault.ts";
 
 /** A strategy that cannot be loaded, at a place in the user's code. */

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { InvalidInputError } from "../errors.ts";
+import { lazyImport } from "../lazy.ts";
 
 /** Every setting a config file may hold, by its YAML name. */
 export const LIVE_SETTINGS = {
@@ -75,7 +76,7 @@ function coerce(
 
 /** Reads a YAML config; nested `risk:` keys are accepted as the flat names. */
 export async function readConfigFile(path: string): Promise<LiveSettings> {
-  const { parse } = await import("yaml");
+  const { parse } = await lazyImport<typeof import("yaml")>("yaml");
   let doc: Record<string, unknown>;
   try {
     doc = parse(readFileSync(path, "utf8")) ?? {};

@@ -13,6 +13,7 @@ import { arrowFile } from "../metrics/tables/arrow.ts";
 import { encodeCsv } from "../metrics/tables/csv.ts";
 import { resultTables } from "../metrics/tables/result_tables.ts";
 import { cellsType, type Column, type Table } from "../metrics/tables/table.ts";
+import { lazyImport } from "../lazy.ts";
 
 const FORMATS = [".csv", ".json", ".parquet", ".arrow"];
 
@@ -123,7 +124,9 @@ function duckType(c: Column, length: number): string {
  * threads, so one table's Parquet is written while the next table's CSV is encoded.
  */
 async function writeParquet(files: { path: string; table: Table }[]): Promise<void> {
-  const { openDb, sqlString } = await import("../../bundles/store/duckdb.ts");
+  const { openDb, sqlString } = await lazyImport<typeof import("../../bundles/store/duckdb.ts")>(
+    new URL("../../bundles/store/duckdb.ts", import.meta.url),
+  );
   const db = await openDb(":memory:");
   const tmps: string[] = [];
   const copies: Promise<unknown>[] = [];

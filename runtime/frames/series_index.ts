@@ -6,6 +6,7 @@
 import type * as ArrowModule from "apache-arrow";
 import type { Data, Table, Vector } from "apache-arrow";
 import { HarvesterError } from "../errors.ts";
+import { lazyImport } from "../lazy.ts";
 
 /** A label asked for that is not in the index (or columns). */
 export class KeyNotFoundError extends HarvesterError {
@@ -196,7 +197,7 @@ export async function arrowTable(
   index: ArrayLike<unknown>,
   columns: [string, Float64Array][],
 ): Promise<Table> {
-  const arrow = await import("apache-arrow");
+  const arrow = await lazyImport<typeof ArrowModule>("apache-arrow");
   const vectors: Record<string, Vector> = {
     index: arrow.makeVector(labelData(arrow, index)),
   };

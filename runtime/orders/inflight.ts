@@ -239,6 +239,8 @@ export class InFlightWatch {
    * as refused. Anything else goes through the table as usual.
    */
   confirms(m: ManagedOrder, event: OrderEvent, journal: AuditLog): boolean {
+    // Nothing applied (every backtest): no lookup, which would hash a fresh id string.
+    if (this.applied.size === 0) return false;
     const a = this.applied.get(m.id);
     if (!a || a.event !== event || a.to !== m.state || transition(m.state, event) !== null) {
       return false;

@@ -8,6 +8,7 @@ import { Frame } from "../frames/frame.ts";
 import { isoDate } from "../../calendars/days.ts";
 import type { TermData, TermKind } from "./term.ts";
 import { type DisplayRow, pipelineTableHtml } from "./result_display.ts";
+import { lazyImport } from "../lazy.ts";
 
 /** One computed output column over a chunk: `dates × assets`, date-major. */
 export interface ChunkColumn {
@@ -231,7 +232,7 @@ export class PipelineResult {
    * @example const table = await result.toArrow();
    */
   async toArrow(): Promise<import("apache-arrow").Table> {
-    const arrow = await import("apache-arrow");
+    const arrow = await lazyImport<typeof import("apache-arrow")>("apache-arrow");
     const rows = [...this.rows()].map(({ date, asset, ...rest }) => ({
       date: new Date(`${date}T00:00:00Z`),
       sid: asset.sid,

@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { InvalidInputError } from "../errors.ts";
+import { lazyImport } from "../lazy.ts";
 
 /** A table: its columns in order, which of them hold text, and its rows. */
 export interface RecordTable {
@@ -57,7 +58,7 @@ export async function writeRecords(table: RecordTable, out: string): Promise<voi
   const csv = recordsCsv(table);
   if (ext === ".csv") return writeFileSync(out, csv);
   if (ext === ".arrow") {
-    const arrow = await import("apache-arrow");
+    const arrow = await lazyImport<typeof import("apache-arrow")>("apache-arrow");
     const columns: Record<string, import("apache-arrow").Vector> = {};
     for (const c of table.columns) {
       const values = table.rows.map((r) => r[c]);
@@ -75,7 +76,9 @@ export async function writeRecords(table: RecordTable, out: string): Promise<voi
     return;
   }
   // Parquet through DuckDB's writer, text columns typed as text.
-  const { openDb, sqlString } = await import("../../bundles/store/duckdb.ts");
+  const { openDb, sqlString } = await lazyImport<typeof import("../../bundles/store/duckdb.ts")>(
+    new URL("../../bundles/store/duckdb.ts", import.meta.url),
+  );
   const tmp = `${out}.${Deno.pid}.tmp.csv`;
   writeFileSync(tmp, csv);
   const db = await openDb(":memory:");

@@ -8,6 +8,7 @@
  */
 import type { Results } from "../results.ts";
 import { hasBenchmark, sessionDates, underwater } from "./analysis.ts";
+import { lazyImport } from "../../lazy.ts";
 
 /** A Vega-Lite specification (a plain JSON object). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -142,7 +143,10 @@ function compactPaths(svg: string): string {
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
+  const [vega, vl] = await Promise.all([
+    lazyImport<typeof import("vega")>("vega"),
+    lazyImport<typeof import("vega-lite")>("vega-lite"),
+  ]);
   const compiled = vl.compile(spec as never).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {

@@ -6,6 +6,7 @@
  * @module
  */
 import { HarvesterError } from "../../errors.ts";
+import { lazyImport } from "../../lazy.ts";
 
 /** Options of {@link svgToPng}. */
 export interface PngOptions {
@@ -40,7 +41,7 @@ export class PngRendererUnavailableError extends HarvesterError {
 export async function svgToPng(svg: string, opts: PngOptions = {}): Promise<Uint8Array> {
   let Resvg: typeof import("@resvg/resvg-js").Resvg;
   try {
-    ({ Resvg } = await import("@resvg/resvg-js"));
+    ({ Resvg } = await lazyImport<typeof import("@resvg/resvg-js")>("@resvg/resvg-js"));
   } catch (e) {
     throw new PngRendererUnavailableError(e);
   }

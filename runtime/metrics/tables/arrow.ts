@@ -9,6 +9,7 @@
 import { DAY_MS } from "../../../calendars/days.ts";
 import { ByteWriter } from "./bytes.ts";
 import { cellsType, type Column, type Numbers, type Table } from "./table.ts";
+import { lazyImport } from "../../lazy.ts";
 
 type Arrow = typeof import("apache-arrow");
 
@@ -116,7 +117,7 @@ function vector(a: Arrow, c: Column, n: number) {
 
 /** A table as an Arrow table, one typed vector per column. */
 export async function arrowTable(t: Table): Promise<import("apache-arrow").Table> {
-  const a = await import("apache-arrow");
+  const a = await lazyImport<Arrow>("apache-arrow");
   const vectors: Record<string, import("apache-arrow").Vector> = {};
   for (const c of t.columns) vectors[c.name] = vector(a, c, t.length);
   return new a.Table(vectors);
@@ -124,6 +125,6 @@ export async function arrowTable(t: Table): Promise<import("apache-arrow").Table
 
 /** A table as the bytes of an Arrow IPC file (`pyarrow.ipc.open_file`, `pandas.read_feather`). */
 export async function arrowFile(t: Table): Promise<Uint8Array> {
-  const a = await import("apache-arrow");
+  const a = await lazyImport<Arrow>("apache-arrow");
   return a.tableToIPC(await arrowTable(t), "file");
 }

@@ -7,6 +7,7 @@
  */
 import type { CellSpec } from "../cell.ts";
 import { QueueUrlError } from "../errors.ts";
+import { lazyImport } from "../../lazy.ts";
 
 /** The BullMQ queue every sweep enqueues on and every worker takes from. */
 export const QUEUE_NAME = "harvester-sweep";
@@ -59,7 +60,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
  */
 export async function redisClient(url: string): Promise<import("ioredis").Redis> {
   checkRedisUrl(url);
-  const { Redis } = await import("ioredis");
+  const { Redis } = await lazyImport<typeof import("ioredis")>("ioredis");
   const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   client.on("error", () => {}); // reported below or retried by the client; not a crash
   let timer: ReturnType<typeof setTimeout> | undefined;

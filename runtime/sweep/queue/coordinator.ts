@@ -11,6 +11,7 @@ import { cellKey, type CellSpec, parseResult } from "../cell.ts";
 import { ATTEMPTS, type ExecutorListener } from "../executor.ts";
 import type { OpenExecutor } from "../sweep.ts";
 import { type CellJob, jobId, QUEUE_NAME, redisClient } from "./connection.ts";
+import { lazyImport } from "../../lazy.ts";
 
 /** How often every pending job is looked at, besides the events. */
 const POLL_MS = 2_000;
@@ -35,7 +36,7 @@ export async function queueExecutor(
   source: string,
   opts: QueueExecutorOptions = {},
 ): Promise<OpenExecutor> {
-  const { Job, Queue, QueueEvents } = await import("bullmq");
+  const { Job, Queue, QueueEvents } = await lazyImport<typeof import("bullmq")>("bullmq");
   const clients = [await redisClient(url), await redisClient(url)];
   const queue = new Queue(QUEUE_NAME, { connection: clients[0] });
   const events = new QueueEvents(QUEUE_NAME, { connection: clients[1] });

@@ -16,6 +16,7 @@ import { BundleVersionMissingError } from "../errors.ts";
 import { paramsLabel } from "../grid.ts";
 import { ProcessPool } from "../process_pool.ts";
 import { type CellJob, QUEUE_NAME, redisClient } from "./connection.ts";
+import { lazyImport } from "../../lazy.ts";
 
 /** Options of {@link runWorker}. */
 export interface WorkerOptions {
@@ -74,7 +75,7 @@ function signalled(): Promise<void> {
  * ```
  */
 export async function runWorker(opts: WorkerOptions): Promise<void> {
-  const { Worker } = await import("bullmq");
+  const { Worker } = await lazyImport<typeof import("bullmq")>("bullmq");
   const client = await redisClient(opts.url);
   const env = { ...opts.environ, HARVESTER_ROOT: opts.root };
   // One process per concurrent cell, kept between cells (their compiled code stays warm).
