@@ -236,24 +236,17 @@ export class BundleReader {
       "i32",
       ...fields.map(() => "f64" as const),
     ]);
+    const place = minutePositions(minutes);
+    const targets = fields.map((f) => out[f]!);
+    let lastSid = NaN, base = 0;
     for (let r = 0; r < sidCol.length; r++) {
-      // The session a minute falls in: the last whose first minute is ≤ it.
-      const m = minCol[r];
-      let lo = 0, hi = sessions.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (firstMinute[mid] <= m) lo = mid;
-        else hi = mid - 1;
+      const k = place(minCol[r]);
+      if (k < 0) continue; // outside the sessions' trading minutes (a lunch break, say)
+      if (sidCol[r] !== lastSid) {
+        lastSid = sidCol[r];
+        base = slot.get(lastSid)! * n;
       }
-      let j = m - firstMinute[lo];
-      if (j >= morning[lo]) {
-        if (j < morning[lo] + pause[lo]) continue; // in the lunch break
-        j -= pause[lo];
-      }
-      const k = starts[lo] + j;
-      if (k < starts[lo] || k >= starts[lo + 1]) continue; // outside trading minutes
-      const at = slot.get(sidCol[r])! * n + k;
-      for (let j = 0; j < fields.length; j++) out[fields[j]]![at] = values[j][r];
+      for (let j = 0; j < targets.length; j++) targets[j][base + k] = values[j][r];
     }
     return { sessions, minutes, sessionStarts: starts, fields: out };
   }
@@ -318,4 +311,36 @@ export class BundleReader {
   close(): void {
     this.db.close();
   }
+}
+
+/** Minutes a position table may span (≈ 7.6 years of every minute: 16 MB). */
+const MAX_TABLE_MINUTES = 4_000_000;
+
+/**
+ * The position of an epoch minute among `minutes` (sorted UTC ms), or -1 when it is not one of
+ * them: a table over the span when it is small (every query of a minute backtest's chunk), a
+ * binary search otherwise. A query's rows are placed one by one, a million per chunk.
+ */
+export function minutePositions(minutes: Float64Array): (minute: number) => number {
+  const n = minutes.length;
+  if (n === 0) return () => -1;
+  const m0 = minutes[0] / 60_000, span = minutes[n - 1] / 60_000 - m0 + 1;
+  if (span <= MAX_TABLE_MINUTES) {
+    const table = new Int32Array(span).fill(-1);
+    for (let k = 0; k < n; k++) table[minutes[k] / 60_000 - m0] = k;
+    return (m) => {
+      const d = m - m0;
+      return d >= 0 && d < span ? table[d] : -1;
+    };
+  }
+  return (m) => {
+    const t = m * 60_000;
+    let lo = 0, hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (minutes[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return minutes[lo] === t ? lo : -1;
+  };
 }
