@@ -20,16 +20,21 @@ export interface GetOpenOrders {
 /** An order's id, or null when no order was placed (zero shares, or refused). */
 export type OrderId = ClientOrderId | null;
 
+/** No options (shared: every order without options would otherwise allocate one). */
+const NO_OPTIONS: OrderOptions = Object.freeze({});
+/** No order placed. A settled promise can be awaited any number of times, so one serves all. */
+const NO_ORDER: Promise<OrderId> = Promise.resolve(null);
+
 /** The prices of an order's options, checked. */
 function checkOptions(fn: string, opts: OrderOptions | undefined): OrderOptions {
-  if (!opts) return {};
+  if (!opts) return NO_OPTIONS;
   if (opts.limit_price != null) checkFinite(fn, "limit_price", opts.limit_price);
   if (opts.stop_price != null) checkFinite(fn, "stop_price", opts.stop_price);
   return opts;
 }
 
 function placed(v: OrderId | Promise<OrderId>): Promise<OrderId> {
-  return v instanceof Promise ? v : Promise.resolve(v);
+  return v === null ? NO_ORDER : v instanceof Promise ? v : Promise.resolve(v);
 }
 
 /** The shares for `value` of `asset`, or null when the asset cannot be ordered (warned). */
@@ -60,7 +65,7 @@ export const ordersApi = apiGroup({
     this.assertCanOrder("order");
     checkFinite("order", "amount", amount);
     const o = checkOptions("order", opts);
-    if (!this.canOrderAsset(asset)) return Promise.resolve(null);
+    if (!this.canOrderAsset(asset)) return NO_ORDER;
     return placed(this.place("order", asset, amount, o));
   },
 
@@ -75,9 +80,7 @@ export const ordersApi = apiGroup({
   order_value(asset: Asset, value: number, opts?: OrderOptions): Promise<OrderId> {
     const o = checkOptions("order_value", opts);
     const shares = sized(this, "order_value", asset, "value", value);
-    return shares === null
-      ? Promise.resolve(null)
-      : placed(this.place("order_value", asset, shares, o));
+    return shares === null ? NO_ORDER : placed(this.place("order_value", asset, shares, o));
   },
 
   /**
@@ -99,9 +102,7 @@ export const ordersApi = apiGroup({
       "percent",
       this.portfolio.portfolio_value * percent,
     );
-    return shares === null
-      ? Promise.resolve(null)
-      : placed(this.place("order_percent", asset, shares, o));
+    return shares === null ? NO_ORDER : placed(this.place("order_percent", asset, shares, o));
   },
 
   /**
@@ -117,7 +118,7 @@ export const ordersApi = apiGroup({
     this.assertCanOrder("order_target");
     checkFinite("order_target", "target", target);
     const o = checkOptions("order_target", opts);
-    if (!this.canOrderAsset(asset)) return Promise.resolve(null);
+    if (!this.canOrderAsset(asset)) return NO_ORDER;
     return placed(
       this.place("order_target", asset, targetDelta(target, this.currentAmount(asset)), o),
     );
@@ -134,7 +135,7 @@ export const ordersApi = apiGroup({
   order_target_value(asset: Asset, target: number, opts?: OrderOptions): Promise<OrderId> {
     const o = checkOptions("order_target_value", opts);
     const shares = sized(this, "order_target_value", asset, "target", target);
-    if (shares === null) return Promise.resolve(null);
+    if (shares === null) return NO_ORDER;
     const delta = targetDelta(shares, this.currentAmount(asset));
     return placed(this.place("order_target_value", asset, delta, o));
   },
@@ -153,7 +154,7 @@ export const ordersApi = apiGroup({
     const o = checkOptions("order_target_percent", opts);
     const value = this.portfolio.portfolio_value * target;
     const shares = sized(this, "order_target_percent", asset, "target", value);
-    if (shares === null) return Promise.resolve(null);
+    if (shares === null) return NO_ORDER;
     const delta = targetDelta(shares, this.currentAmount(asset));
     return placed(this.place("order_target_percent", asset, delta, o));
   },

@@ -192,10 +192,12 @@ export class BarData {
         this.algo.portalIndex === market.portal.current
       ? market.portal
       : null;
-    for (const f of fs) {
-      const row: Float64Array[] = [];
+    // Indexed loops: a for-of across an await keeps an iterator result per step alive.
+    for (let i = 0; i < fs.length; i++) {
+      const f = fs[i], row: Float64Array[] = [];
       const k = portal ? rawFieldNo(f) : -1;
-      for (const a of list) {
+      for (let j = 0; j < list.length; j++) {
+        const a = list[j];
         const view = k >= 0 ? portal!.currentWindow(a, k, bar_count) : undefined;
         if (view !== undefined) {
           row.push(view);

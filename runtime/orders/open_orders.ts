@@ -28,7 +28,9 @@ export class OpenOrders {
     if (!list) return;
     const i = list.indexOf(o);
     if (i < 0) return;
-    list.splice(i, 1);
+    // In place: `splice` would allocate the array of removed orders on every fill.
+    for (let k = i + 1; k < list.length; k++) list[k - 1] = list[k];
+    list.length--;
     this.count--;
     if (list.length === 0) this.bySid.delete(o.asset.sid);
   }

@@ -141,7 +141,11 @@ export class VenueState {
     const list = this.open.get(o.asset.sid);
     if (!list) return;
     const i = list.indexOf(o);
-    if (i >= 0) list.splice(i, 1);
+    if (i >= 0) {
+      // In place: `splice` would allocate the array of removed orders on every fill.
+      for (let k = i + 1; k < list.length; k++) list[k - 1] = list[k];
+      list.length--;
+    }
     if (list.length === 0) this.open.delete(o.asset.sid);
   }
 

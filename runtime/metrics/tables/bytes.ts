@@ -51,16 +51,14 @@ export class ByteWriter {
 
   /** A whole number (|v| < 2^53) as decimal digits. */
   int(v: number): void {
+    if (v >= 0 && v < 2147483648) return this.#smallInt(v | 0);
     if (!Number.isSafeInteger(v)) return this.text(String(v));
     this.reserve(24);
     const buf = this.buf;
     if (v < 0) {
       buf[this.at++] = 45; // "-"
       v = -v;
-    }
-    if (v < 10) {
-      buf[this.at++] = 48 + v;
-      return;
+      if (v < 2147483648) return this.#smallInt(v | 0);
     }
     let digits = 0;
     for (let x = v; x >= 1; x = Math.floor(x / 10)) digits++;
@@ -69,6 +67,25 @@ export class ByteWriter {
     while (v >= 1) {
       const q = Math.floor(v / 10);
       buf[--end] = 48 + (v - q * 10);
+      v = q;
+    }
+  }
+
+  /** 0 ≤ v < 2^31, in 32-bit integer arithmetic (most cells: counts, sids, share amounts). */
+  #smallInt(v: number): void {
+    if (this.at + 10 > this.buf.length) this.reserve(10);
+    const buf = this.buf;
+    if (v < 10) {
+      buf[this.at++] = 48 + v;
+      return;
+    }
+    let digits = 2;
+    for (let x = v; x >= 100; x = (x / 10) | 0) digits++;
+    let end = this.at + digits;
+    this.at = end;
+    while (v > 0) {
+      const q = (v / 10) | 0;
+      buf[--end] = 48 + v - q * 10;
       v = q;
     }
   }
@@ -84,6 +101,16 @@ export class ByteWriter {
    * of four places are further apart than two doubles, so it is the only one, and the shortest.
    */
   decimal(v: number, dotZero: boolean): boolean {
+    if (v >= 0 && v < 2147483648 && v === (v | 0)) {
+      // A whole number (most cells): its digits, no scaling.
+      this.#smallInt(v);
+      if (dotZero) {
+        this.reserve(2);
+        this.buf[this.at++] = 46;
+        this.buf[this.at++] = 48;
+      }
+      return true;
+    }
     if (!(v > -1e11 && v < 1e11)) return false;
     const scaled = Math.round(v * 1e4);
     if (scaled / 1e4 !== v) return false;
