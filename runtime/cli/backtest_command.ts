@@ -22,6 +22,7 @@ import { runArgs } from "./run_args.ts";
 import { RunFailed } from "./run_failed.ts";
 import { sessionProgress } from "./session_progress.ts";
 import { loadStrategyFile, loadStrategyText } from "./strategy_file.ts";
+import { count } from "../metrics/format.ts";
 
 export { loadStrategyFile } from "./strategy_file.ts";
 export { resultsSummary } from "./run_output.ts";
@@ -243,6 +244,6 @@ export const backtestCommand: Command = {
  * ```
  */
 export function timingsLine(parts: Record<string, number>): string {
-  const ms = (x: number) => Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "n/a";
+  const ms = (x: number) => Number.isFinite(x) ? count(x) : "n/a";
   return `timings: ${Object.entries(parts).map(([k, v]) => `${k} ${ms(v)} ms`).join(" · ")}\n`;
 }

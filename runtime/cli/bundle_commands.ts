@@ -14,6 +14,7 @@ import {
 } from "../../bundles/mod.ts";
 import { withDotEnv } from "../config/dotenv.ts";
 import { type Command, type CommandIO, stringOpt, UsageError } from "./command.ts";
+import { count } from "../metrics/format.ts";
 
 function rootOf(io: CommandIO): string {
   return harvesterRoot(io.env);
@@ -100,7 +101,7 @@ export const ingestCommand: Command = {
       const [{ n }] = await reader.sql("SELECT count(*)::INTEGER AS n FROM daily_bars");
       io.stdout(
         `ingested ${name}: version ${version.name}, ${reader.assets.length} assets, ${
-          Number(n).toLocaleString("en-US")
+          count(Number(n))
         } daily bars\n`,
       );
     } finally {

@@ -5,6 +5,7 @@
  * (log.ts) and the bar comes back at the next session.
  */
 import type { Progress } from "../../bundles/mod.ts";
+import { count } from "../metrics/format.ts";
 
 /**
  * A progress bar counting sessions.
@@ -26,7 +27,7 @@ export function sessionProgress(
     const width = 30, fill = Math.round(pct * width);
     write(
       `\r\x1b[2K${label} [${"#".repeat(fill)}${" ".repeat(width - fill)}] ` +
-        `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}  ` +
+        `${count(done)}/${count(total)}  ` +
         `${Math.floor(pct * 100)}%  ETA ${Number.isNaN(left) ? "…" : `${left}s`}`,
     );
   };

@@ -21,7 +21,7 @@ import {
   rollingSharpeChart,
 } from "./analysis_charts.ts";
 import { drawdown, equityCurve, renderSvg, type VegaLiteSpec } from "./charts.ts";
-import { money } from "../format.ts";
+import { count, money } from "../format.ts";
 import {
   annualReturnsChart,
   grossLeverageChart,
@@ -160,7 +160,7 @@ export async function tearsheetBody(
   const day = (ms: number) => isoDate(ms / DAY_MS);
   const facts = n === 0 ? "no sessions" : [
     `${day(results.sessions[0])} – ${day(results.sessions[n - 1])}`,
-    `${n.toLocaleString("en-US")} sessions`,
+    `${count(n)} sessions`,
     `capital base ${money(results.perf.starting_cash[0])}`,
     `final portfolio value ${money(results.perf.portfolio_value[n - 1])}`,
   ].join(" · ");
