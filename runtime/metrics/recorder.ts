@@ -67,11 +67,16 @@ export interface RecorderData {
   readonly pChange: Rows;
   readonly pDate: readonly number[];
   readonly pCount: readonly number[];
-  readonly oDate: readonly number[];
+  /** Each session's date and how many order rows it recorded. */
+  readonly oDay: readonly number[];
+  readonly oCount: readonly number[];
   readonly oRef: readonly TrackedOrder[];
   readonly oNum: Rows;
-  readonly oReason: readonly (string | null)[];
-  readonly tDate: readonly number[];
+  /** The reasons of the order rows that have one, by row. */
+  readonly oReason: ReadonlyMap<number, string>;
+  /** Each session's date and how many transactions it recorded. */
+  readonly tDay: readonly number[];
+  readonly tCount: readonly number[];
   readonly tAsset: readonly Asset[];
   readonly tId: readonly (string | null)[];
   readonly tNum: Rows;
@@ -88,12 +93,14 @@ export class Recorder {
   private readonly pCount: number[] = [];
   private pRows = 0;
   // orders: the order object for fixed fields, a snapshot of the changing ones
-  private readonly oDate: number[] = [];
+  private readonly oDay: number[] = [];
+  private readonly oCount: number[] = [];
   private readonly oRef: TrackedOrder[] = [];
   private readonly oNum = new Rows(8); // dt, amount, filled, commission, status, limit, stop, flags
-  private readonly oReason: (string | null)[] = [];
+  private readonly oReason = new Map<number, string>();
   // transactions
-  private readonly tDate: number[] = [];
+  private readonly tDay: number[] = [];
+  private readonly tCount: number[] = [];
   private readonly tAsset: Asset[] = [];
   private readonly tId: (string | null)[] = [];
   private readonly tNum = new Rows(3); // dt, amount, price
@@ -187,31 +194,38 @@ export class Recorder {
     this.pRows += np;
     this.pDate.push(date);
     this.pCount.push(np);
-    const today = this.ledger.ordersToday();
-    const on = this.oNum;
-    for (const o of today) {
-      this.oDate.push(date);
+    // Orders and transactions: one block of rows for the day each, its date kept once.
+    const today = this.ledger.ordersToday(), on = this.oNum;
+    const r0 = on.reserve(today.length), rows0 = this.oRef.length;
+    for (let k = 0, at = on.offset; k < today.length; k++, at += 8) {
+      const o = today[k];
       this.oRef.push(o);
-      const r = on.next(), at = on.offset;
-      r[at] = o.dt;
-      r[at + 1] = o.amount;
-      r[at + 2] = o.filled;
-      r[at + 3] = o.commission;
-      r[at + 4] = o.status;
-      r[at + 5] = o.limit ?? NaN;
-      r[at + 6] = o.stop ?? NaN;
-      r[at + 7] = (o.limit_reached ? 1 : 0) | (o.stop_reached ? 2 : 0);
-      this.oReason.push(o.reason);
+      r0[at] = o.dt;
+      r0[at + 1] = o.amount;
+      r0[at + 2] = o.filled;
+      r0[at + 3] = o.commission;
+      r0[at + 4] = o.status;
+      r0[at + 5] = o.limit ?? NaN;
+      r0[at + 6] = o.stop ?? NaN;
+      r0[at + 7] = (o.limit_reached ? 1 : 0) | (o.stop_reached ? 2 : 0);
+      if (o.reason != null) this.oReason.set(rows0 + k, o.reason);
     }
-    for (const t of this.ledger.transactionsToday) {
-      this.tDate.push(date);
+    on.commit(today.length);
+    this.oDay.push(date);
+    this.oCount.push(today.length);
+    const txns = this.ledger.transactionsToday, tn = this.tNum;
+    const r1 = tn.reserve(txns.length);
+    for (let k = 0, at = tn.offset; k < txns.length; k++, at += 3) {
+      const t = txns[k];
       this.tAsset.push(t.asset);
       this.tId.push(t.order_id);
-      const r = this.tNum.next(), at = this.tNum.offset;
-      r[at] = t.dt;
-      r[at + 1] = t.amount;
-      r[at + 2] = t.price;
+      r1[at] = t.dt;
+      r1[at + 1] = t.amount;
+      r1[at + 2] = t.price;
     }
+    tn.commit(txns.length);
+    this.tDay.push(date);
+    this.tCount.push(txns.length);
     this.counts = {
       positions: np,
       orders: this.ledger.ordersTodayCount,
@@ -226,11 +240,13 @@ export class Recorder {
       pChange: this.pChange,
       pDate: this.pDate,
       pCount: this.pCount,
-      oDate: this.oDate,
+      oDay: this.oDay,
+      oCount: this.oCount,
       oRef: this.oRef,
       oNum: this.oNum,
       oReason: this.oReason,
-      tDate: this.tDate,
+      tDay: this.tDay,
+      tCount: this.tCount,
       tAsset: this.tAsset,
       tId: this.tId,
       tNum: this.tNum,
@@ -262,6 +278,6 @@ export class Recorder {
   }
 
   get transactionCount(): number {
-    return this.before.transactions.length + this.tDate.length;
+    return this.before.transactions.length + this.tAsset.length;
   }
 }

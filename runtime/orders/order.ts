@@ -35,17 +35,24 @@ export function unknownQuality(): OrderQuality {
 }
 
 /** zipline's status of each of our states. */
-const STATUS: Record<OrderState, OrderStatus> = {
-  NEW: ORDER_STATUS.OPEN,
-  SUBMITTED: ORDER_STATUS.OPEN,
-  WORKING: ORDER_STATUS.OPEN,
-  PARTIALLY_FILLED: ORDER_STATUS.OPEN,
-  PENDING_CANCEL: ORDER_STATUS.OPEN,
-  FILLED: ORDER_STATUS.FILLED,
-  CANCELED: ORDER_STATUS.CANCELLED,
-  EXPIRED: ORDER_STATUS.CANCELLED,
-  REJECTED: ORDER_STATUS.REJECTED,
-};
+/**
+ * zipline's status of an order state. A switch over the (interned) state strings compares
+ * pointers; a lookup table keyed by them is a megamorphic keyed load on every read, and the
+ * recorder reads the status of every order row.
+ */
+function statusOf(state: OrderState): OrderStatus {
+  switch (state) {
+    case "FILLED":
+      return ORDER_STATUS.FILLED;
+    case "CANCELED":
+    case "EXPIRED":
+      return ORDER_STATUS.CANCELLED;
+    case "REJECTED":
+      return ORDER_STATUS.REJECTED;
+    default: // NEW, SUBMITTED, WORKING, PARTIALLY_FILLED, PENDING_CANCEL
+      return ORDER_STATUS.OPEN;
+  }
+}
 
 export class ManagedOrder implements TrackedOrder {
   readonly id: ClientOrderId;
@@ -115,7 +122,7 @@ export class ManagedOrder implements TrackedOrder {
 
   /** zipline's status code. */
   get status(): OrderStatus {
-    return STATUS[this.state];
+    return statusOf(this.state);
   }
 
   /** Still open for the strategy: not finished (NEW included: it is about to be sent). */

@@ -13,6 +13,16 @@ function alloc(n: number) {
   return { f: () => new Float64Array(n), s: () => new Array<string | null>(n) };
 }
 
+/** Each day's date over its rows: `out[from…]`, `counts[i]` rows of `days[i]`. */
+function spread(
+  days: readonly number[],
+  counts: readonly number[],
+  out: Float64Array,
+  from: number,
+) {
+  for (let i = 0, at = from; i < days.length; i++) out.fill(days[i], at, at += counts[i]);
+}
+
 export function positionsTable(d: RecorderData): Table {
   const before = d.before.positions, b = before.length, n = b + d.pNum.count;
   const { f, s } = alloc(n);
@@ -61,7 +71,7 @@ export function positionsTable(d: RecorderData): Table {
 }
 
 export function ordersTable(d: RecorderData): Table {
-  const before = d.before.orders, b = before.length, n = b + d.oDate.length;
+  const before = d.before.orders, b = before.length, n = b + d.oRef.length;
   const { f, s } = alloc(n);
   const date = f(), created = f(), dt = f(), sid = f(), amount = f(), filled = f();
   const commission = f(), status = f(), limit = f(), stop = f(), flags = new Uint8Array(n);
@@ -84,16 +94,17 @@ export function ordersTable(d: RecorderData): Table {
   });
   [dt, amount, filled, commission, status, limit, stop].forEach((c, j) => d.oNum.column(j, c, b));
   const bits = d.oNum.column(7);
-  for (let k = 0; k < d.oDate.length; k++) {
+  spread(d.oDay, d.oCount, date, b);
+  for (let k = 0; k < d.oRef.length; k++) {
     const o = d.oRef[k], i = b + k;
-    date[i] = d.oDate[k];
     id[i] = o.id;
     created[i] = o.created;
     sid[i] = o.asset.sid;
     symbol[i] = o.asset.symbol;
     flags[i] = bits[k];
-    reason[i] = d.oReason[k];
+    reason[i] = null;
   }
+  for (const [k, r] of d.oReason) reason[b + k] = r;
   const plain = (name: string, values: Float64Array) =>
     ({ name, kind: "float", style: "plain", values }) as const;
   return {
@@ -119,7 +130,7 @@ export function ordersTable(d: RecorderData): Table {
 }
 
 export function transactionsTable(d: RecorderData): Table {
-  const before = d.before.transactions, b = before.length, n = b + d.tDate.length;
+  const before = d.before.transactions, b = before.length, n = b + d.tAsset.length;
   const { f, s } = alloc(n);
   const date = f(), dt = f(), sid = f(), amount = f(), price = f(), id = s(), symbol = s();
   before.forEach((t, i) => {
@@ -134,9 +145,9 @@ export function transactionsTable(d: RecorderData): Table {
   d.tNum.column(0, dt, b);
   d.tNum.column(1, amount, b);
   d.tNum.column(2, price, b);
-  for (let k = 0; k < d.tDate.length; k++) {
+  spread(d.tDay, d.tCount, date, b);
+  for (let k = 0; k < d.tAsset.length; k++) {
     const i = b + k;
-    date[i] = d.tDate[k];
     id[i] = d.tId[k];
     sid[i] = d.tAsset[k].sid;
     symbol[i] = d.tAsset[k].symbol;
