@@ -9,9 +9,24 @@ const encoder = new TextEncoder();
 export class ByteWriter {
   buf: Uint8Array;
   at = 0;
+  #view: DataView;
 
   constructor(capacity = 1 << 16) {
     this.buf = new Uint8Array(capacity);
+    this.#view = new DataView(this.buf.buffer);
+  }
+
+  /**
+   * Writes again the `length` bytes written at `from` (a value repeated on many rows: a day's
+   * date, an instant), copied a 32-bit word at a time: a 20-character instant is five loads and
+   * stores, not twenty characters read from a string.
+   */
+  repeat(from: number, length: number): void {
+    if (this.at + length + 4 > this.buf.length) this.reserve(length + 4);
+    const view = this.#view, buf = this.buf, at = this.at, words = length & ~3;
+    for (let k = 0; k < words; k += 4) view.setUint32(at + k, view.getUint32(from + k));
+    for (let k = words; k < length; k++) buf[at + k] = buf[from + k];
+    this.at = at + length;
   }
 
   /** Room for `n` more bytes. */
@@ -22,6 +37,7 @@ export class ByteWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.at));
     this.buf = next;
+    this.#view = new DataView(next.buffer);
   }
 
   byte(b: number): void {
@@ -116,7 +132,7 @@ export class ByteWriter {
     if (scaled / 1e4 !== v) return false;
     if (v < 0) this.byte(45);
     const abs = Math.abs(scaled), whole = Math.floor(abs / 1e4);
-    let frac = abs - whole * 1e4;
+    let frac = abs - whole * 1e4; // 0…9999: the four decimals
     this.int(whole);
     if (frac === 0) {
       if (dotZero) {
@@ -125,14 +141,20 @@ export class ByteWriter {
       }
       return true;
     }
-    this.reserve(5);
-    const buf = this.buf;
-    buf[this.at++] = 46; // "."
-    for (let d = 1000; frac > 0; d /= 10) {
-      const digit = Math.floor(frac / d);
-      buf[this.at++] = 48 + digit;
-      frac -= digit * d;
+    let digits = 4;
+    while (frac % 10 === 0) {
+      frac = (frac / 10) | 0;
+      digits--;
     }
+    this.reserve(5);
+    const buf = this.buf, at = this.at;
+    buf[at] = 46; // "."
+    for (let k = digits; k > 0; k--) {
+      const q = (frac / 10) | 0;
+      buf[at + k] = 48 + frac - q * 10;
+      frac = q;
+    }
+    this.at = at + 1 + digits;
     return true;
   }
 

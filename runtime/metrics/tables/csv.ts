@@ -14,8 +14,25 @@ import type { Column, Table } from "./table.ts";
 const KIND = { day: 0, instant: 1, int: 2, python: 3, plain: 4, bool: 5, text: 6, cells: 7 };
 const NEEDS_QUOTES = /[",\n\r]/;
 
-/** A string cell, quoted when it holds a comma, quote or line break. */
+/**
+ * A string cell, quoted when it holds a comma, quote or line break. ASCII is written straight
+ * in, watching for those four characters (no regular expression per cell); anything else takes
+ * the general path.
+ */
 function textCell(w: ByteWriter, s: string): void {
+  const n = s.length;
+  w.reserve(n);
+  const buf = w.buf;
+  let at = w.at;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || c === 44 || c === 34 || c === 10 || c === 13) return quotedCell(w, s);
+    buf[at++] = c;
+  }
+  w.at = at;
+}
+
+function quotedCell(w: ByteWriter, s: string): void {
   if (!NEEDS_QUOTES.test(s)) return w.text(s);
   w.byte(34);
   w.text(s.replaceAll('"', '""'));
@@ -31,12 +48,29 @@ function pythonFloat(v: number): string {
 class Memo {
   value = NaN;
   text = "";
-  get(v: number, format: (v: number) => string | null): string {
+  write(w: ByteWriter, v: number, format: (v: number) => string | null): void {
     if (v !== this.value) {
       this.value = v;
       this.text = format(v) ?? "";
     }
-    return this.text;
+    w.text(this.text);
+  }
+}
+
+/**
+ * A date or instant column's last value: repeated on most rows (a day's date on each of its
+ * rows), so after its first writing it is copied from there.
+ */
+class TimeMemo {
+  value = NaN;
+  from = 0;
+  length = 0;
+  write(w: ByteWriter, v: number, format: (v: number) => string | null): void {
+    if (v === this.value) return w.repeat(this.from, this.length);
+    this.value = v;
+    this.from = w.at;
+    w.text(format(v) ?? "");
+    this.length = w.at - this.from;
   }
 }
 
@@ -60,29 +94,29 @@ export function writeCsv(w: ByteWriter, table: Table): void {
   w.byte(10);
   const kinds = cols.map((c) => KIND[c.kind === "float" ? c.style : c.kind]);
   const values = cols.map((c) => c.values as ArrayLike<unknown>);
-  const memos = cols.map(() => new Memo());
+  const memos = cols.map(() => new Memo()), times = cols.map(() => new TimeMemo());
   for (let i = 0; i < table.length; i++) {
     for (let j = 0; j < k; j++) {
       if (j) w.byte(44);
       const v = values[j][i];
       switch (kinds[j]) {
         case 0: // day
-          if (v === v) w.text(memos[j].get(v as number, day));
+          if (v === v) times[j].write(w, v as number, day);
           break;
         case 1: // instant
-          w.text(memos[j].get(v as number, isoInstant));
+          times[j].write(w, v as number, isoInstant);
           break;
         case 2: // int
           if (v === v) w.int(Math.round(v as number));
           break;
         case 3: // float, pandas style
           if (v === v && v !== null && !w.decimal(v as number, true)) {
-            w.text(memos[j].get(v as number, pythonFloat));
+            memos[j].write(w, v as number, pythonFloat);
           }
           break;
         case 4: // float, as JavaScript prints it
           if (v === v && v !== null && !w.decimal(v as number, false)) {
-            w.text(memos[j].get(v as number, String));
+            memos[j].write(w, v as number, String);
           }
           break;
         case 5: // bool

@@ -1,0 +1,44 @@
+import { describe, expect, test } from "vitest";
+import { ByteWriter } from "../../runtime/metrics/tables/bytes.ts";
+
+const text = (w: ByteWriter) => new TextDecoder().decode(w.view());
+
+describe("ByteWriter", () => {
+  test("repeat copies what was written, whatever its length, across the buffer's growth", () => {
+    const w = new ByteWriter(8); // grows many times below
+    const samples = ["", "a", "ab", "abc", "abcd", "2000-03-10", "2000-03-11T00:00:00Z", "False"];
+    let expected = "";
+    for (const s of samples) {
+      const from = w.at;
+      w.text(s);
+      w.byte(44);
+      for (let k = 0; k < 5; k++) {
+        w.repeat(from, s.length);
+        w.byte(44);
+      }
+      expected += `${s},`.repeat(6);
+    }
+    expect(text(w)).toBe(expected);
+  });
+
+  test("whole numbers and four-decimal numbers as JavaScript writes them", () => {
+    const w = new ByteWriter(4);
+    const xs = [0, -0, 7, 10, 99, 100, 12345, 2147483647, 2147483648, -5, -2147483649, 2 ** 53 - 1];
+    for (const x of xs) {
+      w.int(x);
+      w.byte(32);
+    }
+    expect(text(w)).toBe(xs.map((x) => `${String(x)} `).join(""));
+    const v = new ByteWriter(4);
+    const ds = [0, 1, 93, 106.4041, -2.5, 0.0001, 123456.789, 2147483648, 1e10 + 0.5];
+    for (const x of ds) {
+      expect(v.decimal(x, false)).toBe(true);
+      v.byte(32);
+      expect(v.decimal(x, true)).toBe(true);
+      v.byte(32);
+    }
+    const py = (x: number) => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+    expect(text(v)).toBe(ds.map((x) => `${String(x)} ${py(x)} `).join(""));
+    expect(new ByteWriter().decimal(0.12345, false)).toBe(false); // five decimals: not this path
+  });
+});
