@@ -46,11 +46,12 @@ export class Rows {
 
   /** The `j`-th value of every row, in order: one column of the table (into `out` from `from`). */
   column(j: number, out = new Float64Array(this.count), from = 0): Float64Array {
+    const w = this.width;
     let k = from;
-    this.chunks.forEach((c, i) => {
-      const end = this.used[i] * this.width;
-      for (let at = j; at < end; at += this.width) out[k++] = c[at];
-    });
+    for (let i = 0; i < this.chunks.length; i++) {
+      const c = this.chunks[i], end = this.used[i] * w;
+      for (let at = j; at < end; at += w) out[k++] = c[at];
+    }
     return out;
   }
 }
