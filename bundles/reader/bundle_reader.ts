@@ -238,15 +238,22 @@ export class BundleReader {
     ]);
     const place = minutePositions(minutes);
     const targets = fields.map((f) => out[f]!);
-    let lastSid = NaN, base = 0;
-    for (let r = 0; r < sidCol.length; r++) {
+    // Rows come an asset's minutes in order (the bundle's storage order), so they are copied in
+    // runs: a run of rows of one asset on consecutive trading minutes is one copy per field.
+    const rows = sidCol.length;
+    let r = 0;
+    while (r < rows) {
       const k = place(minCol[r]);
-      if (k < 0) continue; // outside the sessions' trading minutes (a lunch break, say)
-      if (sidCol[r] !== lastSid) {
-        lastSid = sidCol[r];
-        base = slot.get(lastSid)! * n;
+      if (k < 0) { // outside the sessions' trading minutes (a lunch break, say)
+        r++;
+        continue;
       }
-      for (let j = 0; j < targets.length; j++) targets[j][base + k] = values[j][r];
+      const sid = sidCol[r];
+      let end = r + 1;
+      while (end < rows && sidCol[end] === sid && place(minCol[end]) === k + end - r) end++;
+      const at = slot.get(sid)! * n + k;
+      for (let j = 0; j < targets.length; j++) targets[j].set(values[j].subarray(r, end), at);
+      r = end;
     }
     return { sessions, minutes, sessionStarts: starts, fields: out };
   }
