@@ -19,6 +19,9 @@ interface Chunk {
   first: number;
   bars: MinuteBars;
   visible: Record<BundleField, Float64Array>;
+  /** The bundle's and the visible arrays of each field, in `BAR_FIELDS` order. */
+  sources: Float64Array[];
+  targets: Float64Array[];
   /** Minutes of the chunk made visible so far. */
   shown: number;
 }
@@ -68,7 +71,9 @@ export class MinuteMarket implements MarketData {
     const visible = Object.fromEntries(
       BAR_FIELDS.map((f) => [f, new Float64Array(n).fill(f === "volume" ? 0 : NaN)]),
     ) as Record<BundleField, Float64Array>;
-    return { first, bars, visible, shown: 0 };
+    const sources = BAR_FIELDS.map((f) => bars.fields[f]!),
+      targets = BAR_FIELDS.map((f) => visible[f]);
+    return { first, bars, visible, sources, targets, shown: 0 };
   }
 
   /** Before a session: its chunk loaded, nothing of it visible yet. Awaited once per session. */
@@ -117,18 +122,20 @@ export class MinuteMarket implements MarketData {
   /** Makes minute `k` of the current session visible and current. */
   advanceMinute(k: number): void {
     const c = this.cur!, n = c.bars.minutes.length, pos = this.sessionStart + k;
+    const sources = c.sources, targets = c.targets, assets = this.sids.length, end = assets * n;
+    const close = c.visible.close, lastClose = this.lastClose, lastMinute = this.lastMinute;
     for (let p = c.shown; p <= pos; p++) {
-      for (const f of BAR_FIELDS) {
-        const src = c.bars.fields[f]!, dst = c.visible[f];
-        for (let a = 0; a < this.sids.length; a++) dst[a * n + p] = src[a * n + p];
+      for (let f = 0; f < sources.length; f++) {
+        const src = sources[f], dst = targets[f];
+        for (let i = p; i < end; i += n) dst[i] = src[i];
       }
       if (p >= this.sessionStart) {
-        const close = c.visible.close;
-        for (let a = 0; a < this.sids.length; a++) {
-          const v = close[a * n + p];
+        const minute = c.bars.minutes[p];
+        for (let a = 0, i = p; a < assets; a++, i += n) {
+          const v = close[i];
           if (v === v) {
-            this.lastClose[a] = v;
-            this.lastMinute[a] = c.bars.minutes[p];
+            lastClose[a] = v;
+            lastMinute[a] = minute;
           }
         }
       }
