@@ -13,14 +13,13 @@ import { lazyImport } from "../../lazy.ts";
 
 type Arrow = typeof import("apache-arrow");
 
-/** The validity bitmap of `n` values (bit set = present), or undefined when all are present. */
-function validity(n: number, present: (i: number) => boolean): Uint8Array | undefined {
+/** Which values are present (not null or undefined): a bitmap, or undefined when all are. */
+function presentValidity(values: ArrayLike<unknown>): Uint8Array | undefined {
+  const n = values.length;
   let bitmap: Uint8Array | undefined;
   for (let i = 0; i < n; i++) {
-    if (present(i)) continue;
-    if (!bitmap) {
-      bitmap = new Uint8Array((n + 7) >> 3).fill(255);
-    }
+    if (values[i] != null) continue;
+    bitmap ??= new Uint8Array((n + 7) >> 3).fill(255);
     bitmap[i >> 3] &= ~(1 << (i & 7));
   }
   return bitmap;
@@ -33,6 +32,19 @@ function nulls(bitmap: Uint8Array | undefined, n: number): number {
   return n - valid;
 }
 
+/** Which numbers are present (not NaN): a bitmap, or undefined when all are. */
+function numberValidity(values: Numbers): Uint8Array | undefined {
+  const n = values.length;
+  let bitmap: Uint8Array | undefined;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === v) continue;
+    bitmap ??= new Uint8Array((n + 7) >> 3).fill(255);
+    bitmap[i >> 3] &= ~(1 << (i & 7));
+  }
+  return bitmap;
+}
+
 function numeric<T extends import("apache-arrow").DataType>(
   a: Arrow,
   type: T,
@@ -40,10 +52,42 @@ function numeric<T extends import("apache-arrow").DataType>(
   values: Numbers,
 ) {
   const n = values.length;
-  const nullBitmap = validity(n, (i) => values[i] === values[i]);
+  const nullBitmap = numberValidity(values);
   return a.makeVector(
     a.makeData({ type, length: n, nullCount: nulls(nullBitmap, n), nullBitmap, data } as never),
   );
+}
+
+/** Days since the epoch of UTC-midnight instants (0 where missing: the bitmap says so). */
+function epochDays(values: Numbers): Int32Array {
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = v === v ? Math.round(v / DAY_MS) : 0;
+  }
+  return out;
+}
+
+/**
+ * Milliseconds as 64-bit integers, written as two 32-bit halves: no BigInt per value (a BigInt
+ * is an allocation; an orders table has two instants per row).
+ */
+function int64s(values: Numbers): BigInt64Array {
+  const out = new BigInt64Array(values.length), halves = new Uint32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue; // 0, marked missing by the bitmap
+    const high = Math.floor(v / 4294967296);
+    halves[2 * i] = v - high * 4294967296; // little-endian: the low half first
+    halves[2 * i + 1] = high; // two's complement for a negative high half
+  }
+  return out;
+}
+
+function int32s(values: Numbers): Int32Array {
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] | 0;
+  return out;
 }
 
 /** Strings as Arrow's Utf8 layout (offsets into one UTF-8 buffer), null for missing. */
@@ -54,7 +98,7 @@ function strings(a: Arrow, values: ArrayLike<string | null | undefined>) {
     if (v !== null && v !== undefined) w.text(v);
     offsets[i + 1] = w.at;
   }
-  const nullBitmap = validity(n, (i) => values[i] !== null && values[i] !== undefined);
+  const nullBitmap = presentValidity(values);
   return a.makeVector(a.makeData({
     type: new a.Utf8(),
     length: n,
@@ -69,7 +113,7 @@ function strings(a: Arrow, values: ArrayLike<string | null | undefined>) {
 function flags(a: Arrow, values: ArrayLike<unknown>) {
   const n = values.length, data = new Uint8Array((n + 7) >> 3);
   for (let i = 0; i < n; i++) if (values[i]) data[i >> 3] |= 1 << (i & 7);
-  const nullBitmap = validity(n, (i) => values[i] !== null && values[i] !== undefined);
+  const nullBitmap = presentValidity(values);
   return a.makeVector(
     a.makeData({
       type: new a.Bool(),
@@ -88,16 +132,12 @@ function floats(a: Arrow, values: Numbers) {
 
 function vector(a: Arrow, c: Column, n: number) {
   switch (c.kind) {
-    case "day": {
-      const days = Int32Array.from(c.values, (ms) => (ms === ms ? Math.round(ms / DAY_MS) : 0));
-      return numeric(a, new a.DateDay(), days, c.values);
-    }
-    case "instant": {
-      const ms = BigInt64Array.from(c.values, (v) => BigInt(Number.isFinite(v) ? v : 0));
-      return numeric(a, new a.TimestampMillisecond("UTC"), ms, c.values);
-    }
+    case "day":
+      return numeric(a, new a.DateDay(), epochDays(c.values), c.values);
+    case "instant":
+      return numeric(a, new a.TimestampMillisecond("UTC"), int64s(c.values), c.values);
     case "int":
-      return numeric(a, new a.Int32(), Int32Array.from(c.values, (v) => v | 0), c.values);
+      return numeric(a, new a.Int32(), int32s(c.values), c.values);
     case "float":
       return floats(a, c.values);
     case "bool":
