@@ -11,6 +11,7 @@ import { type BundleVersion, DB_FILE } from "../paths.ts";
 import { type Db, openDb, readColumns } from "../store/duckdb.ts";
 import { type BundleMetadata, SCHEMA_VERSION } from "../store/schema.ts";
 import { type Adjustment, type AdjustmentIndex, pricingAdjustments } from "./adjustments.ts";
+import { minutePositions, placeMinuteRows } from "./minute_rows.ts";
 import { join } from "node:path";
 
 /** An asset as stored; dates are UTC-midnight ms, NaN when absent. */
@@ -236,25 +237,14 @@ export class BundleReader {
       "i32",
       ...fields.map(() => "f64" as const),
     ]);
-    const place = minutePositions(minutes);
-    const targets = fields.map((f) => out[f]!);
-    // Rows come an asset's minutes in order (the bundle's storage order), so they are copied in
-    // runs: a run of rows of one asset on consecutive trading minutes is one copy per field.
-    const rows = sidCol.length;
-    let r = 0;
-    while (r < rows) {
-      const k = place(minCol[r]);
-      if (k < 0) { // outside the sessions' trading minutes (a lunch break, say)
-        r++;
-        continue;
-      }
-      const sid = sidCol[r];
-      let end = r + 1;
-      while (end < rows && sidCol[end] === sid && place(minCol[end]) === k + end - r) end++;
-      const at = slot.get(sid)! * n + k;
-      for (let j = 0; j < targets.length; j++) targets[j].set(values[j].subarray(r, end), at);
-      r = end;
-    }
+    placeMinuteRows(
+      minutePositions(minutes),
+      sidCol,
+      minCol,
+      values,
+      fields.map((f) => out[f]!),
+      (sid) => slot.get(sid)! * n,
+    );
     return { sessions, minutes, sessionStarts: starts, fields: out };
   }
 
@@ -318,36 +308,4 @@ export class BundleReader {
   close(): void {
     this.db.close();
   }
-}
-
-/** Minutes a position table may span (≈ 7.6 years of every minute: 16 MB). */
-const MAX_TABLE_MINUTES = 4_000_000;
-
-/**
- * The position of an epoch minute among `minutes` (sorted UTC ms), or -1 when it is not one of
- * them: a table over the span when it is small (every query of a minute backtest's chunk), a
- * binary search otherwise. A query's rows are placed one by one, a million per chunk.
- */
-export function minutePositions(minutes: Float64Array): (minute: number) => number {
-  const n = minutes.length;
-  if (n === 0) return () => -1;
-  const m0 = minutes[0] / 60_000, span = minutes[n - 1] / 60_000 - m0 + 1;
-  if (span <= MAX_TABLE_MINUTES) {
-    const table = new Int32Array(span).fill(-1);
-    for (let k = 0; k < n; k++) table[minutes[k] / 60_000 - m0] = k;
-    return (m) => {
-      const d = m - m0;
-      return d >= 0 && d < span ? table[d] : -1;
-    };
-  }
-  return (m) => {
-    const t = m * 60_000;
-    let lo = 0, hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (minutes[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return minutes[lo] === t ? lo : -1;
-  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { minutePositions } from "../../bundles/reader/bundle_reader.ts";
+import { minutePositions, placeMinuteRows } from "../../bundles/reader/minute_rows.ts";
 
 const MIN = 60_000;
 
@@ -34,5 +34,45 @@ describe("minutePositions: where a query's row goes in a minute range", () => {
 
   test("no minutes: nothing is placed", () => {
     expect(minutePositions(new Float64Array(0))(day)).toBe(-1);
+  });
+
+  test("rows are placed in runs, in storage order or any other, off-minute rows skipped", () => {
+    const place = minutePositions(ms);
+    const n = minutes.length, sids = [3, 7];
+    // Every asset's every minute, plus a row in the lunch break, then a duplicate that wins.
+    const rows: [number, number, number][] = [];
+    for (const sid of sids) {
+      for (const m of minutes) rows.push([sid, m / MIN, sid * 1e6 + m / MIN]);
+      rows.push([sid, day + 700, -1]);
+    }
+    rows.push([7, minutes[5] / MIN, 42]);
+    const expected = (order: [number, number, number][]) => {
+      const out = new Float64Array(2 * n).fill(NaN);
+      for (const [sid, m, v] of order) {
+        const k = place(m);
+        if (k >= 0) out[sids.indexOf(sid) * n + k] = v;
+      }
+      return out;
+    };
+    let seed = 7;
+    const shuffled = rows.slice(0, -1).sort(() =>
+      (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5
+    )
+      .concat([rows[rows.length - 1]]);
+    for (const order of [rows, shuffled]) {
+      const target = new Float64Array(2 * n).fill(NaN), doubled = new Float64Array(2 * n).fill(NaN);
+      const vals = Float64Array.from(order, (r) => r[2]);
+      placeMinuteRows(
+        place,
+        Int32Array.from(order, (r) => r[0]),
+        Int32Array.from(order, (r) => r[1]),
+        [vals, vals.map((v) => 2 * v)],
+        [target, doubled],
+        (sid) => sids.indexOf(sid) * n,
+      );
+      expect(target).toEqual(expected(order));
+      expect(doubled).toEqual(expected(order).map((v) => 2 * v));
+      expect(target[n + 5]).toBe(42);
+    }
   });
 });
