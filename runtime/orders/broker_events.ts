@@ -8,6 +8,11 @@ import { asVenueOrderId } from "../model/ids.ts";
 import type { OrderEvent } from "../model/order_state.ts";
 import type { OrderManager } from "./manager.ts";
 
+/** Stands for the journal line when nothing is journaled (`FillBooking` never calls it then). */
+function noLine(): BrokerFill {
+  throw new Error("no journal line without a journal");
+}
+
 /** One execution: booked in the ledger, added to its order (`f`: the event's own object). */
 export function applyFill(
   m: OrderManager,
@@ -48,7 +53,10 @@ export function applyFill(
     price,
     commission,
     time,
-    () => f ?? brokerFill(coid, venueId, exec, symbol, amount, price, commission, time),
+    // The journal line, made only when there is a journal (no closure per fill in a backtest).
+    m.d.audit.enabled
+      ? () => f ?? brokerFill(coid, venueId, exec, symbol, amount, price, commission, time)
+      : noLine,
   );
   m.counters.fills++;
   if (first) m.counters.firstFillLatency.observe((q.wall_fill - q.wall_sent) / 1000);
