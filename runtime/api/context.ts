@@ -105,8 +105,9 @@ export const Context = AlgorithmContext;
 
 for (const [name, fn] of Object.entries(API) as [string, ApiFunction][]) {
   Object.defineProperty(AlgorithmContext.prototype, name, {
-    value: function (this: AlgorithmContext, ...args: unknown[]) {
-      return fn.apply(algorithmOf(this), args);
+    // The arguments forwarded as they came: no argument array per call.
+    value: function (this: AlgorithmContext) {
+      return fn.apply(algorithmOf(this), arguments as unknown as unknown[]);
     },
     writable: true,
     configurable: true,

@@ -8,6 +8,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { HarvesterError } from "../errors.ts";
 import { algorithmOf, API, type ApiName, type Context, type StrategyApi } from "./context.ts";
+import type { ApiFunction } from "./define.ts";
 
 const scope = new AsyncLocalStorage<Context>();
 
@@ -45,8 +46,12 @@ export function runningTime(): number {
 export function freeFunctions(): StrategyApi {
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(API) as ApiName[]) {
-    out[name] = (...args: unknown[]) =>
-      (currentContext()[name] as (...a: unknown[]) => unknown)(...args);
+    const fn = API[name] as ApiFunction;
+    // The API function the context's method calls, on the running algorithm, with the arguments
+    // forwarded as they came (no argument arrays: every `await order(...)` goes through here).
+    out[name] = function () {
+      return fn.apply(algorithmOf(currentContext()), arguments as unknown as unknown[]);
+    };
   }
   return out as unknown as StrategyApi;
 }
