@@ -117,23 +117,17 @@ export class ByteWriter {
    * of four places are further apart than two doubles, so it is the only one, and the shortest.
    */
   decimal(v: number, dotZero: boolean): boolean {
-    if (v >= 0 && v < 2147483648 && v === (v | 0)) {
-      // A whole number (most cells): its digits, no scaling.
-      this.#smallInt(v);
-      if (dotZero) {
-        this.reserve(2);
-        this.buf[this.at++] = 46;
-        this.buf[this.at++] = 48;
-      }
-      return true;
+    let frac = 0; // the four decimals, 0…9999
+    if (v >= 0 && v < 2147483648 && v === (v | 0)) this.#smallInt(v); // whole: no scaling
+    else {
+      if (!(v > -1e11 && v < 1e11)) return false;
+      const scaled = Math.round(v * 1e4);
+      if (scaled / 1e4 !== v) return false;
+      if (v < 0) this.byte(45);
+      const abs = Math.abs(scaled), whole = Math.floor(abs / 1e4);
+      frac = abs - whole * 1e4;
+      this.int(whole);
     }
-    if (!(v > -1e11 && v < 1e11)) return false;
-    const scaled = Math.round(v * 1e4);
-    if (scaled / 1e4 !== v) return false;
-    if (v < 0) this.byte(45);
-    const abs = Math.abs(scaled), whole = Math.floor(abs / 1e4);
-    let frac = abs - whole * 1e4; // 0…9999: the four decimals
-    this.int(whole);
     if (frac === 0) {
       if (dotZero) {
         this.byte(46);
