@@ -177,6 +177,16 @@ describe("a run written as CSV, Arrow and Parquet", () => {
       expect(fills.map((r) => r.price)).toEqual(results.transactions.map((t) => t.price));
       const held = await q(`SELECT count(*) AS n FROM ${file("_positions")}`);
       expect(Number(held[0].n)).toBe(results.positions.length);
+      // Compressed as pyarrow writes by default; a dictionary only where a text column repeats.
+      const chunks = await q(
+        `SELECT path_in_schema AS col, compression, encodings ` +
+          `FROM parquet_metadata(${file("_orders")})`,
+      );
+      const chunk = (c: string) => chunks.find((r) => r.col === c)!;
+      expect(new Set(chunks.map((r) => r.compression))).toEqual(new Set(["SNAPPY"]));
+      expect(String(chunk("symbol").encodings)).toContain("DICTIONARY");
+      expect(String(chunk("order_id").encodings)).not.toContain("DICTIONARY");
+      expect(String(chunk("amount").encodings)).not.toContain("DICTIONARY");
     } finally {
       db.close();
     }

@@ -24,6 +24,8 @@ export class VenueState {
   seq = 0;
   lastBar = -Infinity;
   lastSplit = -Infinity;
+  /** Finished orders in `byCoid` (counted as they finish, so `trim` need not walk the book). */
+  private finished = 0;
 
   constructor(
     public cash: number,
@@ -142,6 +144,7 @@ export class VenueState {
     if (!list) return;
     const i = list.indexOf(o);
     if (i >= 0) {
+      this.finished++;
       // In place: `splice` would allocate the array of removed orders on every fill.
       for (let k = i + 1; k < list.length; k++) list[k - 1] = list[k];
       list.length--;
@@ -151,14 +154,13 @@ export class VenueState {
 
   /** Forgets finished orders beyond the newest `KEEP_FINISHED` and fills older than a day. */
   trim(): void {
-    let finished = 0;
-    for (const o of this.byCoid.values()) if (!o.open) finished++;
-    let drop = finished - KEEP_FINISHED;
+    let drop = this.finished - KEEP_FINISHED;
     if (drop > 0) {
       for (const [coid, o] of this.byCoid) {
         if (drop === 0) break;
         if (o.open) continue;
         this.byCoid.delete(coid);
+        this.finished--;
         drop--;
       }
     }
@@ -210,7 +212,10 @@ export class VenueState {
     }
     restoreBook(s.orders, this.assetOf, (o) => {
       this.byCoid.set(o.client_order_id, o);
-      if (!o.open) return;
+      if (!o.open) {
+        this.finished++;
+        return;
+      }
       const list = this.open.get(o.asset.sid);
       if (list) list.push(o);
       else this.open.set(o.asset.sid, [o]);

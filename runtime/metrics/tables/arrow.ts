@@ -130,14 +130,16 @@ function floats(a: Arrow, values: Numbers) {
   return numeric(a, new a.Float64(), data, values);
 }
 
-function vector(a: Arrow, c: Column, n: number) {
+function vector(a: Arrow, c: Column, n: number, wideInts: boolean) {
   switch (c.kind) {
     case "day":
       return numeric(a, new a.DateDay(), epochDays(c.values), c.values);
     case "instant":
       return numeric(a, new a.TimestampMillisecond("UTC"), int64s(c.values), c.values);
     case "int":
-      return numeric(a, new a.Int32(), int32s(c.values), c.values);
+      return wideInts
+        ? numeric(a, new a.Int64(), int64s(c.values), c.values)
+        : numeric(a, new a.Int32(), int32s(c.values), c.values);
     case "float":
       return floats(a, c.values);
     case "bool":
@@ -155,11 +157,17 @@ function vector(a: Arrow, c: Column, n: number) {
   }
 }
 
-/** A table as an Arrow table, one typed vector per column. */
-export async function arrowTable(t: Table): Promise<import("apache-arrow").Table> {
+/**
+ * A table as an Arrow table, one typed vector per column; `wideInts` writes counts as Int64
+ * (what the Parquet files have always held: pandas' int64).
+ */
+export async function arrowTable(
+  t: Table,
+  wideInts = false,
+): Promise<import("apache-arrow").Table> {
   const a = await lazyImport<Arrow>("apache-arrow");
   const vectors: Record<string, import("apache-arrow").Vector> = {};
-  for (const c of t.columns) vectors[c.name] = vector(a, c, t.length);
+  for (const c of t.columns) vectors[c.name] = vector(a, c, t.length, wideInts);
   return new a.Table(vectors);
 }
 
