@@ -225,7 +225,7 @@ export class Engine {
     recorder.endOfSession(this.i, e.time);
     const b = this.benchmark[this.i] = this.o.benchmark(this.i, e);
     perf.end_of_session(algo.ledger, e.time, b, recorder.countsToday(), algo.recorded);
-    manager.forgetOldExecs();
+    manager.endOfSession();
     venue?.endOfSession();
     this.o.driver.endSession?.(algo, this.t);
     for (const h of this.phases.sessionEnd) await h(e, this.i);

@@ -5,7 +5,6 @@
  */
 import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
-import type { TrackedOrder } from "../finance/order.ts";
 import { Rows } from "./recorder_rows.ts";
 import {
   ordersTable,
@@ -70,7 +69,10 @@ export interface RecorderData {
   /** Each session's date and how many order rows it recorded. */
   readonly oDay: readonly number[];
   readonly oCount: readonly number[];
-  readonly oRef: readonly TrackedOrder[];
+  /** Each order row's fixed fields: id, creation time, asset. */
+  readonly oId: readonly string[];
+  readonly oCreated: readonly number[];
+  readonly oAsset: readonly Asset[];
   readonly oNum: Rows;
   /** The reasons of the order rows that have one, by row. */
   readonly oReason: ReadonlyMap<number, string>;
@@ -92,10 +94,13 @@ export class Recorder {
   private readonly pDate: number[] = [];
   private readonly pCount: number[] = [];
   private pRows = 0;
-  // orders: the order object for fixed fields, a snapshot of the changing ones
+  // orders: the fixed fields, and a snapshot of the changing ones (no reference to the order:
+  // a backtest's finished orders give up their objects at the session's end)
   private readonly oDay: number[] = [];
   private readonly oCount: number[] = [];
-  private readonly oRef: TrackedOrder[] = [];
+  private readonly oId: string[] = [];
+  private readonly oCreated: number[] = [];
+  private readonly oAsset: Asset[] = [];
   private readonly oNum = new Rows(8); // dt, amount, filled, commission, status, limit, stop, flags
   private readonly oReason = new Map<number, string>();
   // transactions
@@ -196,10 +201,12 @@ export class Recorder {
     this.pCount.push(np);
     // Orders and transactions: one block of rows for the day each, its date kept once.
     const today = this.ledger.ordersToday(), on = this.oNum;
-    const r0 = on.reserve(today.length), rows0 = this.oRef.length;
+    const r0 = on.reserve(today.length), rows0 = this.oId.length;
     for (let k = 0, at = on.offset; k < today.length; k++, at += 8) {
       const o = today[k];
-      this.oRef.push(o);
+      this.oId.push(o.id);
+      this.oCreated.push(o.created);
+      this.oAsset.push(o.asset);
       r0[at] = o.dt;
       r0[at + 1] = o.amount;
       r0[at + 2] = o.filled;
@@ -242,7 +249,9 @@ export class Recorder {
       pCount: this.pCount,
       oDay: this.oDay,
       oCount: this.oCount,
-      oRef: this.oRef,
+      oId: this.oId,
+      oCreated: this.oCreated,
+      oAsset: this.oAsset,
       oNum: this.oNum,
       oReason: this.oReason,
       tDay: this.tDay,

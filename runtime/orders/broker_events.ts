@@ -3,7 +3,12 @@
  * `FillBooking`) and its order; an order event moves the order through the transition table. The
  * venue's view is the truth for what only it knows (its id, triggers, a split's new amounts).
  */
-import { type BrokerFill, brokerFill, type BrokerOrder } from "../model/broker.ts";
+import {
+  type BrokerEvent,
+  type BrokerFill,
+  brokerFill,
+  type BrokerOrder,
+} from "../model/broker.ts";
 import { asVenueOrderId } from "../model/ids.ts";
 import type { OrderEvent } from "../model/order_state.ts";
 import type { OrderManager } from "./manager.ts";
@@ -97,4 +102,9 @@ export function applyOrderEvent(
     if (time === time) o.dt = time;
   }
   m.move(o, event, reason, time);
+}
+
+/** The time of an event (NaN for those without one: they are never held back). */
+export function timeOf(e: BrokerEvent): number {
+  return e.type === "fill" ? e.fill.time : e.time;
 }

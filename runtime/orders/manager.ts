@@ -15,7 +15,7 @@ import type { Asset } from "../assets/asset.ts";
 import type { BrokerEvent, BrokerOrder, OrderRequest } from "../model/broker.ts";
 import { asClientOrderId, type ClientOrderId } from "../model/ids.ts";
 import type { OrderEvent } from "../model/order_state.ts";
-import { applyFill, applyOrderEvent } from "./broker_events.ts";
+import { applyFill, applyOrderEvent, timeOf } from "./broker_events.ts";
 import { OrderCounters } from "./counters.ts";
 import { FillBooking } from "./fill_booking.ts";
 import type { ClientOrderIds } from "./ids.ts";
@@ -31,7 +31,7 @@ import {
 } from "./manager_recovery.ts";
 import { type OrderRecord, recentExecs } from "./manager_state.ts";
 import { OpenOrders } from "./open_orders.ts";
-import { OrderTable } from "./order_table.ts";
+import { compactFinished, OrderTable } from "./order_table.ts";
 import { ManagedOrder, unknownQuality } from "./order.ts";
 import { TERMINAL, transition } from "./state.ts";
 
@@ -65,8 +65,12 @@ export class OrderManager {
    */
   readonly held = new Map<string, BrokerOrder>();
 
+  /** The engine's own venue, never asked again: finished orders can give up their objects. */
+  private readonly compacting: boolean;
+
   constructor(readonly d: ManagerDeps) {
     this.orders = new OrderTable(d.ids);
+    this.compacting = d.inProcessVenue === true && d.broker.reportsOnce === true && !d.quality;
     this.inflight = new InFlightWatch(d.inflight);
     this.fills = new FillBooking(
       d.ledger,
@@ -382,9 +386,12 @@ export class OrderManager {
     restoreOrders(this, s);
   }
 
-  /** At a session's end: execution ids older than a day are forgotten (memory stays flat). */
-  forgetOldExecs(): void {
+  /** At a session's end (rows recorded): old execution ids forgotten, finished orders compacted. */
+  endOfSession(): void {
     if (this.fills.execs.size > 4096) recentExecs(this.fills.execs, DAY_MS);
+    if (this.compacting) {
+      compactFinished(this.orders, this.d.ledger.ordersToday() as ManagedOrder[], this.deferred);
+    }
   }
 
   async cancelAll(): Promise<number> {
@@ -392,9 +399,4 @@ export class OrderManager {
     for (const o of open) await this.cancel(o.id);
     return open.length;
   }
-}
-
-/** The time of an event (NaN for those without one: they are never held back). */
-function timeOf(e: BrokerEvent): number {
-  return e.type === "fill" ? e.fill.time : e.time;
 }

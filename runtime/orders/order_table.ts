@@ -2,10 +2,15 @@
  * Every order of a run by client order id, in the order they came. The run's own ids
  * (`hv<tag>-<n>`) are kept in an array by sequence number: a backtest places an order per asset
  * per bar, and a `Map` keyed by 130,000 fresh id strings spends more time hashing them than the
- * rest of placing the order. Other ids (external orders, an earlier tag) go in a `Map`.
+ * rest of placing the order. Other ids (external orders, an earlier tag) go in a `Map`. A
+ * backtest's finished orders can give up their objects (`compact`): kept as columns, they are
+ * built again when looked up.
  */
+import type { ClientOrderId } from "../model/ids.ts";
+import { FinishedOrders } from "./finished_orders.ts";
 import type { ClientOrderIds } from "./ids.ts";
 import type { ManagedOrder } from "./order.ts";
+import { TERMINAL } from "../model/order_state.ts";
 
 /** What readers of the table need (the order manager stays the one writer). */
 export interface OrderLookup {
@@ -19,8 +24,13 @@ export interface OrderLookup {
 export class OrderTable implements OrderLookup {
   readonly #own: (ManagedOrder | undefined)[] = [];
   readonly #other = new Map<string, ManagedOrder>();
-  /** Insertion order, as a `Map` iterates (a deleted order stays here until `values` prunes it). */
-  #all: ManagedOrder[] = [];
+  /** Our finished orders kept as columns (`compact`); null until the first. */
+  #finished: FinishedOrders | null = null;
+  /**
+   * Insertion order, as a `Map` iterates: our ids by sequence number, other ids by their order.
+   * A deleted order stays here until `values` prunes it.
+   */
+  #all: (ManagedOrder | number)[] = [];
   /** The last id looked up and its order: a broker's events for one order come together. */
   #lastId = "";
   #lastOrder: ManagedOrder | undefined;
@@ -28,12 +38,12 @@ export class OrderTable implements OrderLookup {
   #deleted = false;
 
   /** `ids`: the run's id family, whose ids are filed by sequence number. */
-  constructor(private readonly ids: Pick<ClientOrderIds, "seqOf">) {}
+  constructor(private readonly ids: Pick<ClientOrderIds, "seqOf" | "idOf">) {}
 
   get(id: string): ManagedOrder | undefined {
     if (id === this.#lastId) return this.#lastOrder;
     const s = this.ids.seqOf(id);
-    const o = s < 0 ? this.#other.get(id) : this.#own[s];
+    const o = s < 0 ? this.#other.get(id) : this.#ownAt(s, id);
     this.#lastId = id;
     this.#lastOrder = o;
     return o;
@@ -52,16 +62,39 @@ export class OrderTable implements OrderLookup {
     return this.#put(o.id, seq, o);
   }
 
+  /**
+   * Keeps a finished order of ours as columns and lets go of its object; looking it up builds an
+   * equal one. Only for an order nothing will change again (a backtest venue's, its last row
+   * recorded). Other ids and open orders stay as they are.
+   */
+  compact(o: ManagedOrder): void {
+    const s = this.ids.seqOf(o.id);
+    if (s < 0 || this.#own[s] !== o || o.quality !== null) return;
+    (this.#finished ??= new FinishedOrders()).store(s, o);
+    this.#own[s] = undefined;
+    if (this.#lastOrder === o) {
+      this.#lastId = "";
+      this.#lastOrder = undefined;
+    }
+  }
+
+  #ownAt(s: number, id: string): ManagedOrder | undefined {
+    return this.#own[s] ?? this.#finished?.get(s, id as ClientOrderId);
+  }
+
   #put(id: string, s: number, o: ManagedOrder): this {
-    const before = s < 0 ? this.#other.get(id) : this.#own[s];
+    const before = s < 0 ? this.#other.get(id) : this.#ownAt(s, id);
     if (s < 0) this.#other.set(id, o);
-    else this.#own[s] = o;
+    else {
+      this.#own[s] = o;
+      this.#finished?.drop(s);
+    }
     this.#lastId = id;
     this.#lastOrder = o;
     if (before === undefined) {
-      this.#all.push(o);
+      this.#all.push(s < 0 ? o : s);
       this.#size++;
-    } else if (before !== o) {
+    } else if (s < 0 && before !== o) {
       // A replacement takes its predecessor's place (rare: a restart's bookkeeping).
       this.#all[this.#all.lastIndexOf(before)] = o;
     }
@@ -70,12 +103,15 @@ export class OrderTable implements OrderLookup {
 
   delete(id: string): boolean {
     const s = this.ids.seqOf(id);
-    const o = s < 0 ? this.#other.get(id) : this.#own[s];
+    const o = s < 0 ? this.#other.get(id) : this.#ownAt(s, id);
     if (o === undefined) return false;
     this.#lastId = "";
     this.#lastOrder = undefined;
     if (s < 0) this.#other.delete(id);
-    else this.#own[s] = undefined;
+    else {
+      this.#own[s] = undefined;
+      this.#finished?.drop(s);
+    }
     this.#size--;
     this.#deleted = true;
     return true;
@@ -85,14 +121,40 @@ export class OrderTable implements OrderLookup {
     return this.#size;
   }
 
-  values(): IterableIterator<ManagedOrder> {
+  /** In the order they were added (a compacted order is built again, as `get` does). */
+  *values(): IterableIterator<ManagedOrder> {
     if (this.#deleted) {
-      // The current order of each id, once, at its latest place (as a Map re-adds after delete).
-      const last = new Map<ManagedOrder, number>();
-      this.#all.forEach((o, i) => this.get(o.id) === o && last.set(o, i));
-      this.#all = this.#all.filter((o, i) => last.get(o) === i);
+      // Each entry once, at its latest place, if still present (as a Map re-adds after delete).
+      const last = new Map<ManagedOrder | number, number>();
+      this.#all.forEach((x, i) => this.#present(x) && last.set(x, i));
+      this.#all = this.#all.filter((x, i) => last.get(x) === i);
       this.#deleted = false;
     }
-    return this.#all.values();
+    for (const x of this.#all) {
+      yield typeof x === "number" ? this.#ownAt(x, this.ids.idOf(x))! : x;
+    }
+  }
+
+  #present(x: ManagedOrder | number): boolean {
+    if (typeof x !== "number") return this.#other.get(x.id) === x;
+    return this.#own[x] !== undefined || this.#finished?.has(x) === true;
+  }
+}
+
+/**
+ * Compacts the orders of `today` that are finished, except those whose change is still to be
+ * reported (`held`: the daily cancel policy's, listed again at the next bar). For a venue that
+ * reports nothing more on a finished order — the engine's own, in a backtest — so nothing
+ * changes them again.
+ */
+export function compactFinished(
+  table: OrderTable,
+  today: readonly ManagedOrder[],
+  held: readonly ManagedOrder[],
+): void {
+  const wait = held.length ? new Set(held) : null;
+  for (let k = 0; k < today.length; k++) {
+    const o = today[k];
+    if (TERMINAL.has(o.state) && !wait?.has(o)) table.compact(o);
   }
 }

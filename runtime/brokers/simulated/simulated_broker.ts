@@ -56,6 +56,12 @@ export interface SimulatedBrokerOptions {
 
 export class SimulatedBroker implements Broker, MarketView {
   readonly name: string;
+  /**
+   * `<name>-` and `<name>-x`, the venue's order and execution ids' beginnings, made once: an id
+   * built from the name each time carries its own copy of them, and the order keeps its id.
+   */
+  private readonly orderIdPrefix: string;
+  private readonly execIdPrefix: string;
   /** An in-memory venue reports each execution once; a persisted one may re-report after a restart. */
   readonly reportsOnce: boolean;
   private listener: (e: BrokerEvent) => void = () => {};
@@ -67,6 +73,8 @@ export class SimulatedBroker implements Broker, MarketView {
 
   constructor(private readonly opts: SimulatedBrokerOptions) {
     this.name = opts.name ?? "simulated";
+    this.orderIdPrefix = `${this.name}-`;
+    this.execIdPrefix = `${this.name}-x`;
     this.state = new VenueState(opts.cash, opts.assetOf, opts.reportsOnce !== true);
     this.store = opts.store ?? null;
     this.reportsOnce = opts.reportsOnce === true;
@@ -152,7 +160,7 @@ export class SimulatedBroker implements Broker, MarketView {
       this.emit("rejected", order, now, refused);
       return;
     }
-    const id = `${this.name}-${this.state.seq + 1}`;
+    const id = this.orderIdPrefix + (this.state.seq + 1);
     this.store?.record({
       op: "submit",
       coid: r.client_order_id,
@@ -214,7 +222,7 @@ export class SimulatedBroker implements Broker, MarketView {
         this.state.exec++;
         this.fill(
           o.client_order_id,
-          `${this.name}-x${this.state.exec}`,
+          this.execIdPrefix + this.state.exec,
           asset.symbol,
           txn.amount,
           txn.price,
@@ -269,7 +277,7 @@ export class SimulatedBroker implements Broker, MarketView {
     const p = this.state.positionsBySymbol.get(symbol);
     if (!p || p.amount === 0) return;
     this.state.exec++;
-    this.fill("", `${this.name}-x${this.state.exec}`, symbol, -p.amount, price, 0, time, null);
+    this.fill("", this.execIdPrefix + this.state.exec, symbol, -p.amount, price, 0, time, null);
   }
 
   /**

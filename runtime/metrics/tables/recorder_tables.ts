@@ -71,7 +71,7 @@ export function positionsTable(d: RecorderData): Table {
 }
 
 export function ordersTable(d: RecorderData): Table {
-  const before = d.before.orders, b = before.length, n = b + d.oRef.length;
+  const before = d.before.orders, b = before.length, n = b + d.oId.length;
   const { f, s } = alloc(n);
   const date = f(), created = f(), dt = f(), sid = f(), amount = f(), filled = f();
   const commission = f(), status = f(), limit = f(), stop = f(), flags = new Uint8Array(n);
@@ -95,12 +95,12 @@ export function ordersTable(d: RecorderData): Table {
   [dt, amount, filled, commission, status, limit, stop].forEach((c, j) => d.oNum.column(j, c, b));
   const bits = d.oNum.column(7);
   spread(d.oDay, d.oCount, date, b);
-  for (let k = 0; k < d.oRef.length; k++) {
-    const o = d.oRef[k], i = b + k;
-    id[i] = o.id;
-    created[i] = o.created;
-    sid[i] = o.asset.sid;
-    symbol[i] = o.asset.symbol;
+  for (let k = 0; k < d.oId.length; k++) {
+    const asset = d.oAsset[k], i = b + k;
+    id[i] = d.oId[k];
+    created[i] = d.oCreated[k];
+    sid[i] = asset.sid;
+    symbol[i] = asset.symbol;
     flags[i] = bits[k];
     reason[i] = null;
   }

@@ -1,0 +1,105 @@
+/**
+ * Finished orders of a backtest, kept as columns by sequence number. A backtest keeps every order
+ * for `get_order`, and 65,000 order objects (with their boxed times and ids) are what a long
+ * run's young-generation collections copy most: an order that can never change again — its venue
+ * is the engine's own and reports nothing more once an order is finished — gives up its object
+ * at the session's end and lives on here in typed arrays the collector never visits. `get`
+ * builds an equal `ManagedOrder` back when one is asked for.
+ *
+ * @module
+ */
+import type { Asset } from "../assets/asset.ts";
+import type { ClientOrderId, VenueOrderId } from "../model/ids.ts";
+import { ORDER_STATES, type OrderState } from "../model/order_state.ts";
+import { ManagedOrder } from "./order.ts";
+
+/** The numbers kept per order, in this order. */
+const CREATED = 0, DT = 1, AMOUNT = 2, FILLED = 3, COMMISSION = 4, AVG = 5, LIMIT = 6, STOP = 7;
+const LAST_EVENT = 8, WIDTH = 9;
+/** Flag bits. */
+const KEPT = 1, LIMIT_REACHED = 2, STOP_REACHED = 4, EXTERNAL = 8, HAS_LIMIT = 16, HAS_STOP = 32;
+
+export class FinishedOrders {
+  #nums = new Float64Array(WIDTH * 1024);
+  #flags = new Uint8Array(1024);
+  #states = new Uint8Array(1024);
+  readonly #assets: (Asset | undefined)[] = [];
+  readonly #venueIds: (VenueOrderId | null)[] = [];
+  /** Reasons are rare (a rejection, an expiry's): by sequence number. */
+  readonly #reasons = new Map<number, string>();
+
+  /** Keeps `o` (finished, of sequence number `seq`); it is read back by `get`. */
+  store(seq: number, o: ManagedOrder): void {
+    if (seq >= this.#flags.length) this.#grow(seq);
+    const n = this.#nums, at = seq * WIDTH;
+    n[at + CREATED] = o.created;
+    n[at + DT] = o.dt;
+    n[at + AMOUNT] = o.amount;
+    n[at + FILLED] = o.filled;
+    n[at + COMMISSION] = o.commission;
+    n[at + AVG] = o.avg_fill_price;
+    n[at + LIMIT] = o.limit ?? 0;
+    n[at + STOP] = o.stop ?? 0;
+    n[at + LAST_EVENT] = o.last_event_at;
+    this.#flags[seq] = KEPT | (o.limit_reached ? LIMIT_REACHED : 0) |
+      (o.stop_reached ? STOP_REACHED : 0) | (o.external ? EXTERNAL : 0) |
+      (o.limit !== null ? HAS_LIMIT : 0) | (o.stop !== null ? HAS_STOP : 0);
+    this.#states[seq] = ORDER_STATES.indexOf(o.state);
+    this.#assets[seq] = o.asset;
+    this.#venueIds[seq] = o.broker_order_id;
+    if (o.reason !== null) this.#reasons.set(seq, o.reason);
+    else this.#reasons.delete(seq);
+  }
+
+  has(seq: number): boolean {
+    return seq < this.#flags.length && (this.#flags[seq] & KEPT) !== 0;
+  }
+
+  /** The order of sequence number `seq` (id `id`) as it was stored, or undefined. */
+  get(seq: number, id: ClientOrderId): ManagedOrder | undefined {
+    if (!this.has(seq)) return undefined;
+    const n = this.#nums, at = seq * WIDTH, flags = this.#flags[seq];
+    const o = new ManagedOrder(
+      id,
+      this.#assets[seq]!,
+      n[at + AMOUNT],
+      flags & HAS_LIMIT ? n[at + LIMIT] : null,
+      flags & HAS_STOP ? n[at + STOP] : null,
+      n[at + CREATED],
+    );
+    o.dt = n[at + DT];
+    o.filled = n[at + FILLED];
+    o.commission = n[at + COMMISSION];
+    o.avg_fill_price = n[at + AVG];
+    o.last_event_at = n[at + LAST_EVENT];
+    o.limit_reached = (flags & LIMIT_REACHED) !== 0;
+    o.stop_reached = (flags & STOP_REACHED) !== 0;
+    o.external = (flags & EXTERNAL) !== 0;
+    o.state = ORDER_STATES[this.#states[seq]] as OrderState;
+    o.broker_order_id = this.#venueIds[seq] ?? null;
+    o.reason = this.#reasons.get(seq) ?? null;
+    return o;
+  }
+
+  /** Forgets the order of `seq`. */
+  drop(seq: number): void {
+    if (!this.has(seq)) return;
+    this.#flags[seq] = 0;
+    this.#assets[seq] = undefined;
+    this.#venueIds[seq] = null;
+    this.#reasons.delete(seq);
+  }
+
+  #grow(seq: number): void {
+    let size = this.#flags.length;
+    while (size <= seq) size *= 2;
+    const nums = new Float64Array(WIDTH * size), flags = new Uint8Array(size);
+    const states = new Uint8Array(size);
+    nums.set(this.#nums);
+    flags.set(this.#flags);
+    states.set(this.#states);
+    this.#nums = nums;
+    this.#flags = flags;
+    this.#states = states;
+  }
+}
