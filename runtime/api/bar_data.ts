@@ -11,6 +11,7 @@ import type { BarField } from "../finance/market_view.ts";
 import { UnsupportedOrderParameters } from "./errors.ts";
 import { HarvesterError } from "../errors.ts";
 import { DailyMarket } from "../portal/market.ts";
+import { MinuteMarket } from "../portal/minute_market.ts";
 import { rawFieldNo } from "../portal/bar_fields.ts";
 import { Frame } from "../frames/frame.ts";
 import { HistoryPanel } from "../frames/history_panel.ts";
@@ -127,18 +128,25 @@ export class BarData {
   ): Promise<unknown> {
     // The hot path — one asset, one raw field, daily, at the current session of a backtest: a
     // view of the portal's buffer, with no argument arrays and no dispatch.
+    // Likewise in a minute backtest, a window within the current session.
     const market = this.algo.market;
-    if (frequency === "1d" && typeof fields === "string" && assets instanceof Asset) {
+    if (typeof fields === "string" && assets instanceof Asset) {
       const k = rawFieldNo(fields);
-      if (
-        k >= 0 && market instanceof DailyMarket && bar_count >= 1 &&
-        Number.isInteger(bar_count)
-      ) {
-        const portal = market.portal;
-        if (this.algo.portalIndex === portal.current) {
-          const values = portal.currentWindow(assets, k, bar_count);
+      if (k >= 0 && bar_count >= 1 && Number.isInteger(bar_count)) {
+        if (frequency === "1d" && market instanceof DailyMarket) {
+          const portal = market.portal;
+          if (this.algo.portalIndex === portal.current) {
+            const values = portal.currentWindow(assets, k, bar_count);
+            if (values !== undefined) {
+              return Promise.resolve(new Series(values, portal.windowIndex(bar_count), fields));
+            }
+          }
+        } else if (frequency === "1m" && market instanceof MinuteMarket) {
+          const values = market.currentWindow(assets, k, bar_count);
           if (values !== undefined) {
-            return Promise.resolve(new Series(values, portal.windowIndex(bar_count), fields));
+            return Promise.resolve(
+              new Series(values, market.historyIndex(bar_count, "1m"), fields),
+            );
           }
         }
       }

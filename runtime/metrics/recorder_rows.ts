@@ -49,9 +49,25 @@ export class Rows {
     const w = this.width;
     let k = from;
     for (let i = 0; i < this.chunks.length; i++) {
-      const c = this.chunks[i], end = this.used[i] * w;
-      for (let at = j; at < end; at += w) out[k++] = c[at];
+      k = strided(this.chunks[i], j, this.used[i] * w, w, out, k);
     }
     return out;
   }
+}
+
+/**
+ * `src[j]`, `src[j + w]`, … before `end`, into `out` from `k`; returns where it stopped. A loop of
+ * its own: as the inner loop of `column`, V8 optimised it on the stack for each chunk and threw
+ * that code away when the chunk ended (a deoptimisation per chunk and column of a cold run).
+ */
+function strided(
+  src: Float64Array,
+  j: number,
+  end: number,
+  w: number,
+  out: Float64Array,
+  k: number,
+): number {
+  for (let at = j; at < end; at += w) out[k++] = src[at];
+  return k;
 }

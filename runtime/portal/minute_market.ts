@@ -210,6 +210,20 @@ export class MinuteMarket implements MarketData {
     return out;
   }
 
+  /**
+   * The hot path of minute history: raw field number `k` (`bar_fields.ts`, the order of the
+   * chunk's arrays) of one asset, `count` minutes ending now, all within the current session —
+   * nothing to adjust, no earlier session to check — as a view made straight from the buffer
+   * (cheaper than `subarray`'s species lookup). Undefined when that does not apply.
+   */
+  currentWindow(asset: Asset, k: number, count: number): Float64Array | undefined {
+    const c = this.cur, start = this.pos - count + 1;
+    if (c === null || start < this.sessionStart) return undefined;
+    const buf = c.targets[k], n = c.bars.minutes.length;
+    const at = this.portal.slotOf(asset) * n + start;
+    return new Float64Array(buf.buffer, buf.byteOffset + at * 8, count);
+  }
+
   /** Minute bars ending now; a view inside the current chunk when nothing needs adjusting. */
   private minuteWindow(asset: Asset, field: BarField, count: number): Float64Array {
     const a = this.portal.slotOf(asset), c = this.cur!;

@@ -93,6 +93,31 @@ describe("minute backtests", () => {
     expect(seen.v).toEqual([390 * 1000, 5 * 1000]);
     expect(seen.p).toEqual([px(1, 1, 4)]);
   });
+  test("one asset's minute window (a view of the buffer) equals the general path's, every minute", async () => {
+    let checked = 0;
+    const bad: string[] = [];
+    await run({
+      initialize: async (c) => {
+        c.a = await c.symbol("AAA");
+        c.n = 0;
+      },
+      handle_data: async (c, data) => {
+        if (++c.n < 8) return; // windows of 8 minutes: from the 8th minute of the data
+        for (const f of ["open", "high", "low", "close", "volume"] as const) {
+          const one = await data.history(c.a, f, 8, "1m");
+          const frame = await data.history([c.a], f, 8, "1m"); // the multi-asset path
+          const col = frame.get(c.a)!;
+          if (
+            one.values.join() !== col.values.join() ||
+            Array.from(one.index).join() !== Array.from(frame.index).join()
+          ) bad.push(`${data.current_dt.toISOString()} ${f}`);
+          checked++;
+        }
+      },
+    });
+    expect(bad).toEqual([]);
+    expect(checked).toBe(5 * (5 * 390 + 210 - 7));
+  });
   test("a minute window spanning sessions, and before_trading_start on yesterday's data", async () => {
     const seen: Record<string, unknown> = {};
     await run({
