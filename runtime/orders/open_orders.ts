@@ -5,10 +5,11 @@
  * in the order their first open order came (zipline's blotter keeps `open_orders` the same way).
  */
 import type { Asset } from "../assets/asset.ts";
+import { ListsBySid } from "./lists_by_sid.ts";
 import type { ManagedOrder } from "./order.ts";
 
 export class OpenOrders {
-  private readonly bySid = new Map<number, ManagedOrder[]>();
+  private readonly bySid = new ListsBySid<ManagedOrder>();
   private count = 0;
 
   get size(): number {
@@ -16,23 +17,13 @@ export class OpenOrders {
   }
 
   add(o: ManagedOrder): void {
-    const list = this.bySid.get(o.asset.sid);
-    if (!list) this.bySid.set(o.asset.sid, [o]);
-    else if (list.includes(o)) return;
-    else list.push(o);
+    if (this.bySid.get(o.asset.sid)?.includes(o)) return;
+    this.bySid.push(o.asset.sid, o);
     this.count++;
   }
 
   remove(o: ManagedOrder): void {
-    const list = this.bySid.get(o.asset.sid);
-    if (!list) return;
-    const i = list.indexOf(o);
-    if (i < 0) return;
-    // In place: `splice` would allocate the array of removed orders on every fill.
-    for (let k = i + 1; k < list.length; k++) list[k - 1] = list[k];
-    list.length--;
-    this.count--;
-    if (list.length === 0) this.bySid.delete(o.asset.sid);
+    if (this.bySid.remove(o.asset.sid, o)) this.count--;
   }
 
   /** A copy of one asset's open orders, or of all (by asset, then placement). */

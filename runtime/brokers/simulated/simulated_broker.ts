@@ -208,10 +208,13 @@ export class SimulatedBroker implements Broker, MarketView {
       this.state.lastBar = time;
       this.store?.record({ op: "bar", time });
     }
-    if (this.state.open.size === 0) return;
+    const open = this.state.open;
+    if (open.size === 0) return;
     const { slippage, commission } = this.opts.models;
     let closed: VenueOrder[] | null = null;
-    for (const list of this.state.open.values()) {
+    for (let slot = open.first(); slot >= 0; slot = open.after(slot)) {
+      const list = open.at(slot);
+      if (list.length === 0) continue;
       const asset = list[0].asset;
       const fills = slippage.simulate(this, asset, list);
       this.reportTriggers(list);

@@ -9,13 +9,14 @@ import { type BrokerFill, brokerFill } from "../../model/broker.ts";
 import type { BookSnapshot, VenueOp } from "./venue_book.ts";
 import { VenueOrder } from "./venue_order.ts";
 import { restoreBook } from "./venue_restore.ts";
+import { ListsBySid } from "../../orders/lists_by_sid.ts";
 
 /** Finished orders kept for lookups (`order(id)`) once a session ends; open ones always stay. */
 const KEEP_FINISHED = 200;
 
 export class VenueState {
   /** Open orders by sid, each list in placement order; sids without open orders are absent. */
-  readonly open = new Map<number, VenueOrder[]>();
+  readonly open = new ListsBySid<VenueOrder>();
   /** Every order kept, by client order id (insertion order: placement). */
   readonly byCoid = new Map<string, VenueOrder>();
   readonly positionsBySymbol = new Map<string, { amount: number; cost: number }>();
@@ -97,9 +98,7 @@ export class VenueState {
     const o = new VenueOrder(coid, id, asset, amount, limit, stop, created);
     this.seq++;
     this.byCoid.set(coid, o);
-    const list = this.open.get(asset.sid);
-    if (list) list.push(o);
-    else this.open.set(asset.sid, [o]);
+    this.open.push(asset.sid, o);
     return o;
   }
 
@@ -140,16 +139,7 @@ export class VenueState {
 
   /** Removes a finished order from its asset's open list. */
   unlist(o: VenueOrder): void {
-    const list = this.open.get(o.asset.sid);
-    if (!list) return;
-    const i = list.indexOf(o);
-    if (i >= 0) {
-      this.finished++;
-      // In place: `splice` would allocate the array of removed orders on every fill.
-      for (let k = i + 1; k < list.length; k++) list[k - 1] = list[k];
-      list.length--;
-    }
-    if (list.length === 0) this.open.delete(o.asset.sid);
+    if (this.open.remove(o.asset.sid, o)) this.finished++;
   }
 
   /** Forgets finished orders beyond the newest `KEEP_FINISHED` and fills older than a day. */
@@ -216,9 +206,7 @@ export class VenueState {
         this.finished++;
         return;
       }
-      const list = this.open.get(o.asset.sid);
-      if (list) list.push(o);
-      else this.open.set(o.asset.sid, [o]);
+      this.open.push(o.asset.sid, o);
     });
   }
 }
