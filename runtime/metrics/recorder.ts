@@ -5,7 +5,7 @@
  */
 import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
-import { Rows } from "./recorder_rows.ts";
+import { Chunked, Rows } from "./recorder_rows.ts";
 import {
   ordersTable,
   positionsTable,
@@ -69,18 +69,17 @@ export interface RecorderData {
   /** Each session's date and how many order rows it recorded. */
   readonly oDay: readonly number[];
   readonly oCount: readonly number[];
-  /** Each order row's fixed fields: id, creation time, asset. */
-  readonly oId: readonly string[];
-  readonly oCreated: readonly number[];
-  readonly oAsset: readonly Asset[];
+  /** Each order row's fixed fields: id and asset (its creation time is in `oNum`). */
+  readonly oId: Chunked<string>;
+  readonly oAsset: Chunked<Asset>;
   readonly oNum: Rows;
   /** The reasons of the order rows that have one, by row. */
   readonly oReason: ReadonlyMap<number, string>;
   /** Each session's date and how many transactions it recorded. */
   readonly tDay: readonly number[];
   readonly tCount: readonly number[];
-  readonly tAsset: readonly Asset[];
-  readonly tId: readonly (string | null)[];
+  readonly tAsset: Chunked<Asset>;
+  readonly tId: Chunked<string | null>;
   readonly tNum: Rows;
   readonly before: DayRows;
 }
@@ -98,16 +97,16 @@ export class Recorder {
   // a backtest's finished orders give up their objects at the session's end)
   private readonly oDay: number[] = [];
   private readonly oCount: number[] = [];
-  private readonly oId: string[] = [];
-  private readonly oCreated: number[] = [];
-  private readonly oAsset: Asset[] = [];
-  private readonly oNum = new Rows(8); // dt, amount, filled, commission, status, limit, stop, flags
+  private readonly oId = new Chunked<string>();
+  private readonly oAsset = new Chunked<Asset>();
+  // dt, amount, filled, commission, status, limit, stop, flags, created
+  private readonly oNum = new Rows(9);
   private readonly oReason = new Map<number, string>();
   // transactions
   private readonly tDay: number[] = [];
   private readonly tCount: number[] = [];
-  private readonly tAsset: Asset[] = [];
-  private readonly tId: (string | null)[] = [];
+  private readonly tAsset = new Chunked<Asset>();
+  private readonly tId = new Chunked<string | null>();
   private readonly tNum = new Rows(3); // dt, amount, price
   private counts = { positions: 0, orders: 0, transactions: 0 };
   /** Rows of sessions recorded by an earlier process of the same live session (restored). */
@@ -202,11 +201,11 @@ export class Recorder {
     // Orders and transactions: one block of rows for the day each, its date kept once.
     const today = this.ledger.ordersToday(), on = this.oNum;
     const r0 = on.reserve(today.length), rows0 = this.oId.length;
-    for (let k = 0, at = on.offset; k < today.length; k++, at += 8) {
+    for (let k = 0, at = on.offset; k < today.length; k++, at += 9) {
       const o = today[k];
       this.oId.push(o.id);
-      this.oCreated.push(o.created);
       this.oAsset.push(o.asset);
+      r0[at + 8] = o.created;
       r0[at] = o.dt;
       r0[at + 1] = o.amount;
       r0[at + 2] = o.filled;
@@ -250,7 +249,6 @@ export class Recorder {
       oDay: this.oDay,
       oCount: this.oCount,
       oId: this.oId,
-      oCreated: this.oCreated,
       oAsset: this.oAsset,
       oNum: this.oNum,
       oReason: this.oReason,

@@ -27,13 +27,21 @@ export class VenueState {
   lastSplit = -Infinity;
   /** Finished orders in `byCoid` (counted as they finish, so `trim` need not walk the book). */
   private finished = 0;
+  /** How many finished orders `trim` keeps. */
+  private readonly keepFinished: number;
 
   constructor(
     public cash: number,
     private readonly assetOf: (symbol: string) => Asset | undefined,
-    /** Executions are kept for `executions()` (false: a venue never asked, a backtest's). */
+    /**
+     * Executions are kept for `executions()`, and finished orders for `order(id)` (false: a
+     * venue never asked nor restarted, a backtest's, keeps neither past the session's end).
+     */
     private readonly keepFills: boolean,
-  ) {}
+  ) {
+    // A backtest's finished orders then die young, not after a collection or two.
+    this.keepFinished = keepFills ? KEEP_FINISHED : 0;
+  }
 
   /** Applies an op (the venue records it first when it persists its book). */
   apply(op: VenueOp): VenueOrder | null {
@@ -142,9 +150,9 @@ export class VenueState {
     if (this.open.remove(o.asset.sid, o)) this.finished++;
   }
 
-  /** Forgets finished orders beyond the newest `KEEP_FINISHED` and fills older than a day. */
+  /** Forgets finished orders beyond the newest `keepFinished` and fills older than a day. */
   trim(): void {
-    let drop = this.finished - KEEP_FINISHED;
+    let drop = this.finished - this.keepFinished;
     if (drop > 0) {
       for (const [coid, o] of this.byCoid) {
         if (drop === 0) break;

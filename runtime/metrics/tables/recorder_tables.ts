@@ -95,10 +95,10 @@ export function ordersTable(d: RecorderData): Table {
   [dt, amount, filled, commission, status, limit, stop].forEach((c, j) => d.oNum.column(j, c, b));
   const bits = d.oNum.column(7);
   spread(d.oDay, d.oCount, date, b);
+  d.oNum.column(8, created, b);
   for (let k = 0; k < d.oId.length; k++) {
-    const asset = d.oAsset[k], i = b + k;
-    id[i] = d.oId[k];
-    created[i] = d.oCreated[k];
+    const asset = d.oAsset.get(k), i = b + k;
+    id[i] = d.oId.get(k);
     sid[i] = asset.sid;
     symbol[i] = asset.symbol;
     flags[i] = bits[k];
@@ -147,10 +147,10 @@ export function transactionsTable(d: RecorderData): Table {
   d.tNum.column(2, price, b);
   spread(d.tDay, d.tCount, date, b);
   for (let k = 0; k < d.tAsset.length; k++) {
-    const i = b + k;
-    id[i] = d.tId[k];
-    sid[i] = d.tAsset[k].sid;
-    symbol[i] = d.tAsset[k].symbol;
+    const i = b + k, asset = d.tAsset.get(k);
+    id[i] = d.tId.get(k);
+    sid[i] = asset.sid;
+    symbol[i] = asset.symbol;
   }
   return {
     length: n,
