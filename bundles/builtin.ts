@@ -4,7 +4,7 @@
  * Link's WIKI/PRICES export) and `alpaca_api` (Alpaca market data v2).
  */
 import { fromFileUrl } from "./store/file_url.ts";
-import { csvdir_equities } from "./ingest/csvdir.ts";
+import { csvdir_equities } from "./ingest/csvdir_bundle.ts";
 import { register } from "./registry.ts";
 import type { IngestFunction } from "./registry.ts";
 import { lazyImport } from "../runtime/lazy.ts";

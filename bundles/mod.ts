@@ -14,7 +14,7 @@ export {
   resolveVersion,
   unregister,
 } from "./registry.ts";
-export { csvdir_equities } from "./ingest/csvdir.ts";
+export { csvdir_equities } from "./ingest/csvdir_bundle.ts";
 export { ZIPLINE_EXAMPLES_DIR } from "./builtin.ts";
 export {
   type AssetRecord,

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { homedir } from "node:os";
-import { readdirSync, statSync } from "node:fs";
+import { listDir } from "../runtime/fs.ts";
 
 /** The root folder, from `HARVESTER_ROOT` or `~/.harvester`. */
 export function harvesterRoot(
@@ -49,7 +49,7 @@ export function listVersions(root: string, bundle: string): BundleVersion[] {
   const dir = bundleDir(root, bundle);
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = listDir(dir);
   } catch {
     return [];
   }
@@ -59,7 +59,7 @@ export function listVersions(root: string, bundle: string): BundleVersion[] {
     if (Number.isNaN(time)) continue;
     const path = join(dir, name);
     try {
-      if (!statSync(join(path, DB_FILE)).isFile()) continue;
+      if (!Deno.statSync(join(path, DB_FILE)).isFile) continue;
     } catch {
       continue;
     }
@@ -71,7 +71,7 @@ export function listVersions(root: string, bundle: string): BundleVersion[] {
 /** Bundles that have a folder under the root (ingested at least once, or attempted). */
 export function listBundleDirs(root: string): string[] {
   try {
-    return readdirSync(join(root, "data")).filter((n) => !n.startsWith(".")).sort();
+    return listDir(join(root, "data")).filter((n) => !n.startsWith("."));
   } catch {
     return [];
   }

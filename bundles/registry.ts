@@ -3,7 +3,7 @@
  * `load` / `clean`, on Harvester's atomic versioned store.
  */
 import { join } from "node:path";
-import { existsSync, rmSync } from "node:fs";
+import { exists, removeAll } from "../runtime/fs.ts";
 import { pathToFileURL } from "node:url";
 import type { TradingCalendar } from "../calendars/calendar.ts";
 import { DAY_MS } from "../calendars/days.ts";
@@ -121,7 +121,7 @@ function registration(name: string): Registration {
 /** Loads `$HARVESTER_ROOT/extension.ts` (if present), where users register their bundles. */
 export async function loadExtension(root: string): Promise<boolean> {
   const file = join(root, "extension.ts");
-  if (!existsSync(file)) return false;
+  if (!exists(file)) return false;
   await import(pathToFileURL(file).href);
   return true;
 }
@@ -289,6 +289,6 @@ export function clean(name: string, opts: CleanOptions): BundleVersion[] {
       (opts.before !== undefined && v.time < opts.before) ||
       (opts.after !== undefined && v.time > opts.after)
     );
-  for (const v of doomed) rmSync(v.path, { recursive: true, force: true });
+  for (const v of doomed) removeAll(v.path);
   return doomed;
 }

@@ -13,30 +13,21 @@ import { basename, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { DAY_MS } from "../../calendars/days.ts";
 import { IngestError } from "../errors.ts";
-import type { IngestArgs, IngestFunction } from "../registry.ts";
+import type { IngestArgs } from "../registry.ts";
 import { duckdb, sqlString } from "../store/duckdb.ts";
 import { checkDuplicates, checkRejects, checkRows, type PathOf, rowError } from "./csv_checks.ts";
 import { type CsvFile, listCsvFiles, readHeader } from "./csv_files.ts";
 import { type AssetMeta, readAssetMetadata } from "./csv_metadata.ts";
 
-export type TimeFrame = "daily" | "minute";
+import type { CsvdirOptions, TimeFrame } from "./csvdir_bundle.ts";
 
 const REQUIRED = ["date", "open", "high", "low", "close", "volume"] as const;
 const OPTIONAL = ["dividend", "split"] as const;
 const BATCH = 64;
 
-export interface CsvdirOptions {
-  /** Which sub-folders to read; default: whichever of daily/ and minute/ exist. */
-  tframes?: TimeFrame[];
-  /** The folder; default: `--csvdir`, then `CSVDIR`. */
-  csvdir?: string;
-  /** Exchange written for assets without metadata (zipline writes "CSVDIR"). */
-  exchange?: string;
-}
-
-/** zipline's `csvdir_equities(tframes, csvdir)`: an ingest function for a csvdir folder. */
-export function csvdir_equities(opts: CsvdirOptions = {}): IngestFunction {
-  return (args) => ingestCsvdir(args, opts);
+/** Ingests a csvdir folder (`csvdir_bundle.ts`'s `csvdir_equities` loads this when it runs). */
+export function ingestCsvdir(args: IngestArgs, opts: CsvdirOptions): Promise<void> {
+  return ingest(args, opts);
 }
 
 function resolveDir(args: IngestArgs, opts: CsvdirOptions): string {
@@ -284,7 +275,7 @@ async function promote(conn: DuckDBConnection, tframe: TimeFrame): Promise<void>
   await conn.run(`ALTER TABLE ${table} RENAME TO ${target}`);
 }
 
-async function ingestCsvdir(args: IngestArgs, opts: CsvdirOptions): Promise<void> {
+async function ingest(args: IngestArgs, opts: CsvdirOptions): Promise<void> {
   const dir = resolveDir(args, opts);
   const tframes = opts.tframes ??
     (["daily", "minute"] as const).filter((t) => existsSync(join(dir, t)));

@@ -4,7 +4,7 @@
  * file read and no DuckDB — DuckDB's import alone costs a backtest ~0.15 s of start-up — and hand
  * the engine zero-copy views. The DuckDB file stays the store of record.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { exists } from "../../runtime/fs.ts";
 import { join } from "node:path";
 import type { TradingCalendar } from "../../calendars/calendar.ts";
 import { get_calendar } from "../../calendars/registry.ts";
@@ -83,10 +83,10 @@ export async function writeDailyCache(reader: BundleReader, dir: string): Promis
   // Written after the version is live: each file via a temporary name and a rename, the header
   // last — `open` wants both, so a reader never sees half a cache.
   const tmp = `.${Deno.pid}.tmp`;
-  writeFileSync(join(dir, DATA + tmp), new Uint8Array(data.buffer));
-  renameSync(join(dir, DATA + tmp), join(dir, DATA));
-  writeFileSync(join(dir, HEADER + tmp), JSON.stringify(header, toJson));
-  renameSync(join(dir, HEADER + tmp), join(dir, HEADER));
+  Deno.writeFileSync(join(dir, DATA + tmp), new Uint8Array(data.buffer));
+  Deno.renameSync(join(dir, DATA + tmp), join(dir, DATA));
+  Deno.writeTextFileSync(join(dir, HEADER + tmp), JSON.stringify(header, toJson));
+  Deno.renameSync(join(dir, HEADER + tmp), join(dir, HEADER));
   return true;
 }
 
@@ -122,10 +122,10 @@ export class DailyCache implements DailyBarSource {
   /** The cache of a version, or null when it has none (or an older format). */
   static open(version: BundleVersion): DailyCache | null {
     const h = join(version.path, HEADER), d = join(version.path, DATA);
-    if (!existsSync(h) || !existsSync(d)) return null;
-    const header = JSON.parse(readFileSync(h, "utf8"), fromJson) as Header;
+    if (!exists(h) || !exists(d)) return null;
+    const header = JSON.parse(Deno.readTextFileSync(h), fromJson) as Header;
     if (header.cache_version !== CACHE_VERSION) return null;
-    const bytes = readFileSync(d);
+    const bytes = Deno.readFileSync(d);
     const data = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
     return new DailyCache(version, header, data);
   }

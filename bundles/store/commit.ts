@@ -4,25 +4,17 @@
  * visible version and never touches an earlier one.
  */
 import { join } from "node:path";
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-} from "node:fs";
+import { listDir, removeAll } from "../../runtime/fs.ts";
 import { bundleDir, type BundleVersion, DB_FILE, versionName } from "../paths.ts";
 
 const TMP_PREFIX = ".ingest-";
 
 function fsyncPath(path: string): void {
-  const fd = openSync(path, "r");
+  const file = Deno.openSync(path, { read: true });
   try {
-    fsyncSync(fd);
+    file.syncSync();
   } finally {
-    closeSync(fd);
+    file.close();
   }
 }
 
@@ -41,7 +33,7 @@ export function removeStaleTemps(root: string, bundle: string): string[] {
   const removed: string[] = [];
   let names: string[] = [];
   try {
-    names = readdirSync(dir);
+    names = listDir(dir);
   } catch {
     return removed;
   }
@@ -49,7 +41,7 @@ export function removeStaleTemps(root: string, bundle: string): string[] {
     if (!n.startsWith(TMP_PREFIX)) continue;
     const pid = Number(n.slice(n.lastIndexOf("-") + 1));
     if (Number.isInteger(pid) && pid !== Deno.pid && pidAlive(pid)) continue;
-    rmSync(join(dir, n), { recursive: true, force: true });
+    removeAll(join(dir, n));
     removed.push(n);
   }
   return removed;
@@ -64,11 +56,11 @@ export class PendingVersion {
 
   constructor(readonly root: string, readonly bundle: string, now = Date.now()) {
     const dir = bundleDir(root, bundle);
-    mkdirSync(dir, { recursive: true });
+    Deno.mkdirSync(dir, { recursive: true });
     this.name = versionName(now);
     this.tmpPath = join(dir, `${TMP_PREFIX}${this.name}-${Deno.pid}`);
     this.finalPath = join(dir, this.name);
-    mkdirSync(this.tmpPath);
+    Deno.mkdirSync(this.tmpPath);
   }
 
   /** Path of the database file inside the temporary folder. */
@@ -79,9 +71,9 @@ export class PendingVersion {
   /** fsyncs the files, renames the folder into place and fsyncs the parent. */
   commit(): BundleVersion {
     if (this.settled) throw new Error("version already committed or aborted");
-    for (const f of readdirSync(this.tmpPath)) fsyncPath(join(this.tmpPath, f));
+    for (const f of listDir(this.tmpPath)) fsyncPath(join(this.tmpPath, f));
     fsyncPath(this.tmpPath);
-    renameSync(this.tmpPath, this.finalPath);
+    Deno.renameSync(this.tmpPath, this.finalPath);
     fsyncPath(bundleDir(this.root, this.bundle));
     this.settled = true;
     return {
@@ -96,6 +88,6 @@ export class PendingVersion {
   abort(): void {
     if (this.settled) return;
     this.settled = true;
-    rmSync(this.tmpPath, { recursive: true, force: true });
+    removeAll(this.tmpPath);
   }
 }

@@ -4,8 +4,7 @@
  * import of a name `harvester/api` does not have (zipline's that are not here yet, or a misspelling
  * with the nearest name), a module that cannot be found, or a Python file.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { exists, removeAll } from "../fs.ts";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { HarvesterError } from "../errors.ts";
@@ -164,7 +163,7 @@ export async function loadStrategyFile(path: string): Promise<Strategy> {
     );
   }
   const full = resolve(path);
-  if (!existsSync(full)) throw new UsageError(`strategy file ${path} does not exist`);
+  if (!exists(full)) throw new UsageError(`strategy file ${path} does not exist`);
   return await importStrategy(pathToFileURL(full).href, path);
 }
 
@@ -178,12 +177,12 @@ export async function loadStrategyFile(path: string): Promise<Strategy> {
  * ```
  */
 export async function loadStrategyText(text: string): Promise<Strategy> {
-  const dir = mkdtempSync(join(tmpdir(), "hv-algotext-"));
+  const dir = Deno.makeTempDirSync({ prefix: "hv-algotext-" });
   const file = join(dir, "algotext.ts");
-  writeFileSync(file, text);
+  Deno.writeTextFileSync(file, text);
   try {
     return await importStrategy(pathToFileURL(file).href, "<algotext>");
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeAll(dir);
   }
 }

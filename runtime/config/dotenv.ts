@@ -3,7 +3,7 @@
  * environment always win; secrets belong in the environment or a git-ignored `.env`, never in the
  * repository.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { exists } from "../fs.ts";
 
 /** Parses `.env` text into key/value pairs. */
 export function parseDotEnv(text: string): Record<string, string> {
@@ -27,6 +27,6 @@ export function withDotEnv(
   env: Record<string, string | undefined>,
   file = ".env",
 ): Record<string, string | undefined> {
-  if (!existsSync(file)) return env;
-  return { ...parseDotEnv(readFileSync(file, "utf8")), ...env };
+  if (!exists(file)) return env;
+  return { ...parseDotEnv(Deno.readTextFileSync(file)), ...env };
 }

@@ -3,7 +3,6 @@
  * adjusted closes, or none (zeros, with one notice). The choice (`benchmarkSource`) and the
  * returns (`benchmarkReturns`) are shared by backtests and live sessions (live/live_benchmark.ts).
  */
-import { readFileSync } from "node:fs";
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import type { Asset } from "../assets/asset.ts";
 import { HarvesterError } from "../errors.ts";
@@ -19,7 +18,7 @@ export class BenchmarkError extends HarvesterError {
 export function readBenchmarkFile(path: string): Map<number, number> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = Deno.readTextFileSync(path);
   } catch {
     throw new BenchmarkError(`cannot read benchmark file ${path}`);
   }

@@ -4,8 +4,6 @@
  * `x_orders.csv` and `x_transactions.csv`; `.parquet`, `.arrow` (Arrow IPC file) and `.json` (a
  * list of records per file) likewise. `-o -` writes the perf table as CSV to stdout.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { dirname, extname } from "node:path";
 import { InvalidInputError } from "../errors.ts";
 import type { Results } from "../metrics/results.ts";
@@ -14,6 +12,7 @@ import { encodeCsv } from "../metrics/tables/csv.ts";
 import { resultTables } from "../metrics/tables/result_tables.ts";
 import type { Column, Table } from "../metrics/tables/table.ts";
 import { lazyImport } from "../lazy.ts";
+import { writeBytes } from "../fs.ts";
 
 const FORMATS = [".csv", ".json", ".parquet", ".arrow"];
 
@@ -66,15 +65,15 @@ export async function writeResults(
   checkOutputPath(out);
   const ext = extname(out).toLowerCase();
   const base = out.slice(0, out.length - ext.length);
-  mkdirSync(dirname(out), { recursive: true });
+  Deno.mkdirSync(dirname(out), { recursive: true });
   if (ext === ".json") {
     // One table per file, each a list of records: what `pandas.read_json(path)` reads.
     const doc = results.toJSON();
-    writeFileSync(out, recordsJson(doc.perf as unknown[]));
+    Deno.writeTextFileSync(out, recordsJson(doc.perf as unknown[]));
     const written = [out];
     for (const name of ["positions", "orders", "transactions"]) {
       const p = `${base}_${name}.json`;
-      writeFileSync(p, recordsJson(doc[name] as unknown[]));
+      Deno.writeTextFileSync(p, recordsJson(doc[name] as unknown[]));
       written.push(p);
     }
     return written;
@@ -90,7 +89,7 @@ export async function writeResults(
     const writes: Promise<void>[] = [];
     for (const f of files) {
       const bytes = ext === ".csv" ? encodeCsv(f.table) : await arrowFile(f.table);
-      writes.push(writeFile(f.path, bytes));
+      writes.push(writeBytes(f.path, bytes));
     }
     const failed = (await Promise.allSettled(writes)).find((r) => r.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -133,7 +132,7 @@ async function writeParquet(files: { path: string; table: Table }[]): Promise<vo
       if (repeats(c, table.length)) props = props.setColumnDictionaryEnabled(c.name, true);
     }
     // Both arguments are consumed by the call (wasm-bindgen moves them).
-    writes.push(writeFile(path, pq.writeParquet(pq.Table.fromIPCStream(ipc), props.build())));
+    writes.push(writeBytes(path, pq.writeParquet(pq.Table.fromIPCStream(ipc), props.build())));
   }
   const failed = (await Promise.allSettled(writes)).find((r) => r.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -11,7 +11,6 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Results } from "./results.ts";
 import { position_values, pyfolio_transactions } from "./positions.ts";
@@ -62,10 +61,10 @@ export function pyfolioTables(results: Results): Record<string, string> {
  * ```
  */
 export function to_pyfolio(results: Results, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  Deno.mkdirSync(dir, { recursive: true });
   return Object.entries(pyfolioTables(results)).map(([name, content]) => {
     const path = join(dir, name);
-    writeFileSync(path, content);
+    Deno.writeTextFileSync(path, content);
     return path;
   });
 }

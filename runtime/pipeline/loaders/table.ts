@@ -17,7 +17,6 @@
  * }, { loader: new CSVLoader("data/fundamentals.csv") });
  * ```
  */
-import { readFileSync } from "node:fs";
 import { DAY_MS } from "../../../calendars/days.ts";
 import { openDb } from "../../../bundles/store/duckdb.ts";
 import type { Asset } from "../../assets/asset.ts";
@@ -209,7 +208,7 @@ export class CSVLoader extends TableLoader {
   }
 
   protected read(): Promise<RawTable> {
-    const lines = readFileSync(this.path, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+    const lines = Deno.readTextFileSync(this.path).split(/\r?\n/).filter((l) => l.trim() !== "");
     if (!lines.length) throw new PipelineError(`${this.path}: empty CSV file`);
     const header = splitCsvLine(lines[0]).map((h) => h.trim());
     return Promise.resolve(this.fromRows(header, lines.slice(1).map(splitCsvLine)));

@@ -1,0 +1,43 @@
+/**
+ * File calls on Deno's own API for the modules every backtest loads. Importing `node:fs` costs
+ * ≈ 10 ms of a process's start-up (Deno's Node layer builds it on first use); what a backtest
+ * needs from it is these few calls. Errors are Deno's (`Deno.errors.NotFound`, …), which carry
+ * the same `code` (`ENOENT`, …) as Node's.
+ *
+ * @module
+ */
+
+/** Whether something is at `path` (following links), as `existsSync` answers. */
+export function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes `path` and all it holds; nothing there is fine (`rm -rf`, `rmSync(…, { force })`). */
+export function removeAll(path: string): void {
+  try {
+    Deno.removeSync(path, { recursive: true });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
+/** The names in a folder, sorted (as `readdirSync` lists them: libuv sorts its scandir). */
+export function listDir(path: string): string[] {
+  const names: string[] = [];
+  for (const e of Deno.readDirSync(path)) names.push(e.name);
+  return names.sort();
+}
+
+/**
+ * Writes `bytes` to `path` (created or truncated) on the runtime's I/O threads. An open file
+ * written in one call: `Deno.writeFile` took twice as long for a run's 20 MB of tables.
+ */
+export async function writeBytes(path: string, bytes: Uint8Array): Promise<void> {
+  using file = await Deno.open(path, { write: true, create: true, truncate: true });
+  for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+}
