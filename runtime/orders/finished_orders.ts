@@ -48,7 +48,7 @@ export class FinishedOrders {
     this.#assets[seq] = o.asset;
     this.#venueIds[seq] = o.broker_order_id;
     if (o.reason !== null) this.#reasons.set(seq, o.reason);
-    else this.#reasons.delete(seq);
+    else if (this.#reasons.size) this.#reasons.delete(seq);
   }
 
   has(seq: number): boolean {

@@ -84,6 +84,8 @@ export class ManagedOrder implements TrackedOrder {
   /** The ledger's bookkeeping of where this order sits in today's list (internal). */
   ledgerSession = -1;
   ledgerSlot = -1;
+  /** Its sequence number in the run's order table when the id is the run's own (internal). */
+  tableSeq = -1;
 
   constructor(
     id: ClientOrderId,

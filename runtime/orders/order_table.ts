@@ -68,7 +68,7 @@ export class OrderTable implements OrderLookup {
    * recorded). Other ids and open orders stay as they are.
    */
   compact(o: ManagedOrder): void {
-    const s = this.ids.seqOf(o.id);
+    const s = o.tableSeq;
     if (s < 0 || this.#own[s] !== o || o.quality !== null) return;
     (this.#finished ??= new FinishedOrders()).store(s, o);
     this.#own[s] = undefined;
@@ -87,6 +87,7 @@ export class OrderTable implements OrderLookup {
     if (s < 0) this.#other.set(id, o);
     else {
       this.#own[s] = o;
+      o.tableSeq = s;
       this.#finished?.drop(s);
     }
     this.#lastId = id;
