@@ -59,12 +59,10 @@ export class OrderManager {
    */
   readonly recovered = new Map<string, BrokerOrder>();
   /**
-   * After a restart: a finished state the broker reports for one of our orders (a cancel made
-   * in the interrupted bar), taken over once the re-run bar is over unless the bar makes the
-   * change again itself.
+   * After a restart: a finished state the broker reports for one of our orders (a cancel made in
+   * the interrupted bar), taken over after the re-run bar unless the bar makes the change itself.
    */
   readonly held = new Map<string, BrokerOrder>();
-
   /** The engine's own venue, never asked again: finished orders can give up their objects. */
   private readonly compacting: boolean;
 
