@@ -4,8 +4,8 @@
  * import of a name `harvester/api` does not have (zipline's that are not here yet, or a misspelling
  * with the nearest name), a module that cannot be found, or a Python file.
  */
-import { exists, removeAll } from "../fs.ts";
-import { join, resolve } from "node:path";
+import { absolute, exists, removeAll } from "../fs.ts";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { HarvesterError } from "../errors.ts";
 import { asStrategy, type Strategy } from "../engine/strategy.ts";
@@ -162,7 +162,7 @@ export async function loadStrategyFile(path: string): Promise<Strategy> {
         "strategy `harvester init` writes",
     );
   }
-  const full = resolve(path);
+  const full = absolute(path);
   if (!exists(full)) throw new UsageError(`strategy file ${path} does not exist`);
   return await importStrategy(pathToFileURL(full).href, path);
 }
