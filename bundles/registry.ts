@@ -3,8 +3,7 @@
  * `load` / `clean`, on Harvester's atomic versioned store.
  */
 import { join } from "node:path";
-import { exists, removeAll } from "../runtime/fs.ts";
-import { pathToFileURL } from "node:url";
+import { exists, fileUrl, removeAll } from "../runtime/fs.ts";
 import type { TradingCalendar } from "../calendars/calendar.ts";
 import { DAY_MS } from "../calendars/days.ts";
 import { get_calendar } from "../calendars/registry.ts";
@@ -122,7 +121,7 @@ function registration(name: string): Registration {
 export async function loadExtension(root: string): Promise<boolean> {
   const file = join(root, "extension.ts");
   if (!exists(file)) return false;
-  await import(pathToFileURL(file).href);
+  await import(fileUrl(file).href);
   return true;
 }
 

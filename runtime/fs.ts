@@ -52,3 +52,19 @@ export function absolute(path: string): string {
   const trimmed = p.replace(/[\\/]+$/, ""); // no trailing separator, as `resolve` gives
   return trimmed === "" ? p : trimmed;
 }
+
+/**
+ * `path` as a `file:` URL, as `node:url`'s `pathToFileURL` writes it (which resolves the path
+ * through `node:path`, building Node's `process` first). The URL's path setter escapes what a
+ * path may hold but a URL may not (spaces, `#`, `?`, non-ASCII); `%`, a backslash and control
+ * characters are escaped before it, as Node does.
+ */
+export function fileUrl(path: string): URL {
+  const url = new URL("file:///"), abs = absolute(path);
+  // A folder's trailing slash is kept, as Node keeps it.
+  url.pathname = (path.endsWith("/") && !abs.endsWith("/") ? `${abs}/` : abs).replace(
+    /[%\\\n\r\t]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
+  return url;
+}

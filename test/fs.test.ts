@@ -2,8 +2,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { absolute, exists, listDir, removeAll, writeBytes } from "../runtime/fs.ts";
+import { absolute, exists, fileUrl, listDir, removeAll, writeBytes } from "../runtime/fs.ts";
 
 let dir: string;
 beforeEach(() => {
@@ -18,6 +19,24 @@ describe("runtime/fs.ts", () => {
     ) {
       expect(absolute(p), p).toBe(resolve(p));
     }
+  });
+
+  test("fileUrl() is node:url's pathToFileURL(), odd characters included", () => {
+    const names = [
+      "algo.ts",
+      "a b.ts",
+      "x#y.ts",
+      "q?.ts",
+      "p%20q.ts",
+      "back\\slash.ts",
+      "über/ß.ts",
+      "tab\t.ts",
+      "new\nline.ts",
+      "../up/./x.ts",
+      "/abs/dir/",
+      "semi;colon,comma'quote\"dq<lt>.ts",
+    ];
+    for (const n of names) expect(fileUrl(n).href, n).toBe(pathToFileURL(n).href);
   });
 
   test("exists, listDir (sorted as readdirSync), removeAll (nothing there is fine)", () => {

@@ -4,9 +4,9 @@
  * import of a name `harvester/api` does not have (zipline's that are not here yet, or a misspelling
  * with the nearest name), a module that cannot be found, or a Python file.
  */
-import { absolute, exists, removeAll } from "../fs.ts";
+import { absolute, exists, fileUrl, removeAll } from "../fs.ts";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { HarvesterError } from "../errors.ts";
 import { asStrategy, type Strategy } from "../engine/strategy.ts";
 import { lazyImport } from "../lazy.ts";
@@ -133,7 +133,7 @@ async function loadFault(e: unknown): Promise<StrategyLoadError | null> {
  *
  * @example
  * ```ts
- * const strategy = await importStrategy(pathToFileURL("algo.ts").href, "algo.ts");
+ * const strategy = await importStrategy(fileUrl("algo.ts").href, "algo.ts");
  * ```
  */
 export async function importStrategy(url: string, source: string): Promise<Strategy> {
@@ -164,7 +164,7 @@ export async function loadStrategyFile(path: string): Promise<Strategy> {
   }
   const full = absolute(path);
   if (!exists(full)) throw new UsageError(`strategy file ${path} does not exist`);
-  return await importStrategy(pathToFileURL(full).href, path);
+  return await importStrategy(fileUrl(full).href, path);
 }
 
 /**
@@ -181,7 +181,7 @@ export async function loadStrategyText(text: string): Promise<Strategy> {
   const file = join(dir, "algotext.ts");
   Deno.writeTextFileSync(file, text);
   try {
-    return await importStrategy(pathToFileURL(file).href, "<algotext>");
+    return await importStrategy(fileUrl(file).href, "<algotext>");
   } finally {
     removeAll(dir);
   }
