@@ -11,7 +11,8 @@
 import type { Asset } from "../assets/asset.ts";
 import type { ClientOrderId, VenueOrderId } from "../model/ids.ts";
 import { ORDER_STATES, type OrderState } from "../model/order_state.ts";
-import { ManagedOrder } from "./order.ts";
+import { fromRecord } from "./manager_state.ts";
+import type { ManagedOrder } from "./order.ts";
 
 /** The numbers kept per order, in this order. */
 const CREATED = 0, DT = 1, AMOUNT = 2, FILLED = 3, COMMISSION = 4, AVG = 5, LIMIT = 6, STOP = 7;
@@ -58,26 +59,27 @@ export class FinishedOrders {
   /** The order of sequence number `seq` (id `id`) as it was stored, or undefined. */
   get(seq: number, id: ClientOrderId): ManagedOrder | undefined {
     if (!this.has(seq)) return undefined;
-    const n = this.#nums, at = seq * WIDTH, flags = this.#flags[seq];
-    const o = new ManagedOrder(
-      id,
-      this.#assets[seq]!,
-      n[at + AMOUNT],
-      flags & HAS_LIMIT ? n[at + LIMIT] : null,
-      flags & HAS_STOP ? n[at + STOP] : null,
-      n[at + CREATED],
-    );
-    o.dt = n[at + DT];
-    o.filled = n[at + FILLED];
-    o.commission = n[at + COMMISSION];
-    o.avg_fill_price = n[at + AVG];
+    const n = this.#nums, at = seq * WIDTH, flags = this.#flags[seq], asset = this.#assets[seq]!;
+    // Built as a state file's order is (`fromRecord`), then its last event's time.
+    const o = fromRecord({
+      client_order_id: id,
+      broker_order_id: this.#venueIds[seq] ?? null,
+      symbol: asset.symbol,
+      state: ORDER_STATES[this.#states[seq]] as OrderState,
+      amount: n[at + AMOUNT],
+      filled: n[at + FILLED],
+      commission: n[at + COMMISSION],
+      limit: flags & HAS_LIMIT ? n[at + LIMIT] : null,
+      stop: flags & HAS_STOP ? n[at + STOP] : null,
+      limit_reached: (flags & LIMIT_REACHED) !== 0,
+      stop_reached: (flags & STOP_REACHED) !== 0,
+      reason: this.#reasons.get(seq) ?? null,
+      created: n[at + CREATED],
+      dt: n[at + DT],
+      avg_fill_price: n[at + AVG],
+      external: (flags & EXTERNAL) !== 0,
+    }, asset);
     o.last_event_at = n[at + LAST_EVENT];
-    o.limit_reached = (flags & LIMIT_REACHED) !== 0;
-    o.stop_reached = (flags & STOP_REACHED) !== 0;
-    o.external = (flags & EXTERNAL) !== 0;
-    o.state = ORDER_STATES[this.#states[seq]] as OrderState;
-    o.broker_order_id = this.#venueIds[seq] ?? null;
-    o.reason = this.#reasons.get(seq) ?? null;
     return o;
   }
 
