@@ -25,11 +25,6 @@ const REQUIRED = ["date", "open", "high", "low", "close", "volume"] as const;
 const OPTIONAL = ["dividend", "split"] as const;
 const BATCH = 64;
 
-/** Ingests a csvdir folder (`csvdir_bundle.ts`'s `csvdir_equities` loads this when it runs). */
-export function ingestCsvdir(args: IngestArgs, opts: CsvdirOptions): Promise<void> {
-  return ingest(args, opts);
-}
-
 function resolveDir(args: IngestArgs, opts: CsvdirOptions): string {
   const dir = opts.csvdir ?? args.options.csvdir ?? args.environ.CSVDIR;
   if (!dir) throw new IngestError("no csvdir folder: pass --csvdir DIR or set CSVDIR");
@@ -275,7 +270,8 @@ async function promote(conn: DuckDBConnection, tframe: TimeFrame): Promise<void>
   await conn.run(`ALTER TABLE ${table} RENAME TO ${target}`);
 }
 
-async function ingest(args: IngestArgs, opts: CsvdirOptions): Promise<void> {
+/** Ingests a csvdir folder (`csvdir_bundle.ts`'s `csvdir_equities` loads this when it runs). */
+export async function ingestCsvdir(args: IngestArgs, opts: CsvdirOptions): Promise<void> {
   const dir = resolveDir(args, opts);
   const tframes = opts.tframes ??
     (["daily", "minute"] as const).filter((t) => existsSync(join(dir, t)));
