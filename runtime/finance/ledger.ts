@@ -98,6 +98,8 @@ export class Ledger {
    * this runs for every order event.
    */
   private readonly todaySlots: (TrackedOrder | null)[] = [];
+  /** `ordersToday()` as last built, until an order changes (read twice at each session's end). */
+  private todayList: TrackedOrder[] | null = null;
   private session = 0;
   private todayCount = 0;
 
@@ -116,6 +118,7 @@ export class Ledger {
     this.update();
     this.transactionsToday.length = 0;
     this.todaySlots.length = 0;
+    this.todayList = null;
     this.todayCount = 0;
     this.session++;
     this.previousTotalReturns = this.returns;
@@ -177,6 +180,7 @@ export class Ledger {
   process_order(order: TrackedOrder): void {
     const slots = this.todaySlots;
     const at = order.ledgerSlot;
+    this.todayList = null;
     if (order.ledgerSession === this.session && slots[at] === order) slots[at] = null;
     else this.todayCount++;
     order.ledgerSession = this.session;
@@ -184,11 +188,12 @@ export class Ledger {
     slots.push(order);
   }
 
-  /** Orders created or changed today, ordered by their last change. */
-  ordersToday(): TrackedOrder[] {
+  /** Orders created or changed today, ordered by their last change (built once per change). */
+  ordersToday(): readonly TrackedOrder[] {
+    if (this.todayList) return this.todayList;
     const out: TrackedOrder[] = [];
     for (const o of this.todaySlots) if (o !== null) out.push(o);
-    return out;
+    return this.todayList = out;
   }
 
   /** How many distinct orders changed today. */

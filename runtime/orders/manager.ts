@@ -388,7 +388,8 @@ export class OrderManager {
   endOfSession(): void {
     if (this.fills.execs.size > 4096) recentExecs(this.fills.execs, DAY_MS);
     if (this.compacting) {
-      compactFinished(this.orders, this.d.ledger.ordersToday() as ManagedOrder[], this.deferred);
+      const today = this.d.ledger.ordersToday() as readonly ManagedOrder[];
+      compactFinished(this.orders, today, this.deferred);
     }
   }
 
