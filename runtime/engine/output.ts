@@ -7,12 +7,8 @@
 import { dirname, extname } from "node:path";
 import { InvalidInputError } from "../errors.ts";
 import type { Results } from "../metrics/results.ts";
-import { arrowFile, arrowTable } from "../metrics/tables/arrow.ts";
-import { encodeCsv } from "../metrics/tables/csv.ts";
 import { resultTables } from "../metrics/tables/result_tables.ts";
-import type { Column, Table } from "../metrics/tables/table.ts";
-import { lazyImport } from "../lazy.ts";
-import { writeBytes } from "../fs.ts";
+import { type TableFormat, writeTables } from "../metrics/tables/write.ts";
 
 const FORMATS = [".csv", ".json", ".parquet", ".arrow"];
 
@@ -83,57 +79,6 @@ export async function writeResults(
     path: name === "perf" ? out : `${base}_${name}${ext}`,
     table,
   }));
-  if (ext === ".parquet") await writeParquet(files);
-  else {
-    // Each file is written on the runtime's I/O threads while the next table is encoded.
-    const writes: Promise<void>[] = [];
-    for (const f of files) {
-      const bytes = ext === ".csv" ? encodeCsv(f.table) : await arrowFile(f.table);
-      writes.push(writeBytes(f.path, bytes));
-    }
-    const failed = (await Promise.allSettled(writes)).find((r) => r.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-  }
+  await writeTables(files, ext as TableFormat);
   return files.map((f) => f.path);
-}
-
-/** Whether a text column repeats enough for Parquet's dictionary encoding (symbols, labels). */
-function repeats(c: Column, length: number): boolean {
-  if (c.kind !== "text") return false;
-  const seen = new Set<string | null>(), most = length >> 3;
-  for (let i = 0; i < length; i++) {
-    seen.add(c.values[i]);
-    if (seen.size > most) return false; // ids: every value new
-  }
-  return true;
-}
-
-type ParquetWasm = typeof import("parquet-wasm/bundler");
-
-/**
- * Parquet through the Arrow tables the `.arrow` output writes (counts widened to Int64, as
- * pandas reads them) and parquet-wasm's writer (the Rust `parquet` crate): snappy-compressed as
- * pyarrow and DuckDB write by default, dictionary-encoded only where a text column repeats — on
- * numbers and ids a dictionary is tried and thrown away, at a third of the speed. Each file is
- * written on the runtime's I/O threads while the next table is encoded.
- */
-async function writeParquet(files: { path: string; table: Table }[]): Promise<void> {
-  const [pq, arrow] = await Promise.all([
-    lazyImport<ParquetWasm>("parquet-wasm/bundler"),
-    lazyImport<typeof import("apache-arrow")>("apache-arrow"),
-  ]);
-  const writes: Promise<void>[] = [];
-  for (const { path, table } of files) {
-    const ipc = arrow.tableToIPC(await arrowTable(table, true), "stream");
-    let props = new pq.WriterPropertiesBuilder()
-      .setCompression(pq.Compression.SNAPPY)
-      .setDictionaryEnabled(false);
-    for (const c of table.columns) {
-      if (repeats(c, table.length)) props = props.setColumnDictionaryEnabled(c.name, true);
-    }
-    // Both arguments are consumed by the call (wasm-bindgen moves them).
-    writes.push(writeBytes(path, pq.writeParquet(pq.Table.fromIPCStream(ipc), props.build())));
-  }
-  const failed = (await Promise.allSettled(writes)).find((r) => r.status === "rejected");
-  if (failed) throw (failed as PromiseRejectedResult).reason;
 }

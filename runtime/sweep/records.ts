@@ -1,13 +1,15 @@
 /**
  * Tables of records written as CSV, Parquet or Arrow (chosen by the file's suffix): the sweep
- * table, the stitched out-of-sample record and the folds table all go through here.
+ * table, the stitched out-of-sample record and the folds table all go through here, as typed
+ * columns through the same writers as a backtest's results (`metrics/tables`).
  *
  * @module
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { InvalidInputError } from "../errors.ts";
-import { lazyImport } from "../lazy.ts";
+import { csvString } from "../metrics/tables/csv.ts";
+import { cellsType, type Column, type Table } from "../metrics/tables/table.ts";
+import { type TableFormat, writeTables } from "../metrics/tables/write.ts";
 
 /** A table: its columns in order, which of them hold text, and its rows. */
 export interface RecordTable {
@@ -20,10 +22,25 @@ export interface RecordTable {
 /** The suffixes {@link writeRecords} writes. */
 export const TABLE_FORMATS = [".csv", ".parquet", ".arrow"];
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) return "";
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+/**
+ * The records as typed columns: a text column as strings (null where missing), a number column
+ * as numbers written as JavaScript prints them (NaN where missing). A number column holding
+ * anything else is kept as text, so no value is lost.
+ */
+export function recordColumns(table: RecordTable): Table {
+  const rows = table.rows;
+  const columns = table.columns.map((name): Column => {
+    const values = rows.map((r) => r[name]);
+    if (!table.text.includes(name) && cellsType(values) === "number") {
+      const numbers = Float64Array.from(values, (v) => (typeof v === "number" ? v : NaN));
+      return { name, kind: "float", style: "plain", values: numbers };
+    }
+    const text = values.map((v) =>
+      v === null || v === undefined || (typeof v === "number" && Number.isNaN(v)) ? null : String(v)
+    );
+    return { name, kind: "text", values: text };
+  });
+  return { length: rows.length, columns };
 }
 
 /**
@@ -36,9 +53,7 @@ function csvCell(v: unknown): string {
  * ```
  */
 export function recordsCsv(table: RecordTable): string {
-  const lines = [table.columns.map(csvCell).join(",")];
-  for (const r of table.rows) lines.push(table.columns.map((c) => csvCell(r[c])).join(","));
-  return lines.join("\n") + "\n";
+  return csvString(recordColumns(table));
 }
 
 /**
@@ -54,44 +69,6 @@ export async function writeRecords(table: RecordTable, out: string): Promise<voi
   if (!TABLE_FORMATS.includes(ext)) {
     throw new InvalidInputError("-o", out, `use a file ending in ${TABLE_FORMATS.join(", ")}`);
   }
-  mkdirSync(dirname(out) || ".", { recursive: true });
-  const csv = recordsCsv(table);
-  if (ext === ".csv") return writeFileSync(out, csv);
-  if (ext === ".arrow") {
-    const arrow = await lazyImport<typeof import("apache-arrow")>("apache-arrow");
-    const columns: Record<string, import("apache-arrow").Vector> = {};
-    for (const c of table.columns) {
-      const values = table.rows.map((r) => r[c]);
-      columns[c] = table.text.includes(c)
-        ? arrow.vectorFromArray(
-          values.map((v) => (v === null || v === undefined ? null : String(v))),
-          new arrow.Utf8(),
-        )
-        : arrow.vectorFromArray(
-          values.map((v) => (typeof v === "number" && !Number.isNaN(v) ? v : null)),
-          new arrow.Float64(),
-        );
-    }
-    writeFileSync(out, arrow.tableToIPC(new arrow.Table(columns), "file"));
-    return;
-  }
-  // Parquet through DuckDB's writer, text columns typed as text.
-  const { openDb, sqlString } = await lazyImport<typeof import("../../bundles/store/duckdb.ts")>(
-    new URL("../../bundles/store/duckdb.ts", import.meta.url),
-  );
-  const tmp = `${out}.${Deno.pid}.tmp.csv`;
-  writeFileSync(tmp, csv);
-  const db = await openDb(":memory:");
-  try {
-    const types = table.text.filter((c) => table.columns.includes(c))
-      .map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ");
-    await db.conn.run(
-      `COPY (SELECT * FROM read_csv(${sqlString(tmp)}, header = true${
-        types ? `, types = {${types}}` : ""
-      })) TO ${sqlString(out)} (FORMAT parquet)`,
-    );
-  } finally {
-    db.close();
-    rmSync(tmp, { force: true });
-  }
+  Deno.mkdirSync(dirname(out) || ".", { recursive: true });
+  await writeTables([{ path: out, table: recordColumns(table) }], ext as TableFormat);
 }

@@ -1,0 +1,73 @@
+/**
+ * Tables to files: CSV, Arrow IPC or Parquet, every table of a run or a sweep through the same
+ * encoders. Each file is written on the runtime's I/O threads while the next table is encoded.
+ *
+ * @module
+ */
+import { arrowFile, arrowTable } from "./arrow.ts";
+import { encodeCsv } from "./csv.ts";
+import type { Column, Table } from "./table.ts";
+import { lazyImport } from "../../lazy.ts";
+import { writeBytes } from "../../fs.ts";
+
+/** The formats {@link writeTables} writes, by file suffix. */
+export type TableFormat = ".csv" | ".arrow" | ".parquet";
+
+/** A table and the file it goes to. */
+export interface TableFile {
+  path: string;
+  table: Table;
+}
+
+/** Writes each table to its file in `format`; fails with the first write that failed. */
+export async function writeTables(files: readonly TableFile[], format: TableFormat): Promise<void> {
+  const encode = format === ".parquet" ? await parquetEncoder() : null;
+  const writes: Promise<void>[] = [];
+  for (const f of files) {
+    const bytes = encode
+      ? await encode(f.table)
+      : format === ".csv"
+      ? encodeCsv(f.table)
+      : await arrowFile(f.table);
+    writes.push(writeBytes(f.path, bytes));
+  }
+  const failed = (await Promise.allSettled(writes)).find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+/** Whether a text column repeats enough for Parquet's dictionary encoding (symbols, labels). */
+function repeats(c: Column, length: number): boolean {
+  if (c.kind !== "text") return false;
+  const seen = new Set<string | null>(), most = length >> 3;
+  for (let i = 0; i < length; i++) {
+    seen.add(c.values[i]);
+    if (seen.size > most) return false; // ids: every value new
+  }
+  return true;
+}
+
+type ParquetWasm = typeof import("parquet-wasm/bundler");
+
+/**
+ * Parquet through the Arrow tables the `.arrow` output writes (counts widened to Int64, as
+ * pandas reads them) and parquet-wasm's writer (the Rust `parquet` crate): snappy-compressed as
+ * pyarrow and DuckDB write by default, dictionary-encoded only where a text column repeats — on
+ * numbers and ids a dictionary is tried and thrown away, at a third of the speed.
+ */
+async function parquetEncoder(): Promise<(t: Table) => Promise<Uint8Array>> {
+  const [pq, arrow] = await Promise.all([
+    lazyImport<ParquetWasm>("parquet-wasm/bundler"),
+    lazyImport<typeof import("apache-arrow")>("apache-arrow"),
+  ]);
+  return async (table) => {
+    const ipc = arrow.tableToIPC(await arrowTable(table, true), "stream");
+    let props = new pq.WriterPropertiesBuilder()
+      .setCompression(pq.Compression.SNAPPY)
+      .setDictionaryEnabled(false);
+    for (const c of table.columns) {
+      if (repeats(c, table.length)) props = props.setColumnDictionaryEnabled(c.name, true);
+    }
+    // Both arguments are consumed by the call (wasm-bindgen moves them).
+    return pq.writeParquet(pq.Table.fromIPCStream(ipc), props.build());
+  };
+}
