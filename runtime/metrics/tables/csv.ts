@@ -1,6 +1,7 @@
 /**
- * Tables as CSV, column by column into one byte buffer: pandas' `read_csv` reads them back with
- * the same values (empty cells for None/NaN, `True`/`False`, RFC 4180 quoting).
+ * Tables as CSV, row by row into one byte buffer, by a function made for the table's columns:
+ * pandas' `read_csv` reads them back with the same values (empty cells for None/NaN,
+ * `True`/`False`, RFC 4180 quoting).
  *
  * Repeated values — a day's date on every row of the day, an order's timestamp, a zero
  * commission — are encoded once and copied, which is most of a side table's cells.
@@ -11,7 +12,6 @@ import { DAY_MS, isoDate, isoInstant } from "../../../calendars/days.ts";
 import { ByteWriter } from "./bytes.ts";
 import type { Column, Table } from "./table.ts";
 
-const KIND = { day: 0, instant: 1, int: 2, python: 3, plain: 4, bool: 5, text: 6, cells: 7 };
 const NEEDS_QUOTES = /[",\n\r]/;
 
 /**
@@ -44,36 +44,6 @@ function pythonFloat(v: number): string {
   return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
-/** The text of the last value seen in a column, reused while the value repeats. */
-class Memo {
-  value = NaN;
-  text = "";
-  write(w: ByteWriter, v: number, format: (v: number) => string | null): void {
-    if (v !== this.value) {
-      this.value = v;
-      this.text = format(v) ?? "";
-    }
-    w.text(this.text);
-  }
-}
-
-/**
- * A date or instant column's last value: repeated on most rows (a day's date on each of its
- * rows), so after its first writing it is copied from there.
- */
-class TimeMemo {
-  value = NaN;
-  from = 0;
-  length = 0;
-  write(w: ByteWriter, v: number, format: (v: number) => string | null): void {
-    if (v === this.value) return w.repeat(this.from, this.length);
-    this.value = v;
-    this.from = w.at;
-    w.text(format(v) ?? "");
-    this.length = w.at - this.from;
-  }
-}
-
 const day = (ms: number) => isoDate(ms / DAY_MS);
 
 function anyCell(w: ByteWriter, v: unknown): void {
@@ -84,53 +54,77 @@ function anyCell(w: ByteWriter, v: unknown): void {
   else textCell(w, String(v));
 }
 
+/**
+ * The statement that writes column `j`'s cell `v`, by the column's kind (see `rowsWriter`). A
+ * date or instant repeats on most rows (a day's date on each of its rows, an order's timestamp):
+ * after its first writing it is copied from there (`r`: its value, `f`: where, `l`: its length).
+ * A float that is not a short decimal keeps its last text (`p`: its value, `s`: the text).
+ */
+const CELL: Record<string, (j: number) => string> = {
+  day: (j) => `if (v === v) ${repeated(j, "day(v)")}`,
+  instant: (j) => repeated(j, 'isoInstant(v) ?? ""'),
+  int: () => "if (v === v) w.int(Math.round(v));",
+  python: (j) =>
+    `if (v === v && v !== null && !w.decimal(v, true)) ${lastText(j, "pythonFloat(v)")}`,
+  plain: (j) => `if (v === v && v !== null && !w.decimal(v, false)) ${lastText(j, "String(v)")}`,
+  bool: () => 'w.text(v ? "True" : "False");',
+  text: () => "if (v !== null && v !== undefined) textCell(w, v);",
+  cells: () => "anyCell(w, v);",
+};
+
+function repeated(j: number, text: string): string {
+  return `if (v === r${j}) w.repeat(f${j}, l${j}); ` +
+    `else { r${j} = v; f${j} = w.at; w.text(${text}); l${j} = w.at - f${j}; }`;
+}
+
+function lastText(j: number, text: string): string {
+  return `{ if (v !== p${j}) { p${j} = v; s${j} = ${text}; } w.text(s${j}); }`;
+}
+
+type RowsWriter = (w: ByteWriter, columns: readonly Column[], n: number) => void;
+
+/**
+ * A function writing a table's rows, made for its columns: each column's values are read at a
+ * place of their own in the code, so every read sees one kind of array and stays a fast,
+ * single-type access. One loop over columns reading `values[j][i]` sees every kind at one place
+ * (float arrays, typed arrays, strings) and V8 falls back to its slowest property access there.
+ * The generated loop writes a 100×2,520 run's four tables a fifth faster (94 → 76 ms warm, 146 →
+ * 128 ms in a cold `harvester backtest`). Only column positions and kinds (from `CELL`) go into
+ * the code, never a name or a value.
+ */
+function rowsWriter(columns: readonly Column[]): RowsWriter {
+  const setup: string[] = [], row: string[] = [];
+  columns.forEach((c, j) => {
+    setup.push(`const c${j} = columns[${j}].values;`);
+    setup.push(`let r${j} = NaN, f${j} = 0, l${j} = 0, p${j} = NaN, s${j} = "";`);
+    if (j) row.push("w.byte(44);");
+    row.push(`{ const v = c${j}[i]; ${CELL[c.kind === "float" ? c.style : c.kind](j)} }`);
+  });
+  const body = `${setup.join("\n")}
+for (let i = 0; i < n; i++) {
+${row.join("\n")}
+w.byte(10);
+}`;
+  const make = new Function(
+    "day",
+    "isoInstant",
+    "pythonFloat",
+    "textCell",
+    "anyCell",
+    `return (w, columns, n) => {\n${body}\n};`,
+  );
+  return make(day, isoInstant, pythonFloat, textCell, anyCell);
+}
+
 /** Appends `table` (a header line, then its rows) to `w`. */
 export function writeCsv(w: ByteWriter, table: Table): void {
-  const cols = table.columns, k = cols.length;
+  const cols = table.columns;
   cols.forEach((c, j) => {
     if (j) w.byte(44);
     textCell(w, c.name);
   });
   w.byte(10);
-  const kinds = cols.map((c) => KIND[c.kind === "float" ? c.style : c.kind]);
-  const values = cols.map((c) => c.values as ArrayLike<unknown>);
-  const memos = cols.map(() => new Memo()), times = cols.map(() => new TimeMemo());
-  for (let i = 0; i < table.length; i++) {
-    for (let j = 0; j < k; j++) {
-      if (j) w.byte(44);
-      const v = values[j][i];
-      switch (kinds[j]) {
-        case 0: // day
-          if (v === v) times[j].write(w, v as number, day);
-          break;
-        case 1: // instant
-          times[j].write(w, v as number, isoInstant);
-          break;
-        case 2: // int
-          if (v === v) w.int(Math.round(v as number));
-          break;
-        case 3: // float, pandas style
-          if (v === v && v !== null && !w.decimal(v as number, true)) {
-            memos[j].write(w, v as number, pythonFloat);
-          }
-          break;
-        case 4: // float, as JavaScript prints it
-          if (v === v && v !== null && !w.decimal(v as number, false)) {
-            memos[j].write(w, v as number, String);
-          }
-          break;
-        case 5: // bool
-          w.text(v ? "True" : "False");
-          break;
-        case 6: // text
-          if (v !== null && v !== undefined) textCell(w, v as string);
-          break;
-        default:
-          anyCell(w, v);
-      }
-    }
-    w.byte(10);
-  }
+  if (table.length > 0) rowsWriter(cols)(w, cols, table.length);
 }
 
 /** A table as CSV bytes. */
