@@ -1,10 +1,24 @@
-/** `runtime/fs.ts`: the backtest path's file calls on Deno's API answer as `node:fs` / `node:path` did. */
+/**
+ * `runtime/fs.ts`: the file calls on Deno's API answer as `node:fs` / `node:path` did, and the
+ * durable ones (atomic replace, torn-line cut, named failures) keep their promises.
+ */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { absolute, exists, fileUrl, listDir, removeAll, writeBytes } from "../runtime/fs.ts";
+import {
+  absolute,
+  cutTornTail,
+  exists,
+  fileUrl,
+  FileWriteError,
+  listDir,
+  removeAll,
+  writeBytes,
+  writeFileAtomic,
+  writing,
+} from "../runtime/fs.ts";
 
 let dir: string;
 beforeEach(() => {
@@ -61,5 +75,47 @@ describe("runtime/fs.ts", () => {
     expect(Deno.readFileSync(p)).toEqual(bytes);
     await writeBytes(p, new Uint8Array([1, 2]));
     expect(Array.from(Deno.readFileSync(p))).toEqual([1, 2]);
+  });
+
+  test("writeFileAtomic replaces the whole file and leaves no temporary file", () => {
+    const p = join(dir, "state.json");
+    writeFileAtomic(p, "first version, the longer one\n");
+    writeFileAtomic(p, "é second\n");
+    expect(Deno.readTextFileSync(p)).toBe("é second\n");
+    expect(listDir(dir)).toEqual(["state.json"]);
+  });
+
+  test("a write that fails names the file and the operation, and leaves nothing behind", () => {
+    const p = join(dir, "missing", "state.json");
+    expect(() => writeFileAtomic(p, "x", "save the session state to")).toThrow(FileWriteError);
+    expect(() => writeFileAtomic(p, "x", "save the session state to")).toThrow(
+      new RegExp(`could not save the session state to ${p}: .*No such file`),
+    );
+    expect(listDir(dir)).toEqual([]);
+    const e = (() => {
+      try {
+        return writing(p, "append to", () => Deno.writeTextFileSync(p, "x", { append: true }));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(e).toBeInstanceOf(FileWriteError);
+    expect((e as FileWriteError).path).toBe(p);
+  });
+
+  test("cutTornTail drops a last line without its newline, and only that", () => {
+    const p = join(dir, "log.jsonl");
+    expect(cutTornTail(p)).toBe(0); // no file
+    writeFileSync(p, '{"a":1}\n{"b":2}\n{"c":');
+    expect(cutTornTail(p)).toBe(5);
+    expect(Deno.readTextFileSync(p)).toBe('{"a":1}\n{"b":2}\n');
+    expect(cutTornTail(p)).toBe(0);
+    writeFileSync(p, "no newline at all");
+    expect(cutTornTail(p)).toBe(17);
+    expect(Deno.readTextFileSync(p)).toBe("");
+    // A torn line longer than the 64 kB read block.
+    writeFileSync(p, `whole\n${"x".repeat(100_000)}`);
+    expect(cutTornTail(p)).toBe(100_000);
+    expect(Deno.readTextFileSync(p)).toBe("whole\n");
   });
 });

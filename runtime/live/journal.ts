@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { HarvesterError } from "../errors.ts";
-import { cutTornTail, writing } from "../files.ts";
+import { cutTornTail, writing } from "../fs.ts";
 import type { AuditLog } from "../orders/audit.ts";
 
 export interface JournalEntry {

@@ -7,7 +7,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import type { PerfRowRecord, PerfTracker } from "../metrics/perf.ts";
 import type { DayRows } from "../metrics/recorder.ts";
-import { writing } from "../files.ts";
+import { writing } from "../fs.ts";
 import { StateFileError } from "./persistence.ts";
 
 export const perfLogPath = (statePath: string) => `${statePath}.perf.jsonl`;

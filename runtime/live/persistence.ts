@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { writeFileAtomic } from "../files.ts";
+import { writeFileAtomic } from "../fs.ts";
 import { HarvesterError } from "../errors.ts";
 
 export const STATE_SCHEMA = 1;

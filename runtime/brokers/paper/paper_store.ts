@@ -15,7 +15,7 @@ import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from
 import { HarvesterError } from "../../errors.ts";
 import type { BookSnapshot, VenueOp, VenueStore } from "../simulated/venue_book.ts";
 import { checkOp } from "./op_check.ts";
-import { cutTornTail, writeFileAtomic, writing } from "../../files.ts";
+import { cutTornTail, writeFileAtomic, writing } from "../../fs.ts";
 
 /** The snapshot format this venue writes. */
 const FORMAT = 2;
