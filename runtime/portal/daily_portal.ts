@@ -362,14 +362,19 @@ export class DailyPortal {
   }
 
   private lastIndex: Float64Array | null = null;
-  private lastIndexKey = -1;
+  private lastIndexT = -1;
+  private lastIndexCount = -1;
 
   /** The sessions of a window ending at `t` (a view when it starts within the portal). */
   windowIndex(count: number, t = this.current): Float64Array {
     // Every asset's window on a bar shares one index: reuse it rather than make a view per call.
-    const key = t * 1_000_003 + count;
-    if (key === this.lastIndexKey && this.lastIndex) return this.lastIndex;
-    this.lastIndexKey = key;
+    // (Compared field by field: a key like `t * 1_000_003 + count` outgrows a small integer after
+    // 2,147 sessions, and V8 throws away the code it optimised for one.)
+    if (t === this.lastIndexT && count === this.lastIndexCount && this.lastIndex) {
+      return this.lastIndex;
+    }
+    this.lastIndexT = t;
+    this.lastIndexCount = count;
     return this.lastIndex = this.makeWindowIndex(count, t);
   }
 

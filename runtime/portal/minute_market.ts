@@ -186,14 +186,19 @@ export class MinuteMarket implements MarketData {
   }
 
   private indexCache: Float64Array | null = null;
-  private indexKey = -1;
+  private indexAt = { t: -1, pos: -1, count: -1 };
 
   historyIndex(count: number, frequency: Frequency): Float64Array {
     if (frequency === "1d") return this.portal.windowIndex(count, this.t);
-    // Every asset's window at a minute shares one index.
-    const key = (this.pos * 4096 + (count & 4095)) * 65536 + (this.t & 65535);
-    if (key === this.indexKey && this.indexCache) return this.indexCache;
-    this.indexKey = key;
+    // Every asset's window at a minute shares one index (compared field by field: no key
+    // arithmetic that outgrows a small integer, see `DailyPortal.windowIndex`).
+    const at = this.indexAt;
+    if (at.t === this.t && at.pos === this.pos && at.count === count && this.indexCache) {
+      return this.indexCache;
+    }
+    at.t = this.t;
+    at.pos = this.pos;
+    at.count = count;
     return this.indexCache = this.minuteIndex(count);
   }
 
