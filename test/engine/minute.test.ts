@@ -118,6 +118,40 @@ describe("minute backtests", () => {
     expect(bad).toEqual([]);
     expect(checked).toBe(5 * (5 * 390 + 210 - 7));
   });
+  test("windows of different lengths at one minute each get their own index", async () => {
+    // 1 and 4,097 minutes at the same minute: the shared index was once cached under a key that
+    // kept only the count's low 12 bits, and the long window was handed the short one's index.
+    const seen: number[][] = [];
+    await run_algorithm({
+      strategy: {
+        initialize: async (c) => {
+          c.a = await c.symbol("AAA");
+          c.n = 0;
+        },
+        handle_data: async (c, data) => {
+          if (++c.n !== 500) return;
+          for (const count of [1, 4097, 1, 4096 + 8]) {
+            const w = await data.history(c.a, "close", count, "1m");
+            seen.push([count, w.values.length, w.index.length, Number(w.index[count - 1])]);
+          }
+        },
+      },
+      start: "2024-07-01",
+      end: "2024-07-09",
+      bundle: "minute-test",
+      data_frequency: "minute",
+      root,
+      no_benchmark: true,
+      history_before_data: "nan",
+    });
+    const now = cal.session_minutes(SESSIONS[1])[109]; // the 500th minute: 110th of the 2nd day
+    expect(seen).toEqual([[1, 1, 1, now], [4097, 4097, 4097, now], [1, 1, 1, now], [
+      4104,
+      4104,
+      4104,
+      now,
+    ]]);
+  });
   test("a minute window spanning sessions, and before_trading_start on yesterday's data", async () => {
     const seen: Record<string, unknown> = {};
     await run({
