@@ -5,6 +5,7 @@
  * Intl (the broker adapters' few conversions); neither goes through date-fns-tz, whose import
  * alone costs a backtest ~45 ms of start-up.
  */
+import { InvalidInputError } from "../runtime/errors.ts";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -32,6 +33,23 @@ export function intlOffset(tz: string, utcMs: number): number {
   return local - Math.floor(utcMs / 1000) * 1000;
 }
 
+/**
+ * An instant in `tz`. A name that is not a time zone is refused naming it and the setting it
+ * came from (Temporal's own error names neither).
+ */
+export function zonedInstant(ms: number, tz: string, setting = "tz"): Temporal.ZonedDateTime {
+  try {
+    return Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(tz);
+  } catch (e) {
+    if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+    throw new InvalidInputError(
+      setting,
+      tz,
+      "is not a time zone; use an IANA name such as America/New_York, or UTC",
+    );
+  }
+}
+
 /** The UTC offsets of one zone over a span of years, as sorted transition instants. */
 export class ZoneOffsets {
   /** Instants (UTC ms) from which `offsets[i]` applies; `starts[0]` is the span's start. */
@@ -46,7 +64,7 @@ export class ZoneOffsets {
   constructor(readonly tz: string, fromMs: number, toMs: number) {
     const starts: number[] = [fromMs];
     const offsets: number[] = [];
-    let at = Temporal.Instant.fromEpochMilliseconds(fromMs).toZonedDateTimeISO(tz);
+    let at = zonedInstant(fromMs, tz);
     offsets.push(at.offsetNanoseconds / 1e6);
     for (;;) {
       const next = at.getTimeZoneTransition("next");

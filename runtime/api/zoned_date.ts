@@ -5,19 +5,7 @@
  * `month`, `day`, `hour`, `minute`, `second`, `dayofweek`, and Date's local getters
  * (`getHours()`, …) — are the zone's, never the machine's.
  */
-import { InvalidInputError } from "../errors.ts";
-
-function zoned(ms: number, tz: string): Temporal.ZonedDateTime {
-  try {
-    return Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(tz);
-  } catch {
-    throw new InvalidInputError(
-      "get_datetime: tz",
-      tz,
-      "is not a time zone; use an IANA name such as America/New_York, or UTC",
-    );
-  }
-}
+import { zonedInstant } from "../../calendars/timezone.ts";
 
 /**
  * A `Date` with a time zone: wall-clock fields in `tz`.
@@ -37,7 +25,7 @@ export class ZonedDate extends Date {
   constructor(ms: number, tz = "UTC") {
     super(ms);
     this.tz = tz;
-    this.#wall = zoned(ms, tz);
+    this.#wall = zonedInstant(ms, tz, "get_datetime: tz");
   }
 
   /** The same instant as a `Temporal.ZonedDateTime` (calendar arithmetic in the zone). */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { calendar_listing } from "../../calendars/mod.ts";
+import { buildExchangeCalendar } from "../../calendars/exchange.ts";
 import { intlOffset, ZoneOffsets } from "../../calendars/timezone.ts";
 
 const MINUTE = 60_000, HOUR = 3_600_000;
@@ -44,6 +45,16 @@ describe("ZoneOffsets (Temporal's transitions)", () => {
       expect(wrong).toEqual([]);
     });
   }
+
+  test("a name that is not a time zone is refused naming it", () => {
+    expect(() => new ZoneOffsets("Mars/Olympus", from, to)).toThrow(
+      'tz: is not a time zone; use an IANA name such as America/New_York, or UTC (got "Mars/Olympus")',
+    );
+    expect(() =>
+      buildExchangeCalendar({ name: "MARS", tz: "Mars/Olympus", open: "09:00", close: "17:00" })
+    )
+      .toThrow(/tz: is not a time zone.*Mars\/Olympus/);
+  });
 
   test("wall time to UTC across New York's changes", () => {
     const z = new ZoneOffsets("America/New_York", from, to);
