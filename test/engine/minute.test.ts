@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { csvdir_equities, ingest, register } from "../../bundles/mod.ts";
 import { get_calendar } from "../../calendars/mod.ts";
-import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
+import { run_algorithm, type RunOptions } from "../../runtime/engine/run_algorithm.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { date_rules, time_rules } from "../../runtime/api/mod.ts";
 import { csvFolder, tempRoot } from "../bundles/helpers.ts";
@@ -37,7 +37,7 @@ beforeAll(async () => {
   await ingest("minute-test", { root });
 });
 
-const run = (strategy: Strategy) =>
+const run = (strategy: Strategy, more: Partial<RunOptions> = {}) =>
   run_algorithm({
     strategy,
     start: "2024-07-01",
@@ -46,6 +46,7 @@ const run = (strategy: Strategy) =>
     data_frequency: "minute",
     root,
     no_benchmark: true,
+    ...more,
   });
 
 describe("minute backtests", () => {
@@ -122,28 +123,19 @@ describe("minute backtests", () => {
     // 1 and 4,097 minutes at the same minute: the shared index was once cached under a key that
     // kept only the count's low 12 bits, and the long window was handed the short one's index.
     const seen: number[][] = [];
-    await run_algorithm({
-      strategy: {
-        initialize: async (c) => {
-          c.a = await c.symbol("AAA");
-          c.n = 0;
-        },
-        handle_data: async (c, data) => {
-          if (++c.n !== 500) return;
-          for (const count of [1, 4097, 1, 4096 + 8]) {
-            const w = await data.history(c.a, "close", count, "1m");
-            seen.push([count, w.values.length, w.index.length, Number(w.index[count - 1])]);
-          }
-        },
+    await run({
+      initialize: async (c) => {
+        c.a = await c.symbol("AAA");
+        c.n = 0;
       },
-      start: "2024-07-01",
-      end: "2024-07-09",
-      bundle: "minute-test",
-      data_frequency: "minute",
-      root,
-      no_benchmark: true,
-      history_before_data: "nan",
-    });
+      handle_data: async (c, data) => {
+        if (++c.n !== 500) return;
+        for (const count of [1, 4097, 1, 4096 + 8]) {
+          const w = await data.history(c.a, "close", count, "1m");
+          seen.push([count, w.values.length, w.index.length, Number(w.index[count - 1])]);
+        }
+      },
+    }, { history_before_data: "nan" });
     const now = cal.session_minutes(SESSIONS[1])[109]; // the 500th minute: 110th of the 2nd day
     expect(seen).toEqual([[1, 1, 1, now], [4097, 4097, 4097, now], [1, 1, 1, now], [
       4104,
