@@ -12,11 +12,6 @@ import { type TableFormat, writeTables } from "../metrics/tables/write.ts";
 
 const FORMATS = [".csv", ".json", ".parquet", ".arrow"];
 
-/** Records, one per line (NaN as null, which pandas reads back as NaN). */
-function recordsJson(rows: readonly unknown[]): string {
-  return `[${rows.map((r) => JSON.stringify(r)).join(",\n")}]\n`;
-}
-
 /**
  * Checks an output path before a run: a format Harvester writes, or `-`. A Python pickle (what
  * zipline's `-o out.pickle` writes) gets what to use instead.
@@ -62,18 +57,6 @@ export async function writeResults(
   const ext = extname(out).toLowerCase();
   const base = out.slice(0, out.length - ext.length);
   Deno.mkdirSync(dirname(out), { recursive: true });
-  if (ext === ".json") {
-    // One table per file, each a list of records: what `pandas.read_json(path)` reads.
-    const doc = results.toJSON();
-    Deno.writeTextFileSync(out, recordsJson(doc.perf as unknown[]));
-    const written = [out];
-    for (const name of ["positions", "orders", "transactions"]) {
-      const p = `${base}_${name}.json`;
-      Deno.writeTextFileSync(p, recordsJson(doc[name] as unknown[]));
-      written.push(p);
-    }
-    return written;
-  }
   const tables = resultTables(results);
   const files = Object.entries(tables).map(([name, table]) => ({
     path: name === "perf" ? out : `${base}_${name}${ext}`,

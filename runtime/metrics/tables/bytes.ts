@@ -45,6 +45,15 @@ export class ByteWriter {
     this.buf[this.at++] = b;
   }
 
+  /** Bytes made once and written many times (a JSON record's keys). */
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    if (this.at + n > this.buf.length) this.reserve(n);
+    const buf = this.buf, at = this.at;
+    for (let k = 0; k < n; k++) buf[at + k] = b[k];
+    this.at = at + n;
+  }
+
   /** A string (UTF-8). */
   text(s: string): void {
     const n = s.length;

@@ -6,12 +6,13 @@
  */
 import { arrowFile, arrowTable } from "./arrow.ts";
 import { encodeCsv } from "./csv.ts";
+import { encodeJsonRecords } from "./json.ts";
 import type { Column, Table } from "./table.ts";
 import { lazyImport } from "../../lazy.ts";
 import { writeBytes } from "../../fs.ts";
 
 /** The formats {@link writeTables} writes, by file suffix. */
-export type TableFormat = ".csv" | ".arrow" | ".parquet";
+export type TableFormat = ".csv" | ".arrow" | ".parquet" | ".json";
 
 /** A table and the file it goes to. */
 export interface TableFile {
@@ -28,6 +29,8 @@ export async function writeTables(files: readonly TableFile[], format: TableForm
       ? await encode(f.table)
       : format === ".csv"
       ? encodeCsv(f.table)
+      : format === ".json"
+      ? encodeJsonRecords(f.table)
       : await arrowFile(f.table);
     writes.push(writeBytes(f.path, bytes));
   }

@@ -1,0 +1,135 @@
+/**
+ * Tables as JSON: a list of records, one per row (what `pandas.read_json(path)` reads), the very
+ * bytes of `JSON.stringify` on each row object `rowOf` makes — dates and instants as ISO texts,
+ * NaN and ±Infinity as null, recorded values as recorded — written cell by cell into one byte
+ * buffer, with no object per row.
+ *
+ * @module
+ */
+import { DAY_MS, isoDate, isoInstant } from "../../../calendars/days.ts";
+import { ByteWriter } from "./bytes.ts";
+import { rowOf, type Table } from "./table.ts";
+
+/** Whether a string can be written between quotes as it is (printable ASCII, no `"` or `\`). */
+function plainText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** A string as a JSON string. */
+function jsonText(w: ByteWriter, s: string): void {
+  if (!plainText(s)) return w.text(JSON.stringify(s));
+  w.byte(0x22);
+  w.text(s);
+  w.byte(0x22);
+}
+
+/** A number as `JSON.stringify` writes it (non-finite as null). */
+function jsonNumber(w: ByteWriter, v: number): void {
+  if (!Number.isFinite(v)) w.text("null");
+  else if (!w.decimal(v, false)) w.text(String(v));
+}
+
+/**
+ * Whether `rowOf`'s objects keep the columns in table order under their own names: an
+ * array-index name ("0", "12") is moved first by JavaScript's key order, `__proto__` is not a
+ * key at all, and a repeated name keeps one value. Such tables (and one without columns) take the
+ * general path.
+ */
+function keysInOrder(names: readonly string[]): boolean {
+  if (names.length === 0) return false;
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n) || n === "__proto__" || /^(0|[1-9]\d*)$/.test(n)) return false;
+    seen.add(n);
+  }
+  return true;
+}
+
+/** Appends row `i` of `t` as `rowOf` + `JSON.stringify` write it. */
+function generalRow(w: ByteWriter, t: Table, i: number): void {
+  w.text(JSON.stringify(rowOf(t, i)));
+}
+
+/**
+ * A table as JSON records: `[` rows joined by `,\n` `]` and a newline, byte for byte what
+ * `JSON.stringify(rowOf(t, i))` per row gives.
+ */
+export function encodeJsonRecords(t: Table): Uint8Array {
+  const cols = t.columns, n = t.length;
+  const w = new ByteWriter(Math.max(1 << 16, n * cols.length * 24));
+  const fast = keysInOrder(cols.map((c) => c.name));
+  // `"name":` of each column, with the row's `{` or the `,` before it.
+  const utf8 = new TextEncoder();
+  const keys = cols.map((c, j) => utf8.encode(`${j ? "," : "{"}${JSON.stringify(c.name)}:`));
+  // A date or instant repeats on most rows (a day's date on each of its rows): after its first
+  // writing it is copied from there (its value, where, its length; per column).
+  const last = new Float64Array(cols.length).fill(NaN), at = new Int32Array(cols.length);
+  const len = new Int32Array(cols.length);
+  w.byte(0x5b); // [
+  for (let i = 0; i < n; i++) {
+    if (i) w.text(",\n");
+    if (!fast) {
+      generalRow(w, t, i);
+      continue;
+    }
+    const from = w.at;
+    let ok = true;
+    for (let j = 0; j < cols.length && ok; j++) {
+      const c = cols[j], v = c.values[i];
+      w.bytes(keys[j]);
+      switch (c.kind) {
+        case "day":
+        case "instant": {
+          if (v === last[j] && typeof v === "number") {
+            w.repeat(at[j], len[j]);
+            break;
+          }
+          last[j] = v as number;
+          at[j] = w.at;
+          if (c.kind === "day") {
+            w.byte(0x22);
+            w.text(isoDate((v as number) / DAY_MS));
+            w.byte(0x22);
+          } else {
+            const s = isoInstant(v as number);
+            if (s === null) w.text("null");
+            else jsonText(w, s);
+          }
+          len[j] = w.at - at[j];
+          break;
+        }
+        case "int":
+        case "float":
+          if (v === undefined) ok = false; // `rowOf` keeps it, and JSON.stringify drops the key
+          else jsonNumber(w, v as number);
+          break;
+        case "bool":
+          w.text(v ? "true" : "false");
+          break;
+        case "text":
+          if (v === null || v === undefined) w.text("null");
+          else if (typeof v === "string") jsonText(w, v);
+          else w.text(JSON.stringify(v));
+          break;
+        default: {
+          // A recorded value: whatever JSON.stringify makes of it. One it leaves out of an
+          // object (a function, a symbol) changes the row's keys: that row takes the general path.
+          const s = JSON.stringify(v === undefined ? null : v);
+          if (s === undefined) ok = false;
+          else w.text(s);
+        }
+      }
+    }
+    if (ok) w.byte(0x7d); // }
+    else {
+      w.at = from;
+      generalRow(w, t, i);
+    }
+  }
+  w.text("]\n");
+  return w.view();
+}
