@@ -7,6 +7,7 @@ import { describe, expect, test } from "vitest";
 import { DAY_MS, isoDate, isoInstant } from "../../calendars/days.ts";
 import { csvString } from "../../runtime/metrics/tables/csv.ts";
 import type { Column, Table } from "../../runtime/metrics/tables/table.ts";
+import { randomTables } from "./random_tables.ts";
 
 const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 const py = (v: number) => (Number.isInteger(v) ? v.toFixed(1) : String(v));
@@ -45,65 +46,14 @@ function reference(t: Table): string {
 
 describe("CSV rows", () => {
   test("random tables of every kind match the cell-by-cell rules", () => {
-    let seed = 11;
-    const r = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-    const t0 = Date.UTC(2014, 0, 9);
-    // Few distinct values per column, so repeats (copied bytes, kept texts) are common.
-    const numbers = [0, -0, 1, -2.5, 0.1, 1 / 3, 1e-7, 123456.7891, 2 ** 40, 1e21, -1e11, NaN];
-    const makers: Record<string, (n: number) => Column> = {
-      day: (n) => ({
-        name: "d",
-        kind: "day",
-        values: Array.from({ length: n }, () => pick([t0, t0, t0 + DAY_MS, NaN])),
-      }),
-      instant: (n) => ({
-        name: "t",
-        kind: "instant",
-        values: Array.from({ length: n }, () => pick([t0 + 75_600_000, t0 + 75_600_123, NaN])),
-      }),
-      int: (n) => ({
-        name: "i",
-        kind: "int",
-        values: Float64Array.from({ length: n }, () => pick([0, 7, -3, 2.6, 2 ** 53, NaN])),
-      }),
-      python: (n) => ({
-        name: "p",
-        kind: "float",
-        style: "python",
-        values: Float64Array.from({ length: n }, () => pick(numbers)),
-      }),
-      plain: (n) => ({
-        name: "q",
-        kind: "float",
-        style: "plain",
-        values: Array.from({ length: n }, () => pick(numbers)),
-      }),
-      bool: (n) => ({
-        name: "b",
-        kind: "bool",
-        values: Array.from({ length: n }, () => pick([0, 1, true, false])),
-      }),
-      text: (n) => ({
-        name: "s",
-        kind: "text",
-        values: Array.from({ length: n }, () => pick(["AAPL", 'a,"b"', "x\ny", "é", "", null])),
-      }),
-      cells: (n) => ({
-        name: "c",
-        kind: "cells",
-        values: Array.from({ length: n }, () => pick([1, 2.5, NaN, true, "t,x", null, undefined])),
-      }),
-    };
-    const kinds = Object.keys(makers);
-    for (let k = 0; k < 60; k++) {
-      const n = Math.floor(r() * 40), width = 1 + Math.floor(r() * 12);
-      const columns = Array.from({ length: width }, (_, j) => {
-        const c = makers[pick(kinds)](n);
-        return { ...c, name: `${c.name}${j}` } as Column;
-      });
-      const t: Table = { length: n, columns };
-      expect(csvString(t), JSON.stringify(columns.map((c) => c.kind))).toBe(reference(t));
+    const tables = randomTables(11, 60, {
+      numbers: [0, -0, 1, -2.5, 0.1, 1 / 3, 1e-7, 123456.7891, 2 ** 40, 1e21, -1e11, NaN],
+      ints: [0, 7, -3, 2.6, 2 ** 53, NaN],
+      strings: ["AAPL", 'a,"b"', "x\ny", "é", "", null],
+      cells: [1, 2.5, NaN, true, "t,x", null, undefined],
+    });
+    for (const t of tables) {
+      expect(csvString(t), JSON.stringify(t.columns.map((c) => c.kind))).toBe(reference(t));
     }
   });
 
