@@ -102,6 +102,12 @@ export function writing<T>(path: string, operation: string, write: () => T): T {
   }
 }
 
+/** Flushes a file or a folder (its entries: a rename into it) to the disk. */
+export function syncPath(path: string): void {
+  using f = Deno.openSync(path, { read: true });
+  f.syncSync();
+}
+
 /**
  * Replaces `path` with `text` atomically: the old content or the new, never a torn file, and no
  * temp file left behind whatever fails.
@@ -116,8 +122,7 @@ export function writeFileAtomic(path: string, text: string, what = "write"): voi
       file.syncSync();
     }
     Deno.renameSync(tmp, path);
-    using folder = Deno.openSync(dirname(path) || ".", { read: true });
-    folder.syncSync();
+    syncPath(dirname(path) || ".");
   } catch (e) {
     removeAll(tmp);
     throw new FileWriteError(path, what, e);

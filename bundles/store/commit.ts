@@ -4,19 +4,10 @@
  * visible version and never touches an earlier one.
  */
 import { join } from "node:path";
-import { listDir, removeAll } from "../../runtime/fs.ts";
+import { listDir, removeAll, syncPath } from "../../runtime/fs.ts";
 import { bundleDir, type BundleVersion, DB_FILE, versionName } from "../paths.ts";
 
 const TMP_PREFIX = ".ingest-";
-
-function fsyncPath(path: string): void {
-  const file = Deno.openSync(path, { read: true });
-  try {
-    file.syncSync();
-  } finally {
-    file.close();
-  }
-}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -71,10 +62,10 @@ export class PendingVersion {
   /** fsyncs the files, renames the folder into place and fsyncs the parent. */
   commit(): BundleVersion {
     if (this.settled) throw new Error("version already committed or aborted");
-    for (const f of listDir(this.tmpPath)) fsyncPath(join(this.tmpPath, f));
-    fsyncPath(this.tmpPath);
+    for (const f of listDir(this.tmpPath)) syncPath(join(this.tmpPath, f));
+    syncPath(this.tmpPath);
     Deno.renameSync(this.tmpPath, this.finalPath);
-    fsyncPath(bundleDir(this.root, this.bundle));
+    syncPath(bundleDir(this.root, this.bundle));
     this.settled = true;
     return {
       bundle: this.bundle,
