@@ -13,12 +13,16 @@ import { lazyImport } from "../../lazy.ts";
 
 type Arrow = typeof import("apache-arrow");
 
-/** Which values are present (not null or undefined): a bitmap, or undefined when all are. */
-function presentValidity(values: ArrayLike<unknown>): Uint8Array | undefined {
+/**
+ * Which values are present — not null or undefined, or for `numbers` not NaN — as a validity
+ * bitmap, or undefined when all are.
+ */
+function validity(values: ArrayLike<unknown>, numbers: boolean): Uint8Array | undefined {
   const n = values.length;
   let bitmap: Uint8Array | undefined;
   for (let i = 0; i < n; i++) {
-    if (values[i] != null) continue;
+    const v = values[i];
+    if (numbers ? v === v : v != null) continue;
     bitmap ??= new Uint8Array((n + 7) >> 3).fill(255);
     bitmap[i >> 3] &= ~(1 << (i & 7));
   }
@@ -32,19 +36,6 @@ function nulls(bitmap: Uint8Array | undefined, n: number): number {
   return n - valid;
 }
 
-/** Which numbers are present (not NaN): a bitmap, or undefined when all are. */
-function numberValidity(values: Numbers): Uint8Array | undefined {
-  const n = values.length;
-  let bitmap: Uint8Array | undefined;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === v) continue;
-    bitmap ??= new Uint8Array((n + 7) >> 3).fill(255);
-    bitmap[i >> 3] &= ~(1 << (i & 7));
-  }
-  return bitmap;
-}
-
 function numeric<T extends import("apache-arrow").DataType>(
   a: Arrow,
   type: T,
@@ -52,7 +43,7 @@ function numeric<T extends import("apache-arrow").DataType>(
   values: Numbers,
 ) {
   const n = values.length;
-  const nullBitmap = numberValidity(values);
+  const nullBitmap = validity(values, true);
   return a.makeVector(
     a.makeData({ type, length: n, nullCount: nulls(nullBitmap, n), nullBitmap, data } as never),
   );
@@ -98,7 +89,7 @@ function strings(a: Arrow, values: ArrayLike<string | null | undefined>) {
     if (v !== null && v !== undefined) w.text(v);
     offsets[i + 1] = w.at;
   }
-  const nullBitmap = presentValidity(values);
+  const nullBitmap = validity(values, false);
   return a.makeVector(a.makeData({
     type: new a.Utf8(),
     length: n,
@@ -113,7 +104,7 @@ function strings(a: Arrow, values: ArrayLike<string | null | undefined>) {
 function flags(a: Arrow, values: ArrayLike<unknown>) {
   const n = values.length, data = new Uint8Array((n + 7) >> 3);
   for (let i = 0; i < n; i++) if (values[i]) data[i >> 3] |= 1 << (i & 7);
-  const nullBitmap = presentValidity(values);
+  const nullBitmap = validity(values, false);
   return a.makeVector(
     a.makeData({
       type: new a.Bool(),
