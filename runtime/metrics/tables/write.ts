@@ -1,6 +1,7 @@
 /**
- * Tables to files: CSV, Arrow IPC or Parquet, every table of a run or a sweep through the same
- * encoders. Each file is written on the runtime's I/O threads while the next table is encoded.
+ * Tables to files: CSV, JSON records, Arrow IPC or Parquet, every table of a run or a sweep
+ * through the same encoders. Each file is written on the runtime's I/O threads while the next
+ * table is encoded.
  *
  * @module
  */
