@@ -31,6 +31,7 @@ import {
 } from "./manager_recovery.ts";
 import { type OrderRecord, recentExecs } from "./manager_state.ts";
 import { OpenOrders } from "./open_orders.ts";
+import { riskAllows } from "./risk_check.ts";
 import { compactFinished, OrderTable } from "./order_table.ts";
 import { ManagedOrder, unknownQuality } from "./order.ts";
 import { TERMINAL, transition } from "./state.ts";
@@ -106,31 +107,13 @@ export class OrderManager {
     if (amount === 0) return null;
     const d = this.d, now = d.now();
     const price = d.risk || d.quality ? d.priceOf(asset) : NaN;
-    if (d.risk) {
-      const decision = d.risk.check({
-        symbol: asset.symbol,
-        amount,
-        price,
-        limit_price: limit,
-        position: d.ledger.position(asset)?.amount ?? 0,
-        // Only reducing-only needs the open orders.
-        pending: d.risk.state === "REDUCING" ? this.openIndex.pending(asset) : 0,
-        now,
-      });
-      if (!decision.ok) {
-        this.counters.riskDenied++;
-        d.audit.write("risk_denied", {
-          symbol: asset.symbol,
-          amount,
-          reason: decision.reason,
-          detail: decision.detail,
-        });
-        d.warn("order_denied", {
-          message: `order for ${amount} ${asset.symbol} denied: ${decision.detail}`,
-          reason: decision.reason,
-        });
-        return null;
-      }
+    // (The order's fields go to the gate only when there is one: nothing made per order without.)
+    const gate = d.risk;
+    if (
+      gate &&
+      !riskAllows(d, gate, this.counters, this.openIndex, { asset, amount, limit, price, now })
+    ) {
+      return null;
     }
     const seq = d.ids.sequence, id = asClientOrderId(d.ids.mint());
     const o = new ManagedOrder(id, asset, amount, limit, stop, now);
