@@ -10,6 +10,7 @@ import type { BookSnapshot, VenueOp } from "./venue_book.ts";
 import { VenueOrder } from "./venue_order.ts";
 import { restoreBook } from "./venue_restore.ts";
 import { ListsBySid } from "../../orders/lists_by_sid.ts";
+import { IdMap } from "../../model/id_map.ts";
 
 /** Finished orders kept for lookups (`order(id)`) once a session ends; open ones always stay. */
 const KEEP_FINISHED = 200;
@@ -17,8 +18,11 @@ const KEEP_FINISHED = 200;
 export class VenueState {
   /** Open orders by sid, each list in placement order; sids without open orders are absent. */
   readonly open = new ListsBySid<VenueOrder>();
-  /** Every order kept, by client order id (insertion order: placement). */
-  readonly byCoid = new Map<string, VenueOrder>();
+  /**
+   * Every order kept, by client order id (insertion order: placement); our ids filed by number,
+   * as hashing each fresh id string would cost more than accepting the order.
+   */
+  readonly byCoid = new IdMap<VenueOrder>();
   readonly positionsBySymbol = new Map<string, { amount: number; cost: number }>();
   fills: BrokerFill[] = [];
   exec = 0;
@@ -154,10 +158,10 @@ export class VenueState {
   trim(): void {
     let drop = this.finished - this.keepFinished;
     if (drop > 0) {
-      for (const [coid, o] of this.byCoid) {
+      for (const o of this.byCoid.values()) {
         if (drop === 0) break;
         if (o.open) continue;
-        this.byCoid.delete(coid);
+        this.byCoid.delete(o.client_order_id);
         this.finished--;
         drop--;
       }
