@@ -177,9 +177,10 @@ describe("a run written as CSV, Arrow and Parquet", () => {
       expect(fills.map((r) => r.price)).toEqual(results.transactions.map((t) => t.price));
       const held = await q(`SELECT count(*) AS n FROM ${file("_positions")}`);
       expect(Number(held[0].n)).toBe(results.positions.length);
-      // Compressed as pyarrow writes by default; a dictionary only where a text column repeats.
+      // Compressed as pyarrow writes by default; a dictionary only where a text column repeats;
+      // min/max statistics on the time columns only.
       const chunks = await q(
-        `SELECT path_in_schema AS col, compression, encodings ` +
+        `SELECT path_in_schema AS col, compression, encodings, stats_min, stats_max ` +
           `FROM parquet_metadata(${file("_orders")})`,
       );
       const chunk = (c: string) => chunks.find((r) => r.col === c)!;
@@ -187,6 +188,12 @@ describe("a run written as CSV, Arrow and Parquet", () => {
       expect(String(chunk("symbol").encodings)).toContain("DICTIONARY");
       expect(String(chunk("order_id").encodings)).not.toContain("DICTIONARY");
       expect(String(chunk("amount").encodings)).not.toContain("DICTIONARY");
+      const created = results.orders.map((o) => o.created);
+      expect(Date.parse(String(chunk("created").stats_min))).toBe(Math.min(...created));
+      expect(Date.parse(String(chunk("created").stats_max))).toBe(Math.max(...created));
+      expect(chunk("date").stats_max).not.toBeNull();
+      expect(chunk("amount").stats_min).toBeNull();
+      expect(chunk("symbol").stats_max).toBeNull();
     } finally {
       db.close();
     }

@@ -15,9 +15,25 @@ type Arrow = typeof import("apache-arrow");
 
 /**
  * Which values are present — not null or undefined, or for `numbers` not NaN — as a validity
- * bitmap, or undefined when all are.
+ * bitmap, or undefined when all are. Float columns (most of every table) take a loop of their
+ * own: one loop reading float arrays, string arrays and typed arrays alike reads them all the
+ * slow way (a fifth of the Arrow and Parquet writers' JavaScript time).
  */
 function validity(values: ArrayLike<unknown>, numbers: boolean): Uint8Array | undefined {
+  return values instanceof Float64Array ? floatValidity(values) : cellValidity(values, numbers);
+}
+
+function floatValidity(values: Float64Array): Uint8Array | undefined {
+  const n = values.length;
+  let i = 0;
+  while (i < n && values[i] === values[i]) i++;
+  if (i === n) return undefined;
+  const bitmap = new Uint8Array((n + 7) >> 3).fill(255);
+  for (; i < n; i++) if (values[i] !== values[i]) bitmap[i >> 3] &= ~(1 << (i & 7));
+  return bitmap;
+}
+
+function cellValidity(values: ArrayLike<unknown>, numbers: boolean): Uint8Array | undefined {
   const n = values.length;
   let bitmap: Uint8Array | undefined;
   for (let i = 0; i < n; i++) {

@@ -111,7 +111,7 @@ export function ordersTable(d: RecorderData): Table {
     length: n,
     columns: [
       { name: "date", kind: "day", values: date },
-      { name: "order_id", kind: "text", values: id },
+      { name: "order_id", kind: "text", values: id, ids: true },
       { name: "created", kind: "instant", values: created },
       { name: "dt", kind: "instant", values: dt },
       plain("sid", sid),
@@ -157,7 +157,7 @@ export function transactionsTable(d: RecorderData): Table {
     columns: [
       { name: "date", kind: "day", values: date },
       { name: "dt", kind: "instant", values: dt },
-      { name: "order_id", kind: "text", values: id },
+      { name: "order_id", kind: "text", values: id, ids: true },
       { name: "sid", kind: "float", style: "plain", values: sid },
       { name: "symbol", kind: "text", values: symbol },
       { name: "amount", kind: "float", style: "plain", values: amount },

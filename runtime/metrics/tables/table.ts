@@ -16,14 +16,14 @@ export type Numbers = ArrayLike<number>;
  * - `int`: whole numbers (rounded);
  * - `float`: `python` writes whole numbers as pandas does (`3.0`), `plain` as JavaScript (`3`);
  * - `bool`: `True` / `False` (1 / 0, or booleans);
- * - `text`: strings, null for missing;
+ * - `text`: strings, null for missing; `ids` when (nearly) every value differs;
  * - `cells`: a recorded column, whatever the strategy recorded (numbers as `python` floats).
  */
 export type Column =
   | { name: string; kind: "day" | "instant" | "int"; values: Numbers }
   | { name: string; kind: "float"; style: "python" | "plain"; values: Numbers }
   | { name: string; kind: "bool"; values: ArrayLike<number | boolean> }
-  | { name: string; kind: "text"; values: ArrayLike<string | null> }
+  | { name: string; kind: "text"; values: ArrayLike<string | null>; ids?: boolean }
   | { name: string; kind: "cells"; values: ArrayLike<unknown> };
 
 export interface Table {

@@ -39,13 +39,17 @@ export async function writeTables(files: readonly TableFile[], format: TableForm
   if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
-/** Whether a text column repeats enough for Parquet's dictionary encoding (symbols, labels). */
+/**
+ * Whether a text column repeats enough for Parquet's dictionary encoding (symbols, labels): at
+ * most one distinct value in eight. A column of ids says so (`ids`) and is not counted: the first
+ * hash of each fresh id string would cost more than writing it.
+ */
 function repeats(c: Column, length: number): boolean {
-  if (c.kind !== "text") return false;
+  if (c.kind !== "text" || c.ids) return false;
   const seen = new Set<string | null>(), most = length >> 3;
   for (let i = 0; i < length; i++) {
     seen.add(c.values[i]);
-    if (seen.size > most) return false; // ids: every value new
+    if (seen.size > most) return false;
   }
   return true;
 }
@@ -56,7 +60,10 @@ type ParquetWasm = typeof import("parquet-wasm/bundler");
  * Parquet through the Arrow tables the `.arrow` output writes (counts widened to Int64, as
  * pandas reads them) and parquet-wasm's writer (the Rust `parquet` crate): snappy-compressed as
  * pyarrow and DuckDB write by default, dictionary-encoded only where a text column repeats — on
- * numbers and ids a dictionary is tried and thrown away, at a third of the speed.
+ * numbers and ids a dictionary is tried and thrown away, at a third of the speed. Min/max
+ * statistics are kept for the date and time columns, what a reader skips row groups by
+ * (`WHERE date >= …`); on the value columns they cost a quarter of the writer's time
+ * (41 → 31 ms for a 100 × 2,520 run's tables) and no reader of these files filters by them.
  */
 async function parquetEncoder(): Promise<(t: Table) => Promise<Uint8Array>> {
   const [pq, arrow] = await Promise.all([
@@ -67,9 +74,13 @@ async function parquetEncoder(): Promise<(t: Table) => Promise<Uint8Array>> {
     const ipc = arrow.tableToIPC(await arrowTable(table, true), "stream");
     let props = new pq.WriterPropertiesBuilder()
       .setCompression(pq.Compression.SNAPPY)
-      .setDictionaryEnabled(false);
+      .setDictionaryEnabled(false)
+      .setStatisticsEnabled(pq.EnabledStatistics.None);
     for (const c of table.columns) {
       if (repeats(c, table.length)) props = props.setColumnDictionaryEnabled(c.name, true);
+      if (c.kind === "day" || c.kind === "instant") {
+        props = props.setColumnStatisticsEnabled(c.name, pq.EnabledStatistics.Chunk);
+      }
     }
     // Both arguments are consumed by the call (wasm-bindgen moves them).
     return pq.writeParquet(pq.Table.fromIPCStream(ipc), props.build());
