@@ -31,7 +31,10 @@ export class IdMap<V> {
   }
 
   set(id: string, value: V): this {
-    if (this.#prefix === null) this.#prefix = familyOf(id);
+    if (this.#prefix === null) {
+      this.#prefix = familyOf(id);
+      this.#lastId = ""; // keyed before the family was known
+    }
     this.#map.set(this.#key(id), value);
     return this;
   }
@@ -64,8 +67,19 @@ export class IdMap<V> {
     return typeof k === "number" ? `${this.#prefix}${k}` : k;
   }
 
+  /** The last id keyed and its key: a venue looks an order up, then files it. */
+  #lastId = "";
+  #lastKey: string | number = "";
+
   /** The id's number when it is of the family as `String(n)` writes it, else the id itself. */
   #key(id: string): string | number {
+    if (id === this.#lastId) return this.#lastKey;
+    const key = this.#parse(id);
+    this.#lastId = id;
+    return this.#lastKey = key;
+  }
+
+  #parse(id: string): string | number {
     const p = this.#prefix;
     if (p === null) return id;
     const from = p.length, n = id.length;

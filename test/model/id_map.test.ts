@@ -57,6 +57,17 @@ describe("IdMap", () => {
     expect(m.get("ord-05")).toBe("d");
   });
 
+  test("an id looked up before its family was learned is found after it is set", () => {
+    const m = new IdMap<number>();
+    expect(m.get("ord-5")).toBeUndefined();
+    m.set("ord-5", 1);
+    expect(m.get("ord-6")).toBeUndefined();
+    expect(m.get("ord-5")).toBe(1);
+    expect(m.get(["ord", "5"].join("-"))).toBe(1);
+    expect(m.delete("ord-5")).toBe(true);
+    expect(m.size).toBe(0);
+  });
+
   test("does what a Map does over random sets, gets and deletes", () => {
     const rnd = random(7);
     const pool = [...TRICKY, ...Array.from({ length: 60 }, (_, i) => `hvabc-${i}`)];
