@@ -15,8 +15,37 @@ export interface Pools {
 }
 
 const t0 = Date.UTC(2014, 0, 9);
-const DAYS = [t0, t0, t0 + DAY_MS, NaN];
-const INSTANTS = [t0 + 75_600_000, t0 + 75_600_123, NaN];
+/** Besides the common ones: before 1970, the first and last years of four digits, and beyond. */
+const iso = (s: string) => Date.parse(s);
+const DAYS = [
+  t0,
+  t0,
+  t0 + DAY_MS,
+  NaN,
+  iso("1969-12-31T00:00:00Z"),
+  iso("0000-03-01T00:00:00Z"),
+  iso("9999-12-31T00:00:00Z"),
+  iso("+010000-01-01T00:00:00Z"),
+  iso("-000001-12-31T00:00:00Z"),
+  iso("2000-02-29T00:00:00Z"),
+];
+const INSTANTS = [
+  t0 + 75_600_000,
+  t0 + 75_600_123,
+  NaN,
+  -1,
+  1.5,
+  -1.5,
+  iso("1900-03-01T09:30:00.05Z"),
+  iso("2000-02-29T23:59:59.999Z"),
+  iso("0000-01-01T00:00:00Z"),
+  iso("9999-12-31T23:59:59.999Z"),
+  iso("+010000-01-01T00:00:00Z"),
+  iso("-000001-06-01T12:00:00Z"),
+  8.64e15,
+  -8.64e15,
+  Infinity,
+];
 const FLAGS = [0, 1, true, false];
 
 /** `count` tables of up to `rows` rows and `width` columns, every kind and float style mixed. */

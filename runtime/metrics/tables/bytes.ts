@@ -161,6 +161,77 @@ export class ByteWriter {
     return true;
   }
 
+  /**
+   * `YYYY-MM-DD` of a day number, as `isoDate` writes it, straight into the buffer (no string);
+   * years outside 0…9999 are left to `isoDate` by the caller (false, nothing written).
+   */
+  isoDay(dayNumber: number): boolean {
+    if (!Number.isInteger(dayNumber)) return false;
+    // Civil from days (H. Hinnant's algorithm, as `ymdFromDay`).
+    const z = dayNumber + 719468, era = Math.floor(z / 146097), doe = z - era * 146097;
+    const yoe = Math.floor(
+      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+    );
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const d = doy - Math.floor((153 * mp + 2) / 5) + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    if (!(y >= 0 && y <= 9999)) return false;
+    this.reserve(10);
+    const buf = this.buf, at = this.at;
+    this.#digits(at, y, 4);
+    buf[at + 4] = 45; // "-"
+    this.#digits(at + 5, m, 2);
+    buf[at + 7] = 45;
+    this.#digits(at + 8, d, 2);
+    this.at = at + 10;
+    return true;
+  }
+
+  /**
+   * `2024-07-03T21:00:00Z` (`.123` only when the milliseconds are set), as `isoInstant` writes
+   * it; false, writing nothing, for an instant that is not finite or outside the years 0…9999.
+   */
+  isoInstant(ms: number): boolean {
+    if (!Number.isFinite(ms)) return false;
+    ms = Math.trunc(ms); // a Date keeps whole milliseconds
+    const days = Math.floor(ms / 86_400_000);
+    let rest = ms - days * 86_400_000;
+    if (!this.isoDay(days)) return false;
+    this.reserve(14);
+    const buf = this.buf, at = this.at;
+    const h = Math.floor(rest / 3_600_000);
+    rest -= h * 3_600_000;
+    const min = Math.floor(rest / 60_000);
+    rest -= min * 60_000;
+    const sec = Math.floor(rest / 1000), milli = rest - sec * 1000;
+    buf[at] = 84; // "T"
+    this.#digits(at + 1, h, 2);
+    buf[at + 3] = 58; // ":"
+    this.#digits(at + 4, min, 2);
+    buf[at + 6] = 58;
+    this.#digits(at + 7, sec, 2);
+    let end = at + 9;
+    if (milli !== 0) {
+      buf[end] = 46; // "."
+      this.#digits(end + 1, milli, 3);
+      end += 4;
+    }
+    buf[end] = 90; // "Z"
+    this.at = end + 1;
+    return true;
+  }
+
+  /** `v` (0 ≤ v < 10^width, whole) as `width` digits with leading zeros, at `at`. */
+  #digits(at: number, v: number, width: number): void {
+    const buf = this.buf;
+    for (let k = width - 1; k >= 0; k--) {
+      const q = (v / 10) | 0;
+      buf[at + k] = 48 + v - q * 10;
+      v = q;
+    }
+  }
+
   /** The bytes written (a view; copy before writing more). */
   view(): Uint8Array {
     return this.buf.subarray(0, this.at);

@@ -61,8 +61,8 @@ function anyCell(w: ByteWriter, v: unknown): void {
  * A float that is not a short decimal keeps its last text (`p`: its value, `s`: the text).
  */
 const CELL: Record<string, (j: number) => string> = {
-  day: (j) => `if (v === v) ${repeated(j, "day(v)")}`,
-  instant: (j) => repeated(j, 'isoInstant(v) ?? ""'),
+  day: (j) => `if (v === v) ${repeated(j, "if (!w.isoDay(v / DAY_MS)) w.text(day(v));")}`,
+  instant: (j) => repeated(j, 'if (!w.isoInstant(v)) w.text(isoInstant(v) ?? "");'),
   int: () => "if (v === v) w.int(Math.round(v));",
   python: (j) =>
     `if (v === v && v !== null && !w.decimal(v, true)) ${lastText(j, "pythonFloat(v)")}`,
@@ -72,9 +72,9 @@ const CELL: Record<string, (j: number) => string> = {
   cells: () => "anyCell(w, v);",
 };
 
-function repeated(j: number, text: string): string {
+function repeated(j: number, write: string): string {
   return `if (v === r${j}) w.repeat(f${j}, l${j}); ` +
-    `else { r${j} = v; f${j} = w.at; w.text(${text}); l${j} = w.at - f${j}; }`;
+    `else { r${j} = v; f${j} = w.at; ${write} l${j} = w.at - f${j}; }`;
 }
 
 function lastText(j: number, text: string): string {
@@ -106,6 +106,7 @@ ${row.join("\n")}
 w.byte(10);
 }`;
   const make = new Function(
+    "DAY_MS",
     "day",
     "isoInstant",
     "pythonFloat",
@@ -113,7 +114,7 @@ w.byte(10);
     "anyCell",
     `return (w, columns, n) => {\n${body}\n};`,
   );
-  return make(day, isoInstant, pythonFloat, textCell, anyCell);
+  return make(DAY_MS, day, isoInstant, pythonFloat, textCell, anyCell);
 }
 
 /** Appends `table` (a header line, then its rows) to `w`. */

@@ -90,11 +90,13 @@ export function encodeJsonRecords(t: Table): Uint8Array {
           }
           last[j] = v as number;
           at[j] = w.at;
+          w.byte(0x22);
           if (c.kind === "day") {
+            if (!w.isoDay((v as number) / DAY_MS)) w.text(isoDate((v as number) / DAY_MS));
             w.byte(0x22);
-            w.text(isoDate((v as number) / DAY_MS));
-            w.byte(0x22);
-          } else {
+          } else if (w.isoInstant(v as number)) w.byte(0x22);
+          else {
+            w.at = at[j]; // not finite, or beyond the year 9999: as `isoInstant` has it
             const s = isoInstant(v as number);
             if (s === null) w.text("null");
             else jsonText(w, s);
