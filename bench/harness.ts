@@ -1,4 +1,5 @@
 /** Tiny benchmark helpers: time a function, print one aligned figure per line. */
+import { V8_FLAGS_ARG } from "../runtime/v8_flags.ts";
 
 /** Runs `fn` repeatedly for at least `minMs` and returns calls per second. */
 export function rate(fn: (i: number) => unknown, minMs = 300): number {
@@ -29,9 +30,7 @@ export function report(label: string, value: number, unit: string, target?: stri
 }
 
 /**
- * The runtime flags `deno task harvester` runs with (deno.json): a young generation that starts at
- * 16 MB rather than growing from 1 MB, so the many short-lived objects of a backtest or a live
- * bar (history views, promises, journal lines) are collected in fewer, equally short scavenges.
+ * The runtime flags `deno task harvester` runs with (deno.json; why each: `runtime/v8_flags.ts`).
  * Benchmarks that spawn a process use them, to measure what users run.
  */
-export const RUNTIME_FLAGS = ["--v8-flags=--min-semi-space-size=16"];
+export const RUNTIME_FLAGS = [V8_FLAGS_ARG];

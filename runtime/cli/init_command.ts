@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Command, UsageError } from "./command.ts";
+import { V8_FLAGS_ARG } from "../v8_flags.ts";
 
 /** The installation's root (this checkout), as a URL ending in `/`. */
 const INSTALL = new URL("../../", import.meta.url);
@@ -69,9 +70,7 @@ export function strategyDenoJson(install: URL): Record<string, unknown> {
   for (const [name, target] of Object.entries(own.imports)) {
     if (target.startsWith("npm:") && name !== "vitest") deps[name] = target;
   }
-  const cli = `deno run -A --v8-flags=--min-semi-space-size=16 ${
-    new URL("runtime/cli/main.ts", install).href
-  }`;
+  const cli = `deno run -A ${V8_FLAGS_ARG} ${new URL("runtime/cli/main.ts", install).href}`;
   return {
     imports,
     scopes: { [install.href]: deps },

@@ -14,6 +14,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { type CellResult, type CellSpec, parseResult } from "./cell.ts";
+import { V8_FLAGS } from "../v8_flags.ts";
 
 /** A cell's end: its result, or why it has none. */
 export type CellOutcome = { ok: true; result: CellResult } | { ok: false; error: string };
@@ -38,7 +39,7 @@ const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
 /** The `deno run` arguments of a cell process. */
 export function childArgs(opts: ProcessOptions): string[] {
-  const v8 = ["--min-semi-space-size=16"];
+  const v8 = [...V8_FLAGS];
   if (opts.single_threaded) v8.push("--single-threaded");
   if (opts.memory_mb) v8.push(`--max-old-space-size=${opts.memory_mb}`);
   return ["run", "-A", "--quiet", "--config", CONFIG, `--v8-flags=${v8.join(",")}`, CHILD];

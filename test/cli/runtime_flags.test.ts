@@ -1,14 +1,22 @@
 /**
  * One set of runtime flags: what `deno task harvester` runs with is what the README's global
- * install bakes in and what the benchmarks' child processes use.
+ * install bakes in, what a strategy folder's tasks and a sweep's cells run with, and what the
+ * benchmarks' child processes use.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { RUNTIME_FLAGS } from "../../bench/harness.ts";
+import { strategyDenoJson } from "../../runtime/cli/init_command.ts";
+import { childArgs } from "../../runtime/sweep/cell_process.ts";
+import { V8_FLAGS, V8_FLAGS_ARG } from "../../runtime/v8_flags.ts";
 
 const tasks = JSON.parse(readFileSync("deno.json", "utf8")).tasks as Record<string, string>;
 
 describe("runtime flags", () => {
+  test("the benchmarks use the runtime's flags, the old generation's first limit among them", () => {
+    expect(RUNTIME_FLAGS).toEqual([V8_FLAGS_ARG]);
+    expect(V8_FLAGS).toContain("--initial-old-space-size=128");
+  });
   test("the harvester, demo and bench tasks run with the benchmarks' flags", () => {
     for (const name of ["harvester", "demo", "bench"]) {
       for (const f of RUNTIME_FLAGS) expect(tasks[name], name).toContain(` ${f} `);
@@ -19,5 +27,19 @@ describe("runtime flags", () => {
       l.includes("install -g")
     );
     for (const f of RUNTIME_FLAGS) expect(install).toContain(f);
+  });
+  test("a strategy folder's tasks and a sweep's cell processes use them", () => {
+    const folder = strategyDenoJson(new URL("../../", import.meta.url)) as {
+      tasks: Record<string, string>;
+    };
+    for (const [name, task] of Object.entries(folder.tasks)) {
+      if (task.includes("runtime/cli/main.ts")) expect(task, name).toContain(` ${V8_FLAGS_ARG} `);
+    }
+    const cell = childArgs({ env: {} }).find((a) => a.startsWith("--v8-flags="));
+    expect(cell).toBe(V8_FLAGS_ARG);
+    const limited = childArgs({ env: {}, memory_mb: 512, single_threaded: true });
+    expect(limited.find((a) => a.startsWith("--v8-flags="))).toBe(
+      `${V8_FLAGS_ARG},--single-threaded,--max-old-space-size=512`,
+    );
   });
 });
