@@ -43,6 +43,21 @@ export class IdMap<V> {
     return this.#map.delete(this.#key(id));
   }
 
+  /**
+   * Deletes, in insertion order, the first `count` values `test` accepts, without reading their
+   * ids again; returns how many it deleted.
+   */
+  deleteFirst(count: number, test: (value: V) => boolean): number {
+    let deleted = 0;
+    for (const [k, v] of this.#map) {
+      if (deleted === count) break;
+      if (!test(v)) continue;
+      this.#map.delete(k);
+      deleted++;
+    }
+    return deleted;
+  }
+
   clear(): void {
     this.#map.clear();
   }

@@ -90,6 +90,23 @@ describe("IdMap", () => {
     expect([...m.entries()]).toEqual([...map.entries()]);
   });
 
+  test("deleteFirst deletes the first values a test accepts, in insertion order", () => {
+    const m = new IdMap<number>(), map = new Map<string, number>();
+    for (const id of ["o-1", "x", "o-2", "o-3", "o-04", "o-5"]) {
+      m.set(id, id.length);
+      map.set(id, id.length);
+    }
+    expect(m.get("o-2")).toBe(3);
+    expect(m.deleteFirst(3, (v) => v !== 1)).toBe(3);
+    expect([...m.keys()]).toEqual(["x", "o-04", "o-5"]);
+    expect(m.get("o-2")).toBeUndefined();
+    expect(m.deleteFirst(5, (v) => v === 3)).toBe(1);
+    expect([...m]).toEqual([["x", 1], ["o-04", 4]]);
+    expect(m.deleteFirst(0, () => true)).toBe(0);
+    expect(m.size).toBe(2);
+    expect(map.size).toBe(6);
+  });
+
   test("deleting while iterating the values goes on to the next, as a Map's iterator does", () => {
     const m = new IdMap<string>();
     for (let i = 1; i <= 6; i++) m.set(`o-${i}`, `o-${i}`);

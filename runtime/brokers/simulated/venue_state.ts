@@ -12,6 +12,8 @@ import { restoreBook } from "./venue_restore.ts";
 import { ListsBySid } from "../../orders/lists_by_sid.ts";
 import { IdMap } from "../../model/id_map.ts";
 
+const isFinished = (o: VenueOrder) => !o.open;
+
 /** Finished orders kept for lookups (`order(id)`) once a session ends; open ones always stay. */
 const KEEP_FINISHED = 200;
 
@@ -156,16 +158,8 @@ export class VenueState {
 
   /** Forgets finished orders beyond the newest `keepFinished` and fills older than a day. */
   trim(): void {
-    let drop = this.finished - this.keepFinished;
-    if (drop > 0) {
-      for (const o of this.byCoid.values()) {
-        if (drop === 0) break;
-        if (o.open) continue;
-        this.byCoid.delete(o.client_order_id);
-        this.finished--;
-        drop--;
-      }
-    }
+    const drop = this.finished - this.keepFinished;
+    if (drop > 0) this.finished -= this.byCoid.deleteFirst(drop, isFinished);
     const from = this.lastBar - 86_400_000;
     let k = 0;
     while (k < this.fills.length && this.fills[k].time < from) k++;
