@@ -3,6 +3,7 @@
  * `pd.DataFrame({"A": [10, 11, 12, 13, nan], "B": [20, 19, nan, 22, 23], "C": [1] * 5})`.
  */
 import { describe, expect, test } from "vitest";
+import { Equity } from "../../runtime/assets/asset.ts";
 import { Frame } from "../../runtime/frames/frame.ts";
 import { HistoryPanel } from "../../runtime/frames/history_panel.ts";
 import { Series } from "../../runtime/frames/series.ts";
@@ -66,6 +67,24 @@ describe("Frame construction and access", () => {
     expect(arr(f.get(5061))).toEqual([3, 4]);
     expect(f.get(msft).name).toBe("Equity(5061 [MSFT])");
   });
+  test("a column's Series is named as String(label) names it, for assets and any other label", () => {
+    const aapl = new Equity(24, "AAPL", "Apple", "NASDAQ", NaN, NaN, NaN);
+    class Renamed extends Equity {
+      override toString(): string {
+        return `renamed ${this.symbol}`;
+      }
+    }
+    const odd = new Renamed(7, "ODD", "Odd", "NYSE", NaN, NaN, NaN);
+    const labels: unknown[] = [aapl, odd, "close", 3, null, new FakeAsset(5, "F")];
+    const f = new Frame(labels, labels.map(() => Float64Array.of(1)), T.subarray(0, 1));
+    labels.forEach((c, j) => {
+      expect(f.get(j === 3 ? 3 : (c as never)).name).toBe(String(c));
+      expect([...f.entries()][j][1].name).toBe(String(c));
+    });
+    expect(f.get(aapl).name).toBe("Equity(24 [AAPL])");
+    expect(f.get(odd).name).toBe("renamed ODD");
+  });
+
   test("fromBuffer: every column is a view of one buffer", () => {
     const buf = Float64Array.from({ length: 10 }, (_, i) => i);
     const f = Frame.fromBuffer(buf, ["x", "y"], T);
