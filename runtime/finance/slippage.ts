@@ -150,37 +150,43 @@ export class BadFill extends HarvesterError {
   override name = "BadFill";
 }
 
+/**
+ * Checks a `process_order` result. The model's name and the shown value are made only for an
+ * error: this runs once per fill.
+ */
 function checkFill(model: SlippageModel, order: Order, fill: unknown): asserts fill is Fill {
-  const name = model.constructor.name || "the slippage model";
-  const shown = () => {
-    try {
-      return JSON.stringify(fill);
-    } catch {
-      return String(fill);
-    }
-  };
   if (!Array.isArray(fill) || fill.length !== 2) {
-    throw new BadFill(
-      `${name}.process_order returned ${shown()}; return [price, amount] (or null for no fill)`,
-    );
+    throw badFill(model, `returned ${shown(fill)}; return [price, amount] (or null for no fill)`);
   }
-  const [price, amount] = fill;
+  const price: unknown = fill[0], amount: unknown = fill[1];
   if (typeof price !== "number" || !Number.isFinite(price)) {
-    throw new BadFill(
-      `${name}.process_order returned price ${shown()}; a fill's price must be a finite number`,
-    );
+    throw badFill(model, `returned price ${shown(fill)}; a fill's price must be a finite number`);
   }
   if (typeof amount !== "number" || !Number.isFinite(amount) || Math.abs(amount) < 1) {
-    throw new BadFill(
-      `${name}.process_order returned amount ${String(amount)} for ${order.asset.symbol}; ` +
+    throw badFill(
+      model,
+      `returned amount ${String(amount)} for ${order.asset.symbol}; ` +
         "a fill is at least 1 whole share, signed like the order (return null for no fill)",
     );
   }
   if (Math.sign(amount) !== order.direction || Math.abs(amount) > Math.abs(order.open_amount)) {
-    throw new BadFill(
-      `${name}.process_order returned amount ${amount} for an order with ${order.open_amount} ` +
-        `shares open in ${order.asset.symbol}; the amount must have the order's sign and at most its open shares`,
+    throw badFill(
+      model,
+      `returned amount ${amount} for an order with ${order.open_amount} shares open in ` +
+        `${order.asset.symbol}; the amount must have the order's sign and at most its open shares`,
     );
+  }
+}
+
+function badFill(model: SlippageModel, what: string): BadFill {
+  return new BadFill(`${model.constructor.name || "the slippage model"}.process_order ${what}`);
+}
+
+function shown(fill: unknown): string {
+  try {
+    return JSON.stringify(fill);
+  } catch {
+    return String(fill);
   }
 }
 
