@@ -1,9 +1,13 @@
 /**
  * Minute bars for a minute backtest. Sessions are read from the bundle a chunk at a time (one
- * query per chunk, memory bounded whatever the span of years); within the current chunk each
- * minute's bars are copied into visible arrays as the clock reaches it, so minute windows are
- * views that can never hold a later bar. Daily history in a minute backtest is the completed
- * sessions from the daily portal plus today's bar so far, built from the visible minutes.
+ * query per chunk, memory bounded whatever the span of years). Windows are views of visible
+ * arrays, into which an asset's bars of a field are copied up to the current minute when a
+ * window of them is asked for: a view can never hold a later bar, and fields and assets nobody
+ * reads are never copied (copying every field of every asset at every minute, strided across
+ * the assets' rows, was a tenth of a minute backtest's time). Single values (`current`, fills,
+ * today's bar so far) are read from the bundle's arrays at or before the current minute.
+ * Daily history in a minute backtest is the completed sessions from the daily portal plus
+ * today's bar so far.
  */
 import type { BarField as BundleField, BundleReader, MinuteBars } from "../../bundles/mod.ts";
 import { BAR_FIELDS } from "../../bundles/mod.ts";
@@ -13,17 +17,20 @@ import type { DailyPortal } from "./daily_portal.ts";
 import type { Frequency, MarketData } from "./market.ts";
 import { roundHistory } from "./rounding.ts";
 import { checkDailyWindow, checkMinuteWindow } from "./history_start.ts";
+import { rawFieldNo } from "./bar_fields.ts";
+
+const CLOSE = BAR_FIELDS.indexOf("close"), VOLUME = BAR_FIELDS.indexOf("volume");
 
 interface Chunk {
   /** Portal index of the chunk's first session. */
   first: number;
   bars: MinuteBars;
-  visible: Record<BundleField, Float64Array>;
-  /** The bundle's and the visible arrays of each field, in `BAR_FIELDS` order. */
+  /** The bundle's arrays of each field, in `BAR_FIELDS` order (asset-major). */
   sources: Float64Array[];
-  targets: Float64Array[];
-  /** Minutes of the chunk made visible so far. */
-  shown: number;
+  /** The visible arrays, likewise: made when a field is first asked for. */
+  targets: (Float64Array | null)[];
+  /** Per field and asset (`field × assets + slot`): the chunk's minutes made visible so far. */
+  shown: Int32Array;
 }
 
 /** Cells (assets × minutes) per chunk: about 160 MB of raw and visible arrays at most. */
@@ -38,8 +45,11 @@ export class MinuteMarket implements MarketData {
   private t = -1;
   private pos = -1;
   private sessionStart = 0;
+  /** Per asset: the last close of the session so far and its minute, up to `scanned`. */
   private readonly lastClose: Float64Array;
   private readonly lastMinute: Float64Array;
+  /** Per asset: the chunk position up to which (exclusive) `lastClose` has looked. */
+  private readonly scanned: Int32Array;
   private readonly sids: number[];
   private readonly chunkSessions: number;
 
@@ -53,6 +63,7 @@ export class MinuteMarket implements MarketData {
     this.sids = portal.assets.map((a) => a.sid);
     this.lastClose = new Float64Array(k).fill(NaN);
     this.lastMinute = new Float64Array(k).fill(NaN);
+    this.scanned = new Int32Array(k);
     const perDay = Math.max(1, reader.metadata.minutes_per_day || 390);
     this.chunkSessions = Math.max(
       1,
@@ -67,13 +78,47 @@ export class MinuteMarket implements MarketData {
       this.portal.sessions[first],
       this.portal.sessions[last],
     );
-    const n = bars.minutes.length * this.sids.length;
-    const visible = Object.fromEntries(
-      BAR_FIELDS.map((f) => [f, new Float64Array(n).fill(f === "volume" ? 0 : NaN)]),
-    ) as Record<BundleField, Float64Array>;
-    const sources = BAR_FIELDS.map((f) => bars.fields[f]!),
-      targets = BAR_FIELDS.map((f) => visible[f]);
-    return { first, bars, visible, sources, targets, shown: 0 };
+    return {
+      first,
+      bars,
+      sources: BAR_FIELDS.map((f) => bars.fields[f]!),
+      targets: BAR_FIELDS.map(() => null),
+      shown: new Int32Array(BAR_FIELDS.length * this.sids.length),
+    };
+  }
+
+  /**
+   * Field `k`'s visible array of the current chunk, with asset slot `a`'s bars copied in up to
+   * the current minute (one contiguous run of the asset's row).
+   */
+  private visible(k: number, a: number): Float64Array {
+    const c = this.cur!, n = c.bars.minutes.length;
+    const dst = c.targets[k] ??= new Float64Array(n * this.sids.length).fill(
+      k === VOLUME ? 0 : NaN,
+    );
+    const at = k * this.sids.length + a, from = c.shown[at], to = this.pos + 1;
+    if (from < to) {
+      const src = c.sources[k], base = a * n;
+      for (let i = base + from; i < base + to; i++) dst[i] = src[i];
+      c.shown[at] = to;
+    }
+    return dst;
+  }
+
+  /** Asset slot `a`'s last close of the session up to the current minute (and its minute). */
+  private scan(a: number): void {
+    const c = this.cur, from = this.scanned[a], to = this.pos + 1;
+    if (c === null || from >= to) return;
+    const n = c.bars.minutes.length, close = c.sources[CLOSE], base = a * n;
+    for (let p = to - 1; p >= from; p--) {
+      const v = close[base + p];
+      if (v === v) {
+        this.lastClose[a] = v;
+        this.lastMinute[a] = c.bars.minutes[p];
+        break;
+      }
+    }
+    this.scanned[a] = to;
   }
 
   /** Before a session: its chunk loaded, nothing of it visible yet. Awaited once per session. */
@@ -95,6 +140,7 @@ export class MinuteMarket implements MarketData {
     this.pos = this.sessionStart - 1;
     this.lastClose.fill(NaN);
     this.lastMinute.fill(NaN);
+    this.scanned.fill(this.sessionStart);
   }
 
   /** Number of minutes in the current session. */
@@ -119,29 +165,12 @@ export class MinuteMarket implements MarketData {
     if (this.minute(k) === time) this.advanceMinute(k);
   }
 
-  /** Makes minute `k` of the current session visible and current. */
+  /**
+   * Makes minute `k` of the current session current (bars are copied into the visible arrays
+   * when a window asks for them).
+   */
   advanceMinute(k: number): void {
-    const c = this.cur!, n = c.bars.minutes.length, pos = this.sessionStart + k;
-    const sources = c.sources, targets = c.targets, assets = this.sids.length, end = assets * n;
-    const close = c.visible.close, lastClose = this.lastClose, lastMinute = this.lastMinute;
-    for (let p = c.shown; p <= pos; p++) {
-      for (let f = 0; f < sources.length; f++) {
-        const src = sources[f], dst = targets[f];
-        for (let i = p; i < end; i += n) dst[i] = src[i];
-      }
-      if (p >= this.sessionStart) {
-        const minute = c.bars.minutes[p];
-        for (let a = 0, i = p; a < assets; a++, i += n) {
-          const v = close[i];
-          if (v === v) {
-            lastClose[a] = v;
-            lastMinute[a] = minute;
-          }
-        }
-      }
-    }
-    c.shown = Math.max(c.shown, pos + 1);
-    this.pos = pos;
+    this.pos = this.sessionStart + k;
   }
 
   /** The previous session's last price, adjusted as of today (NaN if it never traded). */
@@ -156,15 +185,17 @@ export class MinuteMarket implements MarketData {
     const a = this.portal.slotOf(asset);
     const c = this.cur;
     if (field === "price") {
+      this.scan(a);
       const v = this.lastClose[a];
       return v === v ? v : this.priorPrice(asset);
     }
     if (!c || this.pos < this.sessionStart) return field === "volume" ? 0 : NaN;
-    return c.visible[field][a * c.bars.minutes.length + this.pos];
+    return c.sources[rawFieldNo(field)][a * c.bars.minutes.length + this.pos];
   }
 
   lastTraded(asset: Asset): number {
     const a = this.portal.slotOf(asset);
+    this.scan(a);
     const m = this.lastMinute[a];
     if (m === m) return m;
     const y = this.portal.lastTradedIndex(asset, this.t - 1);
@@ -224,29 +255,30 @@ export class MinuteMarket implements MarketData {
   currentWindow(asset: Asset, k: number, count: number): Float64Array | undefined {
     const c = this.cur, start = this.pos - count + 1;
     if (c === null || start < this.sessionStart) return undefined;
-    const buf = c.targets[k], n = c.bars.minutes.length;
-    const at = this.portal.slotOf(asset) * n + start;
-    return new Float64Array(buf.buffer, buf.byteOffset + at * 8, count);
+    const a = this.portal.slotOf(asset), buf = this.visible(k, a);
+    return new Float64Array(buf.buffer, (a * c.bars.minutes.length + start) * 8, count);
   }
 
   /** Minute bars ending now; a view inside the current chunk when nothing needs adjusting. */
   private minuteWindow(asset: Asset, field: BarField, count: number): Float64Array {
     const a = this.portal.slotOf(asset), c = this.cur!;
-    const src = field === "price" ? "close" : field;
+    const src = field === "price" ? "close" : field, k = rawFieldNo(src);
+    const visible = this.visible(k, a);
     const n = c.bars.minutes.length, start = this.pos - count + 1;
     const firstSession = this.sessionOfPos(c, Math.max(0, start));
     const adjusted = firstSession < this.t &&
       this.portal.priceFactor(asset, firstSession, this.t) !== 1;
     if (start >= 0 && !adjusted && field !== "price") {
-      return c.visible[src].subarray(a * n + start, a * n + this.pos + 1);
+      return visible.subarray(a * n + start, a * n + this.pos + 1);
     }
     const out = new Float64Array(count).fill(src === "volume" ? 0 : NaN);
     const from = Math.max(0, start);
-    out.set(c.visible[src].subarray(a * n + from, a * n + this.pos + 1), from - start);
+    out.set(visible.subarray(a * n + from, a * n + this.pos + 1), from - start);
     if (start < 0 && this.prev) {
       const p = this.prev, pn = p.bars.minutes.length, need = -start;
       const k0 = Math.max(0, pn - need);
-      out.set(p.visible[src].subarray(a * pn + k0, a * pn + pn), need - (pn - k0));
+      // The previous chunk is all past: its bundle arrays are read (into a copy).
+      out.set(p.sources[k].subarray(a * pn + k0, a * pn + pn), need - (pn - k0));
       this.adjustMinutes(out, asset, src, p, k0, 0, need - (pn - k0));
     }
     this.adjustMinutes(out, asset, src, c, from, from - start, count);
@@ -303,7 +335,7 @@ export class MinuteMarket implements MarketData {
   private partialToday(asset: Asset, field: BarField): number {
     if (field === "price") return this.spot(asset, "price");
     const a = this.portal.slotOf(asset), c = this.cur!, n = c.bars.minutes.length;
-    const arr = c.visible[field], base = a * n;
+    const arr = c.sources[rawFieldNo(field)], base = a * n; // up to the current minute only
     let acc = field === "volume" ? 0 : NaN;
     for (let p = this.sessionStart; p <= this.pos; p++) {
       const v = arr[base + p];
