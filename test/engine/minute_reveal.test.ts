@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { csvdir_equities, ingest, register } from "../../bundles/mod.ts";
 import { get_calendar } from "../../calendars/mod.ts";
-import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
+import { run_algorithm, type RunOptions } from "../../runtime/engine/run_algorithm.ts";
 import type { Series } from "../../runtime/frames/series.ts";
 import { csvFolder, tempRoot } from "../bundles/helpers.ts";
 
@@ -43,6 +43,18 @@ beforeAll(async () => {
   await ingest("minute-reveal", { root });
 });
 
+/** A minute backtest over all 23 sessions (two chunks). */
+const run = (opts: Pick<RunOptions, "strategy" | "history_before_data">) =>
+  run_algorithm({
+    start: "2024-07-01",
+    end: new Date(SESSIONS[22]).toISOString().slice(0, 10),
+    bundle: "minute-reveal",
+    data_frequency: "minute",
+    root,
+    no_benchmark: true,
+    ...opts,
+  });
+
 /** What a window's buffer holds right after the window (NaN or 0 when nothing later is there). */
 function ahead(s: Series): number {
   const v = s.values, buf = new Float64Array(v.buffer);
@@ -65,13 +77,7 @@ describe("minute bars revealed on demand", () => {
       }
       return px(sym, s, k - back);
     };
-    await run_algorithm({
-      start: "2024-07-01",
-      end: new Date(SESSIONS[22]).toISOString().slice(0, 10),
-      bundle: "minute-reveal",
-      data_frequency: "minute",
-      root,
-      no_benchmark: true,
+    await run({
       history_before_data: "nan",
       strategy: {
         initialize: async (c) => {
@@ -123,13 +129,7 @@ describe("minute bars revealed on demand", () => {
   test("a window across the chunk boundary equals the bars, read first on the new chunk", async () => {
     let seen: number[] = [];
     const [s, k] = [21, 10]; // the second chunk's first session, its 11th minute
-    await run_algorithm({
-      start: "2024-07-01",
-      end: new Date(SESSIONS[22]).toISOString().slice(0, 10),
-      bundle: "minute-reveal",
-      data_frequency: "minute",
-      root,
-      no_benchmark: true,
+    await run({
       strategy: {
         initialize: async (c) => {
           c.a = await c.symbol("AAA");
