@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { ymdFromDay } from "../../../calendars/days.ts";
+
 const encoder = new TextEncoder();
 
 export class ByteWriter {
@@ -167,15 +169,7 @@ export class ByteWriter {
    */
   isoDay(dayNumber: number): boolean {
     if (!Number.isInteger(dayNumber)) return false;
-    // Civil from days (H. Hinnant's algorithm, as `ymdFromDay`).
-    const z = dayNumber + 719468, era = Math.floor(z / 146097), doe = z - era * 146097;
-    const yoe = Math.floor(
-      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-    );
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const d = doy - Math.floor((153 * mp + 2) / 5) + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    const [y, m, d] = ymdFromDay(dayNumber);
     if (!(y >= 0 && y <= 9999)) return false;
     this.reserve(10);
     const buf = this.buf, at = this.at;
