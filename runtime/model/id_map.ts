@@ -9,9 +9,9 @@
  * accepting the order. Parsing the number takes a few character reads.
  *
  * The family's prefix is learned from the first id that ends in digits. Any other id (another
- * prefix, no trailing number, a leading zero, more than 15 digits) is filed as itself. Because
- * the prefix never changes once learned, every id comes back exactly as it was set. Iteration
- * follows insertion order, as a `Map`'s does.
+ * prefix, no trailing number, a leading zero, more than 15 digits) is filed as itself. The
+ * prefix never changes once learned, so two different ids never share a key. Values iterate in
+ * insertion order, as a `Map`'s do. Only what the venue's book uses is offered.
  */
 export class IdMap<V> {
   readonly #map = new Map<string | number, V>();
@@ -24,10 +24,6 @@ export class IdMap<V> {
 
   get(id: string): V | undefined {
     return this.#map.get(this.#key(id));
-  }
-
-  has(id: string): boolean {
-    return this.#map.has(this.#key(id));
   }
 
   set(id: string, value: V): this {
@@ -58,28 +54,8 @@ export class IdMap<V> {
     return deleted;
   }
 
-  clear(): void {
-    this.#map.clear();
-  }
-
   values(): MapIterator<V> {
     return this.#map.values();
-  }
-
-  *keys(): Generator<string> {
-    for (const k of this.#map.keys()) yield this.#idOf(k);
-  }
-
-  *entries(): Generator<[string, V]> {
-    for (const [k, v] of this.#map) yield [this.#idOf(k), v];
-  }
-
-  [Symbol.iterator](): Generator<[string, V]> {
-    return this.entries();
-  }
-
-  #idOf(k: string | number): string {
-    return typeof k === "number" ? `${this.#prefix}${k}` : k;
   }
 
   /** The last id keyed and its key: a venue looks an order up, then files it. */
