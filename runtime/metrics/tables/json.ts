@@ -59,18 +59,41 @@ function generalRow(w: ByteWriter, t: Table, i: number): void {
  * `JSON.stringify(rowOf(t, i))` per row gives.
  */
 export function encodeJsonRecords(t: Table): Uint8Array {
+  const [only] = jsonPieces(t, Infinity, Math.max(1 << 16, t.length * t.columns.length * 24));
+  return only;
+}
+
+/** Bytes of JSON per piece {@link jsonPieces} hands out (see `csvPieces` for why pieces). */
+const PIECE = 1 << 20;
+
+/**
+ * {@link encodeJsonRecords}'s bytes in pieces of about `size` bytes (whole rows), taking turns in
+ * two buffers: a piece stays as it is until the one after the next is asked for.
+ */
+export function* jsonPieces(
+  t: Table,
+  size = PIECE,
+  capacity = size + (1 << 12),
+): Generator<Uint8Array> {
   const cols = t.columns, n = t.length;
-  const w = new ByteWriter(Math.max(1 << 16, n * cols.length * 24));
+  const buffers = [new ByteWriter(capacity), new ByteWriter(capacity)];
+  let w = buffers[0], turn = 0;
   const fast = keysInOrder(cols.map((c) => c.name));
   // `"name":` of each column, with the row's `{` or the `,` before it.
   const utf8 = new TextEncoder();
   const keys = cols.map((c, j) => utf8.encode(`${j ? "," : "{"}${JSON.stringify(c.name)}:`));
   // A date or instant repeats on most rows (a day's date on each of its rows): after its first
-  // writing it is copied from there (its value, where, its length; per column).
+  // writing it is copied from there (its value, where, its length; per column and piece).
   const last = new Float64Array(cols.length).fill(NaN), at = new Int32Array(cols.length);
   const len = new Int32Array(cols.length);
   w.byte(0x5b); // [
   for (let i = 0; i < n; i++) {
+    if (i && w.at >= size) {
+      yield w.view();
+      w = buffers[turn ^= 1];
+      w.at = 0;
+      last.fill(NaN);
+    }
     if (i) w.text(",\n");
     if (!fast) {
       generalRow(w, t, i);
@@ -133,5 +156,5 @@ export function encodeJsonRecords(t: Table): Uint8Array {
     }
   }
   w.text("]\n");
-  return w.view();
+  yield w.view();
 }

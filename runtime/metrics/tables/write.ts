@@ -1,16 +1,18 @@
 /**
  * Tables to files: CSV, JSON records, Arrow IPC or Parquet, every table of a run or a sweep
- * through the same encoders. Each file is written on the runtime's I/O threads while the next
- * table is encoded.
+ * through the same encoders. Files are written on the runtime's I/O threads while the encoding
+ * goes on: CSV and JSON a megabyte piece at a time (two reused buffers per file instead of one the
+ * size of the file: 49 against 55 ms best, 50 against 68 ms median, for a 100 × 2,520 run's four
+ * CSV tables), Arrow and Parquet a table at a time.
  *
  * @module
  */
 import { arrowFile, arrowTable } from "./arrow.ts";
-import { encodeCsv } from "./csv.ts";
-import { encodeJsonRecords } from "./json.ts";
+import { csvPieces } from "./csv.ts";
+import { jsonPieces } from "./json.ts";
 import type { Column, Table } from "./table.ts";
 import { lazyImport } from "../../lazy.ts";
-import { writeBytes } from "../../fs.ts";
+import { writeBytes, writePieces } from "../../fs.ts";
 
 /** The formats {@link writeTables} writes, by file suffix. */
 export type TableFormat = ".csv" | ".arrow" | ".parquet" | ".json";
@@ -26,13 +28,12 @@ export async function writeTables(files: readonly TableFile[], format: TableForm
   const encode = format === ".parquet" ? await parquetEncoder() : null;
   const writes: Promise<void>[] = [];
   for (const f of files) {
-    const bytes = encode
-      ? await encode(f.table)
-      : format === ".csv"
-      ? encodeCsv(f.table)
-      : format === ".json"
-      ? encodeJsonRecords(f.table)
-      : await arrowFile(f.table);
+    if (format === ".csv" || format === ".json") {
+      const pieces = format === ".csv" ? csvPieces(f.table) : jsonPieces(f.table);
+      writes.push(writePieces(f.path, pieces));
+      continue;
+    }
+    const bytes = encode ? await encode(f.table) : await arrowFile(f.table);
     writes.push(writeBytes(f.path, bytes));
   }
   const failed = (await Promise.allSettled(writes)).find((r) => r.status === "rejected");

@@ -1,0 +1,96 @@
+/**
+ * CSV and JSON written in pieces (`-o x.csv`, `-o x.json`): the pieces, one after another, are the
+ * whole encoding byte for byte at any piece size — a repeated date or instant is copied only from
+ * inside its own piece, never from a buffer emptied since — each piece is whole rows, a piece
+ * stays intact until the one after the next is asked for, and `writePieces` puts them in a real
+ * file in order.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { writePieces } from "../../runtime/fs.ts";
+import { csvPieces, encodeCsv } from "../../runtime/metrics/tables/csv.ts";
+import { encodeJsonRecords, jsonPieces } from "../../runtime/metrics/tables/json.ts";
+import type { Table } from "../../runtime/metrics/tables/table.ts";
+import { randomTables } from "./random_tables.ts";
+
+const tables = randomTables(
+  17,
+  30,
+  {
+    numbers: [0, 1, -2.5, 1 / 3, 1e21, NaN],
+    ints: [0, 7, NaN],
+    strings: ["AAPL", 'a,"b"', "é", null],
+    cells: [1, 2.5, true, "t,x", null],
+  },
+  120,
+);
+
+const WRITERS = [
+  { name: "CSV", pieces: csvPieces, whole: encodeCsv, rowEnd: "\n" },
+  { name: "JSON", pieces: jsonPieces, whole: encodeJsonRecords, rowEnd: "}" },
+] as const;
+
+/** Each piece as it was handed out, and as it still was when the next one came. */
+function collect(pieces: Iterable<Uint8Array>): { fresh: Uint8Array[]; kept: Uint8Array[] } {
+  const fresh: Uint8Array[] = [], kept: Uint8Array[] = [];
+  let previous: Uint8Array | null = null;
+  for (const p of pieces) {
+    if (previous) kept.push(previous.slice());
+    fresh.push(p.slice());
+    previous = p;
+  }
+  if (previous) kept.push(previous.slice());
+  return { fresh, kept };
+}
+
+const joined = (parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+};
+
+describe.each(WRITERS)("$name in pieces", ({ pieces, whole, rowEnd }) => {
+  test("the pieces are the whole encoding at every size, each of whole rows", () => {
+    let split = 0;
+    for (const t of tables) {
+      const all = whole(t);
+      for (const size of [1, 37, 500, 1 << 20]) {
+        const { fresh, kept } = collect(pieces(t, size));
+        expect(joined(fresh), `size ${size}`).toEqual(all);
+        // Intact until the one after the next: unchanged once the next piece is made.
+        expect(kept).toEqual(fresh);
+        fresh.slice(0, -1).forEach((p) => {
+          expect(p.length).toBeGreaterThanOrEqual(size);
+          expect(String.fromCharCode(p[p.length - 1])).toBe(rowEnd);
+        });
+        if (fresh.length > 1) split++;
+      }
+    }
+    expect(split).toBeGreaterThan(30); // most tables did break into pieces
+  });
+
+  test("a table without rows is one piece", () => {
+    const t: Table = { length: 0, columns: [{ name: "x", kind: "int", values: [] }] };
+    expect(collect(pieces(t, 1)).fresh).toEqual([whole(t)]);
+  });
+});
+
+describe("writePieces", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hv-pieces-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("writes the pieces in order into the file, replacing what was there", async () => {
+    const t = tables.reduce((a, b) => (a.length >= b.length ? a : b));
+    const path = join(dir, "t.csv");
+    Deno.writeTextFileSync(path, "old content that is longer than nothing ".repeat(1000));
+    await writePieces(path, csvPieces(t, 64));
+    expect(new Uint8Array(readFileSync(path))).toEqual(encodeCsv(t));
+  });
+
+  test("a folder that is not there fails the write", async () => {
+    await expect(writePieces(join(dir, "no", "t.csv"), csvPieces(tables[0])))
+      .rejects.toBeInstanceOf(Deno.errors.NotFound);
+  });
+});
