@@ -52,19 +52,6 @@ function nulls(bitmap: Uint8Array | undefined, n: number): number {
   return n - valid;
 }
 
-function numeric<T extends import("apache-arrow").DataType>(
-  a: Arrow,
-  type: T,
-  data: T["TArray"],
-  values: Numbers,
-) {
-  const n = values.length;
-  const nullBitmap = validity(values, true);
-  return a.makeVector(
-    a.makeData({ type, length: n, nullCount: nulls(nullBitmap, n), nullBitmap, data } as never),
-  );
-}
-
 /** Days since the epoch of UTC-midnight instants (0 where missing: the bitmap says so). */
 function epochDays(values: Numbers): Int32Array {
   const out = new Int32Array(values.length);
@@ -97,76 +84,120 @@ function int32s(values: Numbers): Int32Array {
   return out;
 }
 
+/**
+ * A column as Arrow lays it out, before any Arrow library sees it: its type, its null count and
+ * validity bitmap (none when nothing is missing), and its buffers (Utf8: the offsets, then the
+ * bytes). The IPC writer (`arrow_ipc.ts`) writes these as they are; `arrowTable` wraps them.
+ */
+export interface ArrowColumn {
+  name: string;
+  type: ArrowType;
+  length: number;
+  nullCount: number;
+  nullBitmap: Uint8Array | undefined;
+  offsets?: Int32Array;
+  data: Int32Array | BigInt64Array | Float64Array | Uint8Array;
+}
+
+/** The Arrow types the writers use. */
+export type ArrowType =
+  | "date32"
+  | "timestamp_ms_utc"
+  | "int32"
+  | "int64"
+  | "float64"
+  | "bool"
+  | "utf8";
+
+function present(
+  name: string,
+  type: ArrowType,
+  data: ArrowColumn["data"],
+  values: ArrayLike<unknown>,
+  numbers: boolean,
+): ArrowColumn {
+  const n = values.length, nullBitmap = validity(values, numbers);
+  return { name, type, length: n, nullCount: nulls(nullBitmap, n), nullBitmap, data };
+}
+
 /** Strings as Arrow's Utf8 layout (offsets into one UTF-8 buffer), null for missing. */
-function strings(a: Arrow, values: ArrayLike<string | null | undefined>) {
+function strings(name: string, values: ArrayLike<string | null | undefined>): ArrowColumn {
   const n = values.length, offsets = new Int32Array(n + 1), w = new ByteWriter(n * 8 + 16);
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v !== null && v !== undefined) w.text(v);
     offsets[i + 1] = w.at;
   }
-  const nullBitmap = validity(values, false);
-  return a.makeVector(a.makeData({
-    type: new a.Utf8(),
-    length: n,
-    nullCount: nulls(nullBitmap, n),
-    nullBitmap,
-    valueOffsets: offsets,
-    data: w.view().slice(),
-  }));
+  return { ...present(name, "utf8", w.view(), values, false), offsets };
 }
 
 /** Flags as Arrow's bit-packed booleans. */
-function flags(a: Arrow, values: ArrayLike<unknown>) {
+function flags(name: string, values: ArrayLike<unknown>): ArrowColumn {
   const n = values.length, data = new Uint8Array((n + 7) >> 3);
   for (let i = 0; i < n; i++) if (values[i]) data[i >> 3] |= 1 << (i & 7);
-  const nullBitmap = validity(values, false);
-  return a.makeVector(
-    a.makeData({
-      type: new a.Bool(),
-      length: n,
-      nullCount: nulls(nullBitmap, n),
-      nullBitmap,
-      data,
-    }),
-  );
+  return present(name, "bool", data, values, false);
 }
 
-function floats(a: Arrow, values: Numbers) {
+function floats(name: string, values: Numbers): ArrowColumn {
   const data = values instanceof Float64Array ? values : Float64Array.from(values);
-  return numeric(a, new a.Float64(), data, values);
+  return present(name, "float64", data, values, true);
 }
 
-function vector(a: Arrow, c: Column, n: number, wideInts: boolean) {
+/**
+ * A table's column in Arrow's layout; `wideInts` writes counts as Int64 (what the Parquet files
+ * have always held: pandas' int64).
+ */
+export function arrowColumn(c: Column, n: number, wideInts: boolean): ArrowColumn {
   switch (c.kind) {
     case "day":
-      return numeric(a, new a.DateDay(), epochDays(c.values), c.values);
+      return present(c.name, "date32", epochDays(c.values), c.values, true);
     case "instant":
-      return numeric(a, new a.TimestampMillisecond("UTC"), int64s(c.values), c.values);
+      return present(c.name, "timestamp_ms_utc", int64s(c.values), c.values, true);
     case "int":
       return wideInts
-        ? numeric(a, new a.Int64(), int64s(c.values), c.values)
-        : numeric(a, new a.Int32(), int32s(c.values), c.values);
+        ? present(c.name, "int64", int64s(c.values), c.values, true)
+        : present(c.name, "int32", int32s(c.values), c.values, true);
     case "float":
-      return floats(a, c.values);
+      return floats(c.name, c.values);
     case "bool":
-      return flags(a, c.values);
+      return flags(c.name, c.values);
     case "text":
-      return strings(a, c.values);
+      return strings(c.name, c.values);
     default: {
       // A recorded column.
       const vs = Array.from({ length: n }, (_, i) => c.values[i]);
       const type = cellsType(vs);
-      if (type === "number") return floats(a, vs.map((v) => (typeof v === "number" ? v : NaN)));
-      if (type === "boolean") return flags(a, vs);
-      return strings(a, vs.map((v) => (v == null ? null : String(v))));
+      if (type === "number") {
+        return floats(c.name, vs.map((v) => (typeof v === "number" ? v : NaN)));
+      }
+      if (type === "boolean") return flags(c.name, vs);
+      return strings(c.name, vs.map((v) => (v == null ? null : String(v))));
     }
   }
 }
 
+function arrowType(a: Arrow, type: ArrowType) {
+  switch (type) {
+    case "date32":
+      return new a.DateDay();
+    case "timestamp_ms_utc":
+      return new a.TimestampMillisecond("UTC");
+    case "int32":
+      return new a.Int32();
+    case "int64":
+      return new a.Int64();
+    case "float64":
+      return new a.Float64();
+    case "bool":
+      return new a.Bool();
+    case "utf8":
+      return new a.Utf8();
+  }
+}
+
 /**
- * A table as an Arrow table, one typed vector per column; `wideInts` writes counts as Int64
- * (what the Parquet files have always held: pandas' int64).
+ * A table as an Arrow table, one typed vector per column; `wideInts` writes counts as Int64.
+ * The files (`-o x.arrow`, `-o x.parquet`) do not go through it: see `arrow_ipc.ts`.
  */
 export async function arrowTable(
   t: Table,
@@ -174,12 +205,18 @@ export async function arrowTable(
 ): Promise<import("apache-arrow").Table> {
   const a = await lazyImport<Arrow>("apache-arrow");
   const vectors: Record<string, import("apache-arrow").Vector> = {};
-  for (const c of t.columns) vectors[c.name] = vector(a, c, t.length, wideInts);
+  for (const c of t.columns) {
+    const col = arrowColumn(c, t.length, wideInts);
+    vectors[c.name] = a.makeVector(
+      a.makeData({
+        type: arrowType(a, col.type),
+        length: col.length,
+        nullCount: col.nullCount,
+        nullBitmap: col.nullBitmap,
+        valueOffsets: col.offsets,
+        data: col.data,
+      } as never),
+    );
+  }
   return new a.Table(vectors);
-}
-
-/** A table as the bytes of an Arrow IPC file (`pyarrow.ipc.open_file`, `pandas.read_feather`). */
-export async function arrowFile(t: Table): Promise<Uint8Array> {
-  const a = await lazyImport<Arrow>("apache-arrow");
-  return a.tableToIPC(await arrowTable(t), "file");
 }
