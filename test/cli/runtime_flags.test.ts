@@ -13,9 +13,10 @@ import { V8_FLAGS, V8_FLAGS_ARG } from "../../runtime/v8_flags.ts";
 const tasks = JSON.parse(readFileSync("deno.json", "utf8")).tasks as Record<string, string>;
 
 describe("runtime flags", () => {
-  test("the benchmarks use the runtime's flags, the old generation's first limit among them", () => {
+  test("the benchmarks use the runtime's flags, the old generation's first limit and the young one's cap among them", () => {
     expect(RUNTIME_FLAGS).toEqual([V8_FLAGS_ARG]);
     expect(V8_FLAGS).toContain("--initial-old-space-size=128");
+    expect(V8_FLAGS).toContain("--max-semi-space-size=8");
   });
   test("the harvester, demo and bench tasks run with the benchmarks' flags", () => {
     for (const name of ["harvester", "demo", "bench"]) {
