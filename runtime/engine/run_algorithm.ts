@@ -137,6 +137,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     opts.bundle ?? "zipline-examples",
     opts.data_frequency === "minute",
   );
+  let minutes: MinuteMarket | null = null;
   try {
     const calendar = opts.trading_calendar ? get_calendar(opts.trading_calendar) : reader.calendar;
     const start = dayArg("start", opts.start), end = dayArg("end", opts.end);
@@ -187,7 +188,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     const { algo, context } = parts;
     let driver = dailyDriver(portal);
     if (frequency === "minute") {
-      const market = new MinuteMarket(
+      const market = minutes = new MinuteMarket(
         portal,
         reader as BundleReader,
         portal.sessionIndex(sessions[sessions.length - 1]),
@@ -232,6 +233,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
       }
     });
   } finally {
+    await minutes?.settle();
     reader.close();
   }
 }

@@ -144,6 +144,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     : await openDaily(opts.bundle, where);
   const minutes = opts.broker ? bundleMinutes(source) : undefined;
   let lock: SessionLock | null = null;
+  let replayMinutes: MinuteMarket | null = null;
   try {
     const calendar = source.calendar;
     const clockNow = opts.now ?? Date.now;
@@ -202,7 +203,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       ? new LiveMarket(portal, { staleAfterMs: opts.live?.stale_after_ms, now: clockNow, minutes })
       : null;
     if (market) algo.market = market;
-    const replayMinutes = minuteReplay && source instanceof BundleReader
+    replayMinutes = minuteReplay && source instanceof BundleReader
       ? new MinuteMarket(portal, source, portal.sessionIndex(sessions[sessions.length - 1]))
       : null;
     if (replayMinutes) algo.market = replayMinutes;
@@ -251,6 +252,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     return await runInScope(context, () => runSession(s, parts, saved, tracing, looked));
   } finally {
     lock?.release();
+    await replayMinutes?.settle();
     minutes?.close();
     source.close();
     await tracing?.shutdown();

@@ -121,6 +121,18 @@ export class MinuteMarket implements MarketData {
     this.scanned[a] = to;
   }
 
+  /**
+   * Waits for a chunk still being read in the background. Call it before the reader closes: a
+   * run that stops early (the strategy threw) leaves the next chunk's query running on DuckDB's
+   * threads, and closing the database under it crashed the process (a segmentation fault about
+   * one run in six, instead of the strategy's error).
+   */
+  async settle(): Promise<void> {
+    const next = this.next;
+    this.next = null;
+    if (next) await next.catch(() => {});
+  }
+
   /** Before a session: its chunk loaded, nothing of it visible yet. Awaited once per session. */
   async startSession(t: number): Promise<void> {
     const cur = this.cur;
