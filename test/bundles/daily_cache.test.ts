@@ -57,5 +57,40 @@ describe("daily cache", () => {
     const again = await openDaily("zipline-examples", { root, environ: {} });
     expect(again).toBeInstanceOf(DailyCache); // rewritten
     again.close();
+    first.close();
+  });
+  test("fields are read when first asked for: after the file is removed, after close, never twice", async () => {
+    const root = tempRoot();
+    await ingest("zipline-examples", { root, environ: {} });
+    (await openDaily("zipline-examples", { root, environ: {} })).close();
+    const v = resolveVersion("zipline-examples", { root });
+    const db = await load("zipline-examples", { root });
+    const sids = db.assets.map((a) => a.sid), { first_session, last_session } = db.metadata;
+    const want = await db.loadDaily(sids, first_session, last_session);
+    db.close();
+    const file = join(v.path, "daily_cache.bin");
+    const original = Deno.readFileSync(file);
+
+    // Opened, then the version's files go (a re-ingest and `harvester clean` during a live
+    // session): a field first read afterwards still reads this version's bytes.
+    const cache = DailyCache.open(v)!;
+    const bars = await cache.loadDaily(sids, first_session, last_session);
+    expect(Array.from(bars.fields.close!)).toEqual(Array.from(want.fields.close!));
+    rmSync(file);
+    expect(Array.from(bars.fields.open!)).toEqual(Array.from(want.fields.open!));
+    expect(bars.fields.close).toBe(bars.fields.close); // read once, then the same array
+    cache.close();
+    expect(() => bars.fields.high).toThrow(Deno.errors.NotFound); // closed, and the file is gone
+
+    // After close, a field not yet read is read by its path.
+    Deno.writeFileSync(file, original);
+    const again = DailyCache.open(v)!;
+    const later = await again.loadDaily(sids, first_session, last_session);
+    again.close();
+    expect(Array.from(later.fields.volume!)).toEqual(Array.from(want.fields.volume!));
+
+    // A file that is not the header's size is refused when opened, naming the version.
+    Deno.writeFileSync(file, original.subarray(0, original.length - 8));
+    expect(() => DailyCache.open(v)).toThrow(/daily cache does not match.*re-ingest/);
   });
 });
