@@ -144,7 +144,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     : await openDaily(opts.bundle, where);
   const minutes = opts.broker ? bundleMinutes(source) : undefined;
   let lock: SessionLock | null = null;
-  let replayMinutes: MinuteMarket | null = null;
+  let replayMinutes: MinuteMarket | null = null, market: LiveMarket | null = null;
   try {
     const calendar = source.calendar;
     const clockNow = opts.now ?? Date.now;
@@ -199,7 +199,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     });
     const { algo, context, manager, venue } = parts;
     if (venue) injectFaults(venue, opts.environ ?? {});
-    const market = opts.broker
+    market = opts.broker
       ? new LiveMarket(portal, { staleAfterMs: opts.live?.stale_after_ms, now: clockNow, minutes })
       : null;
     if (market) algo.market = market;
@@ -253,6 +253,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
   } finally {
     lock?.release();
     await replayMinutes?.settle();
+    await market?.settle();
     minutes?.close();
     source.close();
     await tracing?.shutdown();

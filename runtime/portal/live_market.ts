@@ -49,6 +49,11 @@ export class LiveMarket implements MarketData {
     this.minutes = new LiveMinuteHistory(portal, opts.minutes ?? null, () => this.tracks.keys());
   }
 
+  /** Waits for the bundle's minute reads still running (before the bundle closes). */
+  settle(): Promise<void> {
+    return this.minutes.settle();
+  }
+
   /** Starts session `t` (portal index): earlier sessions' minutes are dropped. */
   startSession(t: number): void {
     this.t = t;

@@ -81,6 +81,8 @@ export function bundleMinutes(source: DailyBarSource): MinuteBarSource & { close
 export class LiveMinuteHistory {
   private readonly cache = new Map<number, Cached>();
   private readonly pending = new Map<number, Promise<void>>();
+  /** Every read not yet finished, whatever session asked for it (see `settle`). */
+  private readonly reading = new Set<Promise<void>>();
   private t = -1;
   private indexKey = "";
   private indexCache: { index: Float64Array; first: number } | null = null;
@@ -91,6 +93,15 @@ export class LiveMinuteHistory {
     /** Sids the feed delivers (they join a bundle read while it has room). */
     private readonly tracked: () => Iterable<number> = () => [],
   ) {}
+
+  /**
+   * Waits for every bundle read still running. A session calls it before closing the bundle: a
+   * read left running on a database that closes under it crashes the process (the minute
+   * backtest's chunk reads did, see `MinuteMarket.settle`).
+   */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.reading]);
+  }
 
   /** Session `t` (portal index) begins: bundle minutes are read again, adjusted as of it. */
   startSession(t: number): void {
@@ -188,9 +199,11 @@ export class LiveMinuteHistory {
         if (this.t === t) this.store(sids, first, bars);
       });
     for (const sid of sids) this.pending.set(sid, read);
+    this.reading.add(read);
     try {
       await read;
     } finally {
+      this.reading.delete(read);
       for (const sid of sids) if (this.pending.get(sid) === read) this.pending.delete(sid);
     }
   }

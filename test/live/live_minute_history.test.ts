@@ -187,6 +187,33 @@ describe("live minute history with the bundle's minutes", () => {
     expect(source.reads).toBe(3);
   });
 
+  test("settle waits for every read still running, a new session's start notwithstanding", async () => {
+    // A read held until released: what a session's end finds when its strategy threw while a
+    // window was being read (the bundle must not close under it).
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const held: MinuteBarSource = {
+      loadMinuteRange: async (...a: Parameters<BundleReader["loadMinuteRange"]>) => {
+        await gate;
+        return reader.loadMinuteRange(...a);
+      },
+    };
+    const market = today(m("13:35"), held);
+    const window = market.history(aaa, "close", 20, "1m");
+    expect(window).toBeInstanceOf(Promise);
+    market.startSession(t); // forgets the read for its windows, not for settling
+    let settled = false;
+    const settling = market.settle().then(() => (settled = true));
+    // Every callback queued so far runs before a timer's: the read is all that is left.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settled).toBe(false);
+    release();
+    await settling;
+    expect(settled).toBe(true);
+    await window;
+    await market.settle(); // nothing running: at once
+  });
+
   test("before the first bar: yesterday's last minutes from the bundle", async () => {
     const market = new LiveMarket(portal, { now: () => m("12:45"), minutes: reader });
     portal.advanceTo(t - 1);
