@@ -61,11 +61,17 @@ export async function writePieces(path: string, pieces: Iterable<Uint8Array>): P
     for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
   };
   let pending: Promise<void> | null = null;
-  for (const piece of pieces) {
-    if (pending) await pending;
-    pending = writeAll(piece);
+  try {
+    for (const piece of pieces) {
+      if (pending) await pending;
+      pending = writeAll(piece);
+    }
+    await pending;
+  } catch (e) {
+    // A maker that failed mid-file: its last piece's write ends before the file closes.
+    await pending?.catch(() => {});
+    throw e;
   }
-  await pending;
 }
 
 /**

@@ -89,6 +89,16 @@ describe("writePieces", () => {
     expect(new Uint8Array(readFileSync(path))).toEqual(encodeCsv(t));
   });
 
+  test("a maker that fails mid-file fails the write with its error, its last piece written", async () => {
+    const path = join(dir, "failing.csv");
+    function* failing(): Generator<Uint8Array> {
+      yield new TextEncoder().encode("a,b\n");
+      throw new Error("the encoder's failure");
+    }
+    await expect(writePieces(path, failing())).rejects.toThrow("the encoder's failure");
+    expect(readFileSync(path, "utf8")).toBe("a,b\n");
+  });
+
   test("a folder that is not there fails the write", async () => {
     await expect(writePieces(join(dir, "no", "t.csv"), csvPieces(tables[0])))
       .rejects.toBeInstanceOf(Deno.errors.NotFound);
