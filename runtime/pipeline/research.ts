@@ -13,7 +13,8 @@
  * ```
  */
 import { type DailyBarSource, ingest, NoIngestionError, openDaily } from "../../bundles/mod.ts";
-import { Asset } from "../assets/asset.ts";
+import type { Asset } from "../assets/asset.ts";
+import { assetsOfBundle } from "../assets/from_bundle.ts";
 import type { BoundColumn, DataSet } from "./dataset.ts";
 import { SimplePipelineEngine } from "./engine.ts";
 import type { PipelineLoader } from "./loader.ts";
@@ -23,23 +24,6 @@ import type { PipelineResult } from "./result.ts";
 
 /** Loaders for datasets that do not carry their own. */
 export type LoaderMap = Map<BoundColumn | DataSet, PipelineLoader>;
-
-/** Assets of a bundle as the engine's `Asset` objects. */
-export function bundleAssets(source: DailyBarSource): Asset[] {
-  return source.assets.map((r) =>
-    new Asset(
-      r.sid,
-      r.symbol,
-      r.asset_name ?? r.symbol,
-      r.exchange ?? "",
-      r.start_date,
-      r.end_date,
-      r.auto_close_date,
-      r.first_traded,
-      r.country_code ?? "US",
-    )
-  );
-}
 
 /**
  * An engine over an open bundle: its calendar, its assets (or `assets`, the same objects a
@@ -51,7 +35,7 @@ export function engineFor(
 ): SimplePipelineEngine {
   return new SimplePipelineEngine({
     calendar: source.calendar,
-    assets: opts.assets ?? bundleAssets(source),
+    assets: opts.assets ?? assetsOfBundle(source.assets),
     pricing: new EquityPricingLoader(source),
     loaders: opts.loaders,
   });

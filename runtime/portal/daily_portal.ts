@@ -14,7 +14,8 @@ import {
   type BarField as BundleField,
   type DailyBarSource,
 } from "../../bundles/mod.ts";
-import { Asset } from "../assets/asset.ts";
+import type { Asset } from "../assets/asset.ts";
+import { assetsOfBundle } from "../assets/from_bundle.ts";
 import type { BarField } from "../finance/market_view.ts";
 import { roundHistory } from "./rounding.ts";
 import { hasNaN, rawFieldNo } from "./bar_fields.ts";
@@ -79,19 +80,7 @@ export class DailyPortal {
   /** Loads every asset's bars from the bundle's first session through `end`, in one query. */
   static async load(reader: DailyBarSource, end: number): Promise<DailyPortal> {
     const first = reader.metadata.first_session;
-    const assets = reader.assets.map((r) =>
-      new Asset(
-        r.sid,
-        r.symbol,
-        r.asset_name ?? r.symbol,
-        r.exchange ?? "",
-        r.start_date,
-        r.end_date,
-        r.auto_close_date,
-        r.first_traded,
-        r.country_code ?? "US",
-      )
-    );
+    const assets = assetsOfBundle(reader.assets);
     const bars = await reader.loadDaily(assets.map((a) => a.sid), first, end);
     const adjustments = await reader.adjustments();
     const portal = new DailyPortal(
