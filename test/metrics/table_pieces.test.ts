@@ -75,6 +75,27 @@ describe.each(WRITERS)("$name in pieces", ({ pieces, whole, rowEnd }) => {
     const t: Table = { length: 0, columns: [{ name: "x", kind: "int", values: [] }] };
     expect(collect(pieces(t, 1)).fresh).toEqual([whole(t)]);
   });
+
+  test("names that send JSON rows down the general path (an index, a repeat) split the same", () => {
+    const n = 50,
+      days = Float64Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1 + (i >> 3)));
+    const t: Table = {
+      length: n,
+      columns: [
+        { name: "0", kind: "day", values: days },
+        {
+          name: "x",
+          kind: "float",
+          style: "plain",
+          values: Float64Array.from({ length: n }, (_, i) => i / 7),
+        },
+        { name: "x", kind: "text", values: Array.from({ length: n }, (_, i) => `s${i % 3}`) },
+      ],
+    };
+    for (const size of [1, 60, 1 << 20]) {
+      expect(joined(collect(pieces(t, size)).fresh), `size ${size}`).toEqual(whole(t));
+    }
+  });
 });
 
 describe("writePieces", () => {
