@@ -231,3 +231,30 @@ export class ByteWriter {
     return this.buf.subarray(0, this.at);
   }
 }
+
+/**
+ * Two writers taking turns for the pieces of one output (`csvPieces`, `jsonPieces`): a piece
+ * handed out stays as it is until the one after it is written. The second writer is made only
+ * when a second piece is (an output in one piece needs one buffer).
+ */
+export class PieceWriters {
+  readonly #writers: ByteWriter[];
+  #turn = 0;
+
+  constructor(private readonly capacity: number) {
+    this.#writers = [new ByteWriter(capacity)];
+  }
+
+  /** The writer of the piece being made. */
+  get current(): ByteWriter {
+    return this.#writers[this.#turn];
+  }
+
+  /** The other writer, emptied, for the next piece. */
+  next(): ByteWriter {
+    this.#turn ^= 1;
+    const w = this.#writers[this.#turn] ??= new ByteWriter(this.capacity);
+    w.at = 0;
+    return w;
+  }
+}

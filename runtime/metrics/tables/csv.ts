@@ -9,7 +9,7 @@
  * @module
  */
 import { DAY_MS, isoDate, isoInstant } from "../../../calendars/days.ts";
-import { ByteWriter } from "./bytes.ts";
+import { type ByteWriter, PieceWriters } from "./bytes.ts";
 import type { Column, Table } from "./table.ts";
 
 const NEEDS_QUOTES = /[",\n\r]/;
@@ -140,11 +140,12 @@ function writeHeader(w: ByteWriter, columns: readonly Column[]): void {
 
 /** A table as CSV bytes. */
 export function encodeCsv(table: Table): Uint8Array {
-  const cols = table.columns;
-  const w = new ByteWriter(Math.max(1 << 16, table.length * cols.length * 8));
-  writeHeader(w, cols);
-  if (table.length > 0) rowsWriter(cols)(w, cols, 0, table.length, Infinity);
-  return w.view();
+  const [only] = csvPieces(
+    table,
+    Infinity,
+    Math.max(1 << 16, table.length * table.columns.length * 8),
+  );
+  return only;
 }
 
 /** Bytes of CSV per piece {@link csvPieces} hands out: well inside the processor's caches. */
@@ -152,25 +153,27 @@ const PIECE = 1 << 20;
 
 /**
  * A table's CSV in pieces of about `size` bytes (whole rows; the header starts the first), for a
- * file written while the rest is encoded. The pieces take turns in two buffers: a piece stays
- * as it is until the one after the next is asked for.
+ * file written while the rest is encoded (`size` Infinity: one piece, `encodeCsv`). The pieces
+ * take turns in two buffers: a piece stays as it is until the one after the next is asked for.
  *
  * Why pieces: a run's tables are 25 MB of CSV, and memory the process has not used before costs
  * a page fault per 4 KB on first touch (9–14 ms for 26 MB here) — more again when a buffer whose
  * size was guessed short doubles and copies. Two small buffers are touched once and stay cached.
  */
-export function* csvPieces(table: Table, size = PIECE): Generator<Uint8Array> {
-  const cols = table.columns, n = table.length;
-  const buffers = [new ByteWriter(size + (1 << 12)), new ByteWriter(size + (1 << 12))];
-  let w = buffers[0], turn = 0;
+export function* csvPieces(
+  table: Table,
+  size = PIECE,
+  capacity = size + (1 << 12),
+): Generator<Uint8Array> {
+  const cols = table.columns, n = table.length, turns = new PieceWriters(capacity);
+  let w = turns.current;
   writeHeader(w, cols);
   const rows = n > 0 ? rowsWriter(cols) : null;
   for (let i = 0; rows && i < n;) {
     i = rows(w, cols, i, n, size);
     if (i === n) break;
     yield w.view();
-    w = buffers[turn ^= 1];
-    w.at = 0;
+    w = turns.next();
   }
   yield w.view();
 }

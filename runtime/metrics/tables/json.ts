@@ -7,7 +7,7 @@
  * @module
  */
 import { DAY_MS, isoDate, isoInstant } from "../../../calendars/days.ts";
-import { ByteWriter } from "./bytes.ts";
+import { type ByteWriter, PieceWriters } from "./bytes.ts";
 import { rowOf, type Table } from "./table.ts";
 
 /** Whether a string can be written between quotes as it is (printable ASCII, no `"` or `\`). */
@@ -75,9 +75,8 @@ export function* jsonPieces(
   size = PIECE,
   capacity = size + (1 << 12),
 ): Generator<Uint8Array> {
-  const cols = t.columns, n = t.length;
-  const buffers = [new ByteWriter(capacity), new ByteWriter(capacity)];
-  let w = buffers[0], turn = 0;
+  const cols = t.columns, n = t.length, turns = new PieceWriters(capacity);
+  let w = turns.current;
   const fast = keysInOrder(cols.map((c) => c.name));
   // `"name":` of each column, with the row's `{` or the `,` before it.
   const utf8 = new TextEncoder();
@@ -90,8 +89,7 @@ export function* jsonPieces(
   for (let i = 0; i < n; i++) {
     if (i && w.at >= size) {
       yield w.view();
-      w = buffers[turn ^= 1];
-      w.at = 0;
+      w = turns.next();
       last.fill(NaN);
     }
     if (i) w.text(",\n");
