@@ -8,10 +8,10 @@ import { get_calendar } from "../../calendars/registry.ts";
 import { lowerBound } from "../../calendars/precomputed.ts";
 import { BundleFormatError } from "../errors.ts";
 import { type BundleVersion, DB_FILE } from "../paths.ts";
-import { type Db, openDb, readColumns } from "../store/duckdb.ts";
+import { type Db, openDb, readColumns, visitGroupLists } from "../store/duckdb.ts";
 import { type BundleMetadata, SCHEMA_VERSION } from "../store/schema.ts";
 import { type Adjustment, type AdjustmentIndex, pricingAdjustments } from "./adjustments.ts";
-import { minutePositions, placeMinuteRows } from "./minute_rows.ts";
+import { minutePositions, placeAssetRows } from "./minute_rows.ts";
 import { join } from "node:path";
 
 /** An asset as stored; dates are UTC-midnight ms, NaN when absent. */
@@ -227,23 +227,20 @@ export class BundleReader {
       return { sessions, minutes, sessionStarts: starts, fields: out };
     }
     const slot = new Map(sids.map((s, i) => [s, i]));
-    const cols = fields.map((f) => `coalesce("${f}", 'NaN'::DOUBLE)`).join(", ");
+    // Each asset's rows as one list (see visitGroupLists): fields named f0, f1, … in the struct.
+    const cols = fields.map((f, j) => `f${j}: coalesce("${f}", 'NaN'::DOUBLE)`).join(", ");
     const from = new Date(minutes[0]).toISOString().slice(0, 19);
     const to = new Date(minutes[n - 1]).toISOString().slice(0, 19);
-    const sql = `SELECT sid, (epoch(dt) // 60)::INTEGER, ${cols} FROM minute_bars
-      WHERE sid IN (${sids.join(",")}) AND dt BETWEEN TIMESTAMP '${from}' AND TIMESTAMP '${to}'`;
-    const [sidCol, minCol, ...values] = await readColumns(this.db.conn, sql, [
-      "i32",
-      "i32",
-      ...fields.map(() => "f64" as const),
-    ]);
-    placeMinuteRows(
-      minutePositions(minutes),
-      sidCol,
-      minCol,
-      values,
-      fields.map((f) => out[f]!),
-      (sid) => slot.get(sid)! * n,
+    const sql = `SELECT sid, list({m: (epoch(dt) // 60)::INTEGER, ${cols}}) FROM minute_bars
+      WHERE sid IN (${sids.join(",")}) AND dt BETWEEN TIMESTAMP '${from}' AND TIMESTAMP '${to}'
+      GROUP BY sid`;
+    const place = minutePositions(minutes), targets = fields.map((f) => out[f]!);
+    await visitGroupLists(
+      this.db.conn,
+      sql,
+      ["i32", ...fields.map(() => "f64" as const)],
+      (sid, [minuteCol, ...values], first, end) =>
+        placeAssetRows(place, minuteCol, values, targets, slot.get(sid)! * n, first, end),
     );
     return { sessions, minutes, sessionStarts: starts, fields: out };
   }

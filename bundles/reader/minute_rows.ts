@@ -38,33 +38,43 @@ export function minutePositions(minutes: Float64Array): (minute: number) => numb
 }
 
 /**
- * Copies query rows (`sids[r]`, epoch minute `minutes[r]`, `values[j][r]` per field) into
- * `targets[j]` at `base(sid) + position`, skipping rows off the trading minutes. Rows usually come
- * as the bundle stores them, an asset's minutes in order, so they are copied in runs: a run of
- * one asset's rows on consecutive trading minutes is one copy per field. Any order is placed
- * right (a row out of order is a run of one); a later row for the same cell wins.
+ * Copies rows `from`…`to` (exclusive) of one asset (epoch minute `minutes[r]`, `values[j][r]` per
+ * field) into `targets[j]` at `at + position`, skipping rows off the trading minutes. Rows usually
+ * come as the bundle stores them, the asset's minutes in order, so they are copied in runs: a run
+ * of rows on consecutive trading minutes is one copy per field. Any order is placed right (a row
+ * out of order is a run of one); a later row for the same cell wins.
  */
-export function placeMinuteRows(
+export function placeAssetRows(
   place: (minute: number) => number,
-  sids: Int32Array,
-  minutes: Int32Array,
-  values: readonly Float64Array[],
+  minutes: ArrayLike<number>,
+  values: readonly ArrayLike<number>[],
   targets: readonly Float64Array[],
-  base: (sid: number) => number,
+  at: number,
+  from: number,
+  to: number,
 ): void {
-  const rows = sids.length;
-  let r = 0;
-  while (r < rows) {
+  let r = from;
+  while (r < to) {
     const k = place(minutes[r]);
     if (k < 0) { // outside the sessions' trading minutes (a lunch break, say)
       r++;
       continue;
     }
-    const sid = sids[r];
     let end = r + 1;
-    while (end < rows && sids[end] === sid && place(minutes[end]) === k + end - r) end++;
-    const at = base(sid) + k;
-    for (let j = 0; j < targets.length; j++) targets[j].set(values[j].subarray(r, end), at);
+    while (end < to && place(minutes[end]) === k + end - r) end++;
+    for (let j = 0; j < targets.length; j++) copyRun(targets[j], at + k, values[j], r, end);
     r = end;
   }
+}
+
+/** `target[at…] = source[from…to)`: one `set` of a view for typed arrays. */
+function copyRun(
+  target: Float64Array,
+  at: number,
+  source: ArrayLike<number>,
+  from: number,
+  to: number,
+): void {
+  if (source instanceof Float64Array) target.set(source.subarray(from, to), at);
+  else for (let i = from; i < to; i++) target[at + i - from] = source[i];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { minutePositions, placeMinuteRows } from "../../bundles/reader/minute_rows.ts";
+import { minutePositions, placeAssetRows } from "../../bundles/reader/minute_rows.ts";
 
 const MIN = 60_000;
 
@@ -36,42 +36,37 @@ describe("minutePositions: where a query's row goes in a minute range", () => {
     expect(minutePositions(new Float64Array(0))(day)).toBe(-1);
   });
 
-  test("rows are placed in runs, in storage order or any other, off-minute rows skipped", () => {
+  test("one asset's rows are placed in runs, in storage order or any other, off-minute rows skipped", () => {
     const place = minutePositions(ms);
-    const n = minutes.length, sids = [3, 7];
-    // Every asset's every minute, plus a row in the lunch break, then a duplicate that wins.
-    const rows: [number, number, number][] = [];
-    for (const sid of sids) {
-      for (const m of minutes) rows.push([sid, m / MIN, sid * 1e6 + m / MIN]);
-      rows.push([sid, day + 700, -1]);
-    }
-    rows.push([7, minutes[5] / MIN, 42]);
-    const expected = (order: [number, number, number][]) => {
-      const out = new Float64Array(2 * n).fill(NaN);
-      for (const [sid, m, v] of order) {
-        const k = place(m);
-        if (k >= 0) out[sids.indexOf(sid) * n + k] = v;
-      }
+    const n = minutes.length;
+    // Every minute, plus a row in the lunch break, then a duplicate that wins.
+    const rows: [number, number][] = minutes.map((m) => [m / MIN, m / MIN / 7]);
+    rows.push([day + 700, -1]);
+    const expected = (order: [number, number][]) => {
+      const out = new Float64Array(n).fill(NaN);
+      for (const [m, v] of order) if (place(m) >= 0) out[place(m)] = v;
       return out;
     };
     let seed = 7;
-    const shuffled = rows.slice(0, -1).sort(() =>
-      (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5
-    )
-      .concat([rows[rows.length - 1]]);
+    const shuffled = [...rows].sort(() => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5);
     for (const order of [rows, shuffled]) {
+      const all = [...order, [minutes[5] / MIN, 42] as [number, number]];
+      // The asset's slot is the second of two; its rows sit at 3…3 + all.length in the columns.
       const target = new Float64Array(2 * n).fill(NaN), doubled = new Float64Array(2 * n).fill(NaN);
-      const vals = Float64Array.from(order, (r) => r[2]);
-      placeMinuteRows(
+      const mins = Int32Array.from([0, 0, 0, ...all.map((r) => r[0])]);
+      const vals = Float64Array.from([0, 0, 0, ...all.map((r) => r[1])]);
+      placeAssetRows(
         place,
-        Int32Array.from(order, (r) => r[0]),
-        Int32Array.from(order, (r) => r[1]),
-        [vals, vals.map((v) => 2 * v)],
+        mins,
+        [vals, Array.from(vals, (v) => 2 * v)],
         [target, doubled],
-        (sid) => sids.indexOf(sid) * n,
+        n,
+        3,
+        3 + all.length,
       );
-      expect(target).toEqual(expected(order));
-      expect(doubled).toEqual(expected(order).map((v) => 2 * v));
+      expect(target.subarray(0, n).every((v) => v !== v)).toBe(true);
+      expect(target.subarray(n)).toEqual(expected(all));
+      expect(doubled.subarray(n)).toEqual(expected(all).map((v) => 2 * v));
       expect(target[n + 5]).toBe(42);
     }
   });

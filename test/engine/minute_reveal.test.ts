@@ -2,8 +2,8 @@
  * Minute bars are copied into the arrays behind history views only when a window of them is
  * asked for (per field and asset). Whatever the pattern of reads, every window, current value
  * and today's daily bar equals the data, nothing later than the current minute is behind a view,
- * and windows reach back across sessions and across the chunks the bundle is read in (21
- * sessions at most per chunk, fewer with more assets: here 23 sessions make two chunks).
+ * and windows reach back across sessions and across the chunks the bundle is read in (one
+ * session first, then 21 at most per chunk, fewer with more assets: here 23 sessions make three).
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import { csvdir_equities, ingest, register } from "../../bundles/mod.ts";
@@ -43,7 +43,7 @@ beforeAll(async () => {
   await ingest("minute-reveal", { root });
 });
 
-/** A minute backtest over all 23 sessions (two chunks). */
+/** A minute backtest over all 23 sessions (three chunks). */
 const run = (opts: Pick<RunOptions, "strategy" | "history_before_data">) =>
   run_algorithm({
     start: "2024-07-01",
