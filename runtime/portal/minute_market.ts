@@ -270,13 +270,21 @@ export class MinuteMarket implements MarketData {
 
   /**
    * The hot path of minute history: raw field number `k` (`bar_fields.ts`, the order of the
-   * chunk's arrays) of one asset, `count` minutes ending now, all within the current session —
-   * nothing to adjust, no earlier session to check — as a view made straight from the buffer
-   * (cheaper than `subarray`'s species lookup). Undefined when that does not apply.
+   * chunk's arrays) of one asset, `count` minutes ending now, all within the current chunk and,
+   * when they reach into an earlier session, with no split or dividend between it and today (the
+   * test `minuteWindow` makes) — as a view made straight from the buffer (cheaper than
+   * `subarray`'s species lookup). Undefined when that does not apply. Such a window never starts
+   * before the data (the chunk's sessions are the run's, its minutes the calendar's), so there is
+   * nothing to check: in a ten-asset run, the first 49 minutes of each session's 50-minute
+   * windows took three times the time of the other 341 on the general path.
    */
   currentWindow(asset: Asset, k: number, count: number): Float64Array | undefined {
     const c = this.cur, start = this.pos - count + 1;
-    if (c === null || start < this.sessionStart) return undefined;
+    if (c === null || start < 0) return undefined;
+    if (
+      start < this.sessionStart &&
+      this.portal.priceFactor(asset, this.sessionOfPos(c, start), this.t) !== 1
+    ) return undefined;
     const a = this.portal.slotOf(asset), buf = this.visible(k, a);
     return new Float64Array(buf.buffer, (a * c.bars.minutes.length + start) * 8, count);
   }
@@ -301,7 +309,7 @@ export class MinuteMarket implements MarketData {
       const k0 = Math.max(0, pn - need);
       // The previous chunk is all past: its bundle arrays are read (into a copy).
       out.set(p.sources[k].subarray(a * pn + k0, a * pn + pn), need - (pn - k0));
-      this.adjustMinutes(out, asset, src, p, k0, 0, need - (pn - k0));
+      this.adjustMinutes(out, asset, src, p, k0, need - (pn - k0), need);
     }
     this.adjustMinutes(out, asset, src, c, from, from - start, count);
     if (field === "price") {
