@@ -108,13 +108,22 @@ export class Engine {
   async run(clock: Clock): Promise<Results> {
     const t0 = performance.now();
     const stop = this.o.stopRequested;
+    const { context, data } = this.o.parts, handle = this.o.strategy.handle_data;
     for (;;) {
       if (stop?.()) break;
       const next = clock.next();
       const e = next instanceof Promise ? await next : next;
       if (e === null) break;
-      if (e.kind === "bar") await this.bar(e);
-      else if (e.kind === "session_start") await this.sessionStart(e);
+      if (e.kind === "bar") {
+        // A bar: opened, decided, closed. The strategy is awaited here, in the loop itself, and
+        // the steps around it are plain calls unless a hook or a scheduled function needs
+        // awaiting: an async step per bar was an object and a promise more for every minute.
+        const opened = this.openBar(e);
+        if (opened) await opened;
+        if (handle) await handle(context, data);
+        const closed = this.closeBar(e);
+        if (closed) await closed;
+      } else if (e.kind === "session_start") await this.sessionStart(e);
       else if (e.kind === "before_trading_start") await this.beforeTradingStart(e.time);
       else await this.sessionEnd(e);
     }
@@ -181,18 +190,43 @@ export class Engine {
     }
   }
 
-  private async bar(e: BarEvent): Promise<void> {
-    const { algo, context, data, manager, venue } = this.o.parts;
+  /**
+   * A bar becomes current: the market shows it, the venue matches it, and its reports reach the
+   * manager before the strategy decides. A Promise only when a hook is to be awaited.
+   */
+  private openBar(e: BarEvent): Promise<void> | undefined {
+    const { algo, manager, venue } = this.o.parts;
     this.o.driver.bar(algo, this.t, e.time);
     venue?.onBar(e.time);
+    if (this.phases.barOpen.length || this.phases.beforeDecisions.length) {
+      return this.openBarHooked(e);
+    }
+    manager.drain();
+    manager.reportDeferred();
+  }
+
+  private async openBarHooked(e: BarEvent): Promise<void> {
+    const { manager } = this.o.parts;
     for (const h of this.phases.barOpen) await h(e);
     manager.drain();
     manager.reportDeferred();
     for (const h of this.phases.beforeDecisions) await h(e);
-    const handle = this.o.strategy.handle_data;
-    if (handle) await handle(context, data);
-    const scheduled = algo.scheduled;
-    if (scheduled.length) await this.scheduledAt(e);
+  }
+
+  /**
+   * After `handle_data`: the bar's scheduled functions, same-bar fills, then the hooks. A Promise
+   * only when any of them is there.
+   */
+  private closeBar(e: BarEvent): Promise<void> | undefined {
+    if (
+      this.o.parts.algo.scheduled.length || this.o.same_bar_fills ||
+      this.phases.afterDecisions.length
+    ) return this.closeBarAsync(e);
+  }
+
+  private async closeBarAsync(e: BarEvent): Promise<void> {
+    const { algo, manager, venue } = this.o.parts;
+    if (algo.scheduled.length) await this.scheduledAt(e);
     if (this.o.same_bar_fills && venue) {
       venue.onBar(e.time, true);
       manager.drain();

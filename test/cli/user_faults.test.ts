@@ -71,7 +71,7 @@ describe("an exception in the strategy", () => {
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n")[0]).toBe("harvester backtest: boom.ts:9:20: Error: boom at 3");
     expect(r.stderr).toMatch(
-      /at handle_data \(boom\.ts:14:3\)\n\s+at Engine\.bar \(.*runtime\/engine\/engine\.ts:\d+:\d+\)/,
+      /at handle_data \(boom\.ts:14:3\)\n\s+at Engine\.run \(.*runtime\/engine\/engine\.ts:\d+:\d+\)/,
     );
   }, 60_000);
 
@@ -149,7 +149,7 @@ describe("Harvester's own faults", () => {
       "TypeError: Cannot read properties of undefined (reading 'sid')",
       `    at TradingAlgorithm.place (file://${REPO}runtime/api/algorithm.ts:250:20)`,
       `    at handle_data (file://${REPO}strategies/buyapple.ts:12:9)`,
-      `    at Engine.bar (file://${REPO}runtime/engine/engine.ts:193:23)`,
+      `    at Engine.run (file://${REPO}runtime/engine/engine.ts:123:27)`,
     ].join("\n");
     const r = reportFault(e, { command: "backtest", debug: false });
     expect(r.code).toBe(1);
