@@ -10,6 +10,7 @@ import { ingest, listVersions, load } from "../bundles/mod.ts";
 import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
 import { BENCH_DATA, dailyDataset, xnysMinuteDataset } from "./data.ts";
 import { report, RUNTIME_FLAGS } from "./harness.ts";
+import { apiShapeMs } from "./api_floor.ts";
 
 export const BENCH_ROOT = resolve("out", "bench-root");
 
@@ -41,15 +42,22 @@ export function stats(xs: number[]): { best: number; median: number } {
   return { best: s[0], median: s[Math.floor(s.length / 2)] };
 }
 
-/** The same SMA arithmetic as the strategy, as a bare loop over the close matrix. */
-async function plainLoop(bundle: string): Promise<number> {
+/** The bundle's closes, asset-major (`sessions` per asset). */
+async function closeMatrix(
+  bundle: string,
+): Promise<{ close: Float64Array; sessions: number; assets: number }> {
   const r = await load(bundle, { root: BENCH_ROOT });
   const sids = r.assets.map((a) => a.sid);
   const bars = await r.loadDaily(sids, r.metadata.first_session, r.metadata.last_session, [
     "close",
   ]);
   r.close();
-  const close = bars.fields.close!, n = bars.sessions.length, k = sids.length;
+  return { close: bars.fields.close!, sessions: bars.sessions.length, assets: sids.length };
+}
+
+/** The same SMA arithmetic as the strategy, as a bare loop over the close matrix. */
+function plainLoop(m: { close: Float64Array; sessions: number; assets: number }): number {
+  const { close, sessions: n, assets: k } = m;
   const signal = new Int8Array(k);
   const t0 = performance.now();
   let flips = 0;
@@ -141,12 +149,22 @@ export async function benchEngine(): Promise<void> {
         `final portfolio value ${r.perf.portfolio_value[r.length - 1].toFixed(2)}`,
     );
   }
+  const matrix = await closeMatrix(bundle);
   const loops = [];
-  for (let k = 0; k < 5; k++) loops.push(await plainLoop(bundle));
+  for (let k = 0; k < 5; k++) loops.push(plainLoop(matrix));
   const plain = bars / stats(loops).best * 1000;
   report("  plain TypeScript loop, same SMA arithmetic", plain, "bars/s");
   report("  plain loop ÷ engine, every bar (best)", plain / rates.every, "×", "≤ 10");
   report("  plain loop ÷ engine, cross (best)", plain / rates.cross, "×", "≤ 3");
+  // What the API's awaits and objects cost with no engine behind them (bench/api_floor.ts).
+  for (const variant of ["every", "cross"]) {
+    const ms: number[] = [];
+    for (let k = 0; k < 7; k++) {
+      ms.push(await apiShapeMs(matrix.close, matrix.assets, matrix.sessions, variant === "every"));
+    }
+    const shape = bars / stats(ms).best * 1000;
+    report(`  plain loop ÷ the API's shape alone, ${variant} (best)`, plain / shape, "×");
+  }
   const procs: number[] = [];
   for (let k = 0; k < 5; k++) {
     const t0 = performance.now();
