@@ -9,29 +9,24 @@
  * Daily history in a minute backtest is the completed sessions from the daily portal plus
  * today's bar so far.
  */
-import type { BarField as BundleField, BundleReader, MinuteBars } from "../../bundles/mod.ts";
+import type { BundleReader } from "../../bundles/mod.ts";
 import { BAR_FIELDS } from "../../bundles/mod.ts";
 import type { Asset } from "../assets/asset.ts";
 import type { BarField } from "../finance/market_view.ts";
 import type { DailyPortal } from "./daily_portal.ts";
 import type { Frequency, MarketData } from "./market.ts";
-import { roundHistory } from "./rounding.ts";
 import { checkDailyWindow, checkMinuteWindow } from "./history_start.ts";
 import { rawFieldNo } from "./bar_fields.ts";
+import {
+  adjustRun,
+  type Chunk,
+  copyChunkTail,
+  holds,
+  sessionOfPos,
+  sessionsBack,
+} from "./minute_chunks.ts";
 
 const CLOSE = BAR_FIELDS.indexOf("close"), VOLUME = BAR_FIELDS.indexOf("volume");
-
-interface Chunk {
-  /** Portal index of the chunk's first session. */
-  first: number;
-  bars: MinuteBars;
-  /** The bundle's arrays of each field, in `BAR_FIELDS` order (asset-major). */
-  sources: Float64Array[];
-  /** The visible arrays, likewise: made when a field is first asked for. */
-  targets: (Float64Array | null)[];
-  /** Per field and asset (`field × assets + slot`): the chunk's minutes made visible so far. */
-  shown: Int32Array;
-}
 
 /** Cells (assets × minutes) per chunk: about 160 MB of raw and visible arrays at most. */
 const CHUNK_CELLS = 2_000_000;
@@ -41,6 +36,12 @@ export class MinuteMarket implements MarketData {
   private prev: Chunk | null = null;
   /** The chunk after `cur`, being read while `cur` is simulated. */
   private next: Promise<Chunk> | null = null;
+  /**
+   * Sessions before those `cur` and `prev` hold, read when a window reaches back to them (the
+   * first minutes of a run, or a window longer than two chunks), kept while it is adjacent.
+   */
+  private older: Chunk | null = null;
+  private olderRead: Promise<Chunk> | null = null;
   /** Portal index of the current session, and the position of the current minute in the chunk. */
   private t = -1;
   private pos = -1;
@@ -53,12 +54,8 @@ export class MinuteMarket implements MarketData {
   private readonly sids: number[];
   private readonly chunkSessions: number;
   /**
-   * Sessions in the next chunk read: 1 for the first, then `chunkSessions`. The first chunk is
-   * waited for (nothing can be simulated before it) and its query's time grows with its size: a
-   * whole chunk kept the first bar waiting about 25 ms on a cold database. The chunks after it are
-   * read while the ones before are simulated. Only the first is short, so from the third chunk on
-   * the previous chunk (what a window reaching back into earlier sessions reads) is a whole one,
-   * as before.
+   * Sessions in the next chunk read: 1, then `chunkSessions`. The first is waited for, and a whole
+   * one kept the first bar waiting 25 ms on a cold database; the rest are read ahead.
    */
   private nextChunkSessions = 1;
 
@@ -80,9 +77,14 @@ export class MinuteMarket implements MarketData {
     );
   }
 
-  private async load(first: number): Promise<Chunk> {
+  private load(first: number): Promise<Chunk> {
     const last = Math.min(this.lastSession, first + this.nextChunkSessions - 1);
     this.nextChunkSessions = this.chunkSessions;
+    return this.read(first, last);
+  }
+
+  /** Sessions `first`…`last` (portal indices) of every asset, in one query. */
+  private async read(first: number, last: number): Promise<Chunk> {
     const bars = await this.reader.loadMinuteRange(
       this.sids,
       this.portal.sessions[first],
@@ -138,9 +140,9 @@ export class MinuteMarket implements MarketData {
    * one run in six, instead of the strategy's error).
    */
   async settle(): Promise<void> {
-    const next = this.next;
-    this.next = null;
-    if (next) await next.catch(() => {});
+    const reads = [this.next, this.olderRead];
+    this.next = this.olderRead = null;
+    for (const r of reads) if (r) await r.catch(() => {});
   }
 
   /** Before a session: its chunk loaded, nothing of it visible yet. Awaited once per session. */
@@ -149,6 +151,7 @@ export class MinuteMarket implements MarketData {
     const inChunk = cur && t >= cur.first && t - cur.first < cur.bars.sessions.length;
     if (!inChunk) {
       this.prev = cur;
+      this.older = null; // adjacent to the chunk before `prev`, if at all: read again if needed
       const ahead = this.next ? await this.next : null;
       this.cur = ahead && ahead.first === t ? ahead : await this.load(t);
       // Read the following chunk in the background (DuckDB works on its own threads).
@@ -224,7 +227,12 @@ export class MinuteMarket implements MarketData {
     return y < 0 ? NaN : this.portal.calendar.session_close(this.portal.sessions[y]);
   }
 
-  history(asset: Asset, field: BarField, count: number, frequency: Frequency): Float64Array {
+  history(
+    asset: Asset,
+    field: BarField,
+    count: number,
+    frequency: Frequency,
+  ): Float64Array | Promise<Float64Array> {
     const p = this.portal;
     if (frequency === "1d") {
       checkDailyWindow(p.sessions, this.t, count, p.calendar, p.history_before_data);
@@ -260,10 +268,12 @@ export class MinuteMarket implements MarketData {
     if (start >= 0) return c.bars.minutes.subarray(start, this.pos + 1);
     const out = new Float64Array(count).fill(NaN);
     out.set(c.bars.minutes.subarray(0, this.pos + 1), -start);
-    if (this.prev) {
-      const pm = this.prev.bars.minutes, need = -start;
-      const from = Math.max(0, pm.length - need);
-      out.set(pm.subarray(from), need - (pm.length - from));
+    // Earlier minutes are the calendar's: the labels do not wait for their bars to be read.
+    const { calendar, sessions } = this.portal;
+    for (let end = -start, s = c.first - 1; end > 0 && s >= 0; s--) {
+      const minutes = calendar.session_minutes(sessions[s]), take = Math.min(end, minutes.length);
+      out.set(minutes.subarray(minutes.length - take), end - take);
+      end -= take;
     }
     return out;
   }
@@ -283,35 +293,47 @@ export class MinuteMarket implements MarketData {
     if (c === null || start < 0) return undefined;
     if (
       start < this.sessionStart &&
-      this.portal.priceFactor(asset, this.sessionOfPos(c, start), this.t) !== 1
+      this.portal.priceFactor(asset, sessionOfPos(c, start), this.t) !== 1
     ) return undefined;
     const a = this.portal.slotOf(asset), buf = this.visible(k, a);
     return new Float64Array(buf.buffer, (a * c.bars.minutes.length + start) * 8, count);
   }
 
-  /** Minute bars ending now; a view inside the current chunk when nothing needs adjusting. */
-  private minuteWindow(asset: Asset, field: BarField, count: number): Float64Array {
+  /**
+   * Minute bars ending now; a view inside the current chunk when nothing needs adjusting. Minutes
+   * before the chunk come from the chunks before it: the previous one, and an older read of the
+   * bundle when the window reaches past it (a Promise then, the first time).
+   */
+  private minuteWindow(
+    asset: Asset,
+    field: BarField,
+    count: number,
+  ): Float64Array | Promise<Float64Array> {
     const a = this.portal.slotOf(asset), c = this.cur!;
     const src = field === "price" ? "close" : field, k = rawFieldNo(src);
     const visible = this.visible(k, a);
     const n = c.bars.minutes.length, start = this.pos - count + 1;
-    const firstSession = this.sessionOfPos(c, Math.max(0, start));
+    const firstSession = sessionOfPos(c, Math.max(0, start));
     const adjusted = firstSession < this.t &&
       this.portal.priceFactor(asset, firstSession, this.t) !== 1;
     if (start >= 0 && !adjusted && field !== "price") {
       return visible.subarray(a * n + start, a * n + this.pos + 1);
     }
+    const before = start < 0 ? this.chunksBefore(-start) : [];
+    if (before instanceof Promise) return before.then(() => this.minuteWindow(asset, field, count));
     const out = new Float64Array(count).fill(src === "volume" ? 0 : NaN);
     const from = Math.max(0, start);
     out.set(visible.subarray(a * n + from, a * n + this.pos + 1), from - start);
-    if (start < 0 && this.prev) {
-      const p = this.prev, pn = p.bars.minutes.length, need = -start;
-      const k0 = Math.max(0, pn - need);
-      // The previous chunk is all past: its bundle arrays are read (into a copy).
-      out.set(p.sources[k].subarray(a * pn + k0, a * pn + pn), need - (pn - k0));
-      this.adjustMinutes(out, asset, src, p, k0, need - (pn - k0), need);
+    const p = this.portal, t = this.t;
+    const factor = src === "volume"
+      ? (s: number) => p.volumeFactor(asset, s, t)
+      : (s: number) => p.priceFactor(asset, s, t);
+    let end = -start;
+    for (const ch of before) {
+      copyChunkTail(out, ch, k, a, end, t, factor);
+      end -= ch.bars.minutes.length;
     }
-    this.adjustMinutes(out, asset, src, c, from, from - start, count);
+    adjustRun(out, c, from, from - start, count, t, factor);
     if (field === "price") {
       let last = this.priorPrice(asset);
       for (let k = 0; k < out.length; k++) {
@@ -322,36 +344,32 @@ export class MinuteMarket implements MarketData {
     return out;
   }
 
-  /** Multiplies out[outFrom…outTo) (chunk positions from `posFrom`) by each bar's factor. */
-  private adjustMinutes(
-    out: Float64Array,
-    asset: Asset,
-    field: BundleField,
-    c: Chunk,
-    posFrom: number,
-    outFrom: number,
-    outTo: number,
-  ): void {
-    for (let k = outFrom, p = posFrom; k < outTo; k++, p++) {
-      const s = this.sessionOfPos(c, p);
-      if (s >= this.t) break;
-      const f = field === "volume"
-        ? this.portal.volumeFactor(asset, s, this.t)
-        : this.portal.priceFactor(asset, s, this.t);
-      if (f !== 1) out[k] = roundHistory(out[k] * f);
+  /**
+   * The chunks holding the `need` minutes before the current chunk (nearest first; fewer where
+   * the data starts later): the previous chunk, then an older read. A Promise while the older
+   * one is read: the sessions missing, a whole chunk's worth at least, so the windows of the
+   * next minutes and of the other assets find them there.
+   */
+  private chunksBefore(need: number): Chunk[] | Promise<unknown> {
+    const c = this.cur!, p = this.prev, list: Chunk[] = [];
+    let first = c.first, held = 0;
+    if (p && p.first + p.bars.sessions.length === first) {
+      list.push(p);
+      first = p.first;
+      held = p.bars.minutes.length;
     }
-  }
-
-  /** Portal session index of chunk position `p`. */
-  private sessionOfPos(c: Chunk, p: number): number {
-    const starts = c.bars.sessionStarts;
-    let lo = 0, hi = starts.length - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= p) lo = mid;
-      else hi = mid - 1;
+    if (held >= need || first === 0) return list;
+    if (holds(this.older, first, need - held)) {
+      list.push(this.older);
+      return list;
     }
-    return c.first + lo;
+    const s = sessionsBack(this.portal, first, need - held, this.chunkSessions);
+    this.olderRead ??= this.read(s, first - 1).then((older) => {
+      this.older = older;
+      this.olderRead = null;
+      return older;
+    });
+    return this.olderRead;
   }
 
   /** Completed sessions (adjusted as of today) and today's bar so far. */

@@ -2,7 +2,9 @@
  * How a minute backtest reads its bundle: the first chunk is one session (the first bar waits for
  * it), every later one a whole chunk (21 sessions here) read ahead while the one before is
  * simulated; every session is read once, in order, and each minute's bar is the one written.
- * A window at the third chunk's first minute reaches back across the whole second chunk.
+ * A window at the third chunk's first minute reaches back across the whole second chunk; one
+ * reaching before the run's first session, or past the chunks held, reads the sessions it needs
+ * (once for every asset and the minutes after), with the calendar's minutes as its labels.
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import { type BundleReader, csvdir_equities, ingest, load, register } from "../../bundles/mod.ts";
@@ -43,25 +45,32 @@ beforeAll(async () => {
   return () => reader.close();
 });
 
+/** The reader as the market sees it, recording each range asked for. */
+function recording(reads: [number, number][]): BundleReader {
+  return new Proxy(reader, {
+    get(target, key) {
+      if (key === "loadMinuteRange") {
+        return (sids: number[], first: number, last: number) => {
+          reads.push([first, last]);
+          return target.loadMinuteRange(sids, first, last);
+        };
+      }
+      const v = Reflect.get(target, key);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
+/** Minutes of sessions `from`…`to` (indices into SESSIONS). */
+const minutesOf = (from: number, to: number) =>
+  SESSIONS.slice(from, to + 1).flatMap((s) => Array.from(cal.session_minutes(s)));
+
 describe("minute chunks", () => {
   test("one session first, then whole chunks read ahead; every bar as written", async () => {
     const reads: [number, number][] = [];
-    // The reader as the market sees it, recording each range asked for.
-    const recording = new Proxy(reader, {
-      get(target, key) {
-        if (key === "loadMinuteRange") {
-          return (sids: number[], first: number, last: number) => {
-            reads.push([first, last]);
-            return target.loadMinuteRange(sids, first, last);
-          };
-        }
-        const v = Reflect.get(target, key);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
     // Simulate sessions 1…23 (the data's first session is before the run).
     const t0 = portal.sessionIndex(SESSIONS[1]), t1 = portal.sessionIndex(SESSIONS[23]);
-    const market = new MinuteMarket(portal, recording, t1);
+    const market = new MinuteMarket(portal, recording(reads), t1);
     const [a0, a1] = portal.assets;
     const readsBefore: number[] = [];
     for (let t = t0; t <= t1; t++) {
@@ -79,7 +88,7 @@ describe("minute chunks", () => {
         market.advanceMinute(0);
         let count = 1;
         for (let i = 2; i <= 22; i++) count += cal.session_minute_count(SESSIONS[i]);
-        const w = market.history(a1, "close", count, "1m");
+        const w = await market.history(a1, "close", count, "1m");
         expect(w[0]).toBe(px(1, 2, 0));
         expect(w[w.length - 2]).toBe(px(1, 22, cal.session_minute_count(SESSIONS[22]) - 1));
         expect(w[w.length - 1]).toBe(px(1, si, 0));
@@ -94,5 +103,46 @@ describe("minute chunks", () => {
     expect(readsBefore[0]).toBe(0);
     expect(readsBefore[1]).toBe(2);
     expect(readsBefore[2]).toBe(3);
+  });
+
+  test("windows before the run's first session, and past the chunks held", async () => {
+    const reads: [number, number][] = [];
+    const t0 = portal.sessionIndex(SESSIONS[1]), t1 = portal.sessionIndex(SESSIONS[24]);
+    const market = new MinuteMarket(portal, recording(reads), t1);
+    const [a0, a1] = portal.assets;
+    await market.startSession(t0);
+    market.advanceMinute(1);
+    // Session 0 is before the run: its last 3 minutes and this session's first 2.
+    const w = await market.history(a1, "close", 5, "1m");
+    const last0 = cal.session_minute_count(SESSIONS[0]) - 1;
+    expect([...w]).toEqual([
+      px(1, 0, last0 - 2),
+      px(1, 0, last0 - 1),
+      px(1, 0, last0),
+      px(1, 1, 0),
+      px(1, 1, 1),
+    ]);
+    expect([...market.historyIndex(5, "1m")]).toEqual(minutesOf(0, 1).slice(last0 - 2, last0 + 3));
+    // Read once (the one session there is), then at hand: the other asset, the next minute, volume.
+    expect(reads.slice(1)).toEqual([[SESSIONS[2], SESSIONS[22]], [SESSIONS[0], SESSIONS[0]]]);
+    const v = market.history(a0, "volume", 5, "1m");
+    expect(v).toBeInstanceOf(Float64Array);
+    expect([...(v as Float64Array)]).toEqual([last0 - 1, last0, last0 + 1, 1, 2]);
+    market.advanceMinute(2);
+    expect(market.history(a1, "close", 4, "1m")).toBeInstanceOf(Float64Array);
+    expect(reads.length).toBe(3);
+    // The third chunk's first minute: a window over every session since the data's first.
+    for (let t = t0 + 1; t <= t0 + 22; t++) await market.startSession(t);
+    market.advanceMinute(0);
+    const all = minutesOf(0, 23).length - cal.session_minute_count(SESSIONS[23]) + 1;
+    const long = await market.history(a0, "close", all, "1m");
+    const want = SESSIONS.slice(0, 23).flatMap((s, si) =>
+      Array.from(cal.session_minutes(s), (_, k) => px(0, si, k))
+    );
+    expect([...long]).toEqual([...want, px(0, 23, 0)]);
+    expect([...market.historyIndex(all, "1m")]).toEqual(minutesOf(0, 23).slice(0, all));
+    // Sessions 0 and 1 were read again for it (before the second chunk), and only they.
+    expect(reads.slice(3)).toEqual([[SESSIONS[23], SESSIONS[24]], [SESSIONS[0], SESSIONS[1]]]);
+    await market.settle();
   });
 });

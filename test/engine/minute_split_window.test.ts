@@ -1,8 +1,9 @@
 /**
  * A minute window reaching back into the previous session is a view of the bundle's buffer only
  * when nothing lies between to adjust: across a split the earlier session's minutes come adjusted
- * (prices divided, volumes multiplied), for the single-asset path and the multi-asset path alike;
- * an asset without the split, at the same minutes, gets the stored bars.
+ * (prices divided, volumes multiplied), for the single-asset path and the multi-asset path alike,
+ * also when that session is before the run's first; an asset without the split, at the same
+ * minutes, gets the stored bars.
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import { csvdir_equities, ingest, register } from "../../bundles/mod.ts";
@@ -100,5 +101,48 @@ describe("minute windows across a split", () => {
     expect(seen["2024-07-10 CCC frame"]).toEqual(seen["2024-07-10 CCC close"]);
     expect(seen["2024-07-09 CCC close"]).toEqual([...yesterday(2, 0, 1), px(2, 1, 0), px(2, 1, 1)]);
     expect(seen["2024-07-10 BBB close"]).toEqual([...yesterday(1, 1, 1), px(1, 2, 0), px(1, 2, 1)]);
+  });
+
+  test("a run's first minutes reach into the session before it, adjusted as of the run", async () => {
+    // The run starts on the 9th: the 8th's minutes are read from the bundle (zipline's history
+    // is not bounded by the start), AAA's halved by the split on the 9th.
+    const seen: Record<string, number[]> = {};
+    await run_algorithm({
+      start: "2024-07-09",
+      end: "2024-07-09",
+      bundle: "minute-split-window",
+      data_frequency: "minute",
+      root,
+      no_benchmark: true,
+      strategy: {
+        initialize: async (c) => {
+          c.a = await c.symbol("AAA");
+          c.b = await c.symbol("BBB");
+          c.n = 0;
+        },
+        handle_data: async (c, data) => {
+          if (++c.n !== 2) return;
+          seen.aaa = [...(await data.history(c.a, "close", 5, "1m")).values];
+          seen.bbb = [...(await data.history(c.b, "price", 5, "1m")).values];
+          seen.vol = [...(await data.history(c.a, "volume", 5, "1m")).values];
+          const frame = await data.history([c.a, c.b], "close", 5, "1m");
+          seen.frameA = [...frame.get(c.a)!.values];
+          seen.index = Array.from(frame.index, Number);
+        },
+      },
+    });
+    const halved = [387, 388, 389].map((k) => Math.round(px(0, 0, k) * 0.5 * 1000) / 1000);
+    expect(seen.aaa).toEqual([...halved, px(0, 1, 0), px(0, 1, 1)]);
+    expect(seen.frameA).toEqual(seen.aaa);
+    expect(seen.bbb).toEqual([
+      px(1, 0, 387),
+      px(1, 0, 388),
+      px(1, 0, 389),
+      px(1, 1, 0),
+      px(1, 1, 1),
+    ]);
+    expect(seen.vol).toEqual([2 * 1387, 2 * 1388, 2 * 1389, 1000, 1001]);
+    const minutes = [...cal.session_minutes(SESSIONS[0]), ...cal.session_minutes(SESSIONS[1])];
+    expect(seen.index).toEqual(minutes.slice(387, 392));
   });
 });
