@@ -102,3 +102,104 @@ export function sessionsBack(
   }
   return s;
 }
+
+/**
+ * Where a window's first minute is: the chunk and position, `start` being its position in chunk
+ * `c` (negative: that many minutes before it, in the chunks `before` it, nearest first). Null
+ * when the window starts before the chunks hold.
+ */
+export function windowStart(
+  c: Chunk,
+  start: number,
+  before: readonly Chunk[],
+): [Chunk, number] | null {
+  if (start >= 0) return [c, start];
+  let end = -start;
+  for (const b of before) {
+    const m = b.bars.minutes.length;
+    if (m >= end) return [b, m - end];
+    end -= m;
+  }
+  return null;
+}
+
+/**
+ * The last close (field number `closeNo`) of asset slot `a` before chunk position `p` within the
+ * same session; NaN when it had none there.
+ */
+export function closeBefore(c: Chunk, a: number, p: number, closeNo: number): number {
+  const m = c.bars.minutes.length, close = c.sources[closeNo];
+  const from = c.bars.sessionStarts[sessionOfPos(c, p) - c.first];
+  for (let q = p - 1; q >= from; q--) {
+    const v = close[a * m + q];
+    if (v === v) return v;
+  }
+  return NaN;
+}
+
+/**
+ * A bar made of the minutes `from`…`to` (inclusive) of `values` at offset `base`: the first
+ * open, the highest high, the lowest low, the last close, the summed volume (NaN or 0 without
+ * a bar).
+ */
+export function partialBar(
+  values: Float64Array,
+  base: number,
+  from: number,
+  to: number,
+  field: "open" | "high" | "low" | "close" | "volume",
+): number {
+  let acc = field === "volume" ? 0 : NaN;
+  for (let p = from; p <= to; p++) {
+    const v = values[base + p];
+    if (v !== v) continue;
+    if (field === "volume") acc += v;
+    else if (field === "open") {
+      if (acc !== acc) acc = v;
+    } else if (field === "high") acc = acc === acc ? Math.max(acc, v) : v;
+    else if (field === "low") acc = acc === acc ? Math.min(acc, v) : v;
+    else acc = v; // close: the last
+  }
+  return acc;
+}
+
+/**
+ * Per asset, the last close of the current session so far and its minute, found by looking back
+ * over the minutes not looked at yet (`current` at every minute costs a step, not a session).
+ */
+export class SessionCloses {
+  readonly close: Float64Array;
+  readonly minute: Float64Array;
+  /** Per asset: the chunk position up to which (exclusive) it has looked. */
+  private readonly scanned: Int32Array;
+
+  constructor(assets: number) {
+    this.close = new Float64Array(assets).fill(NaN);
+    this.minute = new Float64Array(assets).fill(NaN);
+    this.scanned = new Int32Array(assets);
+  }
+
+  /** A new session, its first minute at chunk position `sessionStart`: nothing seen yet. */
+  reset(sessionStart: number): void {
+    this.close.fill(NaN);
+    this.minute.fill(NaN);
+    this.scanned.fill(sessionStart);
+  }
+
+  /** Brings asset slot `a` up to chunk position `pos` (field number `closeNo` is the close). */
+  scan(c: Chunk, a: number, pos: number, closeNo: number): this {
+    const from = this.scanned[a], to = pos + 1;
+    if (from >= to) return this;
+    const n = c.bars.minutes.length, close = c.sources[closeNo], base = a * n;
+    for (let p = to - 1; p >= from; p--) {
+      const v = close[base + p];
+      if (v === v) {
+        this.close[a] = v;
+        this.minute[a] = c.bars.minutes[p];
+        break;
+      }
+    }
+    this.scanned[a] = to;
+    return this;
+  }
+}

@@ -20,11 +20,16 @@ import { rawFieldNo } from "./bar_fields.ts";
 import {
   adjustRun,
   type Chunk,
+  closeBefore,
   copyChunkTail,
   holds,
+  partialBar,
+  SessionCloses,
   sessionOfPos,
   sessionsBack,
+  windowStart,
 } from "./minute_chunks.ts";
+import { roundHistory } from "./rounding.ts";
 
 const CLOSE = BAR_FIELDS.indexOf("close"), VOLUME = BAR_FIELDS.indexOf("volume");
 
@@ -46,11 +51,8 @@ export class MinuteMarket implements MarketData {
   private t = -1;
   private pos = -1;
   private sessionStart = 0;
-  /** Per asset: the last close of the session so far and its minute, up to `scanned`. */
-  private readonly lastClose: Float64Array;
-  private readonly lastMinute: Float64Array;
-  /** Per asset: the chunk position up to which (exclusive) `lastClose` has looked. */
-  private readonly scanned: Int32Array;
+  /** Per asset: the last close of the session so far and its minute. */
+  private readonly closes: SessionCloses;
   private readonly sids: number[];
   private readonly chunkSessions: number;
   /**
@@ -67,9 +69,7 @@ export class MinuteMarket implements MarketData {
   ) {
     const k = portal.assets.length;
     this.sids = portal.assets.map((a) => a.sid);
-    this.lastClose = new Float64Array(k).fill(NaN);
-    this.lastMinute = new Float64Array(k).fill(NaN);
-    this.scanned = new Int32Array(k);
+    this.closes = new SessionCloses(k);
     const perDay = Math.max(1, reader.metadata.minutes_per_day || 390);
     this.chunkSessions = Math.max(
       1,
@@ -117,22 +117,6 @@ export class MinuteMarket implements MarketData {
     return dst;
   }
 
-  /** Asset slot `a`'s last close of the session up to the current minute (and its minute). */
-  private scan(a: number): void {
-    const c = this.cur, from = this.scanned[a], to = this.pos + 1;
-    if (c === null || from >= to) return;
-    const n = c.bars.minutes.length, close = c.sources[CLOSE], base = a * n;
-    for (let p = to - 1; p >= from; p--) {
-      const v = close[base + p];
-      if (v === v) {
-        this.lastClose[a] = v;
-        this.lastMinute[a] = c.bars.minutes[p];
-        break;
-      }
-    }
-    this.scanned[a] = to;
-  }
-
   /**
    * Waits for a chunk still being read in the background. Call it before the reader closes: a
    * run that stops early (the strategy threw) leaves the next chunk's query running on DuckDB's
@@ -163,9 +147,7 @@ export class MinuteMarket implements MarketData {
     const c = this.cur!;
     this.sessionStart = c.bars.sessionStarts[t - c.first];
     this.pos = this.sessionStart - 1;
-    this.lastClose.fill(NaN);
-    this.lastMinute.fill(NaN);
-    this.scanned.fill(this.sessionStart);
+    this.closes.reset(this.sessionStart);
   }
 
   /** Number of minutes in the current session. */
@@ -200,18 +182,40 @@ export class MinuteMarket implements MarketData {
 
   /** The previous session's last price, adjusted as of today (NaN if it never traded). */
   private priorPrice(asset: Asset): number {
-    const y = this.t - 1;
+    return this.sessionPrice(asset, this.t - 1);
+  }
+
+  /** Session `y`'s last price (or the last before it), adjusted as of today. */
+  private sessionPrice(asset: Asset, y: number): number {
     if (y < 0) return NaN;
-    const p = this.portal.spot(asset, "price", y);
-    return p * this.portal.priceFactor(asset, y, this.t);
+    return this.portal.spot(asset, "price", y) * this.portal.priceFactor(asset, y, this.t);
+  }
+
+  /**
+   * The last price before a window's first minute (`start` in the current chunk, or in one of
+   * the chunks `before` it), adjusted as of today: what zipline fills a `price` window's leading
+   * gaps with. NaN when the window starts before the data held.
+   */
+  private priceBefore(
+    asset: Asset,
+    start: number,
+    before: readonly Chunk[],
+    factor: (session: number) => number,
+  ): number {
+    const at = windowStart(this.cur!, start, before);
+    if (at === null) return NaN;
+    const [c, p] = at, s = sessionOfPos(c, p);
+    const v = closeBefore(c, this.portal.slotOf(asset), p, CLOSE);
+    if (v !== v) return this.sessionPrice(asset, s - 1);
+    const f = s < this.t ? factor(s) : 1;
+    return f === 1 ? v : roundHistory(v * f);
   }
 
   spot(asset: Asset, field: BarField): number {
     const a = this.portal.slotOf(asset);
     const c = this.cur;
     if (field === "price") {
-      this.scan(a);
-      const v = this.lastClose[a];
+      const v = c ? this.closes.scan(c, a, this.pos, CLOSE).close[a] : NaN;
       return v === v ? v : this.priorPrice(asset);
     }
     if (!c || this.pos < this.sessionStart) return field === "volume" ? 0 : NaN;
@@ -220,8 +224,7 @@ export class MinuteMarket implements MarketData {
 
   lastTraded(asset: Asset): number {
     const a = this.portal.slotOf(asset);
-    this.scan(a);
-    const m = this.lastMinute[a];
+    const m = this.cur ? this.closes.scan(this.cur, a, this.pos, CLOSE).minute[a] : NaN;
     if (m === m) return m;
     const y = this.portal.lastTradedIndex(asset, this.t - 1);
     return y < 0 ? NaN : this.portal.calendar.session_close(this.portal.sessions[y]);
@@ -335,7 +338,7 @@ export class MinuteMarket implements MarketData {
     }
     adjustRun(out, c, from, from - start, count, t, factor);
     if (field === "price") {
-      let last = this.priorPrice(asset);
+      let last = this.priceBefore(asset, start, before, factor);
       for (let k = 0; k < out.length; k++) {
         if (out[k] === out[k]) last = out[k];
         else out[k] = last;
@@ -383,18 +386,7 @@ export class MinuteMarket implements MarketData {
   private partialToday(asset: Asset, field: BarField): number {
     if (field === "price") return this.spot(asset, "price");
     const a = this.portal.slotOf(asset), c = this.cur!, n = c.bars.minutes.length;
-    const arr = c.sources[rawFieldNo(field)], base = a * n; // up to the current minute only
-    let acc = field === "volume" ? 0 : NaN;
-    for (let p = this.sessionStart; p <= this.pos; p++) {
-      const v = arr[base + p];
-      if (v !== v) continue;
-      if (field === "volume") acc += v;
-      else if (field === "open") {
-        if (acc !== acc) acc = v;
-      } else if (field === "high") acc = acc === acc ? Math.max(acc, v) : v;
-      else if (field === "low") acc = acc === acc ? Math.min(acc, v) : v;
-      else acc = v; // close: the last
-    }
-    return acc;
+    // Up to the current minute only.
+    return partialBar(c.sources[rawFieldNo(field)], a * n, this.sessionStart, this.pos, field);
   }
 }
