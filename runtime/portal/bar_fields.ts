@@ -27,3 +27,28 @@ export function hasNaN(a: Float64Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== a[i]) return true;
   return false;
 }
+
+/**
+ * One more minute `v` folded into a bar built so far (`acc`: NaN, or 0 for volume, before any):
+ * the first open, the highest high, the lowest low, the last close, the summed volume. A minute
+ * without a bar (NaN) leaves it as it is.
+ */
+export function addToBar(
+  acc: number,
+  v: number,
+  field: "open" | "high" | "low" | "close" | "volume",
+): number {
+  if (v !== v) return acc;
+  switch (field) {
+    case "volume":
+      return acc + v;
+    case "open":
+      return acc === acc ? acc : v;
+    case "high":
+      return acc === acc ? Math.max(acc, v) : v;
+    case "low":
+      return acc === acc ? Math.min(acc, v) : v;
+    default:
+      return v; // close: the last
+  }
+}

@@ -13,6 +13,7 @@ import type { DailyPortal } from "./daily_portal.ts";
 import { LiveMinuteHistory, type MinuteBarSource } from "./live_minute_history.ts";
 import type { Frequency, MarketData } from "./market.ts";
 import { checkDailyWindow } from "./history_start.ts";
+import { addToBar } from "./bar_fields.ts";
 
 /** One asset's minute bars, by minute label, in time order. */
 interface Track {
@@ -183,16 +184,7 @@ export class LiveMarket implements MarketData {
     if (field === "price") return this.spot(asset, "price");
     const tr = this.tracks.get(asset.sid), last = this.lastVisible(tr);
     let acc = field === "volume" ? 0 : NaN;
-    for (let k = 0; k <= last; k++) {
-      const v = tr!.bars[k][field];
-      if (v !== v) continue;
-      if (field === "volume") acc += v;
-      else if (field === "open") {
-        if (acc !== acc) acc = v;
-      } else if (field === "high") acc = acc === acc ? Math.max(acc, v) : v;
-      else if (field === "low") acc = acc === acc ? Math.min(acc, v) : v;
-      else acc = v;
-    }
+    for (let k = 0; k <= last; k++) acc = addToBar(acc, tr!.bars[k][field], field);
     return acc;
   }
 }

@@ -8,6 +8,7 @@
 import type { MinuteBars } from "../../bundles/mod.ts";
 import type { TradingCalendar } from "../../calendars/calendar.ts";
 import { roundHistory } from "./rounding.ts";
+import { addToBar } from "./bar_fields.ts";
 
 /** One read of the bundle: consecutive sessions' minutes of every asset. */
 export interface Chunk {
@@ -137,11 +138,7 @@ export function closeBefore(c: Chunk, a: number, p: number, closeNo: number): nu
   return NaN;
 }
 
-/**
- * A bar made of the minutes `from`…`to` (inclusive) of `values` at offset `base`: the first
- * open, the highest high, the lowest low, the last close, the summed volume (NaN or 0 without
- * a bar).
- */
+/** A bar made of the minutes `from`…`to` (inclusive) of `values` at offset `base` (`addToBar`). */
 export function partialBar(
   values: Float64Array,
   base: number,
@@ -150,16 +147,7 @@ export function partialBar(
   field: "open" | "high" | "low" | "close" | "volume",
 ): number {
   let acc = field === "volume" ? 0 : NaN;
-  for (let p = from; p <= to; p++) {
-    const v = values[base + p];
-    if (v !== v) continue;
-    if (field === "volume") acc += v;
-    else if (field === "open") {
-      if (acc !== acc) acc = v;
-    } else if (field === "high") acc = acc === acc ? Math.max(acc, v) : v;
-    else if (field === "low") acc = acc === acc ? Math.min(acc, v) : v;
-    else acc = v; // close: the last
-  }
+  for (let p = from; p <= to; p++) acc = addToBar(acc, values[base + p], field);
   return acc;
 }
 

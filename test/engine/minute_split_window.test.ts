@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { csvdir_equities, ingest, register } from "../../bundles/mod.ts";
 import { get_calendar } from "../../calendars/mod.ts";
 import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
+import type { BarData, Context } from "../../runtime/entry/api.ts";
 import { csvFolder, tempRoot } from "../bundles/helpers.ts";
 
 let root: string;
@@ -41,39 +42,52 @@ beforeAll(async () => {
   await ingest("minute-split-window", { root });
 });
 
+/**
+ * A minute run from `start` to `end` with AAA, BBB and CCC as `c.a`, `c.b`, `c.c`, calling
+ * `at(c, data)` at every minute (`c.n` counts them from 1).
+ */
+function runWith(
+  start: string,
+  end: string,
+  at: (c: Context, data: BarData) => Promise<void>,
+): Promise<unknown> {
+  return run_algorithm({
+    start,
+    end,
+    bundle: "minute-split-window",
+    data_frequency: "minute",
+    root,
+    no_benchmark: true,
+    strategy: {
+      initialize: async (c) => {
+        [c.a, c.b, c.c] = await Promise.all(["AAA", "BBB", "CCC"].map((s) => c.symbol(s)));
+        c.n = 0;
+      },
+      handle_data: async (c, data) => {
+        c.n++;
+        await at(c, data);
+      },
+    },
+  });
+}
+
 describe("minute windows across a split", () => {
   test("the earlier session's minutes adjusted; the other asset's as stored", async () => {
     const seen: Record<string, number[]> = {};
-    await run_algorithm({
-      start: "2024-07-08",
-      end: "2024-07-10",
-      bundle: "minute-split-window",
-      data_frequency: "minute",
-      root,
-      no_benchmark: true,
-      strategy: {
-        initialize: async (c) => {
-          c.a = await c.symbol("AAA");
-          c.b = await c.symbol("BBB");
-          c.c = await c.symbol("CCC");
-          c.n = 0;
-        },
-        handle_data: async (c, data) => {
-          // The second minute of each session after the first: 5 minutes, 3 of them yesterday's.
-          if (++c.n % 390 !== 2 || c.n < 390) return;
-          const day = data.current_dt.toISOString().slice(0, 10);
-          for (const [name, asset] of [["AAA", c.a], ["BBB", c.b], ["CCC", c.c]] as const) {
-            seen[`${day} ${name} close`] = [
-              ...(await data.history(asset, "close", 5, "1m")).values,
-            ];
-            seen[`${day} ${name} volume`] = [
-              ...(await data.history(asset, "volume", 5, "1m")).values,
-            ];
-            const frame = await data.history([asset], "close", 5, "1m");
-            seen[`${day} ${name} frame`] = [...frame.get(asset)!.values];
-          }
-        },
-      },
+    await runWith("2024-07-08", "2024-07-10", async (c, data) => {
+      // The second minute of each session after the first: 5 minutes, 3 of them yesterday's.
+      if (c.n % 390 !== 2 || c.n < 390) return;
+      const day = data.current_dt.toISOString().slice(0, 10);
+      for (const [name, asset] of [["AAA", c.a], ["BBB", c.b], ["CCC", c.c]] as const) {
+        seen[`${day} ${name} close`] = [
+          ...(await data.history(asset, "close", 5, "1m")).values,
+        ];
+        seen[`${day} ${name} volume`] = [
+          ...(await data.history(asset, "volume", 5, "1m")).values,
+        ];
+        const frame = await data.history([asset], "close", 5, "1m");
+        seen[`${day} ${name} frame`] = [...frame.get(asset)!.values];
+      }
     });
     // Session s's last three minutes, stored or adjusted by f (rounded to 3 decimals).
     const yesterday = (j: number, s: number, f: number) =>
@@ -107,29 +121,14 @@ describe("minute windows across a split", () => {
     // The run starts on the 9th: the 8th's minutes are read from the bundle (zipline's history
     // is not bounded by the start), AAA's halved by the split on the 9th.
     const seen: Record<string, number[]> = {};
-    await run_algorithm({
-      start: "2024-07-09",
-      end: "2024-07-09",
-      bundle: "minute-split-window",
-      data_frequency: "minute",
-      root,
-      no_benchmark: true,
-      strategy: {
-        initialize: async (c) => {
-          c.a = await c.symbol("AAA");
-          c.b = await c.symbol("BBB");
-          c.n = 0;
-        },
-        handle_data: async (c, data) => {
-          if (++c.n !== 2) return;
-          seen.aaa = [...(await data.history(c.a, "close", 5, "1m")).values];
-          seen.bbb = [...(await data.history(c.b, "price", 5, "1m")).values];
-          seen.vol = [...(await data.history(c.a, "volume", 5, "1m")).values];
-          const frame = await data.history([c.a, c.b], "close", 5, "1m");
-          seen.frameA = [...frame.get(c.a)!.values];
-          seen.index = Array.from(frame.index, Number);
-        },
-      },
+    await runWith("2024-07-09", "2024-07-09", async (c, data) => {
+      if (c.n !== 2) return;
+      seen.aaa = [...(await data.history(c.a, "close", 5, "1m")).values];
+      seen.bbb = [...(await data.history(c.b, "price", 5, "1m")).values];
+      seen.vol = [...(await data.history(c.a, "volume", 5, "1m")).values];
+      const frame = await data.history([c.a, c.b], "close", 5, "1m");
+      seen.frameA = [...frame.get(c.a)!.values];
+      seen.index = Array.from(frame.index, Number);
     });
     const halved = [387, 388, 389].map((k) => Math.round(px(0, 0, k) * 0.5 * 1000) / 1000);
     expect(seen.aaa).toEqual([...halved, px(0, 1, 0), px(0, 1, 1)]);
