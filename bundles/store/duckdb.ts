@@ -103,7 +103,9 @@ interface RawListVector {
  * one chunk for up to 2,048 keys. The aggregation runs on DuckDB's threads. One list of structs,
  * not one list per field, so a row's values stay together whatever order the groups' rows come in.
  *
- * The arrays are views of DuckDB's memory, valid only during `visit`: copy what is kept.
+ * The arrays are the binding's own copies of DuckDB's vectors (it is built without external
+ * buffers: `NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED` in duckdb-node-neo's bindings), so they stay
+ * valid after `visit`. One set serves every group of a result chunk: a group is its range in it.
  */
 export async function visitGroupLists(
   conn: DuckDBConnection,
