@@ -53,9 +53,11 @@ export class ListsBySid<T> {
     if (s === undefined) return false;
     const list = this.#lists[s], i = list.indexOf(item);
     if (i < 0) return false;
-    // In place: `splice` would allocate the array of removed items on every call.
+    // In place: `splice` would allocate the array of removed items on every call. `pop`, not
+    // `length--`: V8 drops the backing store of an array whose length is set to 0, so the next
+    // push (an order per asset per bar) would allocate a new one; `pop` keeps it.
     for (let k = i + 1; k < list.length; k++) list[k - 1] = list[k];
-    list.length--;
+    list.pop();
     if (list.length === 0) this.#unlink(s);
     return true;
   }
