@@ -20,10 +20,19 @@ const LAST_EVENT = 8, WIDTH = 9;
 /** Flag bits. */
 const KEPT = 1, LIMIT_REACHED = 2, STOP_REACHED = 4, EXTERNAL = 8, HAS_LIMIT = 16, HAS_STOP = 32;
 
+/**
+ * Orders per chunk of storage. Chunks are made once at their full size and never copied: a
+ * doubling array copied 4.7 MB into 9.4 MB of fresh memory for a 65,000-order run, and fresh
+ * memory costs a page fault per 4 KB on first touch (10 µs each on a virtual machine that hands
+ * its guests' freed pages back to the host).
+ */
+const CHUNK_BITS = 12, CHUNK = 1 << CHUNK_BITS, LOW = CHUNK - 1;
+
 export class FinishedOrders {
-  #nums = new Float64Array(WIDTH * 1024);
-  #flags = new Uint8Array(1024);
-  #states = new Uint8Array(1024);
+  /** Per chunk: WIDTH numbers per order, its flags, its state's index. */
+  readonly #nums: Float64Array[] = [];
+  readonly #flags: Uint8Array[] = [];
+  readonly #states: Uint8Array[] = [];
   readonly #assets: (Asset | undefined)[] = [];
   readonly #venueIds: (VenueOrderId | null)[] = [];
   /** Reasons are rare (a rejection, an expiry's): by sequence number. */
@@ -31,8 +40,9 @@ export class FinishedOrders {
 
   /** Keeps `o` (finished, of sequence number `seq`); it is read back by `get`. */
   store(seq: number, o: ManagedOrder): void {
-    if (seq >= this.#flags.length) this.#grow(seq);
-    const n = this.#nums, at = seq * WIDTH;
+    const c = seq >>> CHUNK_BITS, i = seq & LOW;
+    if (c >= this.#flags.length) this.#grow(c);
+    const n = this.#nums[c], at = i * WIDTH;
     n[at + CREATED] = o.created;
     n[at + DT] = o.dt;
     n[at + AMOUNT] = o.amount;
@@ -42,10 +52,10 @@ export class FinishedOrders {
     n[at + LIMIT] = o.limit ?? 0;
     n[at + STOP] = o.stop ?? 0;
     n[at + LAST_EVENT] = o.last_event_at;
-    this.#flags[seq] = KEPT | (o.limit_reached ? LIMIT_REACHED : 0) |
+    this.#flags[c][i] = KEPT | (o.limit_reached ? LIMIT_REACHED : 0) |
       (o.stop_reached ? STOP_REACHED : 0) | (o.external ? EXTERNAL : 0) |
       (o.limit !== null ? HAS_LIMIT : 0) | (o.stop !== null ? HAS_STOP : 0);
-    this.#states[seq] = ORDER_STATES.indexOf(o.state);
+    this.#states[c][i] = ORDER_STATES.indexOf(o.state);
     this.#assets[seq] = o.asset;
     this.#venueIds[seq] = o.broker_order_id;
     if (o.reason !== null) this.#reasons.set(seq, o.reason);
@@ -53,19 +63,21 @@ export class FinishedOrders {
   }
 
   has(seq: number): boolean {
-    return seq < this.#flags.length && (this.#flags[seq] & KEPT) !== 0;
+    const c = seq >>> CHUNK_BITS;
+    return c < this.#flags.length && (this.#flags[c][seq & LOW] & KEPT) !== 0;
   }
 
   /** The order of sequence number `seq` (id `id`) as it was stored, or undefined. */
   get(seq: number, id: ClientOrderId): ManagedOrder | undefined {
     if (!this.has(seq)) return undefined;
-    const n = this.#nums, at = seq * WIDTH, flags = this.#flags[seq], asset = this.#assets[seq]!;
+    const c = seq >>> CHUNK_BITS, i = seq & LOW;
+    const n = this.#nums[c], at = i * WIDTH, flags = this.#flags[c][i], asset = this.#assets[seq]!;
     // Built as a state file's order is (`fromRecord`), then its last event's time.
     const o = fromRecord({
       client_order_id: id,
       broker_order_id: this.#venueIds[seq] ?? null,
       symbol: asset.symbol,
-      state: ORDER_STATES[this.#states[seq]] as OrderState,
+      state: ORDER_STATES[this.#states[c][i]] as OrderState,
       amount: n[at + AMOUNT],
       filled: n[at + FILLED],
       commission: n[at + COMMISSION],
@@ -86,22 +98,18 @@ export class FinishedOrders {
   /** Forgets the order of `seq`. */
   drop(seq: number): void {
     if (!this.has(seq)) return;
-    this.#flags[seq] = 0;
+    this.#flags[seq >>> CHUNK_BITS][seq & LOW] = 0;
     this.#assets[seq] = undefined;
     this.#venueIds[seq] = null;
     this.#reasons.delete(seq);
   }
 
-  #grow(seq: number): void {
-    let size = this.#flags.length;
-    while (size <= seq) size *= 2;
-    const nums = new Float64Array(WIDTH * size), flags = new Uint8Array(size);
-    const states = new Uint8Array(size);
-    nums.set(this.#nums);
-    flags.set(this.#flags);
-    states.set(this.#states);
-    this.#nums = nums;
-    this.#flags = flags;
-    this.#states = states;
+  /** Chunks up to and including chunk `c`. */
+  #grow(c: number): void {
+    while (this.#flags.length <= c) {
+      this.#nums.push(new Float64Array(WIDTH * CHUNK));
+      this.#flags.push(new Uint8Array(CHUNK));
+      this.#states.push(new Uint8Array(CHUNK));
+    }
   }
 }
