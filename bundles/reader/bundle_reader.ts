@@ -186,13 +186,15 @@ export class BundleReader {
   /**
    * Minute bars of `sids` for sessions `first`…`last` in one query: the sessions' trading minutes
    * back to back (`minutes`, with `sessionStarts[i]` the offset of session `i`), fields
-   * asset-major over them. Missing bars are NaN (volume 0).
+   * asset-major over them. Missing bars are NaN (volume 0). `arrays(length)` gives the fields'
+   * arrays (reused memory: they are filled here), new ones when omitted.
    */
   async loadMinuteRange(
     sids: readonly number[],
     first: number,
     last: number,
     fields: readonly BarField[] = BAR_FIELDS,
+    arrays: (length: number) => Float64Array = (length) => new Float64Array(length),
   ): Promise<MinuteBars> {
     const sessions = this.calendar.sessions_in_range(first, last);
     const cal = this.calendar;
@@ -221,7 +223,7 @@ export class BundleReader {
     }
     const out: Partial<Record<BarField, Float64Array>> = {};
     for (const f of fields) {
-      out[f] = new Float64Array(sids.length * n).fill(f === "volume" ? 0 : NaN);
+      out[f] = arrays(sids.length * n).fill(f === "volume" ? 0 : NaN);
     }
     if (n === 0 || sids.length === 0) {
       return { sessions, minutes, sessionStarts: starts, fields: out };

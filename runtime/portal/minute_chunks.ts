@@ -191,3 +191,27 @@ export class SessionCloses {
     return this;
   }
 }
+
+/**
+ * The labels of a `count`-minute window ending at chunk `c`'s position `pos`: the chunk's own
+ * minutes (a view when the window lies inside it), earlier ones the calendar's — the labels do
+ * not wait for their bars to be read.
+ */
+export function windowLabels(
+  c: Chunk,
+  pos: number,
+  count: number,
+  portal: { calendar: TradingCalendar; sessions: Float64Array },
+): Float64Array {
+  const start = pos - count + 1;
+  if (start >= 0) return c.bars.minutes.subarray(start, pos + 1);
+  const out = new Float64Array(count).fill(NaN);
+  out.set(c.bars.minutes.subarray(0, pos + 1), -start);
+  const { calendar, sessions } = portal;
+  for (let end = -start, s = c.first - 1; end > 0 && s >= 0; s--) {
+    const minutes = calendar.session_minutes(sessions[s]), take = Math.min(end, minutes.length);
+    out.set(minutes.subarray(minutes.length - take), end - take);
+    end -= take;
+  }
+  return out;
+}

@@ -27,9 +27,11 @@ import {
   SessionCloses,
   sessionOfPos,
   sessionsBack,
+  windowLabels,
   windowStart,
 } from "./minute_chunks.ts";
 import { roundHistory } from "./rounding.ts";
+import { BufferPool } from "./buffer_pool.ts";
 
 const CLOSE = BAR_FIELDS.indexOf("close"), VOLUME = BAR_FIELDS.indexOf("volume");
 
@@ -60,6 +62,8 @@ export class MinuteMarket implements MarketData {
    * one kept the first bar waiting 25 ms on a cold database; the rest are read ahead.
    */
   private nextChunkSessions = 1;
+  /** The bundle arrays of dropped chunks, for the chunks read after them (`drop`). */
+  private readonly pool: BufferPool;
 
   constructor(
     private readonly portal: DailyPortal,
@@ -75,6 +79,9 @@ export class MinuteMarket implements MarketData {
       1,
       Math.min(21, Math.floor(CHUNK_CELLS / Math.max(1, k * perDay))),
     );
+    // Two chunks' worth: the one dropped when the next is read, and the one before it while the
+    // read after that is still under way.
+    this.pool = new BufferPool(2 * BAR_FIELDS.length, this.chunkSessions * perDay * k * 8);
   }
 
   private load(first: number): Promise<Chunk> {
@@ -89,6 +96,8 @@ export class MinuteMarket implements MarketData {
       this.sids,
       this.portal.sessions[first],
       this.portal.sessions[last],
+      BAR_FIELDS,
+      (length) => this.pool.take(length),
     );
     return {
       first,
@@ -97,6 +106,14 @@ export class MinuteMarket implements MarketData {
       targets: BAR_FIELDS.map(() => null),
       shown: new Int32Array(BAR_FIELDS.length * this.sids.length),
     };
+  }
+
+  /**
+   * Gives chunk `c`'s bundle arrays back for reuse, unless it is still held. Only those: its
+   * visible arrays may live on as history windows' views; the bundle arrays are only copied from.
+   */
+  private drop(c: Chunk | null): void {
+    if (c && c !== this.cur && c !== this.prev && c !== this.older) this.pool.give(c.sources);
   }
 
   /**
@@ -134,10 +151,13 @@ export class MinuteMarket implements MarketData {
     const cur = this.cur;
     const inChunk = cur && t >= cur.first && t - cur.first < cur.bars.sessions.length;
     if (!inChunk) {
+      const dropped = [this.prev, this.older];
       this.prev = cur;
       this.older = null; // adjacent to the chunk before `prev`, if at all: read again if needed
+      for (const c of dropped) this.drop(c);
       const ahead = this.next ? await this.next : null;
       this.cur = ahead && ahead.first === t ? ahead : await this.load(t);
+      if (ahead !== this.cur) this.drop(ahead);
       // Read the following chunk in the background (DuckDB works on its own threads).
       const following = t + this.cur.bars.sessions.length;
       this.next = following <= this.lastSession ? this.load(following) : null;
@@ -263,22 +283,7 @@ export class MinuteMarket implements MarketData {
     at.t = this.t;
     at.pos = this.pos;
     at.count = count;
-    return this.indexCache = this.minuteIndex(count);
-  }
-
-  private minuteIndex(count: number): Float64Array {
-    const c = this.cur!, start = this.pos - count + 1;
-    if (start >= 0) return c.bars.minutes.subarray(start, this.pos + 1);
-    const out = new Float64Array(count).fill(NaN);
-    out.set(c.bars.minutes.subarray(0, this.pos + 1), -start);
-    // Earlier minutes are the calendar's: the labels do not wait for their bars to be read.
-    const { calendar, sessions } = this.portal;
-    for (let end = -start, s = c.first - 1; end > 0 && s >= 0; s--) {
-      const minutes = calendar.session_minutes(sessions[s]), take = Math.min(end, minutes.length);
-      out.set(minutes.subarray(minutes.length - take), end - take);
-      end -= take;
-    }
-    return out;
+    return this.indexCache = windowLabels(this.cur!, this.pos, count, this.portal);
   }
 
   /**
@@ -368,7 +373,9 @@ export class MinuteMarket implements MarketData {
     }
     const s = sessionsBack(this.portal, first, need - held, this.chunkSessions);
     this.olderRead ??= this.read(s, first - 1).then((older) => {
+      const dropped = this.older;
       this.older = older;
+      this.drop(dropped);
       this.olderRead = null;
       return older;
     });
