@@ -28,6 +28,12 @@ export { type Adjustment, AdjustmentFactors, pricingAdjustments } from "./reader
 export { BundleWriter } from "./store/writer.ts";
 export { type DailyBarSource, DailyCache } from "./reader/daily_cache.ts";
 export {
+  type MinuteBarReader,
+  MinuteCache,
+  minuteReader,
+  writeMinuteCache,
+} from "./reader/minute_cache.ts";
+export {
   type BundleVersion,
   harvesterRoot,
   listBundleDirs,

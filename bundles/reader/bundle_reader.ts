@@ -11,7 +11,7 @@ import { type BundleVersion, DB_FILE } from "../paths.ts";
 import { type Db, openDb, readColumns, visitGroupLists } from "../store/duckdb.ts";
 import { type BundleMetadata, SCHEMA_VERSION } from "../store/schema.ts";
 import { type Adjustment, type AdjustmentIndex, pricingAdjustments } from "./adjustments.ts";
-import { minutePositions, placeAssetRows } from "./minute_rows.ts";
+import { minuteGrid, minutePositions, placeAssetRows } from "./minute_rows.ts";
 import { join } from "node:path";
 
 /** An asset as stored; dates are UTC-midnight ms, NaN when absent. */
@@ -197,30 +197,8 @@ export class BundleReader {
     arrays: (length: number) => Float64Array = (length) => new Float64Array(length),
   ): Promise<MinuteBars> {
     const sessions = this.calendar.sessions_in_range(first, last);
-    const cal = this.calendar;
-    const starts = new Int32Array(sessions.length + 1);
-    const firstMinute = new Float64Array(sessions.length);
-    // A lunch break (XTKS, XHKG, …): the session's minutes skip `pause` minutes after its first
-    // `morning` minutes.
-    const morning = new Float64Array(sessions.length).fill(Infinity);
-    const pause = new Float64Array(sessions.length);
-    for (let i = 0; i < sessions.length; i++) {
-      firstMinute[i] = cal.session_first_minute(sessions[i]) / 60_000;
-      starts[i + 1] = starts[i] + cal.session_minute_count(sessions[i]);
-      const bs = cal.has_break ? cal.session_break_start(sessions[i]) : NaN;
-      if (bs === bs) {
-        morning[i] = (bs - cal.session_open(sessions[i])) / 60_000;
-        pause[i] = (cal.session_break_end(sessions[i]) - bs) / 60_000;
-      }
-    }
-    const n = starts[sessions.length];
-    const minutes = new Float64Array(n);
-    for (let i = 0; i < sessions.length; i++) {
-      for (let k = starts[i]; k < starts[i + 1]; k++) {
-        const j = k - starts[i];
-        minutes[k] = (firstMinute[i] + j + (j >= morning[i] ? pause[i] : 0)) * 60_000;
-      }
-    }
+    const { minutes, starts } = minuteGrid(this.calendar, sessions);
+    const n = minutes.length;
     const out: Partial<Record<BarField, Float64Array>> = {};
     for (const f of fields) {
       out[f] = arrays(sids.length * n).fill(f === "volume" ? 0 : NaN);

@@ -4,6 +4,41 @@
  *
  * @module
  */
+import type { TradingCalendar } from "../../calendars/calendar.ts";
+
+/**
+ * The trading minutes of `sessions` back to back (UTC ms) and where each session's start
+ * (`starts[i]`; `starts[sessions.length]` is their count): the labels every read of minute bars
+ * lays its arrays out on, from the database or from the minute cache.
+ */
+export function minuteGrid(
+  cal: TradingCalendar,
+  sessions: Float64Array,
+): { minutes: Float64Array; starts: Int32Array } {
+  const starts = new Int32Array(sessions.length + 1);
+  const firstMinute = new Float64Array(sessions.length);
+  // A lunch break (XTKS, XHKG, …): the session's minutes skip `pause` minutes after its first
+  // `morning` minutes.
+  const morning = new Float64Array(sessions.length).fill(Infinity);
+  const pause = new Float64Array(sessions.length);
+  for (let i = 0; i < sessions.length; i++) {
+    firstMinute[i] = cal.session_first_minute(sessions[i]) / 60_000;
+    starts[i + 1] = starts[i] + cal.session_minute_count(sessions[i]);
+    const bs = cal.has_break ? cal.session_break_start(sessions[i]) : NaN;
+    if (bs === bs) {
+      morning[i] = (bs - cal.session_open(sessions[i])) / 60_000;
+      pause[i] = (cal.session_break_end(sessions[i]) - bs) / 60_000;
+    }
+  }
+  const minutes = new Float64Array(starts[sessions.length]);
+  for (let i = 0; i < sessions.length; i++) {
+    for (let k = starts[i]; k < starts[i + 1]; k++) {
+      const j = k - starts[i];
+      minutes[k] = (firstMinute[i] + j + (j >= morning[i] ? pause[i] : 0)) * 60_000;
+    }
+  }
+  return { minutes, starts };
+}
 
 /** Minutes a position table may span (≈ 7.6 years of every minute: 16 MB). */
 const MAX_TABLE_MINUTES = 4_000_000;

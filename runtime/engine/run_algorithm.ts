@@ -9,6 +9,7 @@ import {
   type DailyBarSource,
   ingest,
   load,
+  minuteReader,
   NoIngestionError,
   openDaily,
   type Progress,
@@ -138,6 +139,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     opts.data_frequency === "minute",
   );
   let minutes: MinuteMarket | null = null;
+  let minuteBars: { close(): void } | null = null;
   try {
     const calendar = opts.trading_calendar ? get_calendar(opts.trading_calendar) : reader.calendar;
     const start = dayArg("start", opts.start), end = dayArg("end", opts.end);
@@ -188,9 +190,13 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     const { algo, context } = parts;
     let driver = dailyDriver(portal);
     if (frequency === "minute") {
+      const bars = minuteBars = await minuteReader(
+        reader as BundleReader,
+        opts.environ ?? Deno.env.toObject(),
+      );
       const market = minutes = new MinuteMarket(
         portal,
-        reader as BundleReader,
+        bars,
         portal.sessionIndex(sessions[sessions.length - 1]),
       );
       algo.market = market;
@@ -234,6 +240,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     });
   } finally {
     await minutes?.settle();
+    minuteBars?.close();
     reader.close();
   }
 }

@@ -9,7 +9,7 @@
  * Daily history in a minute backtest is the completed sessions from the daily portal plus
  * today's bar so far.
  */
-import type { BundleReader } from "../../bundles/mod.ts";
+import type { MinuteBarReader } from "../../bundles/mod.ts";
 import { BAR_FIELDS } from "../../bundles/mod.ts";
 import type { Asset } from "../assets/asset.ts";
 import type { BarField } from "../finance/market_view.ts";
@@ -67,7 +67,7 @@ export class MinuteMarket implements MarketData {
 
   constructor(
     private readonly portal: DailyPortal,
-    private readonly reader: BundleReader,
+    private readonly reader: MinuteBarReader,
     /** Portal index of the simulation's last session. */
     private readonly lastSession: number,
   ) {

@@ -8,41 +8,7 @@ import { describe, expect, test } from "vitest";
 import { ingest, load } from "../../bundles/mod.ts";
 import { openDb, visitGroupLists } from "../../bundles/store/duckdb.ts";
 import { get_calendar } from "../../calendars/mod.ts";
-import { csvFolder, tempRoot } from "./helpers.ts";
-
-/** A deterministic generator, so a failure can be rerun. */
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 16807) % 2147483647) / 2147483647;
-}
-
-const stamp = (m: number) => new Date(m).toISOString().slice(0, 19).replace("T", " ");
-
-/**
- * csvdir minute files for `n` assets over `sessions`: asset `j` has a bar at minute `m` with
- * probability 0.7 (asset `n - 1` has none after the first session); close = a value naming the
- * cell. Returns the folder and the bars written, by asset and minute.
- */
-function minuteFiles(calendar: string, sessions: Float64Array, n: number, seed: number) {
-  const cal = get_calendar(calendar), rand = rng(seed);
-  const bars = new Map<string, number[]>();
-  const files: Record<string, string> = {};
-  for (let j = 0; j < n; j++) {
-    const lines = ["date,open,high,low,close,volume"];
-    sessions.forEach((s, si) => {
-      if (j === n - 1 && si > 0) return;
-      for (const m of cal.session_minutes(s)) {
-        if (rand() > 0.7) continue;
-        const close = 100 * (j + 1) + (m / 60_000) % 10_000 / 100;
-        const bar = [close - 1, close + 1, close - 2, close, Math.floor(rand() * 1000)];
-        bars.set(`${j}:${m}`, bar);
-        lines.push(`${stamp(m)},${bar.join(",")}`);
-      }
-    });
-    files[`S${j}.csv`] = lines.join("\n") + "\n";
-  }
-  return { dir: csvFolder(files, "minute"), bars };
-}
+import { minuteFiles, tempRoot } from "./helpers.ts";
 
 describe("loadMinuteRange", () => {
   for (const [calendar, count] of [["XNYS", 5], ["XTKS", 3]] as const) {
