@@ -102,6 +102,8 @@ export class DailyCache implements DailyBarSource {
   /** Each field's values (asset-major), read from the file when first asked for. */
   private readonly fieldData: (Float64Array | null)[] = BAR_FIELDS.map(() => null);
   private readonly path: string;
+  /** Each asset's position in the file. */
+  private readonly slotOf: Map<number, number>;
   /**
    * The data file, open from `open` to `close`: a field first read days into a live session
    * still reads this version's bytes after a re-ingest and `harvester clean` removed the file.
@@ -123,6 +125,7 @@ export class DailyCache implements DailyBarSource {
       this.metadata.last_session,
     );
     this.path = join(version.path, DATA);
+    this.slotOf = new Map(this.assets.map((a, i) => [a.sid, i]));
     this.file = file;
     if (
       this.sessions.length !== header.sessions ||
@@ -150,25 +153,21 @@ export class DailyCache implements DailyBarSource {
     const have = this.fieldData[k];
     if (have) return have;
     const cells = this.sessions.length * this.assets.length, out = new Float64Array(cells);
-    const bytes = new Uint8Array(out.buffer);
     // After `close` (a caller reading a field it never read during the run), by its path again.
     const file = this.file ?? Deno.openSync(this.path, { read: true });
     try {
-      file.seekSync(k * cells * 8, Deno.SeekMode.Start);
-      for (let at = 0; at < bytes.length;) {
-        const n = file.readSync(bytes.subarray(at));
-        if (n === null) {
-          throw new BundleFormatError(`${this.path}: daily cache is shorter than its header says`);
-        }
-        at += n;
-      }
+      readAt(file, out, k * cells * 8, this.path);
     } finally {
       if (file !== this.file) file.close();
     }
     return this.fieldData[k] = out;
   }
 
-  /** Bars of `sids` × sessions `start`…`end`; views when asking for every asset from the first session. */
+  /**
+   * Bars of `sids` × sessions `start`…`end`; views when asking for every asset from the first
+   * session to the last. Each field is read when the caller first reads it: a backtest trading on
+   * closes never reads open, high and low.
+   */
   loadDaily(
     sids: readonly number[],
     start: number,
@@ -179,32 +178,60 @@ export class DailyCache implements DailyBarSource {
     const lo = lowerBound(all, start), hi = upperBound(all, end);
     const sessions = this.calendar.sessions_in_range(start, end);
     const out: Partial<Record<BarField, Float64Array>> = {};
-    const slotOf = new Map(this.assets.map((a, i) => [a.sid, i]));
-    const whole = lo === 0 && sessions.length === hi - lo && sids.length === this.assets.length &&
-      sids.every((s, i) => slotOf.get(s) === i);
+    const slotOf = this.slotOf;
+    const whole = lo === 0 && hi === n && sessions.length === n &&
+      sids.length === this.assets.length && sids.every((s, i) => slotOf.get(s) === i);
+    // Sessions outside the cache's span stay missing.
+    const from = lowerBound(sessions, all[lo] ?? Infinity);
     for (const f of fields) {
       const k = BAR_FIELDS.indexOf(f);
-      if (whole && hi === n) {
-        // Read when the caller first reads it.
-        Object.defineProperty(out, f, {
-          get: () => this.field(k),
-          enumerable: true,
-          configurable: true,
-        });
-        continue;
-      }
-      const m = sessions.length,
-        arr = new Float64Array(sids.length * m).fill(f === "volume" ? 0 : NaN);
-      sids.forEach((sid, i) => {
-        const slot = slotOf.get(sid);
-        if (slot === undefined) return;
-        // Sessions outside the cache's span stay missing.
-        const from = lowerBound(sessions, all[lo] ?? Infinity);
-        arr.set(this.field(k).subarray(slot * n + lo, slot * n + hi), i * m + from);
-      });
-      out[f] = arr;
+      let made: Float64Array | null = null;
+      const get = whole
+        ? () => this.field(k)
+        : () =>
+          made ??= this.rows(k, sids, lo, hi, sessions.length, from, f === "volume" ? 0 : NaN);
+      Object.defineProperty(out, f, { get, enumerable: true, configurable: true });
     }
     return Promise.resolve({ sids, sessions, fields: out });
+  }
+
+  /**
+   * Field `k` of `sids` over cached sessions `lo`…`hi` (exclusive), at `from` of rows of `m`:
+   * read from the file straight into the result, row by row (or copied from the whole field when
+   * it is held), not the whole field first — a run ending before the bundle's last session
+   * touched 40 MB of fresh memory per field of a 500-asset, 20-year bundle instead of 20.
+   */
+  private rows(
+    k: number,
+    sids: readonly number[],
+    lo: number,
+    hi: number,
+    m: number,
+    from: number,
+    missing: number,
+  ): Float64Array {
+    const n = this.sessions.length, len = Math.max(0, hi - lo), held = this.fieldData[k];
+    const out = new Float64Array(sids.length * m);
+    const file = held ? null : this.file ?? Deno.openSync(this.path, { read: true });
+    try {
+      sids.forEach((sid, i) => {
+        const row = out.subarray(i * m, i * m + m), slot = this.slotOf.get(sid);
+        if (slot === undefined) return void row.fill(missing);
+        if (from > 0) row.fill(missing, 0, from);
+        if (from + len < m) row.fill(missing, from + len);
+        const at = slot * n + lo;
+        if (held) row.set(held.subarray(at, at + len), from);
+        else {readAt(
+            file!,
+            row.subarray(from, from + len),
+            (k * n * this.assets.length + at) * 8,
+            this.path,
+          );}
+      });
+    } finally {
+      if (file && file !== this.file) file.close();
+    }
+    return out;
   }
 
   adjustments(sids?: readonly number[]): Promise<Adjustment[]> {
@@ -221,5 +248,18 @@ export class DailyCache implements DailyBarSource {
   close(): void {
     this.file?.close();
     this.file = null;
+  }
+}
+
+/** Fills `into` from `file` at byte `position`. */
+function readAt(file: Deno.FsFile, into: Float64Array, position: number, path: string): void {
+  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
+  file.seekSync(position, Deno.SeekMode.Start);
+  for (let at = 0; at < bytes.length;) {
+    const got = file.readSync(bytes.subarray(at));
+    if (got === null) {
+      throw new BundleFormatError(`${path}: daily cache is shorter than its header says`);
+    }
+    at += got;
   }
 }

@@ -26,12 +26,17 @@ describe("daily cache", () => {
     expect(cache.metadata).toEqual(db.metadata);
     expect(await cache.adjustments([7, 1])).toEqual(await db.adjustments([7, 1]));
     expect(await cache.dividends()).toEqual(await db.dividends());
+    const all = [0, 1, 2, 3, 4, 5, 6, 7, 8], { first_session, last_session } = db.metadata;
+    // Ranges read from the file row by row first (a run ending before the bundle's last session
+    // among them), then the whole span, then the first ranges again, copied from the fields held.
+    const parts = [
+      [all, first_session, Date.UTC(2012, 5, 29)],
+      [[7, 3], Date.UTC(2013, 9, 1), Date.UTC(2013, 10, 30)],
+      [[8, 99], Date.UTC(2003, 11, 1), Date.UTC(2004, 0, 15)], // an unknown sid; sessions before the bundle
+      [[2, 5], Date.UTC(2014, 11, 1), Date.UTC(2015, 0, 30)], // sessions after it
+    ] as const;
     for (
-      const [sids, start, end] of [
-        [[0, 1, 2, 3, 4, 5, 6, 7, 8], db.metadata.first_session, db.metadata.last_session],
-        [[7, 3], Date.UTC(2013, 9, 1), Date.UTC(2013, 10, 30)],
-        [[8, 99], Date.UTC(2003, 11, 1), Date.UTC(2004, 0, 15)], // an unknown sid; sessions before the bundle
-      ] as const
+      const [sids, start, end] of [...parts, [all, first_session, last_session] as const, ...parts]
     ) {
       const a = await cache.loadDaily(sids, start, end), b = await db.loadDaily(sids, start, end);
       expect(Array.from(a.sessions)).toEqual(Array.from(b.sessions));
