@@ -42,4 +42,6 @@ console.log(JSON.stringify({
   peakMb: hwm ? Number(hwm[1]) / 1024 : NaN,
   fills: r.transactions.length,
   maxLiveHeapMb: heap.length ? Math.max(...heap) : NaN,
+  /** Since the process started (a first minute run's includes writing the minute cache). */
+  processMs: performance.now(),
 }));

@@ -28,7 +28,7 @@ const DATA = "minute_cache.bin";
 /** Largest assets × minutes cached (5 fields × 8 bytes each: 500 MB, 128 assets' year). */
 export const MAX_MINUTE_CACHED_CELLS = 12_500_000;
 /** Cells (assets × minutes) read from the database at a time while writing the cache. */
-const WRITE_CELLS = 2_000_000;
+const WRITE_CELLS = 200_000;
 
 /** What a minute backtest reads its bars from: the cache or the database. */
 export interface MinuteBarReader {
