@@ -23,6 +23,7 @@ import {
   type DividendRecord,
 } from "./bundle_reader.ts";
 import { lowerBound, upperBound } from "../../calendars/precomputed.ts";
+import { readAt } from "./file_at.ts";
 
 const CACHE_VERSION = 1;
 const HEADER = "daily_cache.json";
@@ -156,7 +157,7 @@ export class DailyCache implements DailyBarSource {
     // After `close` (a caller reading a field it never read during the run), by its path again.
     const file = this.file ?? Deno.openSync(this.path, { read: true });
     try {
-      readAt(file, out, k * cells * 8, this.path);
+      readAt(file, out, k * cells * 8, `${this.path}: daily cache`);
     } finally {
       if (file !== this.file) file.close();
     }
@@ -248,18 +249,5 @@ export class DailyCache implements DailyBarSource {
   close(): void {
     this.file?.close();
     this.file = null;
-  }
-}
-
-/** Fills `into` from `file` at byte `position`. */
-function readAt(file: Deno.FsFile, into: Float64Array, position: number, path: string): void {
-  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
-  file.seekSync(position, Deno.SeekMode.Start);
-  for (let at = 0; at < bytes.length;) {
-    const got = file.readSync(bytes.subarray(at));
-    if (got === null) {
-      throw new BundleFormatError(`${path}: daily cache is shorter than its header says`);
-    }
-    at += got;
   }
 }

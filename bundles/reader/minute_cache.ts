@@ -11,16 +11,15 @@
  *
  * @module
  */
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { DAY_MS } from "../../calendars/days.ts";
 import { lowerBound } from "../../calendars/precomputed.ts";
 import type { TradingCalendar } from "../../calendars/calendar.ts";
 import { exists } from "../../runtime/fs.ts";
-import { BundleFormatError } from "../errors.ts";
 import type { BundleMetadata } from "../store/schema.ts";
 import { BAR_FIELDS, type BarField, type BundleReader, type MinuteBars } from "./bundle_reader.ts";
 import { minuteGrid } from "./minute_rows.ts";
+import { readAt, writeAt } from "./file_at.ts";
 
 const CACHE_VERSION = 1;
 const HEADER = "minute_cache.json";
@@ -114,7 +113,7 @@ export async function writeMinuteCache(
   const total = starts[sessions.length], sids = reader.assets.map((a) => a.sid), k = sids.length;
   if (k === 0 || total === 0 || k * total > maxCells) return false;
   const tmp = `.${Deno.pid}.tmp`, data = join(dir, DATA);
-  const fd = openSync(data + tmp, "w");
+  const file = Deno.openSync(data + tmp, { write: true, create: true, truncate: true });
   try {
     const perDay = Math.max(1, total / sessions.length);
     const step = Math.max(1, Math.floor(WRITE_CELLS / (k * perDay)));
@@ -125,17 +124,17 @@ export async function writeMinuteCache(
       BAR_FIELDS.forEach((f, fk) => {
         const values = bars.fields[f]!;
         for (let a = 0; a < k; a++) {
-          writeAll(fd, values.subarray(a * n, a * n + n), ((fk * k + a) * total + starts[i]) * 8);
+          writeAt(file, values.subarray(a * n, a * n + n), ((fk * k + a) * total + starts[i]) * 8);
         }
       });
     }
-    closeSync(fd);
+    file.close();
   } catch (e) {
-    closeSync(fd);
-    rmSync(data + tmp, { force: true });
+    file.close();
+    Deno.removeSync(data + tmp);
     throw e;
   }
-  renameSync(data + tmp, data);
+  Deno.renameSync(data + tmp, data);
   const header: Header = {
     cache_version: CACHE_VERSION,
     calendar_name: reader.calendar.name,
@@ -146,15 +145,8 @@ export async function writeMinuteCache(
     sids,
   };
   Deno.writeTextFileSync(join(dir, HEADER + tmp), JSON.stringify(header));
-  renameSync(join(dir, HEADER + tmp), join(dir, HEADER));
+  Deno.renameSync(join(dir, HEADER + tmp), join(dir, HEADER));
   return true;
-}
-
-function writeAll(fd: number, values: Float64Array, position: number): void {
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  for (let at = 0; at < bytes.length;) {
-    at += writeSync(fd, bytes, at, bytes.length - at, position + at);
-  }
 }
 
 /** Minute bars from a version's cache file, open from `open` to `close`. */
@@ -166,9 +158,14 @@ export class MinuteCache implements MinuteBarReader {
   private readonly minutes: number;
   private readonly slotOf: Map<number, number>;
   private readonly assets: number;
-  private fd: number | null;
+  private file: Deno.FsFile | null;
 
-  private constructor(reader: BundleReader, header: Header, fd: number, private path: string) {
+  private constructor(
+    reader: BundleReader,
+    header: Header,
+    file: Deno.FsFile,
+    private path: string,
+  ) {
     this.metadata = reader.metadata;
     this.calendar = reader.calendar;
     this.sessions = this.calendar.sessions_in_range(header.first_session, header.last_session);
@@ -176,7 +173,7 @@ export class MinuteCache implements MinuteBarReader {
     this.minutes = header.minutes;
     this.assets = header.sids.length;
     this.slotOf = new Map(header.sids.map((s, i) => [s, i]));
-    this.fd = fd;
+    this.file = file;
   }
 
   /**
@@ -194,7 +191,7 @@ export class MinuteCache implements MinuteBarReader {
     const { starts } = minuteGrid(reader.calendar, sessions);
     const bytes = BAR_FIELDS.length * header.sids.length * header.minutes * 8;
     if (starts[sessions.length] !== header.minutes || Deno.statSync(d).size !== bytes) return null;
-    return new MinuteCache(reader, header, openSync(d, "r"), d);
+    return new MinuteCache(reader, header, Deno.openSync(d, { read: true }), d);
   }
 
   loadMinuteRange(
@@ -233,24 +230,17 @@ export class MinuteCache implements MinuteBarReader {
   }
 
   private read(into: Float64Array, position: number): void {
-    const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
     // After `close` (a read still asked for), by its path again.
-    const fd = this.fd ?? openSync(this.path, "r");
+    const file = this.file ?? Deno.openSync(this.path, { read: true });
     try {
-      for (let at = 0; at < bytes.length;) {
-        const got = readSync(fd, bytes, at, bytes.length - at, position + at);
-        if (got === 0) {
-          throw new BundleFormatError(`${this.path}: minute cache is shorter than its header says`);
-        }
-        at += got;
-      }
+      readAt(file, into, position, `${this.path}: minute cache`);
     } finally {
-      if (fd !== this.fd) closeSync(fd);
+      if (file !== this.file) file.close();
     }
   }
 
   close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    this.file?.close();
+    this.file = null;
   }
 }
