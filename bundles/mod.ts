@@ -30,7 +30,9 @@ export { type DailyBarSource, DailyCache } from "./reader/daily_cache.ts";
 export {
   type MinuteBarReader,
   MinuteCache,
-  minuteReader,
+  type MinuteSpan,
+  type OpenMinuteBars,
+  openMinuteBars,
   writeMinuteCache,
 } from "./reader/minute_cache.ts";
 export {

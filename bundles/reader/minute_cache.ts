@@ -12,16 +12,17 @@
  * @module
  */
 import { join } from "node:path";
-import { DAY_MS } from "../../calendars/days.ts";
+import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { lowerBound } from "../../calendars/precomputed.ts";
 import type { TradingCalendar } from "../../calendars/calendar.ts";
 import { exists } from "../../runtime/fs.ts";
 import type { BundleMetadata } from "../store/schema.ts";
-import { BAR_FIELDS, type BarField, type BundleReader, type MinuteBars } from "./bundle_reader.ts";
+import { BAR_FIELDS, type BarField, BundleReader, type MinuteBars } from "./bundle_reader.ts";
+import type { BundleVersion } from "../paths.ts";
 import { minuteGrid } from "./minute_rows.ts";
 import { readAt, writeAt } from "./file_at.ts";
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const HEADER = "minute_cache.json";
 const DATA = "minute_cache.bin";
 /** Largest assets × minutes cached (5 fields × 8 bytes each: 500 MB, 128 assets' year). */
@@ -42,8 +43,27 @@ export interface MinuteBarReader {
   ): Promise<MinuteBars>;
 }
 
+/** How many minute bars a version has, and the UTC dates of its first and last (ISO). */
+export interface MinuteSpan {
+  count: number;
+  first: string;
+  last: string;
+}
+
+/** What a cache is opened for: a version, read on its calendar (a daily cache or the database). */
+export interface CacheSource {
+  readonly version: BundleVersion;
+  readonly calendar: TradingCalendar;
+  readonly metadata: BundleMetadata;
+}
+
+/** A minute backtest's bars: the cache or the database, with their span; `close` when done. */
+export type OpenMinuteBars = MinuteBarReader & { readonly span: MinuteSpan; close(): void };
+
 interface Header {
   cache_version: number;
+  /** The version's minute bars (what a minute backtest checks its dates against). */
+  span: MinuteSpan;
   calendar_name: string;
   /** The first and last session cached (UTC midnight ms) and how many there are. */
   first_session: number;
@@ -56,44 +76,68 @@ interface Header {
 }
 
 /**
- * The minute reader of a backtest on `reader`'s version: its cache, written first when it has
- * none (a disk that refuses it only costs speed), else the database itself.
- * `HARVESTER_MINUTE_CACHE=off` always reads the database.
+ * The minute bars of a backtest on `daily`'s version: its cache, written first when it has none
+ * (a disk that refuses it only costs speed), else the database — `daily` itself when it is the
+ * database, or the version's opened for this (closed by `close`). With a cache and a daily cache,
+ * a minute backtest never loads DuckDB. `HARVESTER_MINUTE_CACHE=off` always reads the database.
  */
-export async function minuteReader(
-  reader: BundleReader,
+export async function openMinuteBars(
+  daily: CacheSource,
   environ: Record<string, string | undefined> = Deno.env.toObject(),
   maxCells = MAX_MINUTE_CACHED_CELLS,
-): Promise<MinuteBarReader & { close(): void }> {
-  const database = {
-    metadata: reader.metadata,
-    loadMinuteRange: reader.loadMinuteRange.bind(reader),
-    close() {},
-  };
-  if (environ.HARVESTER_MINUTE_CACHE === "off") return database;
-  let cache = MinuteCache.open(reader);
-  if (!cache) {
-    try {
-      if (await writeMinuteCache(reader, reader.version.path, maxCells)) {
-        cache = MinuteCache.open(reader);
+): Promise<OpenMinuteBars> {
+  const use = environ.HARVESTER_MINUTE_CACHE !== "off";
+  const cached = use ? MinuteCache.open(daily) : null;
+  if (cached) return cached;
+  const db = daily instanceof BundleReader ? daily : await BundleReader.open(daily.version);
+  const own = db !== daily;
+  try {
+    if (use && await writeMinuteCache(db, db.version.path, maxCells).catch(() => false)) {
+      const written = MinuteCache.open(daily);
+      if (written) {
+        if (own) db.close();
+        return written;
       }
-    } catch {
-      // A read-only or full disk: the database still answers.
     }
+    const span = await minuteSpan(db);
+    return {
+      metadata: db.metadata,
+      span,
+      loadMinuteRange: db.loadMinuteRange.bind(db),
+      close() {
+        if (own) db.close();
+      },
+    };
+  } catch (e) {
+    if (own) db.close();
+    throw e;
   }
-  return cache ?? database;
 }
 
-/** The sessions the version's minute bars span (a day either side of their UTC dates). */
-async function barSessions(reader: BundleReader): Promise<Float64Array | null> {
+/** The version's minute bars: how many, and the first's and last's instants (UTC ms, NaN if none). */
+async function barRange(reader: BundleReader): Promise<{ count: number; lo: number; hi: number }> {
   const [row] = await reader.sql(
-    "SELECT epoch_ms(min(dt))::DOUBLE AS lo, epoch_ms(max(dt))::DOUBLE AS hi FROM minute_bars",
+    "SELECT count(*)::DOUBLE AS n, epoch_ms(min(dt))::DOUBLE AS lo, epoch_ms(max(dt))::DOUBLE AS hi FROM minute_bars",
   );
-  if (row.lo === null || row.lo === undefined) return null;
+  const num = (v: unknown) => (v === null || v === undefined ? NaN : Number(v));
+  return { count: num(row.n), lo: num(row.lo), hi: num(row.hi) };
+}
+
+const dateOf = (ms: number) => (ms === ms ? isoDate(Math.floor(ms / DAY_MS)) : "");
+
+/** The version's minute span, from the database. */
+export async function minuteSpan(reader: BundleReader): Promise<MinuteSpan> {
+  const { count, lo, hi } = await barRange(reader);
+  return { count, first: dateOf(lo), last: dateOf(hi) };
+}
+
+/** The sessions bars from `lo` to `hi` span (a day either side of their UTC dates). */
+function barSessions(reader: BundleReader, lo: number, hi: number): Float64Array | null {
+  if (!(lo === lo)) return null;
   // A session may open the UTC day before its date (XASX, XNZE) or close the day after.
   const { first_session, last_session } = reader.metadata;
-  const from = Math.max(first_session, (Math.floor(Number(row.lo) / DAY_MS) - 1) * DAY_MS);
-  const to = Math.min(last_session, (Math.floor(Number(row.hi) / DAY_MS) + 1) * DAY_MS);
+  const from = Math.max(first_session, (Math.floor(lo / DAY_MS) - 1) * DAY_MS);
+  const to = Math.min(last_session, (Math.floor(hi / DAY_MS) + 1) * DAY_MS);
   return from <= to ? reader.calendar.sessions_in_range(from, to) : null;
 }
 
@@ -107,7 +151,8 @@ export async function writeMinuteCache(
   dir: string,
   maxCells = MAX_MINUTE_CACHED_CELLS,
 ): Promise<boolean> {
-  const sessions = await barSessions(reader);
+  const range = await barRange(reader);
+  const sessions = barSessions(reader, range.lo, range.hi);
   if (!sessions || sessions.length === 0) return false;
   const { starts } = minuteGrid(reader.calendar, sessions);
   const total = starts[sessions.length], sids = reader.assets.map((a) => a.sid), k = sids.length;
@@ -137,6 +182,7 @@ export async function writeMinuteCache(
   Deno.renameSync(data + tmp, data);
   const header: Header = {
     cache_version: CACHE_VERSION,
+    span: { count: range.count, first: dateOf(range.lo), last: dateOf(range.hi) },
     calendar_name: reader.calendar.name,
     first_session: sessions[0],
     last_session: sessions[sessions.length - 1],
@@ -150,8 +196,9 @@ export async function writeMinuteCache(
 }
 
 /** Minute bars from a version's cache file, open from `open` to `close`. */
-export class MinuteCache implements MinuteBarReader {
+export class MinuteCache implements OpenMinuteBars {
   readonly metadata: BundleMetadata;
+  readonly span: MinuteSpan;
   private readonly calendar: TradingCalendar;
   private readonly sessions: Float64Array;
   private readonly starts: Int32Array;
@@ -161,12 +208,13 @@ export class MinuteCache implements MinuteBarReader {
   private file: Deno.FsFile | null;
 
   private constructor(
-    reader: BundleReader,
+    reader: CacheSource,
     header: Header,
     file: Deno.FsFile,
     private path: string,
   ) {
     this.metadata = reader.metadata;
+    this.span = header.span;
     this.calendar = reader.calendar;
     this.sessions = this.calendar.sessions_in_range(header.first_session, header.last_session);
     this.starts = minuteGrid(this.calendar, this.sessions).starts;
@@ -180,7 +228,7 @@ export class MinuteCache implements MinuteBarReader {
    * The cache of `reader`'s version, or null when it has none, an older format, or one that no
    * longer matches the calendar's minutes (a calendar corrected since): then it is written again.
    */
-  static open(reader: BundleReader): MinuteCache | null {
+  static open(reader: CacheSource): MinuteCache | null {
     const dir = reader.version.path, h = join(dir, HEADER), d = join(dir, DATA);
     if (!exists(h) || !exists(d)) return null;
     const header = JSON.parse(Deno.readTextFileSync(h)) as Header;

@@ -5,13 +5,13 @@
 import { DAY_MS, isoDate, parseIsoDate } from "../../calendars/days.ts";
 import { get_calendar } from "../../calendars/registry.ts";
 import {
-  BundleReader,
   type DailyBarSource,
   ingest,
-  load,
-  minuteReader,
+  type MinuteSpan,
   NoIngestionError,
   openDaily,
+  type OpenMinuteBars,
+  openMinuteBars,
   type Progress,
   silentProgress,
 } from "../../bundles/mod.ts";
@@ -108,13 +108,9 @@ function historyPolicy(v: HistoryBeforeData | undefined): HistoryBeforeData {
 }
 
 /** Opens the bundle, ingesting the shipped zipline-examples data on first use. */
-async function openBundle(
-  opts: RunOptions,
-  name: string,
-  database: boolean,
-): Promise<DailyBarSource> {
+async function openBundle(opts: RunOptions, name: string): Promise<DailyBarSource> {
   const where = { root: opts.root, environ: opts.environ, timestamp: opts.bundle_timestamp };
-  const open = () => (database ? load(name, where) : openDaily(name, where));
+  const open = () => openDaily(name, where);
   try {
     return await open();
   } catch (e) {
@@ -133,13 +129,9 @@ async function openBundle(
 /** Runs a backtest. */
 export async function run_algorithm(opts: RunOptions): Promise<Results> {
   const log = opts.log ?? silentLogger;
-  const reader = await openBundle(
-    opts,
-    opts.bundle ?? "zipline-examples",
-    opts.data_frequency === "minute",
-  );
+  const reader = await openBundle(opts, opts.bundle ?? "zipline-examples");
   let minutes: MinuteMarket | null = null;
-  let minuteBars: { close(): void } | null = null;
+  let minuteBars: OpenMinuteBars | null = null;
   try {
     const calendar = opts.trading_calendar ? get_calendar(opts.trading_calendar) : reader.calendar;
     const start = dayArg("start", opts.start), end = dayArg("end", opts.end);
@@ -167,10 +159,8 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     }
     const frequency = opts.data_frequency ?? "daily";
     if (frequency === "minute") {
-      if (!(reader instanceof BundleReader)) {
-        throw new RunError("internal: a minute backtest needs the bundle database");
-      }
-      await checkMinuteBars(reader, sessions[0], sessions[sessions.length - 1]);
+      minuteBars = await openMinuteBars(reader, opts.environ ?? Deno.env.toObject());
+      checkMinuteBars(minuteBars.span, reader, sessions[0], sessions[sessions.length - 1]);
     }
     const tLoad = performance.now();
     const portal = await DailyPortal.load(reader, sessions[sessions.length - 1]);
@@ -190,13 +180,9 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     const { algo, context } = parts;
     let driver = dailyDriver(portal);
     if (frequency === "minute") {
-      const bars = minuteBars = await minuteReader(
-        reader as BundleReader,
-        opts.environ ?? Deno.env.toObject(),
-      );
       const market = minutes = new MinuteMarket(
         portal,
-        bars,
+        minuteBars!,
         portal.sessionIndex(sessions[sessions.length - 1]),
       );
       algo.market = market;
@@ -249,21 +235,23 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
  * A minute run needs minute bars for its sessions: a bundle without them (or not for these dates)
  * would run without a single fill. An error naming the bundle instead.
  */
-async function checkMinuteBars(reader: BundleReader, first: number, last: number): Promise<void> {
-  const [row] = await reader.sql(
-    "SELECT count(*)::BIGINT AS n, min(dt)::DATE::VARCHAR AS first, max(dt)::DATE::VARCHAR AS last FROM minute_bars",
-  );
-  const name = reader.version.bundle;
-  if (Number(row.n) === 0) {
+function checkMinuteBars(
+  span: MinuteSpan,
+  source: DailyBarSource,
+  first: number,
+  last: number,
+): void {
+  const name = source.version.bundle;
+  if (span.count === 0) {
     throw new RunError(
       `bundle "${name}" has no minute bars, so a minute backtest would never fill an order; ` +
         `run with --data-frequency daily, or ingest minute bars into it (csvdir: a minute/ folder)`,
     );
   }
   const from = isoDate(first / DAY_MS), to = isoDate(last / DAY_MS);
-  if (String(row.last) < from || String(row.first) > to) {
+  if (span.last < from || span.first > to) {
     throw new RunError(
-      `bundle "${name}" has minute bars from ${row.first} to ${row.last}; the minute backtest ` +
+      `bundle "${name}" has minute bars from ${span.first} to ${span.last}; the minute backtest ` +
         `asks for ${from} to ${to}: choose dates within them, or --data-frequency daily`,
     );
   }

@@ -8,14 +8,14 @@
  */
 import { existsSync, truncateSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import {
   BAR_FIELDS,
-  type BundleReader,
+  BundleReader,
   ingest,
   load,
   MinuteCache,
-  minuteReader,
+  openMinuteBars,
   writeMinuteCache,
 } from "../../bundles/mod.ts";
 import { get_calendar } from "../../calendars/mod.ts";
@@ -86,20 +86,24 @@ describe("minute cache", () => {
     const r = await load("csvdir", { root });
     const bin = join(r.version.path, "minute_cache.bin");
     try {
-      const off = await minuteReader(r, { HARVESTER_MINUTE_CACHE: "off" });
+      const off = await openMinuteBars(r, { HARVESTER_MINUTE_CACHE: "off" });
       expect(off).not.toBeInstanceOf(MinuteCache);
-      const small = await minuteReader(r, {}, 100);
+      const small = await openMinuteBars(r, {}, 100);
       expect(small).not.toBeInstanceOf(MinuteCache);
       expect(existsSync(bin)).toBe(false);
-      const first = await minuteReader(r, {});
+      const first = await openMinuteBars(r, {});
       expect(first).toBeInstanceOf(MinuteCache);
       expect(existsSync(bin)).toBe(true);
+      // The span a minute backtest checks its dates against, as the database counts it.
+      expect(first.span).toEqual(off.span);
+      expect(first.span.count).toBeGreaterThan(1000);
+      expect(first.span.first).toBe("2024-07-01");
       first.close();
-      expect(await minuteReader(r, {})).toBeInstanceOf(MinuteCache);
+      expect(await openMinuteBars(r, {})).toBeInstanceOf(MinuteCache);
       // A file cut short no longer matches its header: not opened, written again by the reader.
       truncateSync(bin, 1000);
       expect(MinuteCache.open(r)).toBeNull();
-      const again = await minuteReader(r, {});
+      const again = await openMinuteBars(r, {});
       expect(again).toBeInstanceOf(MinuteCache);
       const bars = await again.loadMinuteRange(
         [0, 1],
@@ -120,7 +124,7 @@ describe("minute cache", () => {
     }
   });
 
-  test("a minute backtest on the cache equals one on the database", async () => {
+  test("a minute backtest on the caches equals one on the database, and opens none", async () => {
     const { root } = await bundle("XNYS", 8);
     const strategy = {
       initialize(context: Record<string, unknown>) {
@@ -161,5 +165,14 @@ describe("minute cache", () => {
     expect(cached.transactions.length).toBeGreaterThan(10);
     // Every perf column, position, order and transaction (the parity suite's comparison).
     expect(differences(cached, db)).toEqual([]);
+    // With both caches written, a minute backtest opens no database.
+    const opened = vi.spyOn(BundleReader, "open");
+    try {
+      const again = await run({});
+      expect(opened).not.toHaveBeenCalled();
+      expect(differences(again, db)).toEqual([]);
+    } finally {
+      opened.mockRestore();
+    }
   });
 });

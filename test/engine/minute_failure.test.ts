@@ -83,6 +83,9 @@ test("a backtest whose strategy throws: its error, and no chunk read running whe
     bundle: "minute-failure",
     data_frequency: "minute",
     root,
+    // The minute bars from the database, as a run without a minute cache reads them (too many
+    // bars to cache, or a disk that refused it): chunks are queries on DuckDB's threads then.
+    environ: { HARVESTER_MINUTE_CACHE: "off", HARVESTER_DAILY_CACHE: "off" },
     no_benchmark: true,
     strategy: throwing(),
   });
