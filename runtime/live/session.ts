@@ -8,7 +8,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
-import { BundleReader, type DailyBarSource, load, openDaily } from "../../bundles/mod.ts";
+import { wakeableSleep } from "./wakeable_sleep.ts";
+import {
+  type DailyBarSource,
+  openDaily,
+  type OpenMinuteBars,
+  openMinuteBars,
+} from "../../bundles/mod.ts";
 import type { TradingAlgorithm } from "../api/algorithm.ts";
 import type { BarData } from "../api/bar_data.ts";
 import type { Context } from "../api/context.ts";
@@ -107,26 +113,6 @@ export interface Session {
   wake(): void;
 }
 
-/** A sleep that `wake` interrupts (a stop signal must not wait for the next bar). */
-function wakeableSleep(): Pick<Session, "sleep" | "wake"> {
-  const sleepers = new Set<() => void>();
-  return {
-    sleep: (ms) =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          sleepers.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        sleepers.add(done);
-      }),
-    wake: () => {
-      for (const done of [...sleepers]) done();
-    },
-  };
-}
-
 function dayMs(v: string | number): number {
   return typeof v === "number" ? v : Date.parse(`${v.slice(0, 10)}T00:00:00Z`);
 }
@@ -139,13 +125,16 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
     : null;
   const minuteReplay = !opts.broker && opts.data_frequency === "minute";
   const where = { root: opts.root, environ: opts.environ };
-  const source = minuteReplay
-    ? await load(opts.bundle, where)
-    : await openDaily(opts.bundle, where);
+  const source = await openDaily(opts.bundle, where);
   const minutes = opts.broker ? bundleMinutes(source) : undefined;
   let lock: SessionLock | null = null;
   let replayMinutes: MinuteMarket | null = null, market: LiveMarket | null = null;
+  // A minute replay reads its bars as a minute backtest does (the minute cache, written first).
+  let replayBars: OpenMinuteBars | null = null;
   try {
+    if (minuteReplay) {
+      replayBars = await openMinuteBars(source, opts.environ ?? Deno.env.toObject());
+    }
     const calendar = source.calendar;
     const clockNow = opts.now ?? Date.now;
     const live = opts.broker ? liveOptions(calendar, clockNow(), opts.live) : null;
@@ -203,8 +192,8 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
       ? new LiveMarket(portal, { staleAfterMs: opts.live?.stale_after_ms, now: clockNow, minutes })
       : null;
     if (market) algo.market = market;
-    replayMinutes = minuteReplay && source instanceof BundleReader
-      ? new MinuteMarket(portal, source, portal.sessionIndex(sessions[sessions.length - 1]))
+    replayMinutes = replayBars
+      ? new MinuteMarket(portal, replayBars, portal.sessionIndex(sessions[sessions.length - 1]))
       : null;
     if (replayMinutes) algo.market = replayMinutes;
     const looked = new Set<Asset>();
@@ -253,6 +242,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
   } finally {
     lock?.release();
     await replayMinutes?.settle();
+    replayBars?.close();
     await market?.settle();
     minutes?.close();
     source.close();

@@ -108,6 +108,7 @@ test("a minute paper replay whose strategy throws: the same", async () => {
     speed: "max",
     state_path: join(dir, "s.json"),
     journal_path: join(dir, "j.jsonl"),
+    environ: { HARVESTER_MINUTE_CACHE: "off", HARVESTER_DAILY_CACHE: "off" },
     no_benchmark: true,
   });
   await expect(run).rejects.toThrow("the strategy's own mistake");
