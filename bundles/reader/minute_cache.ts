@@ -252,27 +252,29 @@ export class MinuteCache implements OpenMinuteBars {
     const sessions = this.calendar.sessions_in_range(first, last);
     const { minutes, starts } = minuteGrid(this.calendar, sessions);
     const n = minutes.length, out: Partial<Record<BarField, Float64Array>> = {};
-    for (const f of fields) out[f] = arrays(sids.length * n).fill(f === "volume" ? 0 : NaN);
     // The sessions both hold: from cached session `c0` (the range's `r0`), `len` minutes.
     const cached = this.sessions, m = cached.length;
     const lo = Math.max(sessions[0] ?? Infinity, cached[0]);
     const hi = Math.min(sessions[sessions.length - 1] ?? -Infinity, cached[m - 1]);
-    if (lo <= hi) {
-      const c0 = lowerBound(cached, lo), c1 = lowerBound(cached, hi) + 1;
-      const r0 = starts[lowerBound(sessions, lo)], from = this.starts[c0];
-      const len = this.starts[c1] - from;
-      for (const f of fields) {
-        const k = BAR_FIELDS.indexOf(f), values = out[f]!;
-        sids.forEach((sid, i) => {
-          const slot = this.slotOf.get(sid);
-          if (slot === undefined) return;
-          const at = i * n + r0;
+    const c0 = lowerBound(cached, lo), c1 = lo <= hi ? lowerBound(cached, hi) + 1 : c0;
+    const r0 = lo <= hi ? starts[lowerBound(sessions, lo)] : 0, from = this.starts[c0] ?? 0;
+    const len = lo <= hi ? this.starts[c1] - from : 0;
+    for (const f of fields) {
+      const k = BAR_FIELDS.indexOf(f), values = out[f] = arrays(sids.length * n);
+      const missing = f === "volume" ? 0 : NaN;
+      sids.forEach((sid, i) => {
+        const row = values.subarray(i * n, i * n + n), slot = this.slotOf.get(sid);
+        // Only what the file does not hold is filled: the arrays may be reused ones.
+        if (slot === undefined) return void row.fill(missing);
+        if (r0 > 0) row.fill(missing, 0, r0);
+        if (r0 + len < n) row.fill(missing, r0 + len);
+        if (len > 0) {
           this.read(
-            values.subarray(at, at + len),
+            row.subarray(r0, r0 + len),
             ((k * this.assets + slot) * this.minutes + from) * 8,
           );
-        });
-      }
+        }
+      });
     }
     return Promise.resolve({ sessions, minutes, sessionStarts: starts, fields: out });
   }
