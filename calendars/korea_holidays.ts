@@ -117,12 +117,15 @@ function holidaysOf(list: readonly KoreanRule[], y: number): { days: number[]; f
  * of each year as exchange_calendars finds it (for the late open).
  */
 export function koreanHolidays(): { holidays: HolidayRule; firstBusinessDay: HolidayRule } {
-  const list = rules();
+  // The rules (their lunar tables parsed) are made when XKRX is first built, not when the
+  // catalogue is imported: every command imports it, few build XKRX (5 ms of start-up).
+  let list: KoreanRule[] | null = null;
+  const made = () => (list ??= rules());
   return {
-    holidays: { name: "Korean public holidays", dates: (y) => holidaysOf(list, y).days },
+    holidays: { name: "Korean public holidays", dates: (y) => holidaysOf(made(), y).days },
     firstBusinessDay: {
       name: "First business day of the year",
-      dates: (y) => [holidaysOf(list, y).first],
+      dates: (y) => [holidaysOf(made(), y).first],
     },
   };
 }

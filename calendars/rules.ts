@@ -205,19 +205,26 @@ export function table(
   dates: readonly string[],
   opts: RuleOptions & { offsetDays?: number } = {},
 ): HolidayRule {
-  const byYear = new Map<number, number[]>();
-  for (const iso of dates) {
-    const d = isoDay(iso, NaN) + (opts.offsetDays ?? 0);
-    const y = ymdOf(d);
-    byYear.set(y, [...(byYear.get(y) ?? []), d]);
-  }
+  // The table is parsed when a calendar first asks for a year, not when its spec is imported:
+  // every command imports every spec (the catalogue), and few build the calendars with tables.
+  let byYear: Map<number, number[]> | null = null;
+  const parsed = (): Map<number, number[]> => {
+    if (byYear) return byYear;
+    byYear = new Map<number, number[]>();
+    for (const iso of dates) {
+      const d = isoDay(iso, NaN) + (opts.offsetDays ?? 0);
+      const y = ymdOf(d);
+      byYear.set(y, [...(byYear.get(y) ?? []), d]);
+    }
+    return byYear;
+  };
   const start = isoDay(opts.start, -Infinity);
   const end = isoDay(opts.end, Infinity);
   return {
     name,
     dates(year: number): number[] {
       const out: number[] = [];
-      for (let d of byYear.get(year) ?? []) {
+      for (let d of parsed().get(year) ?? []) {
         if (opts.observance) d = opts.observance(d);
         if (opts.daysOfWeek && !opts.daysOfWeek.includes(weekday(d))) continue;
         if (d >= start && d <= end) out.push(d);
