@@ -260,21 +260,29 @@ export class MinuteCache implements OpenMinuteBars {
     const r0 = lo <= hi ? starts[lowerBound(sessions, lo)] : 0, from = this.starts[c0] ?? 0;
     const len = lo <= hi ? this.starts[c1] - from : 0;
     for (const f of fields) {
-      const k = BAR_FIELDS.indexOf(f), values = out[f] = arrays(sids.length * n);
-      const missing = f === "volume" ? 0 : NaN;
-      sids.forEach((sid, i) => {
-        const row = values.subarray(i * n, i * n + n), slot = this.slotOf.get(sid);
-        // Only what the file does not hold is filled: the arrays may be reused ones.
-        if (slot === undefined) return void row.fill(missing);
-        if (r0 > 0) row.fill(missing, 0, r0);
-        if (r0 + len < n) row.fill(missing, r0 + len);
-        if (len > 0) {
-          this.read(
-            row.subarray(r0, r0 + len),
-            ((k * this.assets + slot) * this.minutes + from) * 8,
-          );
-        }
-      });
+      const k = BAR_FIELDS.indexOf(f), missing = f === "volume" ? 0 : NaN;
+      let made: Float64Array | null = null;
+      // Read when the caller first reads the field: a run trading on closes never reads open,
+      // high and low (three fifths of a chunk's reads and memory).
+      const get = () => {
+        if (made) return made;
+        const values = made = arrays(sids.length * n);
+        sids.forEach((sid, i) => {
+          const row = values.subarray(i * n, i * n + n), slot = this.slotOf.get(sid);
+          // Only what the file does not hold is filled: the arrays may be reused ones.
+          if (slot === undefined) return void row.fill(missing);
+          if (r0 > 0) row.fill(missing, 0, r0);
+          if (r0 + len < n) row.fill(missing, r0 + len);
+          if (len > 0) {
+            this.read(
+              row.subarray(r0, r0 + len),
+              ((k * this.assets + slot) * this.minutes + from) * 8,
+            );
+          }
+        });
+        return values;
+      };
+      Object.defineProperty(out, f, { get, enumerable: true, configurable: true });
     }
     return Promise.resolve({ sessions, minutes, sessionStarts: starts, fields: out });
   }

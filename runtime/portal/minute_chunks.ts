@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { MinuteBars } from "../../bundles/mod.ts";
+import { BAR_FIELDS, type MinuteBarReader, type MinuteBars } from "../../bundles/mod.ts";
+import type { BufferPool } from "./buffer_pool.ts";
 import type { TradingCalendar } from "../../calendars/calendar.ts";
 import { roundHistory } from "./rounding.ts";
 import { addToBar } from "./bar_fields.ts";
@@ -15,12 +16,51 @@ export interface Chunk {
   /** Portal index of the chunk's first session. */
   first: number;
   bars: MinuteBars;
-  /** The bundle's arrays of each field, in `BAR_FIELDS` order (asset-major). */
-  sources: Float64Array[];
+  /**
+   * The bundle's arrays of each field, in `BAR_FIELDS` order (asset-major): null until first read
+   * (`source`), so that a run never reading open, high and low never has them read.
+   */
+  sources: (Float64Array | null)[];
+  /** The arrays the reader took from a pool for this chunk, given back when it is dropped. */
+  pooled?: Float64Array[];
   /** The visible arrays, likewise: made when a field is first asked for. */
   targets: (Float64Array | null)[];
   /** Per field and asset (`field × assets + slot`): the chunk's minutes made visible so far. */
   shown: Int32Array;
+}
+
+/**
+ * Reads the chunk of sessions `from`…`to` (UTC ms; portal index `first`) of `sids`. Every array
+ * the reader takes for it from `pool` — at the read, or when a field is first read from the
+ * minute cache — is the chunk's `pooled`, given back when the chunk is dropped.
+ */
+export async function readChunk(
+  reader: MinuteBarReader,
+  sids: readonly number[],
+  first: number,
+  from: number,
+  to: number,
+  pool: BufferPool,
+): Promise<Chunk> {
+  const pooled: Float64Array[] = [];
+  const bars = await reader.loadMinuteRange(sids, from, to, BAR_FIELDS, (length) => {
+    const a = pool.take(length);
+    pooled.push(a);
+    return a;
+  });
+  return {
+    first,
+    bars,
+    pooled,
+    sources: BAR_FIELDS.map(() => null),
+    targets: BAR_FIELDS.map(() => null),
+    shown: new Int32Array(BAR_FIELDS.length * sids.length),
+  };
+}
+
+/** Chunk `c`'s bundle array of raw field number `k`, taken from its bars when first asked for. */
+export function source(c: Chunk, k: number): Float64Array {
+  return c.sources[k] ??= c.bars.fields[BAR_FIELDS[k]]!;
 }
 
 /** Portal session index of chunk position `p`. */
@@ -74,7 +114,7 @@ export function copyChunkTail(
   const m = c.bars.minutes.length, from = Math.max(0, m - end);
   if (end <= 0 || from >= m) return;
   const at = end - (m - from);
-  out.set(c.sources[k].subarray(a * m + from, a * m + m), at);
+  out.set(source(c, k).subarray(a * m + from, a * m + m), at);
   adjustRun(out, c, from, at, end, today, factor);
 }
 
@@ -129,7 +169,7 @@ export function windowStart(
  * same session; NaN when it had none there.
  */
 export function closeBefore(c: Chunk, a: number, p: number, closeNo: number): number {
-  const m = c.bars.minutes.length, close = c.sources[closeNo];
+  const m = c.bars.minutes.length, close = source(c, closeNo);
   const from = c.bars.sessionStarts[sessionOfPos(c, p) - c.first];
   for (let q = p - 1; q >= from; q--) {
     const v = close[a * m + q];
@@ -178,7 +218,7 @@ export class SessionCloses {
   scan(c: Chunk, a: number, pos: number, closeNo: number): this {
     const from = this.scanned[a], to = pos + 1;
     if (from >= to) return this;
-    const n = c.bars.minutes.length, close = c.sources[closeNo], base = a * n;
+    const n = c.bars.minutes.length, close = source(c, closeNo), base = a * n;
     for (let p = to - 1; p >= from; p--) {
       const v = close[base + p];
       if (v === v) {

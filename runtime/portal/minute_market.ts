@@ -24,9 +24,11 @@ import {
   copyChunkTail,
   holds,
   partialBar,
+  readChunk,
   SessionCloses,
   sessionOfPos,
   sessionsBack,
+  source,
   windowLabels,
   windowStart,
 } from "./minute_chunks.ts";
@@ -90,22 +92,10 @@ export class MinuteMarket implements MarketData {
     return this.read(first, last);
   }
 
-  /** Sessions `first`…`last` (portal indices) of every asset, in one query. */
-  private async read(first: number, last: number): Promise<Chunk> {
-    const bars = await this.reader.loadMinuteRange(
-      this.sids,
-      this.portal.sessions[first],
-      this.portal.sessions[last],
-      BAR_FIELDS,
-      (length) => this.pool.take(length),
-    );
-    return {
-      first,
-      bars,
-      sources: BAR_FIELDS.map((f) => bars.fields[f]!),
-      targets: BAR_FIELDS.map(() => null),
-      shown: new Int32Array(BAR_FIELDS.length * this.sids.length),
-    };
+  /** Sessions `first`…`last` (portal indices) of every asset, in one read. */
+  private read(first: number, last: number): Promise<Chunk> {
+    const { sessions } = this.portal;
+    return readChunk(this.reader, this.sids, first, sessions[first], sessions[last], this.pool);
   }
 
   /**
@@ -113,7 +103,9 @@ export class MinuteMarket implements MarketData {
    * visible arrays may live on as history windows' views; the bundle arrays are only copied from.
    */
   private drop(c: Chunk | null): void {
-    if (c && c !== this.cur && c !== this.prev && c !== this.older) this.pool.give(c.sources);
+    if (c && c !== this.cur && c !== this.prev && c !== this.older) {
+      this.pool.give(c.pooled ?? []);
+    }
   }
 
   /**
@@ -127,7 +119,7 @@ export class MinuteMarket implements MarketData {
     );
     const at = k * this.sids.length + a, from = c.shown[at], to = this.pos + 1;
     if (from < to) {
-      const src = c.sources[k], base = a * n;
+      const src = source(c, k), base = a * n;
       for (let i = base + from; i < base + to; i++) dst[i] = src[i];
       c.shown[at] = to;
     }
@@ -239,7 +231,7 @@ export class MinuteMarket implements MarketData {
       return v === v ? v : this.priorPrice(asset);
     }
     if (!c || this.pos < this.sessionStart) return field === "volume" ? 0 : NaN;
-    return c.sources[rawFieldNo(field)][a * c.bars.minutes.length + this.pos];
+    return source(c, rawFieldNo(field))[a * c.bars.minutes.length + this.pos];
   }
 
   lastTraded(asset: Asset): number {
@@ -394,6 +386,6 @@ export class MinuteMarket implements MarketData {
     if (field === "price") return this.spot(asset, "price");
     const a = this.portal.slotOf(asset), c = this.cur!, n = c.bars.minutes.length;
     // Up to the current minute only.
-    return partialBar(c.sources[rawFieldNo(field)], a * n, this.sessionStart, this.pos, field);
+    return partialBar(source(c, rawFieldNo(field)), a * n, this.sessionStart, this.pos, field);
   }
 }

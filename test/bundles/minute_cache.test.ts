@@ -81,6 +81,30 @@ describe("minute cache", () => {
     });
   }
 
+  test("a field is read, and takes an array, only when first read", async () => {
+    const { root, sessions } = await bundle("XNYS", 3);
+    const r = await load("csvdir", { root });
+    try {
+      await writeMinuteCache(r, r.version.path);
+      const c = MinuteCache.open(r)!;
+      const taken: number[] = [];
+      const bars = await c.loadMinuteRange([0, 1], sessions[0], sessions[2], BAR_FIELDS, (n) => {
+        taken.push(n);
+        return new Float64Array(n);
+      });
+      expect(taken).toEqual([]);
+      const want = await r.loadMinuteRange([0, 1], sessions[0], sessions[2]);
+      expect(Array.from(bars.fields.close!)).toEqual(Array.from(want.fields.close!));
+      expect(bars.fields.close).toBe(bars.fields.close); // once, then the same array
+      expect(taken.length).toBe(1);
+      expect(Array.from(bars.fields.volume!)).toEqual(Array.from(want.fields.volume!));
+      expect(taken.length).toBe(2);
+      c.close();
+    } finally {
+      r.close();
+    }
+  });
+
   test("the first reader writes it, the next opens it; too large or switched off: the database", async () => {
     const { root } = await bundle("XNYS", 3);
     const r = await load("csvdir", { root });
