@@ -23,7 +23,7 @@ import {
   type DividendRecord,
 } from "./bundle_reader.ts";
 import { lowerBound, upperBound } from "../../calendars/precomputed.ts";
-import { readAt } from "./file_at.ts";
+import { placeRow, readAt } from "./file_at.ts";
 
 const CACHE_VERSION = 1;
 const HEADER = "daily_cache.json";
@@ -218,16 +218,11 @@ export class DailyCache implements DailyBarSource {
       sids.forEach((sid, i) => {
         const row = out.subarray(i * m, i * m + m), slot = this.slotOf.get(sid);
         if (slot === undefined) return void row.fill(missing);
-        if (from > 0) row.fill(missing, 0, from);
-        if (from + len < m) row.fill(missing, from + len);
-        const at = slot * n + lo;
-        if (held) row.set(held.subarray(at, at + len), from);
-        else {readAt(
-            file!,
-            row.subarray(from, from + len),
-            (k * n * this.assets.length + at) * 8,
-            this.path,
-          );}
+        const at = slot * n + lo, what = `${this.path}: daily cache`;
+        placeRow(row, from, len, missing, (into) => {
+          if (held) into.set(held.subarray(at, at + len));
+          else readAt(file!, into, (k * n * this.assets.length + at) * 8, what);
+        });
       });
     } finally {
       if (file && file !== this.file) file.close();

@@ -23,6 +23,22 @@ export function readAt(
   }
 }
 
+/**
+ * One asset's row of a cache's result: `put` fills `row[at…at + len)` (what the file holds),
+ * the rest is `missing` — only that, since the row may be reused memory holding other values.
+ */
+export function placeRow(
+  row: Float64Array,
+  at: number,
+  len: number,
+  missing: number,
+  put: (into: Float64Array) => void,
+): void {
+  if (at > 0) row.fill(missing, 0, at);
+  if (at + len < row.length) row.fill(missing, at + len);
+  if (len > 0) put(row.subarray(at, at + len));
+}
+
 /** Writes `values` into `file` at byte `position`. */
 export function writeAt(file: Deno.FsFile, values: Float64Array, position: number): void {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);

@@ -20,7 +20,7 @@ import type { BundleMetadata } from "../store/schema.ts";
 import { BAR_FIELDS, type BarField, BundleReader, type MinuteBars } from "./bundle_reader.ts";
 import type { BundleVersion } from "../paths.ts";
 import { minuteGrid } from "./minute_rows.ts";
-import { readAt, writeAt } from "./file_at.ts";
+import { placeRow, readAt, writeAt } from "./file_at.ts";
 
 const CACHE_VERSION = 2;
 const HEADER = "minute_cache.json";
@@ -210,14 +210,15 @@ export class MinuteCache implements OpenMinuteBars {
   private constructor(
     reader: CacheSource,
     header: Header,
+    grid: { sessions: Float64Array; starts: Int32Array },
     file: Deno.FsFile,
     private path: string,
   ) {
     this.metadata = reader.metadata;
     this.span = header.span;
     this.calendar = reader.calendar;
-    this.sessions = this.calendar.sessions_in_range(header.first_session, header.last_session);
-    this.starts = minuteGrid(this.calendar, this.sessions).starts;
+    this.sessions = grid.sessions;
+    this.starts = grid.starts;
     this.minutes = header.minutes;
     this.assets = header.sids.length;
     this.slotOf = new Map(header.sids.map((s, i) => [s, i]));
@@ -239,7 +240,8 @@ export class MinuteCache implements OpenMinuteBars {
     const { starts } = minuteGrid(reader.calendar, sessions);
     const bytes = BAR_FIELDS.length * header.sids.length * header.minutes * 8;
     if (starts[sessions.length] !== header.minutes || Deno.statSync(d).size !== bytes) return null;
-    return new MinuteCache(reader, header, Deno.openSync(d, { read: true }), d);
+    const file = Deno.openSync(d, { read: true });
+    return new MinuteCache(reader, header, { sessions, starts }, file, d);
   }
 
   loadMinuteRange(
@@ -269,16 +271,9 @@ export class MinuteCache implements OpenMinuteBars {
         const values = made = arrays(sids.length * n);
         sids.forEach((sid, i) => {
           const row = values.subarray(i * n, i * n + n), slot = this.slotOf.get(sid);
-          // Only what the file does not hold is filled: the arrays may be reused ones.
           if (slot === undefined) return void row.fill(missing);
-          if (r0 > 0) row.fill(missing, 0, r0);
-          if (r0 + len < n) row.fill(missing, r0 + len);
-          if (len > 0) {
-            this.read(
-              row.subarray(r0, r0 + len),
-              ((k * this.assets + slot) * this.minutes + from) * 8,
-            );
-          }
+          const position = ((k * this.assets + slot) * this.minutes + from) * 8;
+          placeRow(row, r0, len, missing, (into) => this.read(into, position));
         });
         return values;
       };

@@ -7,7 +7,12 @@
  * and rounded as zipline rounds adjusted windows. `price` is forward-filled from the last price
  * before the window, across the bundle/feed boundary.
  */
-import type { BarField as BundleField, DailyBarSource, MinuteBars } from "../../bundles/mod.ts";
+import type {
+  BarField as BundleField,
+  DailyBarSource,
+  MinuteBarReader,
+  MinuteBars,
+} from "../../bundles/mod.ts";
 import { BAR_FIELDS, BundleReader } from "../../bundles/mod.ts";
 import type { Asset } from "../assets/asset.ts";
 import type { Bar } from "../model/broker.ts";
@@ -17,14 +22,7 @@ import { roundHistory } from "./rounding.ts";
 import { lowerBound } from "../../calendars/precomputed.ts";
 
 /** Where the bundle's minute bars come from (a `BundleReader`). */
-export interface MinuteBarSource {
-  loadMinuteRange(
-    sids: readonly number[],
-    first: number,
-    last: number,
-    fields?: readonly BundleField[],
-  ): Promise<MinuteBars>;
-}
+export type MinuteBarSource = Pick<MinuteBarReader, "loadMinuteRange">;
 
 /** One asset's minute bars from the feed, by minute label, in time order. */
 export interface LiveBars {
