@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { IngestError } from "../errors.ts";
 import { findDateLine } from "./csv_files.ts";
+import { firstFound, rowsOf } from "./first_found.ts";
 
 interface Check {
   /** SQL condition over the staging row `r` that marks it bad. */
@@ -46,10 +47,6 @@ export const ROW_CHECKS: readonly Check[] = [
 
 /** Maps a staging row's sid back to its file. */
 export type PathOf = (sid: number) => string;
-
-async function rowsOf(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
-  return (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-}
 
 const isMidnight = (d: Date) => d.getTime() % 86_400_000 === 0;
 
@@ -145,12 +142,12 @@ export async function checkDuplicates(
 
 /** Reports the first problem DuckDB's CSV reader rejected (unparseable values, short rows). */
 export async function checkRejects(conn: DuckDBConnection): Promise<void> {
-  const [r] = await rowsOf(
+  const r = await firstFound(
     conn,
     `SELECT s.file_path AS path, e.line, e.column_name AS col, e.error_type AS kind,
-            e.error_message AS msg, count(*) OVER () AS n
-     FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)
-     ORDER BY s.file_path, e.line LIMIT 1`,
+            e.error_message AS msg
+     FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)`,
+    "path, line",
   );
   if (!r) return;
   const more = Number(r.n) - 1;

@@ -18,6 +18,7 @@ import { duckdb, sqlString } from "../store/duckdb.ts";
 import { checkDuplicates, checkRejects, checkRows, type PathOf, rowError } from "./csv_checks.ts";
 import { type CsvFile, listCsvFiles, readHeader } from "./csv_files.ts";
 import { type AssetMeta, readAssetMetadata } from "./csv_metadata.ts";
+import { firstFound } from "./first_found.ts";
 
 import type { CsvdirOptions, TimeFrame } from "./csvdir_bundle.ts";
 
@@ -163,15 +164,6 @@ async function calendarTable(conn: DuckDBConnection, args: IngestArgs): Promise<
   a.closeSync();
 }
 
-async function first(
-  conn: DuckDBConnection,
-  sql: string,
-): Promise<Record<string, unknown> | undefined> {
-  return (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] as
-    | Record<string, unknown>
-    | undefined;
-}
-
 async function checkSessions(
   conn: DuckDBConnection,
   args: IngestArgs,
@@ -180,10 +172,10 @@ async function checkSessions(
 ): Promise<void> {
   const name = args.calendar.name;
   if (tframe === "daily") {
-    const bad = await first(
+    const bad = await firstFound(
       conn,
-      `SELECT r.sid, r.date, count(*) OVER () AS n FROM daily_raw r
-      ANTI JOIN cal c ON c.date = r.date ORDER BY r.sid, r.date LIMIT 1`,
+      `SELECT r.sid, r.date FROM daily_raw r ANTI JOIN cal c ON c.date = r.date`,
+      "sid, date",
     );
     if (bad) {
       throw rowError(
@@ -198,12 +190,12 @@ async function checkSessions(
   }
   // A minute bar is labelled by its end, so it belongs to the session with open < dt ≤ close,
   // and not to its lunch break (break_start < dt ≤ break_end).
-  const bad = await first(
+  const bad = await firstFound(
     conn,
-    `SELECT r.sid, r.date, count(*) OVER () AS n FROM minute_raw r
+    `SELECT r.sid, r.date FROM minute_raw r
     ASOF LEFT JOIN cal c ON c.close >= r.date WHERE c.open IS NULL OR c.open >= r.date
-      OR (r.date > c.break_start AND r.date <= c.break_end)
-    ORDER BY r.sid, r.date LIMIT 1`,
+      OR (r.date > c.break_start AND r.date <= c.break_end)`,
+    "sid, date",
   );
   if (bad) {
     const when = bad.date instanceof Date ? bad.date.toISOString() : String(bad.date);

@@ -6,6 +6,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { IngestError } from "../errors.ts";
+import { firstFound, rowsOf } from "./first_found.ts";
 
 interface Check {
   where: string;
@@ -37,9 +38,7 @@ async function firstRow(
   conn: DuckDBConnection,
   sql: string,
 ): Promise<Record<string, unknown> | undefined> {
-  return (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] as
-    | Record<string, unknown>
-    | undefined;
+  return (await rowsOf(conn, sql))[0];
 }
 
 const isoOf = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
@@ -56,10 +55,11 @@ function rowName(ticker: unknown, date: unknown): string {
 
 /** Values DuckDB's CSV reader could not read, with the ticker and date taken from the line. */
 async function checkRejects(conn: DuckDBConnection, file: string, header: string[]) {
-  const r = await firstRow(
+  const r = await firstFound(
     conn,
-    `SELECT line, column_name AS col, error_type AS kind, csv_line, error_message AS msg,
-            count(*) OVER () AS n FROM reject_errors ORDER BY line LIMIT 1`,
+    `SELECT line, column_name AS col, error_type AS kind, csv_line, error_message AS msg
+     FROM reject_errors`,
+    "line",
   );
   if (!r) return;
   const fields = String(r.csv_line ?? "").split(",");
@@ -83,10 +83,10 @@ export async function checkWikiRows(
 ): Promise<void> {
   await checkRejects(conn, file, header);
   for (const c of CHECKS) {
-    const bad = await firstRow(
+    const bad = await firstFound(
       conn,
-      `SELECT ticker, "date", count(*) OVER () AS n FROM wiki WHERE ${c.where}
-       ORDER BY ticker, "date" LIMIT 1`,
+      `SELECT ticker, "date" FROM wiki WHERE ${c.where}`,
+      `ticker, "date"`,
     );
     if (bad) {
       throw new IngestError(
