@@ -44,6 +44,29 @@ export class Rows {
     return n;
   }
 
+  /**
+   * The `j`-th value of rows `from` until `to` into `out` from `at`: part of a column, for a
+   * table written a block of rows at a time.
+   */
+  copyColumn(j: number, from: number, to: number, out: Float64Array, at = 0): void {
+    const w = this.width;
+    let first = 0; // the chunk's first row
+    for (let i = 0; i < this.chunks.length && from < to; i++) {
+      const used = this.used[i];
+      if (from < first + used) {
+        const end = Math.min(to, first + used);
+        at = strided(this.chunks[i], (from - first) * w + j, (end - first) * w, w, out, at);
+        from = end;
+      }
+      first += used;
+    }
+  }
+
+  /** A reader going through the rows in order, from the first. */
+  reader(): RowsReader {
+    return new RowsReader(this.chunks, this.used, this.width);
+  }
+
   /** The `j`-th value of every row, in order: one column of the table (into `out` from `from`). */
   column(j: number, out = new Float64Array(this.count), from = 0): Float64Array {
     const w = this.width;
@@ -52,6 +75,36 @@ export class Rows {
       k = strided(this.chunks[i], j, this.used[i] * w, w, out, k);
     }
     return out;
+  }
+}
+
+/** Rows in order: `next()` moves to the next row, whose values are `data[at]`, `data[at + 1]`, …. */
+export class RowsReader {
+  data: Float64Array = new Float64Array(0);
+  at = 0;
+  #chunk = -1;
+  #left = 0;
+  constructor(
+    private readonly chunks: readonly Float64Array[],
+    private readonly used: readonly number[],
+    private readonly width: number,
+  ) {}
+
+  /** Moves to the next row; false after the last. */
+  next(): boolean {
+    if (this.#left > 0) {
+      this.#left--;
+      this.at += this.width;
+      return true;
+    }
+    while (++this.#chunk < this.chunks.length) {
+      if (this.used[this.#chunk] === 0) continue;
+      this.data = this.chunks[this.#chunk];
+      this.at = 0;
+      this.#left = this.used[this.#chunk] - 1;
+      return true;
+    }
+    return false;
   }
 }
 

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { writePieces } from "../../runtime/fs.ts";
 import { csvPieces, encodeCsv } from "../../runtime/metrics/tables/csv.ts";
 import { encodeJsonRecords, jsonPieces } from "../../runtime/metrics/tables/json.ts";
-import type { Table } from "../../runtime/metrics/tables/table.ts";
+import type { Column, Table } from "../../runtime/metrics/tables/table.ts";
 import { randomTables } from "./random_tables.ts";
 
 const tables = randomTables(
@@ -51,6 +51,28 @@ const joined = (parts: Uint8Array[]) => {
   return out;
 };
 
+/**
+ * `t` with `blocks`: its rows `k` at a time, copied into one set of arrays that every block
+ * reuses, as `blocked.ts` hands out the recorder's tables.
+ */
+function inBlocks(t: Table, k: number): Table {
+  return {
+    length: t.length,
+    columns: t.columns,
+    *blocks() {
+      const values = t.columns.map(() => new Array<unknown>(k));
+      const columns = t.columns.map((c, j) => ({ ...c, values: values[j] }) as Column);
+      for (let from = 0; from === 0 || from < t.length; from += k) {
+        const n = Math.min(k, t.length - from);
+        t.columns.forEach((c, j) => {
+          for (let i = 0; i < n; i++) values[j][i] = c.values[from + i];
+        });
+        yield { length: n, columns };
+      }
+    },
+  };
+}
+
 describe.each(WRITERS)("$name in pieces", ({ pieces, whole, rowEnd }) => {
   test("the pieces are the whole encoding at every size, each of whole rows", () => {
     let split = 0;
@@ -69,6 +91,19 @@ describe.each(WRITERS)("$name in pieces", ({ pieces, whole, rowEnd }) => {
       }
     }
     expect(split).toBeGreaterThan(30); // most tables did break into pieces
+  });
+
+  test("a table handed out in blocks (reused arrays) writes what the whole table writes", () => {
+    for (const t of tables) {
+      const all = whole(t);
+      for (const k of [1, 3, 50]) {
+        for (const size of [1, 37, 1 << 20]) {
+          const { fresh, kept } = collect(pieces(inBlocks(t, k), size));
+          expect(joined(fresh), `blocks of ${k}, size ${size}`).toEqual(all);
+          expect(kept).toEqual(fresh);
+        }
+      }
+    }
   });
 
   test("a table without rows is one piece", () => {

@@ -10,7 +10,7 @@
  */
 import { DAY_MS, isoDate, isoInstant } from "../../../calendars/days.ts";
 import { type ByteWriter, PieceWriters } from "./bytes.ts";
-import type { Column, Table } from "./table.ts";
+import { blocksOf, type Column, type Table } from "./table.ts";
 
 const NEEDS_QUOTES = /[",\n\r]/;
 
@@ -148,8 +148,12 @@ export function encodeCsv(table: Table): Uint8Array {
   return only;
 }
 
-/** Bytes of CSV per piece {@link csvPieces} hands out: well inside the processor's caches. */
-const PIECE = 1 << 20;
+/**
+ * Bytes of CSV per piece {@link csvPieces} hands out: well inside the processor's caches. A run's
+ * four files are written at once, two buffers each: at 1 MB a piece that was 8 MB of fresh memory
+ * (about 1,500 more page faults in a cold `-o x.csv`), at 256 KB it is 2 MB.
+ */
+const PIECE = 1 << 18;
 
 /**
  * A table's CSV in pieces of about `size` bytes (whole rows; the header starts the first), for a
@@ -165,17 +169,22 @@ export function* csvPieces(
   size = PIECE,
   capacity = size + (1 << 12),
 ): Generator<Uint8Array> {
-  const cols = table.columns, n = table.length, turns = new PieceWriters(capacity);
-  let w = turns.current;
-  writeHeader(w, cols);
-  const rows = n > 0 ? rowsWriter(cols) : null;
-  for (let i = 0; rows && i < n;) {
-    i = rows(w, cols, i, n, size);
-    if (i === n) break;
-    yield w.view();
-    w = turns.next();
+  const turns = new PieceWriters(capacity);
+  let w = turns.current, rows: RowsWriter | undefined, header = false;
+  for (const block of blocksOf(table)) {
+    const cols = block.columns, n = block.length;
+    if (!header) writeHeader(w, cols);
+    header = true;
+    if (n > 0) rows ??= rowsWriter(cols);
+    for (let i = 0; i < n;) {
+      i = rows!(w, cols, i, n, size);
+      if (w.at >= size) {
+        yield w.view();
+        w = turns.next();
+      }
+    }
   }
-  yield w.view();
+  if (w.at > 0) yield w.view();
 }
 
 /** A table as a CSV string (for stdout and tests). */

@@ -8,7 +8,7 @@
  */
 import { DAY_MS, isoDate, isoInstant } from "../../../calendars/days.ts";
 import { type ByteWriter, PieceWriters } from "./bytes.ts";
-import { rowOf, type Table } from "./table.ts";
+import { blocksOf, rowOf, type Table } from "./table.ts";
 
 /** Whether a string can be written between quotes as it is (printable ASCII, no `"` or `\`). */
 function plainText(s: string): boolean {
@@ -63,8 +63,8 @@ export function encodeJsonRecords(t: Table): Uint8Array {
   return only;
 }
 
-/** Bytes of JSON per piece {@link jsonPieces} hands out (see `csvPieces` for why pieces). */
-const PIECE = 1 << 20;
+/** Bytes of JSON per piece {@link jsonPieces} hands out (see `csvPieces` for why pieces and this size). */
+const PIECE = 1 << 18;
 
 /**
  * {@link encodeJsonRecords}'s bytes in pieces of about `size` bytes (whole rows), taking turns in
@@ -75,8 +75,30 @@ export function* jsonPieces(
   size = PIECE,
   capacity = size + (1 << 12),
 ): Generator<Uint8Array> {
-  const cols = t.columns, n = t.length, turns = new PieceWriters(capacity);
+  const turns = new PieceWriters(capacity);
+  let first = true;
+  turns.current.byte(0x5b); // [
+  for (const block of blocksOf(t)) {
+    yield* blockPieces(block, turns, size, first);
+    first &&= block.length === 0;
+  }
+  const w = turns.current;
+  w.text("]\n");
+  yield w.view();
+}
+
+/**
+ * Writes the rows of `t` (a block of the table) after the rows before it (`first`: none), handing
+ * out a piece whenever the buffer holds `size` bytes and going on in the other.
+ */
+function* blockPieces(
+  t: Table,
+  turns: PieceWriters,
+  size: number,
+  first: boolean,
+): Generator<Uint8Array> {
   let w = turns.current;
+  const cols = t.columns, n = t.length;
   const fast = keysInOrder(cols.map((c) => c.name));
   // `"name":` of each column, with the row's `{` or the `,` before it.
   const utf8 = new TextEncoder();
@@ -85,14 +107,13 @@ export function* jsonPieces(
   // writing it is copied from there (its value, where, its length; per column and piece).
   const last = new Float64Array(cols.length).fill(NaN), at = new Int32Array(cols.length);
   const len = new Int32Array(cols.length);
-  w.byte(0x5b); // [
   for (let i = 0; i < n; i++) {
-    if (i && w.at >= size) {
+    if (!(first && i === 0) && w.at >= size) {
       yield w.view();
       w = turns.next();
       last.fill(NaN);
     }
-    if (i) w.text(",\n");
+    if (!(first && i === 0)) w.text(",\n");
     if (!fast) {
       generalRow(w, t, i);
       continue;
@@ -153,6 +174,4 @@ export function* jsonPieces(
       generalRow(w, t, i);
     }
   }
-  w.text("]\n");
-  yield w.view();
 }

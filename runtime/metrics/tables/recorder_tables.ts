@@ -6,164 +6,204 @@
  * @module
  */
 import type { RecorderData } from "../recorder.ts";
+import { blockedTable, type ColumnSpec } from "./blocked.ts";
 import type { Table } from "./table.ts";
 
-/** Column arrays with room for `before` restored rows then `n` recorded ones. */
-function alloc(n: number) {
-  return { f: () => new Float64Array(n), s: () => new Array<string | null>(n) };
+type Texts = (string | null)[];
+
+/** Each day's date over its rows, in order: `counts[i]` rows of `days[i]`, a block at a time. */
+function dayCursor(days: readonly number[], counts: readonly number[]) {
+  let day = 0, left = 0;
+  /** Dates of the next `n` rows into `out` from `at`. */
+  return (out: Float64Array, at: number, n: number) => {
+    while (n > 0) {
+      while (left === 0) left = counts[day++];
+      const k = Math.min(n, left);
+      out.fill(days[day - 1], at, at += k);
+      left -= k;
+      n -= k;
+    }
+  };
 }
 
-/** Each day's date over its rows: `out[from…]`, `counts[i]` rows of `days[i]`. */
-function spread(
-  days: readonly number[],
-  counts: readonly number[],
-  out: Float64Array,
-  from: number,
-) {
-  for (let i = 0, at = from; i < days.length; i++) out.fill(days[i], at, at += counts[i]);
-}
+const plain = (name: string) => ({ name, kind: "float", style: "plain", array: "f64" }) as const;
+
+const POSITIONS: readonly ColumnSpec[] = [
+  { name: "date", kind: "day", array: "f64" },
+  plain("sid"),
+  { name: "symbol", kind: "text", array: "text" },
+  plain("amount"),
+  plain("cost_basis"),
+  plain("last_sale_price"),
+];
 
 export function positionsTable(d: RecorderData): Table {
-  const before = d.before.positions, b = before.length, n = b + d.pNum.count;
-  const { f, s } = alloc(n);
-  const date = f(), sid = f(), amount = f(), cost = f(), last = f(), symbol = s();
-  before.forEach((p, i) => {
-    date[i] = p.date;
-    sid[i] = p.sid;
-    symbol[i] = p.symbol;
-    amount[i] = p.amount;
-    cost[i] = p.cost_basis;
-    last[i] = p.last_sale_price;
-  });
-  d.pNum.column(0, sid, b);
-  d.pNum.column(1, last, b);
-  const cRow = d.pChange.column(0), cAmount = d.pChange.column(1), cCost = d.pChange.column(2);
-  // Amount and cost basis are stored only where they changed: carried forward per sid.
-  const held = new Map<number, { amount: number; cost: number; symbol: string }>();
-  let row = 0, c = 0;
-  for (let day = 0; day < d.pDate.length; day++) {
-    const dt = d.pDate[day];
-    for (let k = 0; k < d.pCount[day]; k++, row++) {
-      const i = b + row, id = sid[i];
-      let state = held.get(id);
-      if (!state) held.set(id, state = { amount: 0, cost: 0, symbol: d.held.get(id)!.symbol });
-      for (; c < cRow.length && cRow[c] === row; c++) {
-        state.amount = cAmount[c];
-        state.cost = cCost[c];
+  const before = d.before.positions, b = before.length;
+  return blockedTable(b + d.pNum.count, POSITIONS, () => {
+    const dates = dayCursor(d.pDate, d.pCount), changes = d.pChange.reader();
+    let more = changes.next();
+    // Amount and cost basis are stored only where they changed: carried forward per sid.
+    const held = new Map<number, { amount: number; cost: number; symbol: string }>();
+    return (out, from, to) => {
+      const [date, sid, symbol, amount, cost, last] = out as [
+        Float64Array,
+        Float64Array,
+        Texts,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+      ];
+      let i = from, o = 0;
+      for (; i < to && i < b; i++, o++) {
+        const p = before[i];
+        date[o] = p.date;
+        sid[o] = p.sid;
+        symbol[o] = p.symbol;
+        amount[o] = p.amount;
+        cost[o] = p.cost_basis;
+        last[o] = p.last_sale_price;
       }
-      date[i] = dt;
-      symbol[i] = state.symbol;
-      amount[i] = state.amount;
-      cost[i] = state.cost;
-    }
-  }
-  return {
-    length: n,
-    columns: [
-      { name: "date", kind: "day", values: date },
-      { name: "sid", kind: "float", style: "plain", values: sid },
-      { name: "symbol", kind: "text", values: symbol },
-      { name: "amount", kind: "float", style: "plain", values: amount },
-      { name: "cost_basis", kind: "float", style: "plain", values: cost },
-      { name: "last_sale_price", kind: "float", style: "plain", values: last },
-    ],
-  };
+      if (i === to) return;
+      d.pNum.copyColumn(0, i - b, to - b, sid, o);
+      d.pNum.copyColumn(1, i - b, to - b, last, o);
+      dates(date, o, to - i);
+      for (; i < to; i++, o++) {
+        const row = i - b, id = sid[o];
+        let state = held.get(id);
+        if (!state) held.set(id, state = { amount: 0, cost: 0, symbol: d.held.get(id)!.symbol });
+        for (; more && changes.data[changes.at] === row; more = changes.next()) {
+          state.amount = changes.data[changes.at + 1];
+          state.cost = changes.data[changes.at + 2];
+        }
+        symbol[o] = state.symbol;
+        amount[o] = state.amount;
+        cost[o] = state.cost;
+      }
+    };
+  });
 }
+
+const ORDERS: readonly ColumnSpec[] = [
+  { name: "date", kind: "day", array: "f64" },
+  { name: "order_id", kind: "text", array: "text", ids: true },
+  { name: "created", kind: "instant", array: "f64" },
+  { name: "dt", kind: "instant", array: "f64" },
+  plain("sid"),
+  { name: "symbol", kind: "text", array: "text" },
+  plain("amount"),
+  plain("filled"),
+  plain("commission"),
+  plain("status"),
+  plain("limit"),
+  plain("stop"),
+  { name: "limit_reached", kind: "bool", array: "u8" },
+  { name: "stop_reached", kind: "bool", array: "u8" },
+  { name: "reason", kind: "text", array: "text" },
+];
+
+/** The `oNum` field of each numeric orders column, by its place in `ORDERS`. */
+const ORDER_FIELDS: readonly [column: number, field: number][] = [
+  [2, 8], // created
+  [3, 0], // dt
+  [6, 1], // amount
+  [7, 2], // filled
+  [8, 3], // commission
+  [9, 4], // status
+  [10, 5], // limit
+  [11, 6], // stop
+];
 
 export function ordersTable(d: RecorderData): Table {
-  const before = d.before.orders, b = before.length, n = b + d.oId.length;
-  const { f, s } = alloc(n);
-  const date = f(), created = f(), dt = f(), sid = f(), amount = f(), filled = f();
-  const commission = f(), status = f(), limit = f(), stop = f(), flags = new Uint8Array(n);
-  const id = s(), symbol = s(), reason = s();
-  before.forEach((o, i) => {
-    date[i] = o.date;
-    id[i] = o.order_id;
-    created[i] = o.created;
-    dt[i] = o.dt;
-    sid[i] = o.sid;
-    symbol[i] = o.symbol;
-    amount[i] = o.amount;
-    filled[i] = o.filled;
-    commission[i] = o.commission;
-    status[i] = o.status;
-    limit[i] = o.limit ?? NaN;
-    stop[i] = o.stop ?? NaN;
-    flags[i] = (o.limit_reached ? 1 : 0) | (o.stop_reached ? 2 : 0);
-    reason[i] = o.reason;
+  const before = d.before.orders, b = before.length;
+  return blockedTable(b + d.oId.length, ORDERS, () => {
+    const dates = dayCursor(d.oDay, d.oCount);
+    let bits = new Float64Array(0);
+    return (out, from, to) => {
+      const date = out[0] as Float64Array, id = out[1] as Texts, sid = out[4] as Float64Array;
+      const symbol = out[5] as Texts, reason = out[14] as Texts;
+      const limitReached = out[12] as Uint8Array, stopReached = out[13] as Uint8Array;
+      let i = from, o = 0;
+      for (; i < to && i < b; i++, o++) {
+        const r = before[i];
+        const values = [r.created, r.dt, r.amount, r.filled, r.commission, r.status];
+        values.push(r.limit ?? NaN, r.stop ?? NaN);
+        ORDER_FIELDS.forEach(([c], k) => (out[c] as Float64Array)[o] = values[k]);
+        date[o] = r.date;
+        id[o] = r.order_id;
+        sid[o] = r.sid;
+        symbol[o] = r.symbol;
+        limitReached[o] = r.limit_reached ? 1 : 0;
+        stopReached[o] = r.stop_reached ? 1 : 0;
+        reason[o] = r.reason;
+      }
+      if (i === to) return;
+      for (const [c, field] of ORDER_FIELDS) {
+        d.oNum.copyColumn(field, i - b, to - b, out[c] as Float64Array, o);
+      }
+      if (bits.length < to - i) bits = new Float64Array(out[0].length);
+      d.oNum.copyColumn(7, i - b, to - b, bits);
+      dates(date, o, to - i);
+      for (let k = 0; i < to; i++, o++, k++) {
+        const row = i - b, asset = d.oAsset.get(row);
+        id[o] = d.oId.get(row);
+        sid[o] = asset.sid;
+        symbol[o] = asset.symbol;
+        limitReached[o] = bits[k] & 1;
+        stopReached[o] = (bits[k] & 2) >> 1;
+        reason[o] = d.oReason.size === 0 ? null : d.oReason.get(row) ?? null;
+      }
+    };
   });
-  [dt, amount, filled, commission, status, limit, stop].forEach((c, j) => d.oNum.column(j, c, b));
-  const bits = d.oNum.column(7);
-  spread(d.oDay, d.oCount, date, b);
-  d.oNum.column(8, created, b);
-  for (let k = 0; k < d.oId.length; k++) {
-    const asset = d.oAsset.get(k), i = b + k;
-    id[i] = d.oId.get(k);
-    sid[i] = asset.sid;
-    symbol[i] = asset.symbol;
-    flags[i] = bits[k];
-    reason[i] = null;
-  }
-  for (const [k, r] of d.oReason) reason[b + k] = r;
-  const plain = (name: string, values: Float64Array) =>
-    ({ name, kind: "float", style: "plain", values }) as const;
-  return {
-    length: n,
-    columns: [
-      { name: "date", kind: "day", values: date },
-      { name: "order_id", kind: "text", values: id, ids: true },
-      { name: "created", kind: "instant", values: created },
-      { name: "dt", kind: "instant", values: dt },
-      plain("sid", sid),
-      { name: "symbol", kind: "text", values: symbol },
-      plain("amount", amount),
-      plain("filled", filled),
-      plain("commission", commission),
-      plain("status", status),
-      plain("limit", limit),
-      plain("stop", stop),
-      { name: "limit_reached", kind: "bool", values: flags.map((x) => x & 1) },
-      { name: "stop_reached", kind: "bool", values: flags.map((x) => x & 2) },
-      { name: "reason", kind: "text", values: reason },
-    ],
-  };
 }
 
+const TRANSACTIONS: readonly ColumnSpec[] = [
+  { name: "date", kind: "day", array: "f64" },
+  { name: "dt", kind: "instant", array: "f64" },
+  { name: "order_id", kind: "text", array: "text", ids: true },
+  plain("sid"),
+  { name: "symbol", kind: "text", array: "text" },
+  plain("amount"),
+  plain("price"),
+];
+
 export function transactionsTable(d: RecorderData): Table {
-  const before = d.before.transactions, b = before.length, n = b + d.tAsset.length;
-  const { f, s } = alloc(n);
-  const date = f(), dt = f(), sid = f(), amount = f(), price = f(), id = s(), symbol = s();
-  before.forEach((t, i) => {
-    date[i] = t.date;
-    dt[i] = t.dt;
-    id[i] = t.order_id;
-    sid[i] = t.sid;
-    symbol[i] = t.symbol;
-    amount[i] = t.amount;
-    price[i] = t.price;
+  const before = d.before.transactions, b = before.length;
+  return blockedTable(b + d.tAsset.length, TRANSACTIONS, () => {
+    const dates = dayCursor(d.tDay, d.tCount);
+    return (out, from, to) => {
+      const [date, dt, id, sid, symbol, amount, price] = out as [
+        Float64Array,
+        Float64Array,
+        Texts,
+        Float64Array,
+        Texts,
+        Float64Array,
+        Float64Array,
+      ];
+      let i = from, o = 0;
+      for (; i < to && i < b; i++, o++) {
+        const t = before[i];
+        date[o] = t.date;
+        dt[o] = t.dt;
+        id[o] = t.order_id;
+        sid[o] = t.sid;
+        symbol[o] = t.symbol;
+        amount[o] = t.amount;
+        price[o] = t.price;
+      }
+      if (i === to) return;
+      d.tNum.copyColumn(0, i - b, to - b, dt, o);
+      d.tNum.copyColumn(1, i - b, to - b, amount, o);
+      d.tNum.copyColumn(2, i - b, to - b, price, o);
+      dates(date, o, to - i);
+      for (; i < to; i++, o++) {
+        const asset = d.tAsset.get(i - b);
+        id[o] = d.tId.get(i - b);
+        sid[o] = asset.sid;
+        symbol[o] = asset.symbol;
+      }
+    };
   });
-  d.tNum.column(0, dt, b);
-  d.tNum.column(1, amount, b);
-  d.tNum.column(2, price, b);
-  spread(d.tDay, d.tCount, date, b);
-  for (let k = 0; k < d.tAsset.length; k++) {
-    const i = b + k, asset = d.tAsset.get(k);
-    id[i] = d.tId.get(k);
-    sid[i] = asset.sid;
-    symbol[i] = asset.symbol;
-  }
-  return {
-    length: n,
-    columns: [
-      { name: "date", kind: "day", values: date },
-      { name: "dt", kind: "instant", values: dt },
-      { name: "order_id", kind: "text", values: id, ids: true },
-      { name: "sid", kind: "float", style: "plain", values: sid },
-      { name: "symbol", kind: "text", values: symbol },
-      { name: "amount", kind: "float", style: "plain", values: amount },
-      { name: "price", kind: "float", style: "plain", values: price },
-    ],
-  };
 }
 
 /**

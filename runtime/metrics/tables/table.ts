@@ -29,6 +29,21 @@ export type Column =
 export interface Table {
   readonly length: number;
   readonly columns: readonly Column[];
+  /**
+   * The same rows as successive tables of at most `size` rows, the first even when there are no
+   * rows, whose column arrays are reused from one block to the next: a block holds until the next
+   * is asked for. The writers that go row by row (CSV, JSON) read a table this way so a long one
+   * is never held whole (see `blocked.ts`); without it a table is one block.
+   */
+  blocks?(size: number): Iterable<Table>;
+}
+
+/** Rows of a table made at a time for writing (see `blocked.ts`): a few hundred KB of arrays. */
+export const BLOCK_ROWS = 4096;
+
+/** `t`'s rows a block at a time ({@link Table.blocks}), or `t` as its one block. */
+export function blocksOf(t: Table, size = BLOCK_ROWS): Iterable<Table> {
+  return t.blocks ? t.blocks(size) : [t];
 }
 
 /** A float column from an array of numbers or nulls (null becomes NaN). */
