@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import { ingest } from "../../bundles/mod.ts";
-import { commission, slippage } from "../../runtime/api/mod.ts";
+import { type Asset, commission, slippage } from "../../runtime/api/mod.ts";
 import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
 import type { RecorderData } from "../../runtime/metrics/recorder.ts";
 import {
@@ -37,8 +37,8 @@ beforeAll(async () => {
       },
       handle_data: async (c, d) => {
         c.n++;
-        for (const [k, a] of (c.assets as unknown[]).entries()) {
-          const price = await d.current(a as never, "price") as number;
+        for (const [k, a] of (c.assets as Asset[]).entries()) {
+          const price = await d.current(a, "price") as number;
           if ((c.n + k) % 3 === 0) await c.order(a, 10 + k); // market, fills next bar
           // Limit orders, some far from the price (they stay open, then are cancelled).
           if ((c.n + k) % 5 === 0) await c.order(a, -4, { limit_price: price * 1.001 });
@@ -90,7 +90,10 @@ describe.each(Object.entries(TABLES))("%s table", (_, make) => {
     const recorded = make(data);
     const rows = recordsOf<Record<string, unknown>>(recorded);
     // An earlier process's rows: the run's own first rows, with their symbols marked.
-    const restored = rows.slice(0, 9).map((r) => ({ ...r, symbol: `old ${r.symbol}` }));
+    const restored: Record<string, unknown>[] = rows.slice(0, 9).map((r) => ({
+      ...r,
+      symbol: `old ${r.symbol}`,
+    }));
     const before = { positions: [], orders: [], transactions: [] } as Record<string, unknown[]>;
     const key = make === positionsTable
       ? "positions"
