@@ -5,7 +5,7 @@
  */
 import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
-import { Chunked, Rows } from "./recorder_rows.ts";
+import { Chunked, ORDER_CODE, Rows } from "./recorder_rows.ts";
 import {
   ordersTable,
   positionsTable,
@@ -72,7 +72,10 @@ export interface RecorderData {
   /** Each order row's fixed fields: id and asset (its creation time is in `oNum`). */
   readonly oId: Chunked<string>;
   readonly oAsset: Chunked<Asset>;
+  /** Per order row: dt, amount, filled, commission, created, and status + 8 × flags (`ORDER_CODE`). */
   readonly oNum: Rows;
+  /** The order rows with a limit or stop price: row, limit, stop (NaN for none). */
+  readonly oPrices: Rows;
   /** The reasons of the order rows that have one, by row. */
   readonly oReason: ReadonlyMap<number, string>;
   /** Each session's date and how many transactions it recorded. */
@@ -100,7 +103,11 @@ export class Recorder {
   private readonly oId = new Chunked<string>();
   private readonly oAsset = new Chunked<Asset>();
   // dt, amount, filled, commission, status, limit, stop, flags, created
-  private readonly oNum = new Rows(9);
+  // Orders: six numbers a row; the limit and stop prices only on the rows of orders that have
+  // one (a strategy of market orders stores none). At nine a row, a 65,000-order run's 130,000
+  // rows took 9.4 MB of fresh memory, at six 6.2 MB: 770 fewer page faults.
+  private readonly oNum = new Rows(6);
+  private readonly oPrices = new Rows(3);
   private readonly oReason = new Map<number, string>();
   // transactions
   private readonly tDay: number[] = [];
@@ -201,19 +208,23 @@ export class Recorder {
     // Orders and transactions: one block of rows for the day each, its date kept once.
     const today = this.ledger.ordersToday(), on = this.oNum;
     const r0 = on.reserve(today.length), rows0 = this.oId.length;
-    for (let k = 0, at = on.offset; k < today.length; k++, at += 9) {
+    for (let k = 0, at = on.offset; k < today.length; k++, at += 6) {
       const o = today[k];
       this.oId.push(o.id);
       this.oAsset.push(o.asset);
-      r0[at + 8] = o.created;
       r0[at] = o.dt;
       r0[at + 1] = o.amount;
       r0[at + 2] = o.filled;
       r0[at + 3] = o.commission;
-      r0[at + 4] = o.status;
-      r0[at + 5] = o.limit ?? NaN;
-      r0[at + 6] = o.stop ?? NaN;
-      r0[at + 7] = (o.limit_reached ? 1 : 0) | (o.stop_reached ? 2 : 0);
+      r0[at + 4] = o.created;
+      r0[at + 5] = o.status + (o.limit_reached ? ORDER_CODE.LIMIT_REACHED : 0) +
+        (o.stop_reached ? ORDER_CODE.STOP_REACHED : 0);
+      if (o.limit !== null || o.stop !== null) {
+        const p = this.oPrices.next(), pa = this.oPrices.offset;
+        p[pa] = rows0 + k;
+        p[pa + 1] = o.limit ?? NaN;
+        p[pa + 2] = o.stop ?? NaN;
+      }
       if (o.reason != null) this.oReason.set(rows0 + k, o.reason);
     }
     on.commit(today.length);
@@ -251,6 +262,7 @@ export class Recorder {
       oId: this.oId,
       oAsset: this.oAsset,
       oNum: this.oNum,
+      oPrices: this.oPrices,
       oReason: this.oReason,
       tDay: this.tDay,
       tCount: this.tCount,

@@ -149,3 +149,9 @@ export class Chunked<T> {
     return this.chunks[i >>> CHUNK_BITS][i & (CHUNK - 1)];
   }
 }
+
+/**
+ * An order row's status and flags in one number: zipline's status code (0–4) in the low three
+ * bits, plus these when the limit or stop price was reached.
+ */
+export const ORDER_CODE = { STATUS: 7, LIMIT_REACHED: 8, STOP_REACHED: 16 } as const;

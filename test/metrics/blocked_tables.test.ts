@@ -20,6 +20,8 @@ import type { Table } from "../../runtime/metrics/tables/table.ts";
 import { tempRoot } from "../bundles/helpers.ts";
 
 let data: RecorderData;
+/** Each order's limit and stop price as placed (null for none), by id. */
+const placed = new Map<string, [number | null, number | null]>();
 beforeAll(async () => {
   const root = tempRoot();
   await ingest("zipline-examples", { root, environ: {} });
@@ -39,10 +41,19 @@ beforeAll(async () => {
         c.n++;
         for (const [k, a] of (c.assets as Asset[]).entries()) {
           const price = await d.current(a, "price") as number;
-          if ((c.n + k) % 3 === 0) await c.order(a, 10 + k); // market, fills next bar
-          // Limit orders, some far from the price (they stay open, then are cancelled).
-          if ((c.n + k) % 5 === 0) await c.order(a, -4, { limit_price: price * 1.001 });
-          if ((c.n + k) % 7 === 0) await c.order(a, 5, { limit_price: price * 0.5 });
+          const place = async (n: number, limit: number | null, stop: number | null) => {
+            const id = await c.order(a, n, {
+              ...(limit === null ? {} : { limit_price: limit }),
+              ...(stop === null ? {} : { stop_price: stop }),
+            });
+            if (id) placed.set(String(id), [limit, stop]);
+          };
+          if ((c.n + k) % 3 === 0) await place(10 + k, null, null); // market, fills next bar
+          // Limit and stop orders, some far from the price (they stay open, then are cancelled).
+          if ((c.n + k) % 5 === 0) await place(-4, price * 1.001, null);
+          if ((c.n + k) % 7 === 0) await place(5, price * 0.5, null);
+          if ((c.n + k) % 8 === 0) await place(3, null, price * 1.01);
+          if ((c.n + k) % 13 === 0) await place(-2, price * 0.98, price * 0.99);
         }
         if (c.n % 11 === 0) {
           const open = await c.get_open_orders() as Map<unknown, { id: string }[]>;
@@ -133,6 +144,21 @@ test("the run made every kind of row the tables carry", () => {
   expect(orders.some((o) => o.limit_reached)).toBe(true);
   expect(orders.some((o) => !o.limit_reached)).toBe(true);
   expect(orders.some((o) => o.status === 2)).toBe(true); // cancelled
+  // Every row carries its order's own limit and stop prices (NaN for none), of all four kinds.
+  const kinds = new Set<string>();
+  for (const o of orders) {
+    const [limit, stop] = placed.get(String(o.order_id))!;
+    // Placed prices are rounded to the cent (zipline's asymmetric rounding), and a stop-limit
+    // order whose stop was reached carries on as a limit order, its stop gone (zipline's
+    // `Order.check_triggers` sets `stop = None`).
+    const [gotLimit, gotStop] = [o.limit as number, o.stop as number];
+    if (limit === null) expect(gotLimit).toBeNaN();
+    else expect(Math.abs(gotLimit - limit)).toBeLessThanOrEqual(0.01);
+    if (stop === null || (Number.isNaN(gotStop) && limit !== null)) expect(gotStop).toBeNaN();
+    else expect(Math.abs(gotStop - stop)).toBeLessThanOrEqual(0.01);
+    kinds.add(`${limit !== null} ${stop !== null}`);
+  }
+  expect(kinds.size).toBe(4);
   const positions = recordsOf<Record<string, unknown>>(positionsTable(data));
   expect(new Set(positions.map((p) => p.amount)).size).toBeGreaterThan(5);
 });

@@ -6,6 +6,7 @@
  * @module
  */
 import type { RecorderData } from "../recorder.ts";
+import { ORDER_CODE } from "../recorder_rows.ts";
 import { blockedTable, type ColumnSpec } from "./blocked.ts";
 import type { Table } from "./table.ts";
 
@@ -103,35 +104,36 @@ const ORDERS: readonly ColumnSpec[] = [
 
 /** The `oNum` field of each numeric orders column, by its place in `ORDERS`. */
 const ORDER_FIELDS: readonly [column: number, field: number][] = [
-  [2, 8], // created
+  [2, 4], // created
   [3, 0], // dt
   [6, 1], // amount
   [7, 2], // filled
   [8, 3], // commission
-  [9, 4], // status
-  [10, 5], // limit
-  [11, 6], // stop
 ];
 
 export function ordersTable(d: RecorderData): Table {
   const before = d.before.orders, b = before.length;
   return blockedTable(b + d.oId.length, ORDERS, () => {
-    const dates = dayCursor(d.oDay, d.oCount);
-    let bits = new Float64Array(0);
+    const dates = dayCursor(d.oDay, d.oCount), prices = d.oPrices.reader();
+    let priced = prices.next(), codes = new Float64Array(0);
     return (out, from, to) => {
       const date = out[0] as Float64Array, id = out[1] as Texts, sid = out[4] as Float64Array;
-      const symbol = out[5] as Texts, reason = out[14] as Texts;
+      const symbol = out[5] as Texts, status = out[9] as Float64Array;
+      const limit = out[10] as Float64Array, stop = out[11] as Float64Array;
       const limitReached = out[12] as Uint8Array, stopReached = out[13] as Uint8Array;
+      const reason = out[14] as Texts;
       let i = from, o = 0;
       for (; i < to && i < b; i++, o++) {
         const r = before[i];
-        const values = [r.created, r.dt, r.amount, r.filled, r.commission, r.status];
-        values.push(r.limit ?? NaN, r.stop ?? NaN);
+        const values = [r.created, r.dt, r.amount, r.filled, r.commission];
         ORDER_FIELDS.forEach(([c], k) => (out[c] as Float64Array)[o] = values[k]);
         date[o] = r.date;
         id[o] = r.order_id;
         sid[o] = r.sid;
         symbol[o] = r.symbol;
+        status[o] = r.status;
+        limit[o] = r.limit ?? NaN;
+        stop[o] = r.stop ?? NaN;
         limitReached[o] = r.limit_reached ? 1 : 0;
         stopReached[o] = r.stop_reached ? 1 : 0;
         reason[o] = r.reason;
@@ -140,16 +142,22 @@ export function ordersTable(d: RecorderData): Table {
       for (const [c, field] of ORDER_FIELDS) {
         d.oNum.copyColumn(field, i - b, to - b, out[c] as Float64Array, o);
       }
-      if (bits.length < to - i) bits = new Float64Array(out[0].length);
-      d.oNum.copyColumn(7, i - b, to - b, bits);
+      if (codes.length < to - i) codes = new Float64Array(out[0].length);
+      d.oNum.copyColumn(5, i - b, to - b, codes);
       dates(date, o, to - i);
       for (let k = 0; i < to; i++, o++, k++) {
-        const row = i - b, asset = d.oAsset.get(row);
+        const row = i - b, asset = d.oAsset.get(row), code = codes[k];
         id[o] = d.oId.get(row);
         sid[o] = asset.sid;
         symbol[o] = asset.symbol;
-        limitReached[o] = bits[k] & 1;
-        stopReached[o] = (bits[k] & 2) >> 1;
+        status[o] = code & ORDER_CODE.STATUS;
+        limitReached[o] = code & ORDER_CODE.LIMIT_REACHED ? 1 : 0;
+        stopReached[o] = code & ORDER_CODE.STOP_REACHED ? 1 : 0;
+        if (priced && prices.data[prices.at] === row) {
+          limit[o] = prices.data[prices.at + 1];
+          stop[o] = prices.data[prices.at + 2];
+          priced = prices.next();
+        } else limit[o] = stop[o] = NaN;
         reason[o] = d.oReason.size === 0 ? null : d.oReason.get(row) ?? null;
       }
     };
