@@ -35,7 +35,7 @@ function arrays(specs: readonly ColumnSpec[], n: number): BlockArrays {
       ? new Float64Array(n)
       : s.array === "u8"
       ? new Uint8Array(n)
-      : new Array<string | null>(n).fill(null)
+      : new Array<string | null>(n)
   );
 }
 
