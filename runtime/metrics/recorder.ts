@@ -5,6 +5,7 @@
  */
 import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
+import { IdFamily } from "../model/id_family.ts";
 import { Chunked, ORDER_CODE, Rows } from "./recorder_rows.ts";
 import {
   ordersTable,
@@ -69,8 +70,8 @@ export interface RecorderData {
   /** Each session's date and how many order rows it recorded. */
   readonly oDay: readonly number[];
   readonly oCount: readonly number[];
-  /** Each order row's fixed fields: id and asset (its creation time is in `oNum`). */
-  readonly oId: Chunked<string>;
+  /** Each order row's fixed fields: id (as `ids` keeps it) and asset (creation time: `oNum`). */
+  readonly oId: Chunked<string | number>;
   readonly oAsset: Chunked<Asset>;
   /** Per order row: dt, amount, filled, commission, created, and status + 8 × flags (`ORDER_CODE`). */
   readonly oNum: Rows;
@@ -82,7 +83,9 @@ export interface RecorderData {
   readonly tDay: readonly number[];
   readonly tCount: readonly number[];
   readonly tAsset: Chunked<Asset>;
-  readonly tId: Chunked<string | null>;
+  readonly tId: Chunked<string | number | null>;
+  /** How `oId` and `tId` keep the ids of the run's own family: as numbers (`id_family.ts`). */
+  readonly ids: IdFamily;
   readonly tNum: Rows;
   readonly before: DayRows;
 }
@@ -100,9 +103,8 @@ export class Recorder {
   // a backtest's finished orders give up their objects at the session's end)
   private readonly oDay: number[] = [];
   private readonly oCount: number[] = [];
-  private readonly oId = new Chunked<string>();
+  private readonly oId = new Chunked<string | number>();
   private readonly oAsset = new Chunked<Asset>();
-  // dt, amount, filled, commission, status, limit, stop, flags, created
   // Orders: six numbers a row; the limit and stop prices only on the rows of orders that have
   // one (a strategy of market orders stores none). At nine a row, a 65,000-order run's 130,000
   // rows took 9.4 MB of fresh memory, at six 6.2 MB: 770 fewer page faults.
@@ -113,7 +115,8 @@ export class Recorder {
   private readonly tDay: number[] = [];
   private readonly tCount: number[] = [];
   private readonly tAsset = new Chunked<Asset>();
-  private readonly tId = new Chunked<string | null>();
+  private readonly tId = new Chunked<string | number | null>();
+  private readonly ids = new IdFamily();
   private readonly tNum = new Rows(3); // dt, amount, price
   private counts = { positions: 0, orders: 0, transactions: 0 };
   /** Rows of sessions recorded by an earlier process of the same live session (restored). */
@@ -206,11 +209,12 @@ export class Recorder {
     this.pDate.push(date);
     this.pCount.push(np);
     // Orders and transactions: one block of rows for the day each, its date kept once.
-    const today = this.ledger.ordersToday(), on = this.oNum;
+    const today = this.ledger.ordersToday(), on = this.oNum, ids = this.ids;
     const r0 = on.reserve(today.length), rows0 = this.oId.length;
     for (let k = 0, at = on.offset; k < today.length; k++, at += 6) {
       const o = today[k];
-      this.oId.push(o.id);
+      if (!ids.known) ids.learn(o.id);
+      this.oId.push(ids.key(o.id));
       this.oAsset.push(o.asset);
       r0[at] = o.dt;
       r0[at + 1] = o.amount;
@@ -235,7 +239,7 @@ export class Recorder {
     for (let k = 0, at = tn.offset; k < txns.length; k++, at += 3) {
       const t = txns[k];
       this.tAsset.push(t.asset);
-      this.tId.push(t.order_id);
+      this.tId.push(t.order_id === null ? null : ids.key(t.order_id));
       r1[at] = t.dt;
       r1[at + 1] = t.amount;
       r1[at + 2] = t.price;
@@ -268,6 +272,7 @@ export class Recorder {
       tCount: this.tCount,
       tAsset: this.tAsset,
       tId: this.tId,
+      ids: this.ids,
       tNum: this.tNum,
       before: this.before,
     };

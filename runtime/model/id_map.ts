@@ -1,3 +1,5 @@
+import { IdFamily } from "./id_family.ts";
+
 /**
  * A `Map` from order ids that files the ids of one numbered family (`<prefix><n>`, such as
  * `hv1a2b3c4d-17`) under their number.
@@ -8,15 +10,13 @@
  * every order it is sent, so a string-keyed book spent more on hashing than on the rest of
  * accepting the order. Parsing the number takes a few character reads.
  *
- * The family's prefix is learned from the first id that ends in digits. Any other id (another
- * prefix, no trailing number, a leading zero, more than 15 digits) is filed as itself. The
- * prefix never changes once learned, so two different ids never share a key. Values iterate in
- * insertion order, as a `Map`'s do. Only what the venue's book uses is offered.
+ * The family (`id_family.ts`) is learned from the first id set that ends in digits; any other id
+ * is filed as itself, and two different ids never share a key. Values iterate in insertion order,
+ * as a `Map`'s do. Only what the venue's book uses is offered.
  */
 export class IdMap<V> {
   readonly #map = new Map<string | number, V>();
-  /** The numbered family's prefix; null until an id ending in digits is set. */
-  #prefix: string | null = null;
+  readonly #family = new IdFamily();
 
   get size(): number {
     return this.#map.size;
@@ -27,8 +27,8 @@ export class IdMap<V> {
   }
 
   set(id: string, value: V): this {
-    if (this.#prefix === null) {
-      this.#prefix = familyOf(id);
+    if (!this.#family.known) {
+      this.#family.learn(id);
       this.#lastId = ""; // keyed before the family was known
     }
     this.#map.set(this.#key(id), value);
@@ -62,36 +62,10 @@ export class IdMap<V> {
   #lastId = "";
   #lastKey: string | number = "";
 
-  /** The id's number when it is of the family as `String(n)` writes it, else the id itself. */
   #key(id: string): string | number {
     if (id === this.#lastId) return this.#lastKey;
-    const key = this.#parse(id);
+    const key = this.#family.key(id);
     this.#lastId = id;
     return this.#lastKey = key;
   }
-
-  #parse(id: string): string | number {
-    const p = this.#prefix;
-    if (p === null) return id;
-    const from = p.length, n = id.length;
-    if (n <= from || n > from + 15 || !id.startsWith(p)) return id;
-    let seq = 0;
-    for (let i = from; i < n; i++) {
-      const d = id.charCodeAt(i) - 48;
-      if (d < 0 || d > 9 || (d === 0 && i === from && n > from + 1)) return id;
-      seq = seq * 10 + d;
-    }
-    return seq;
-  }
-}
-
-/** `id` without its trailing digits, or null when it has none or is all digits. */
-function familyOf(id: string): string | null {
-  let i = id.length;
-  while (i > 0) {
-    const c = id.charCodeAt(i - 1);
-    if (c < 48 || c > 57) break;
-    i--;
-  }
-  return i === id.length || i === 0 ? null : id.slice(0, i);
 }

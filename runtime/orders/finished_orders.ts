@@ -10,6 +10,7 @@
  */
 import type { Asset } from "../assets/asset.ts";
 import type { ClientOrderId, VenueOrderId } from "../model/ids.ts";
+import { IdFamily } from "../model/id_family.ts";
 import { ORDER_STATES, type OrderState } from "../model/order_state.ts";
 import { fromRecord } from "./manager_state.ts";
 import type { ManagedOrder } from "./order.ts";
@@ -34,7 +35,9 @@ export class FinishedOrders {
   readonly #flags: Uint8Array[] = [];
   readonly #states: Uint8Array[] = [];
   readonly #assets: (Asset | undefined)[] = [];
-  readonly #venueIds: (VenueOrderId | null)[] = [];
+  /** Venue ids as `#venue` keeps them: the simulated venue's own as numbers (`id_family.ts`). */
+  readonly #venueIds: (string | number | null)[] = [];
+  readonly #venue = new IdFamily();
   /** Reasons are rare (a rejection, an expiry's): by sequence number. */
   readonly #reasons = new Map<number, string>();
 
@@ -57,9 +60,16 @@ export class FinishedOrders {
       (o.limit !== null ? HAS_LIMIT : 0) | (o.stop !== null ? HAS_STOP : 0);
     this.#states[c][i] = ORDER_STATES.indexOf(o.state);
     this.#assets[seq] = o.asset;
-    this.#venueIds[seq] = o.broker_order_id;
+    const venueId = o.broker_order_id;
+    if (venueId !== null && !this.#venue.known) this.#venue.learn(venueId);
+    this.#venueIds[seq] = venueId === null ? null : this.#venue.key(venueId);
     if (o.reason !== null) this.#reasons.set(seq, o.reason);
     else if (this.#reasons.size) this.#reasons.delete(seq);
+  }
+
+  #venueId(seq: number): VenueOrderId | null {
+    const key = this.#venueIds[seq];
+    return key === null || key === undefined ? null : this.#venue.id(key) as VenueOrderId;
   }
 
   has(seq: number): boolean {
@@ -75,7 +85,7 @@ export class FinishedOrders {
     // Built as a state file's order is (`fromRecord`), then its last event's time.
     const o = fromRecord({
       client_order_id: id,
-      broker_order_id: this.#venueIds[seq] ?? null,
+      broker_order_id: this.#venueId(seq),
       symbol: asset.symbol,
       state: ORDER_STATES[this.#states[c][i]] as OrderState,
       amount: n[at + AMOUNT],

@@ -147,7 +147,7 @@ export function ordersTable(d: RecorderData): Table {
       dates(date, o, to - i);
       for (let k = 0; i < to; i++, o++, k++) {
         const row = i - b, asset = d.oAsset.get(row), code = codes[k];
-        id[o] = d.oId.get(row);
+        id[o] = d.ids.id(d.oId.get(row));
         sid[o] = asset.sid;
         symbol[o] = asset.symbol;
         status[o] = code & ORDER_CODE.STATUS;
@@ -206,7 +206,8 @@ export function transactionsTable(d: RecorderData): Table {
       dates(date, o, to - i);
       for (; i < to; i++, o++) {
         const asset = d.tAsset.get(i - b);
-        id[o] = d.tId.get(i - b);
+        const tid = d.tId.get(i - b);
+        id[o] = tid === null ? null : d.ids.id(tid);
         sid[o] = asset.sid;
         symbol[o] = asset.symbol;
       }
