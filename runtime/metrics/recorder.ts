@@ -6,7 +6,8 @@
 import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
 import { IdFamily } from "../model/id_family.ts";
-import { Chunked, ORDER_CODE, Rows } from "./recorder_rows.ts";
+import { Chunked } from "../model/chunked.ts";
+import { ORDER_CODE, Rows } from "./recorder_rows.ts";
 import {
   ordersTable,
   positionsTable,

@@ -125,31 +125,6 @@ function strided(
   return k;
 }
 
-/** Values per chunk of a `Chunked` list: 2^14, so a chunk's array (128 KB) is born in old space. */
-const CHUNK_BITS = 14, CHUNK = 1 << CHUNK_BITS;
-
-/**
- * A list of values (ids, assets) in fixed chunks, the `Rows` of things that are not numbers. A
- * growing array copies its backing store at each growth, and for a run-long list each copy
- * outlives a young-generation collection or two; a chunk is made once, at its full size.
- */
-export class Chunked<T> {
-  private readonly chunks: T[][] = [];
-  private last: T[] = [];
-  length = 0;
-
-  push(v: T): void {
-    const at = this.length & (CHUNK - 1);
-    if (at === 0) this.chunks.push(this.last = new Array<T>(CHUNK));
-    this.last[at] = v;
-    this.length++;
-  }
-
-  get(i: number): T {
-    return this.chunks[i >>> CHUNK_BITS][i & (CHUNK - 1)];
-  }
-}
-
 /**
  * An order row's status and flags in one number: zipline's status code (0–4) in the low three
  * bits, plus these when the limit or stop price was reached.

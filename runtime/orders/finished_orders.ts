@@ -10,6 +10,7 @@
  */
 import type { Asset } from "../assets/asset.ts";
 import type { ClientOrderId, VenueOrderId } from "../model/ids.ts";
+import { Chunked } from "../model/chunked.ts";
 import { IdFamily } from "../model/id_family.ts";
 import { ORDER_STATES, type OrderState } from "../model/order_state.ts";
 import { fromRecord } from "./manager_state.ts";
@@ -34,9 +35,9 @@ export class FinishedOrders {
   readonly #nums: Float64Array[] = [];
   readonly #flags: Uint8Array[] = [];
   readonly #states: Uint8Array[] = [];
-  readonly #assets: (Asset | undefined)[] = [];
+  readonly #assets = new Chunked<Asset | undefined>();
   /** Venue ids as `#venue` keeps them: the simulated venue's own as numbers (`id_family.ts`). */
-  readonly #venueIds: (string | number | null)[] = [];
+  readonly #venueIds = new Chunked<string | number | null>();
   readonly #venue = new IdFamily();
   /** Reasons are rare (a rejection, an expiry's): by sequence number. */
   readonly #reasons = new Map<number, string>();
@@ -59,16 +60,16 @@ export class FinishedOrders {
       (o.stop_reached ? STOP_REACHED : 0) | (o.external ? EXTERNAL : 0) |
       (o.limit !== null ? HAS_LIMIT : 0) | (o.stop !== null ? HAS_STOP : 0);
     this.#states[c][i] = ORDER_STATES.indexOf(o.state);
-    this.#assets[seq] = o.asset;
+    this.#assets.set(seq, o.asset);
     const venueId = o.broker_order_id;
     if (venueId !== null && !this.#venue.known) this.#venue.learn(venueId);
-    this.#venueIds[seq] = venueId === null ? null : this.#venue.key(venueId);
+    this.#venueIds.set(seq, venueId === null ? null : this.#venue.key(venueId));
     if (o.reason !== null) this.#reasons.set(seq, o.reason);
     else if (this.#reasons.size) this.#reasons.delete(seq);
   }
 
   #venueId(seq: number): VenueOrderId | null {
-    const key = this.#venueIds[seq];
+    const key = this.#venueIds.get(seq);
     return key === null || key === undefined ? null : this.#venue.id(key) as VenueOrderId;
   }
 
@@ -81,7 +82,10 @@ export class FinishedOrders {
   get(seq: number, id: ClientOrderId): ManagedOrder | undefined {
     if (!this.has(seq)) return undefined;
     const c = seq >>> CHUNK_BITS, i = seq & LOW;
-    const n = this.#nums[c], at = i * WIDTH, flags = this.#flags[c][i], asset = this.#assets[seq]!;
+    const n = this.#nums[c],
+      at = i * WIDTH,
+      flags = this.#flags[c][i],
+      asset = this.#assets.get(seq)!;
     // Built as a state file's order is (`fromRecord`), then its last event's time.
     const o = fromRecord({
       client_order_id: id,
@@ -109,8 +113,8 @@ export class FinishedOrders {
   drop(seq: number): void {
     if (!this.has(seq)) return;
     this.#flags[seq >>> CHUNK_BITS][seq & LOW] = 0;
-    this.#assets[seq] = undefined;
-    this.#venueIds[seq] = null;
+    this.#assets.set(seq, undefined);
+    this.#venueIds.set(seq, null);
     this.#reasons.delete(seq);
   }
 

@@ -7,6 +7,7 @@
  * built again when looked up.
  */
 import type { ClientOrderId } from "../model/ids.ts";
+import { Chunked } from "../model/chunked.ts";
 import { FinishedOrders } from "./finished_orders.ts";
 import type { ClientOrderIds } from "./ids.ts";
 import type { ManagedOrder } from "./order.ts";
@@ -22,7 +23,7 @@ export interface OrderLookup {
 }
 
 export class OrderTable implements OrderLookup {
-  readonly #own: (ManagedOrder | undefined)[] = [];
+  readonly #own = new Chunked<ManagedOrder | undefined>();
   readonly #other = new Map<string, ManagedOrder>();
   /** Our finished orders kept as columns (`compact`); null until the first. */
   #finished: FinishedOrders | null = null;
@@ -30,7 +31,7 @@ export class OrderTable implements OrderLookup {
    * Insertion order, as a `Map` iterates: our ids by sequence number, other ids by their order.
    * A deleted order stays here until `values` prunes it.
    */
-  #all: (ManagedOrder | number)[] = [];
+  #all = new Chunked<ManagedOrder | number>();
   /** The last id looked up and its order: a broker's events for one order come together. */
   #lastId = "";
   #lastOrder: ManagedOrder | undefined;
@@ -69,9 +70,9 @@ export class OrderTable implements OrderLookup {
    */
   compact(o: ManagedOrder): void {
     const s = o.tableSeq;
-    if (s < 0 || this.#own[s] !== o || o.quality !== null) return;
+    if (s < 0 || this.#own.get(s) !== o || o.quality !== null) return;
     (this.#finished ??= new FinishedOrders()).store(s, o);
-    this.#own[s] = undefined;
+    this.#own.set(s, undefined);
     if (this.#lastOrder === o) {
       this.#lastId = "";
       this.#lastOrder = undefined;
@@ -79,14 +80,14 @@ export class OrderTable implements OrderLookup {
   }
 
   #ownAt(s: number, id: string): ManagedOrder | undefined {
-    return this.#own[s] ?? this.#finished?.get(s, id as ClientOrderId);
+    return this.#own.get(s) ?? this.#finished?.get(s, id as ClientOrderId);
   }
 
   #put(id: string, s: number, o: ManagedOrder): this {
     const before = s < 0 ? this.#other.get(id) : this.#ownAt(s, id);
     if (s < 0) this.#other.set(id, o);
     else {
-      this.#own[s] = o;
+      this.#own.set(s, o);
       o.tableSeq = s;
       this.#finished?.drop(s);
     }
@@ -97,7 +98,9 @@ export class OrderTable implements OrderLookup {
       this.#size++;
     } else if (s < 0 && before !== o) {
       // A replacement takes its predecessor's place (rare: a restart's bookkeeping).
-      this.#all[this.#all.lastIndexOf(before)] = o;
+      let k = this.#all.length - 1;
+      while (k >= 0 && this.#all.get(k) !== before) k--;
+      if (k >= 0) this.#all.set(k, o);
     }
     return this;
   }
@@ -110,7 +113,7 @@ export class OrderTable implements OrderLookup {
     this.#lastOrder = undefined;
     if (s < 0) this.#other.delete(id);
     else {
-      this.#own[s] = undefined;
+      this.#own.set(s, undefined);
       this.#finished?.drop(s);
     }
     this.#size--;
@@ -126,9 +129,10 @@ export class OrderTable implements OrderLookup {
   *values(): IterableIterator<ManagedOrder> {
     if (this.#deleted) {
       // Each entry once, at its latest place, if still present (as a Map re-adds after delete).
-      const last = new Map<ManagedOrder | number, number>();
-      this.#all.forEach((x, i) => this.#present(x) && last.set(x, i));
-      this.#all = this.#all.filter((x, i) => last.get(x) === i);
+      const last = new Map<ManagedOrder | number, number>(), all = [...this.#all];
+      all.forEach((x, i) => this.#present(x) && last.set(x, i));
+      this.#all = new Chunked();
+      all.forEach((x, i) => last.get(x) === i && this.#all.push(x));
       this.#deleted = false;
     }
     for (const x of this.#all) {
@@ -138,7 +142,7 @@ export class OrderTable implements OrderLookup {
 
   #present(x: ManagedOrder | number): boolean {
     if (typeof x !== "number") return this.#other.get(x.id) === x;
-    return this.#own[x] !== undefined || this.#finished?.has(x) === true;
+    return this.#own.get(x) !== undefined || this.#finished?.has(x) === true;
   }
 }
 

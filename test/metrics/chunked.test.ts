@@ -1,6 +1,7 @@
-/** The recorder's chunked lists: values read back in order across chunk boundaries. */
+/** Chunked lists (the recorder's, the order table's): values read back across chunk boundaries. */
 import { describe, expect, test } from "vitest";
-import { Chunked, Rows } from "../../runtime/metrics/recorder_rows.ts";
+import { Chunked } from "../../runtime/model/chunked.ts";
+import { Rows } from "../../runtime/metrics/recorder_rows.ts";
 
 describe("Chunked", () => {
   test("40,000 values over three chunks read back as pushed", () => {
@@ -12,6 +13,38 @@ describe("Chunked", () => {
       if (c.get(i) !== (i % 7 === 0 ? null : `id-${i}`)) wrong.push(i);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe("Chunked.set", () => {
+  test("sets past the end make the chunks between; unset places read undefined", () => {
+    const c = new Chunked<string | undefined>();
+    c.set(5, "a");
+    c.set(40_000, "b"); // the third chunk
+    expect(c.length).toBe(40_001);
+    expect([c.get(5), c.get(40_000), c.get(0), c.get(20_000), c.get(90_000)]).toEqual([
+      "a",
+      "b",
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    c.set(5, undefined);
+    expect(c.get(5)).toBeUndefined();
+    c.push("c"); // after the highest index
+    expect(c.get(40_001)).toBe("c");
+    const seen = [...c];
+    expect(seen.length).toBe(40_002);
+    expect(seen.filter((x) => x !== undefined)).toEqual(["b", "c"]);
+  });
+
+  test("as an order table grows: each index set once, in order, reads back", () => {
+    const c = new Chunked<number>();
+    for (let i = 0; i < 70_000; i++) c.set(i, i * 3);
+    expect(c.length).toBe(70_000);
+    let wrong = 0;
+    for (let i = 0; i < 70_000; i++) if (c.get(i) !== i * 3) wrong++;
+    expect(wrong).toBe(0);
   });
 });
 
