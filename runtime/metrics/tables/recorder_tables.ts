@@ -7,7 +7,7 @@
  */
 import type { RecorderData } from "../recorder.ts";
 import { ORDER_CODE } from "../recorder_rows.ts";
-import { blockedTable, type ColumnSpec } from "./blocked.ts";
+import { type BlockArrays, blockedTable, type ColumnSpec } from "./blocked.ts";
 import type { Table } from "./table.ts";
 
 type Texts = (string | null)[];
@@ -25,6 +25,31 @@ function dayCursor(days: readonly number[], counts: readonly number[]) {
       n -= k;
     }
   };
+}
+
+/**
+ * Rows `from` until `to` (or the last restored one) of the rows an earlier process of a live
+ * session recorded, which come first in every table: each column's value is the row's field of
+ * the same name (a missing price NaN, a flag 0 or 1). Returns the row it stopped before.
+ */
+function restored(
+  rows: readonly object[],
+  specs: readonly ColumnSpec[],
+  out: BlockArrays,
+  from: number,
+  to: number,
+): number {
+  const end = Math.min(to, rows.length);
+  for (let i = from; i < end; i++) {
+    const row = rows[i] as Record<string, unknown>;
+    specs.forEach((c, j) => {
+      const v = row[c.name];
+      if (c.array === "f64") (out[j] as Float64Array)[i - from] = (v ?? NaN) as number;
+      else if (c.array === "u8") (out[j] as Uint8Array)[i - from] = v ? 1 : 0;
+      else (out[j] as Texts)[i - from] = (v ?? null) as string | null;
+    });
+  }
+  return Math.max(from, end);
 }
 
 const plain = (name: string) => ({ name, kind: "float", style: "plain", array: "f64" }) as const;
@@ -46,24 +71,10 @@ export function positionsTable(d: RecorderData): Table {
     // Amount and cost basis are stored only where they changed: carried forward per sid.
     const held = new Map<number, { amount: number; cost: number; symbol: string }>();
     return (out, from, to) => {
-      const [date, sid, symbol, amount, cost, last] = out as [
-        Float64Array,
-        Float64Array,
-        Texts,
-        Float64Array,
-        Float64Array,
-        Float64Array,
-      ];
-      let i = from, o = 0;
-      for (; i < to && i < b; i++, o++) {
-        const p = before[i];
-        date[o] = p.date;
-        sid[o] = p.sid;
-        symbol[o] = p.symbol;
-        amount[o] = p.amount;
-        cost[o] = p.cost_basis;
-        last[o] = p.last_sale_price;
-      }
+      const date = out[0] as Float64Array, sid = out[1] as Float64Array, symbol = out[2] as Texts;
+      const amount = out[3] as Float64Array, cost = out[4] as Float64Array;
+      const last = out[5] as Float64Array;
+      let i = restored(before, POSITIONS, out, from, to), o = i - from;
       if (i === to) return;
       d.pNum.copyColumn(0, i - b, to - b, sid, o);
       d.pNum.copyColumn(1, i - b, to - b, last, o);
@@ -122,22 +133,7 @@ export function ordersTable(d: RecorderData): Table {
       const limit = out[10] as Float64Array, stop = out[11] as Float64Array;
       const limitReached = out[12] as Uint8Array, stopReached = out[13] as Uint8Array;
       const reason = out[14] as Texts;
-      let i = from, o = 0;
-      for (; i < to && i < b; i++, o++) {
-        const r = before[i];
-        const values = [r.created, r.dt, r.amount, r.filled, r.commission];
-        ORDER_FIELDS.forEach(([c], k) => (out[c] as Float64Array)[o] = values[k]);
-        date[o] = r.date;
-        id[o] = r.order_id;
-        sid[o] = r.sid;
-        symbol[o] = r.symbol;
-        status[o] = r.status;
-        limit[o] = r.limit ?? NaN;
-        stop[o] = r.stop ?? NaN;
-        limitReached[o] = r.limit_reached ? 1 : 0;
-        stopReached[o] = r.stop_reached ? 1 : 0;
-        reason[o] = r.reason;
-      }
+      let i = restored(before, ORDERS, out, from, to), o = i - from;
       if (i === to) return;
       for (const [c, field] of ORDER_FIELDS) {
         d.oNum.copyColumn(field, i - b, to - b, out[c] as Float64Array, o);
@@ -179,26 +175,10 @@ export function transactionsTable(d: RecorderData): Table {
   return blockedTable(b + d.tAsset.length, TRANSACTIONS, () => {
     const dates = dayCursor(d.tDay, d.tCount);
     return (out, from, to) => {
-      const [date, dt, id, sid, symbol, amount, price] = out as [
-        Float64Array,
-        Float64Array,
-        Texts,
-        Float64Array,
-        Texts,
-        Float64Array,
-        Float64Array,
-      ];
-      let i = from, o = 0;
-      for (; i < to && i < b; i++, o++) {
-        const t = before[i];
-        date[o] = t.date;
-        dt[o] = t.dt;
-        id[o] = t.order_id;
-        sid[o] = t.sid;
-        symbol[o] = t.symbol;
-        amount[o] = t.amount;
-        price[o] = t.price;
-      }
+      const date = out[0] as Float64Array, dt = out[1] as Float64Array, id = out[2] as Texts;
+      const sid = out[3] as Float64Array, symbol = out[4] as Texts;
+      const amount = out[5] as Float64Array, price = out[6] as Float64Array;
+      let i = restored(before, TRANSACTIONS, out, from, to), o = i - from;
       if (i === to) return;
       d.tNum.copyColumn(0, i - b, to - b, dt, o);
       d.tNum.copyColumn(1, i - b, to - b, amount, o);
