@@ -11,16 +11,13 @@
 const CHUNK_BITS = 14, CHUNK = 1 << CHUNK_BITS, LOW = CHUNK - 1;
 
 export class Chunked<T> {
+  /** The chunks by number; a chunk nothing was set in is not made. */
   private readonly chunks: T[][] = [];
-  private last: T[] = [];
   /** One past the highest index set or pushed. */
   length = 0;
 
   push(v: T): void {
-    const at = this.length & LOW;
-    if (at === 0) this.chunks.push(this.last = new Array<T>(CHUNK));
-    this.last[at] = v;
-    this.length++;
+    this.set(this.length, v);
   }
 
   /** The value at `i`; undefined where none was set. */
@@ -28,11 +25,9 @@ export class Chunked<T> {
     return this.chunks[i >>> CHUNK_BITS]?.[i & LOW] as T;
   }
 
-  /** Sets the value at `i`, making the chunks up to it as needed. */
+  /** Sets the value at `i`, making its chunk if needed. */
   set(i: number, v: T): void {
-    const c = i >>> CHUNK_BITS;
-    while (this.chunks.length <= c) this.chunks.push(this.last = new Array<T>(CHUNK));
-    this.chunks[c][i & LOW] = v;
+    (this.chunks[i >>> CHUNK_BITS] ??= new Array<T>(CHUNK))[i & LOW] = v;
     if (i >= this.length) this.length = i + 1;
   }
 

@@ -38,6 +38,14 @@ describe("Chunked.set", () => {
     expect(seen.filter((x) => x !== undefined)).toEqual(["b", "c"]);
   });
 
+  test("a far index makes only its own chunk", () => {
+    const c = new Chunked<number>();
+    c.set(3_000_000_000, 7); // 183,000 chunks before it: none made
+    expect(c.get(3_000_000_000)).toBe(7);
+    expect(c.get(0)).toBeUndefined();
+    expect(c.length).toBe(3_000_000_001);
+  });
+
   test("as an order table grows: each index set once, in order, reads back", () => {
     const c = new Chunked<number>();
     for (let i = 0; i < 70_000; i++) c.set(i, i * 3);

@@ -38,6 +38,18 @@ describe("IdFamily", () => {
     expect(f.key("hvabc-0")).toBe(0);
   });
 
+  test("a number's id is made once; numbers past the memo's limit still give their id", () => {
+    const f = new IdFamily();
+    f.learn("hvabc-1");
+    const first = f.id(65_000);
+    expect(first).toBe("hvabc-65000");
+    expect(f.id(65_000)).toBe(first);
+    for (const n of [2 ** 22 - 1, 2 ** 22, 2 ** 40, 999_999_999_999_999]) {
+      expect(f.id(n)).toBe(`hvabc-${n}`);
+      expect(f.key(f.id(n))).toBe(n);
+    }
+  });
+
   test("an id with no trailing number teaches no family", () => {
     const f = new IdFamily();
     for (const id of ["abc", "12345", ""]) f.learn(id);
