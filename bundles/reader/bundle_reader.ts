@@ -11,7 +11,7 @@ import { type BundleVersion, DB_FILE } from "../paths.ts";
 import { type Db, openDb, readColumns, visitGroupLists } from "../store/duckdb.ts";
 import { type BundleMetadata, SCHEMA_VERSION } from "../store/schema.ts";
 import { type Adjustment, type AdjustmentIndex, pricingAdjustments } from "./adjustments.ts";
-import { minuteGrid, minutePositions, placeAssetRows } from "./minute_rows.ts";
+import { minutePositions, minuteRange, newFloats, placeAssetRows } from "./minute_rows.ts";
 import { join } from "node:path";
 
 /** An asset as stored; dates are UTC-midnight ms, NaN when absent. */
@@ -194,10 +194,9 @@ export class BundleReader {
     first: number,
     last: number,
     fields: readonly BarField[] = BAR_FIELDS,
-    arrays: (length: number) => Float64Array = (length) => new Float64Array(length),
+    arrays: (length: number) => Float64Array = newFloats,
   ): Promise<MinuteBars> {
-    const sessions = this.calendar.sessions_in_range(first, last);
-    const { minutes, starts } = minuteGrid(this.calendar, sessions);
+    const { sessions, minutes, starts } = minuteRange(this.calendar, first, last);
     const n = minutes.length;
     const out: Partial<Record<BarField, Float64Array>> = {};
     for (const f of fields) {

@@ -23,7 +23,7 @@ import {
   type DividendRecord,
 } from "./bundle_reader.ts";
 import { lowerBound, upperBound } from "../../calendars/precomputed.ts";
-import { placeRow, readAt } from "./file_at.ts";
+import { placeRow, readAt, withFile } from "./file_at.ts";
 
 const CACHE_VERSION = 1;
 const HEADER = "daily_cache.json";
@@ -103,6 +103,8 @@ export class DailyCache implements DailyBarSource {
   /** Each field's values (asset-major), read from the file when first asked for. */
   private readonly fieldData: (Float64Array | null)[] = BAR_FIELDS.map(() => null);
   private readonly path: string;
+  /** The file as its errors name it. */
+  private readonly what: string;
   /** Each asset's position in the file. */
   private readonly slotOf: Map<number, number>;
   /**
@@ -126,6 +128,7 @@ export class DailyCache implements DailyBarSource {
       this.metadata.last_session,
     );
     this.path = join(version.path, DATA);
+    this.what = `${this.path}: daily cache`;
     this.slotOf = new Map(this.assets.map((a, i) => [a.sid, i]));
     this.file = file;
     if (
@@ -154,13 +157,7 @@ export class DailyCache implements DailyBarSource {
     const have = this.fieldData[k];
     if (have) return have;
     const cells = this.sessions.length * this.assets.length, out = new Float64Array(cells);
-    // After `close` (a caller reading a field it never read during the run), by its path again.
-    const file = this.file ?? Deno.openSync(this.path, { read: true });
-    try {
-      readAt(file, out, k * cells * 8, `${this.path}: daily cache`);
-    } finally {
-      if (file !== this.file) file.close();
-    }
+    withFile(this.file, this.path, (file) => readAt(file, out, k * cells * 8, this.what));
     return this.fieldData[k] = out;
   }
 
@@ -212,21 +209,20 @@ export class DailyCache implements DailyBarSource {
     missing: number,
   ): Float64Array {
     const n = this.sessions.length, len = Math.max(0, hi - lo), held = this.fieldData[k];
-    const out = new Float64Array(sids.length * m);
-    const file = held ? null : this.file ?? Deno.openSync(this.path, { read: true });
-    try {
+    const out = new Float64Array(sids.length * m), base = k * n * this.assets.length;
+    // From the held field when it is read already, else from the file.
+    const fill = (file: Deno.FsFile | null) =>
       sids.forEach((sid, i) => {
         const row = out.subarray(i * m, i * m + m), slot = this.slotOf.get(sid);
         if (slot === undefined) return void row.fill(missing);
-        const at = slot * n + lo, what = `${this.path}: daily cache`;
+        const at = slot * n + lo;
         placeRow(row, from, len, missing, (into) => {
-          if (held) into.set(held.subarray(at, at + len));
-          else readAt(file!, into, (k * n * this.assets.length + at) * 8, what);
+          if (file) readAt(file, into, (base + at) * 8, this.what);
+          else into.set(held!.subarray(at, at + len));
         });
       });
-    } finally {
-      if (file && file !== this.file) file.close();
-    }
+    if (held) fill(null);
+    else withFile(this.file, this.path, fill);
     return out;
   }
 

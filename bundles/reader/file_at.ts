@@ -39,6 +39,23 @@ export function placeRow(
   if (len > 0) put(row.subarray(at, at + len));
 }
 
+/**
+ * Runs `use` on a cache's data file: `open` while the cache is open, else (after its `close`: a
+ * field first read once a run has ended) the file at `path`, opened for this call and closed.
+ */
+export function withFile<T>(
+  open: Deno.FsFile | null,
+  path: string,
+  use: (file: Deno.FsFile) => T,
+): T {
+  const file = open ?? Deno.openSync(path, { read: true });
+  try {
+    return use(file);
+  } finally {
+    if (file !== open) file.close();
+  }
+}
+
 /** Writes `values` into `file` at byte `position`. */
 export function writeAt(file: Deno.FsFile, values: Float64Array, position: number): void {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);

@@ -19,8 +19,8 @@ import { exists } from "../../runtime/fs.ts";
 import type { BundleMetadata } from "../store/schema.ts";
 import { BAR_FIELDS, type BarField, BundleReader, type MinuteBars } from "./bundle_reader.ts";
 import type { BundleVersion } from "../paths.ts";
-import { minuteGrid } from "./minute_rows.ts";
-import { placeRow, readAt, writeAt } from "./file_at.ts";
+import { minuteGrid, minuteRange, newFloats } from "./minute_rows.ts";
+import { placeRow, readAt, withFile, writeAt } from "./file_at.ts";
 
 const CACHE_VERSION = 2;
 const HEADER = "minute_cache.json";
@@ -249,10 +249,9 @@ export class MinuteCache implements OpenMinuteBars {
     first: number,
     last: number,
     fields: readonly BarField[] = BAR_FIELDS,
-    arrays: (length: number) => Float64Array = (length) => new Float64Array(length),
+    arrays: (length: number) => Float64Array = newFloats,
   ): Promise<MinuteBars> {
-    const sessions = this.calendar.sessions_in_range(first, last);
-    const { minutes, starts } = minuteGrid(this.calendar, sessions);
+    const { sessions, minutes, starts } = minuteRange(this.calendar, first, last);
     const n = minutes.length, out: Partial<Record<BarField, Float64Array>> = {};
     // The sessions both hold: from cached session `c0` (the range's `r0`), `len` minutes.
     const cached = this.sessions, m = cached.length;
@@ -283,13 +282,9 @@ export class MinuteCache implements OpenMinuteBars {
   }
 
   private read(into: Float64Array, position: number): void {
-    // After `close` (a read still asked for), by its path again.
-    const file = this.file ?? Deno.openSync(this.path, { read: true });
-    try {
+    withFile(this.file, this.path, (file) => {
       readAt(file, into, position, `${this.path}: minute cache`);
-    } finally {
-      if (file !== this.file) file.close();
-    }
+    });
   }
 
   close(): void {

@@ -40,6 +40,19 @@ export function minuteGrid(
   return { minutes, starts };
 }
 
+/** What the readers of minute bars make their arrays with when the caller gives nothing to reuse. */
+export const newFloats = (length: number): Float64Array => new Float64Array(length);
+
+/** The sessions `first`…`last` of `cal` and their minute grid (`minuteGrid`). */
+export function minuteRange(
+  cal: TradingCalendar,
+  first: number,
+  last: number,
+): { sessions: Float64Array; minutes: Float64Array; starts: Int32Array } {
+  const sessions = cal.sessions_in_range(first, last);
+  return { sessions, ...minuteGrid(cal, sessions) };
+}
+
 /** Minutes a position table may span (≈ 7.6 years of every minute: 16 MB). */
 const MAX_TABLE_MINUTES = 4_000_000;
 

@@ -159,7 +159,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
     }
     const frequency = opts.data_frequency ?? "daily";
     if (frequency === "minute") {
-      minuteBars = await openMinuteBars(reader, opts.environ ?? Deno.env.toObject());
+      minuteBars = await openMinuteBars(reader, opts.environ);
       checkMinuteBars(minuteBars.span, reader, sessions[0], sessions[sessions.length - 1]);
     }
     const tLoad = performance.now();

@@ -133,7 +133,7 @@ export async function runLive(opts: LiveOptions): Promise<Results> {
   let replayBars: OpenMinuteBars | null = null;
   try {
     if (minuteReplay) {
-      replayBars = await openMinuteBars(source, opts.environ ?? Deno.env.toObject());
+      replayBars = await openMinuteBars(source, opts.environ);
     }
     const calendar = source.calendar;
     const clockNow = opts.now ?? Date.now;

@@ -76,15 +76,31 @@ export function* jsonPieces(
   capacity = size + (1 << 12),
 ): Generator<Uint8Array> {
   const turns = new PieceWriters(capacity);
-  let first = true;
+  let first = true, keys: RowKeys | undefined;
   turns.current.byte(0x5b); // [
   for (const block of blocksOf(t)) {
-    yield* blockPieces(block, turns, size, first);
+    yield* blockPieces(block, keys ??= rowKeys(block), turns, size, first);
     first &&= block.length === 0;
   }
   const w = turns.current;
   w.text("]\n");
   yield w.view();
+}
+
+/** What a table's rows begin their cells with, made once for all its blocks. */
+interface RowKeys {
+  /** Whether rows take the fast path (`keysInOrder`). */
+  fast: boolean;
+  /** `"name":` of each column, with the row's `{` or the `,` before it. */
+  keys: Uint8Array[];
+}
+
+function rowKeys(t: Table): RowKeys {
+  const names = t.columns.map((c) => c.name), utf8 = new TextEncoder();
+  return {
+    fast: keysInOrder(names),
+    keys: names.map((name, j) => utf8.encode(`${j ? "," : "{"}${JSON.stringify(name)}:`)),
+  };
 }
 
 /**
@@ -93,16 +109,13 @@ export function* jsonPieces(
  */
 function* blockPieces(
   t: Table,
+  { fast, keys }: RowKeys,
   turns: PieceWriters,
   size: number,
   first: boolean,
 ): Generator<Uint8Array> {
   let w = turns.current;
   const cols = t.columns, n = t.length;
-  const fast = keysInOrder(cols.map((c) => c.name));
-  // `"name":` of each column, with the row's `{` or the `,` before it.
-  const utf8 = new TextEncoder();
-  const keys = cols.map((c, j) => utf8.encode(`${j ? "," : "{"}${JSON.stringify(c.name)}:`));
   // A date or instant repeats on most rows (a day's date on each of its rows): after its first
   // writing it is copied from there (its value, where, its length; per column and piece).
   const last = new Float64Array(cols.length).fill(NaN), at = new Int32Array(cols.length);
