@@ -30,6 +30,12 @@ export interface CalendarData {
   span?: readonly [number, number];
 }
 
+/** Whether any value is not NaN. */
+function hasNumber(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] === a[i]) return true;
+  return false;
+}
+
 /** First index `i` with `a[i] >= x` (a.length if none). */
 export function lowerBound(a: ArrayLike<number>, x: number): number {
   let lo = 0, hi = a.length;
@@ -90,7 +96,9 @@ export class PrecomputedCalendar implements TradingCalendar {
     if (this.break_starts.length !== n || this.break_ends.length !== n) {
       throw new RangeError(`calendar ${data.name}: breaks and sessions differ in length`);
     }
-    this.has_break = this.break_starts.some((b) => b === b);
+    // A loop, not `some` with a callback: 16,000 calls of a cold callback were 5 ms of every
+    // command's set-up; without break times given there is nothing to look at.
+    this.has_break = data.breakStarts !== undefined && hasNumber(this.break_starts);
     this.first_session = data.sessions[0];
     this.last_session = data.sessions[n - 1];
   }
