@@ -41,35 +41,29 @@ export function listDir(path: string): string[] {
   return names.sort();
 }
 
-/**
- * Writes `bytes` to `path` (created or truncated) on the runtime's I/O threads. An open file
- * written in one call: `Deno.writeFile` took twice as long for a run's 20 MB of tables.
- */
+/** Writes `bytes` to `path` (created or truncated). */
 export function writeBytes(path: string, bytes: Uint8Array): Promise<void> {
   return writePieces(path, [bytes]);
 }
 
 /**
- * Writes `pieces` one after another to `path` (created or truncated): each piece is written on
- * the runtime's I/O threads while the next is made, and a piece is not written until the one
- * before it is, so a maker may reuse a piece's buffer two pieces later.
+ * Writes `pieces` one after another to `path` (created or truncated), each written before the
+ * next is made, so a maker may reuse a piece's buffer for the one after the next.
+ *
+ * Written with `writeSync`: Deno's asynchronous file write ran on the main thread all the same
+ * (it overlapped nothing) and took twice as long — 14 against 7 ms for 25 MB in pieces of 256 KB
+ * to four new files, the size of a 100 × 2,520 run's CSV tables. Writes into the page cache do not
+ * wait for the disk.
  */
-export async function writePieces(path: string, pieces: Iterable<Uint8Array>): Promise<void> {
-  using file = await Deno.open(path, { write: true, create: true, truncate: true });
-  const writeAll = async (bytes: Uint8Array) => {
-    for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
-  };
-  let pending: Promise<void> | null = null;
+export function writePieces(path: string, pieces: Iterable<Uint8Array>): Promise<void> {
   try {
+    using file = Deno.openSync(path, { write: true, create: true, truncate: true });
     for (const piece of pieces) {
-      if (pending) await pending;
-      pending = writeAll(piece);
+      for (let at = 0; at < piece.length;) at += file.writeSync(piece.subarray(at));
     }
-    await pending;
+    return Promise.resolve();
   } catch (e) {
-    // A maker that failed mid-file: its last piece's write ends before the file closes.
-    await pending?.catch(() => {});
-    throw e;
+    return Promise.reject(e);
   }
 }
 

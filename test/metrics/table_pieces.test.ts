@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { writePieces } from "../../runtime/fs.ts";
+import { PieceWriters } from "../../runtime/metrics/tables/bytes.ts";
 import { csvPieces, encodeCsv } from "../../runtime/metrics/tables/csv.ts";
 import { encodeJsonRecords, jsonPieces } from "../../runtime/metrics/tables/json.ts";
 import type { Column, Table } from "../../runtime/metrics/tables/table.ts";
@@ -131,6 +132,20 @@ describe.each(WRITERS)("$name in pieces", ({ pieces, whole, rowEnd }) => {
       expect(joined(collect(pieces(t, size)).fresh), `size ${size}`).toEqual(whole(t));
     }
   });
+});
+
+describe("outputs one after the other through one pair of buffers (writeTables)", () => {
+  for (const { name, pieces, whole } of WRITERS) {
+    test(`${name}: each output is its whole encoding, nothing carried over from the one before`, () => {
+      const turns = new PieceWriters(80);
+      for (const size of [1, 60, 1 << 20]) {
+        for (const t of tables) {
+          const got = joined(collect(pieces(t, size, undefined, turns)).fresh);
+          expect(got, `size ${size}`).toEqual(whole(t));
+        }
+      }
+    });
+  }
 });
 
 describe("writePieces", () => {

@@ -150,15 +150,17 @@ export function encodeCsv(table: Table): Uint8Array {
 
 /**
  * Bytes of CSV per piece {@link csvPieces} hands out: well inside the processor's caches. A run's
- * four files are written at once, two buffers each: at 1 MB a piece that was 8 MB of fresh memory
- * (about 1,500 more page faults in a cold `-o x.csv`), at 256 KB it is 2 MB.
+ * four files were written at once, two buffers each: at 1 MB a piece that was 8 MB of fresh memory
+ * (about 1,500 more page faults in a cold `-o x.csv`), at 256 KB 2 MB; written one after the
+ * other through one pair of buffers (`writeTables`), 0.5 MB.
  */
-const PIECE = 1 << 18;
+export const PIECE = 1 << 18;
 
 /**
  * A table's CSV in pieces of about `size` bytes (whole rows; the header starts the first), for a
  * file written while the rest is encoded (`size` Infinity: one piece, `encodeCsv`). The pieces
- * take turns in two buffers: a piece stays as it is until the one after the next is asked for.
+ * take turns in two buffers (`turns`, which outputs written one after the other may share): a
+ * piece stays as it is until the one after the next is asked for.
  *
  * Why pieces: a run's tables are 25 MB of CSV, and memory the process has not used before costs
  * a page fault per 4 KB on first touch (9–14 ms for 26 MB here) — more again when a buffer whose
@@ -168,9 +170,9 @@ export function* csvPieces(
   table: Table,
   size = PIECE,
   capacity = size + (1 << 12),
+  turns = new PieceWriters(capacity),
 ): Generator<Uint8Array> {
-  const turns = new PieceWriters(capacity);
-  let w = turns.current, rows: RowsWriter | undefined, header = false;
+  let w = turns.start(), rows: RowsWriter | undefined, header = false;
   for (const block of blocksOf(table)) {
     const cols = block.columns, n = block.length;
     if (!header) writeHeader(w, cols);

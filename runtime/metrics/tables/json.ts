@@ -74,10 +74,10 @@ export function* jsonPieces(
   t: Table,
   size = PIECE,
   capacity = size + (1 << 12),
+  turns = new PieceWriters(capacity),
 ): Generator<Uint8Array> {
-  const turns = new PieceWriters(capacity);
   let first = true, keys: RowKeys | undefined;
-  turns.current.byte(0x5b); // [
+  turns.start().byte(0x5b); // [
   for (const block of blocksOf(t)) {
     yield* blockPieces(block, keys ??= rowKeys(block), turns, size, first);
     first &&= block.length === 0;

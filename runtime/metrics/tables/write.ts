@@ -1,16 +1,17 @@
 /**
  * Tables to files: CSV, JSON records, Arrow IPC or Parquet, every table of a run or a sweep
- * through the same encoders. Files are written on the runtime's I/O threads while the encoding
- * goes on: CSV and JSON a piece of 256 KB at a time (two reused buffers per file instead of one the
- * size of the file: 49 against 55 ms best, 50 against 68 ms median, for a 100 × 2,520 run's four
- * CSV tables) from tables made a block of rows at a time (`blocked.ts`), Arrow and Parquet a
- * table at a time.
+ * through the same encoders. CSV and JSON are written a piece of 256 KB at a time as they are
+ * encoded (two buffers reused by every file instead of one the size of each: 49 against 55 ms
+ * best, 50 against 68 ms median, for a 100 × 2,520 run's four CSV tables), from tables made a
+ * block of rows at a time (`blocked.ts`); Arrow and Parquet a table at a time. Files are written
+ * one after the other (`writePieces` writes synchronously: see why there).
  *
  * @module
  */
 import { arrowIpc } from "./arrow_ipc.ts";
-import { csvPieces } from "./csv.ts";
+import { csvPieces, PIECE } from "./csv.ts";
 import { jsonPieces } from "./json.ts";
+import { PieceWriters } from "./bytes.ts";
 import type { Column, Table } from "./table.ts";
 import { lazyImport } from "../../lazy.ts";
 import { writeBytes, writePieces } from "../../fs.ts";
@@ -28,9 +29,13 @@ export interface TableFile {
 export async function writeTables(files: readonly TableFile[], format: TableFormat): Promise<void> {
   const encode = format === ".parquet" ? await parquetEncoder() : null;
   const writes: Promise<void>[] = [];
+  // Each file's pieces are written before the next file's are made: one pair of buffers for all.
+  const turns = new PieceWriters(PIECE + (1 << 12));
   for (const f of files) {
     if (format === ".csv" || format === ".json") {
-      const pieces = format === ".csv" ? csvPieces(f.table) : jsonPieces(f.table);
+      const pieces = format === ".csv"
+        ? csvPieces(f.table, undefined, undefined, turns)
+        : jsonPieces(f.table, undefined, undefined, turns);
       writes.push(writePieces(f.path, pieces));
       continue;
     }
