@@ -193,7 +193,7 @@ export class BarData {
     const market = this.algo.market;
     const index = market.historyIndex(bar_count, freq);
     // cols[f][a]: each window, awaited only when the market had to fetch it.
-    const cols: Float64Array[][] = new Array(fs.length);
+    const cols: Float64Array[][] = [];
     // Daily, at the current session of a backtest: each asset's window a view of the portal's
     // buffer (the single-asset hot path), so one call over 100 assets costs no more than 100.
     const portal = freq === "1d" && market instanceof DailyMarket &&
@@ -202,20 +202,19 @@ export class BarData {
       : null;
     // Indexed loops: a for-of across an await keeps an iterator result per step alive.
     for (let i = 0; i < fs.length; i++) {
-      // Made at its length: pushing 100 views grew (and copied) the array four times a call.
-      const f = fs[i], row: Float64Array[] = new Array(list.length);
+      const f = fs[i], row: Float64Array[] = [];
       const k = portal ? rawFieldNo(f) : -1;
       for (let j = 0; j < list.length; j++) {
         const a = list[j];
         const view = k >= 0 ? portal!.currentWindow(a, k, bar_count) : undefined;
         if (view !== undefined) {
-          row[j] = view;
+          row.push(view);
           continue;
         }
         const w = market.history(a, f, bar_count, freq);
-        row[j] = w instanceof Float64Array ? w : await w;
+        row.push(w instanceof Float64Array ? w : await w);
       }
-      cols[i] = row;
+      cols.push(row);
     }
     const manyA = Array.isArray(assets), manyF = Array.isArray(fields);
     if (!manyA && !manyF) return Promise.resolve(new Series(cols[0][0], index, fs[0]));
