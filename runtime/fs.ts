@@ -41,29 +41,66 @@ export function listDir(path: string): string[] {
   return names.sort();
 }
 
-/** Writes `bytes` to `path` (created or truncated). */
+/** Writes `bytes` to `path` (created or replaced: see `writePieces`). */
 export function writeBytes(path: string, bytes: Uint8Array): Promise<void> {
   return writePieces(path, [bytes]);
 }
 
 /**
- * Writes `pieces` one after another to `path` (created or truncated), each written before the
- * next is made, so a maker may reuse a piece's buffer for the one after the next.
+ * Writes `pieces` one after another to `path` (created or replaced), each written before the next
+ * is made, so a maker may reuse a piece's buffer for the one after the next.
  *
  * Written with `writeSync`: Deno's asynchronous file write ran on the main thread all the same
  * (it overlapped nothing) and took twice as long — 14 against 7 ms for 25 MB in pieces of 256 KB
  * to four new files, the size of a 100 × 2,520 run's CSV tables. Writes into the page cache do not
  * wait for the disk.
+ *
+ * An existing file is replaced by renaming a new one over it (no fsync: an output, not state),
+ * not truncated and rewritten: on ext4, truncating 25 MB of earlier output and writing it again
+ * took 25 ms against 9 — the freed blocks and, on close, the forced write-out of a file truncated
+ * to zero (`auto_da_alloc`). It also loses nothing when the writing fails: the earlier file stays
+ * whole and the new one is removed. Anything but a regular file (a link, a device such as
+ * `/dev/null`, a pipe) is written in place.
  */
 export function writePieces(path: string, pieces: Iterable<Uint8Array>): Promise<void> {
   try {
-    using file = Deno.openSync(path, { write: true, create: true, truncate: true });
-    for (const piece of pieces) {
-      for (let at = 0; at < piece.length;) at += file.writeSync(piece.subarray(at));
+    const into = writeTarget(path);
+    try {
+      using file = Deno.openSync(into, FROM_EMPTY);
+      for (const piece of pieces) {
+        for (let at = 0; at < piece.length;) at += file.writeSync(piece.subarray(at));
+      }
+    } catch (e) {
+      if (into !== path) removeAll(into);
+      throw e;
     }
+    if (into !== path) Deno.renameSync(into, path);
     return Promise.resolve();
   } catch (e) {
     return Promise.reject(e);
+  }
+}
+
+const FROM_EMPTY = { write: true, create: true, truncate: true };
+
+/**
+ * Where to write `path`'s new content: a new file beside it when it is a regular file already
+ * (renamed over it afterwards), else `path` itself — also when its folder lets no new file be
+ * made beside a file that may be written.
+ */
+function writeTarget(path: string): string {
+  try {
+    if (!Deno.lstatSync(path).isFile) return path;
+  } catch {
+    return path; // not there (or not to be looked at): made by the write itself
+  }
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  try {
+    Deno.openSync(tmp, FROM_EMPTY).close();
+    return tmp;
+  } catch (e) {
+    if (e instanceof Deno.errors.PermissionDenied) return path;
+    throw e;
   }
 }
 

@@ -3,7 +3,7 @@
  * whole encoding byte for byte at any piece size — a repeated date or instant is copied only from
  * inside its own piece, never from a buffer emptied since — each piece is whole rows, a piece
  * stays intact until the one after the next is asked for, and `writePieces` puts them in a real
- * file in order.
+ * file in order, replacing an earlier file only once the new one is whole.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -160,14 +160,54 @@ describe("writePieces", () => {
     expect(new Uint8Array(readFileSync(path))).toEqual(encodeCsv(t));
   });
 
+  function* failing(): Generator<Uint8Array> {
+    yield new TextEncoder().encode("a,b\n");
+    throw new Error("the encoder's failure");
+  }
+
   test("a maker that fails mid-file fails the write with its error, its last piece written", async () => {
     const path = join(dir, "failing.csv");
-    function* failing(): Generator<Uint8Array> {
-      yield new TextEncoder().encode("a,b\n");
-      throw new Error("the encoder's failure");
-    }
     await expect(writePieces(path, failing())).rejects.toThrow("the encoder's failure");
     expect(readFileSync(path, "utf8")).toBe("a,b\n");
+  });
+
+  test("replacing a file: a failed write leaves the earlier file whole, and no file beside it", async () => {
+    const sub = mkdtempSync(join(dir, "replace-"));
+    const path = join(sub, "perf.csv");
+    Deno.writeTextFileSync(path, "the earlier run\n");
+    await expect(writePieces(path, failing())).rejects.toThrow("the encoder's failure");
+    expect(readFileSync(path, "utf8")).toBe("the earlier run\n");
+    expect([...Deno.readDirSync(sub)].map((e) => e.name)).toEqual(["perf.csv"]);
+    // A successful write replaces it (a new file renamed over it), again with nothing beside it.
+    const before = Deno.statSync(path).ino;
+    await writePieces(path, [new TextEncoder().encode("x\n")]);
+    expect(readFileSync(path, "utf8")).toBe("x\n");
+    expect(Deno.statSync(path).ino).not.toBe(before);
+    expect([...Deno.readDirSync(sub)].map((e) => e.name)).toEqual(["perf.csv"]);
+  });
+
+  test("a link is written through, not replaced", async () => {
+    const target = join(dir, "target.csv"), link = join(dir, "link.csv");
+    Deno.writeTextFileSync(target, "old\n");
+    Deno.symlinkSync(target, link);
+    await writePieces(link, [new TextEncoder().encode("new\n")]);
+    expect(Deno.lstatSync(link).isSymlink).toBe(true);
+    expect(readFileSync(target, "utf8")).toBe("new\n");
+  });
+
+  test("a file in a folder that takes no new file is written in place", async () => {
+    const sub = mkdtempSync(join(dir, "locked-"));
+    const path = join(sub, "perf.csv");
+    Deno.writeTextFileSync(path, "old\n");
+    Deno.chmodSync(sub, 0o555);
+    try {
+      // As root the folder's mode stops nothing; the write goes through either way.
+      await writePieces(path, [new TextEncoder().encode("new\n")]);
+      expect(readFileSync(path, "utf8")).toBe("new\n");
+      expect([...Deno.readDirSync(sub)].map((e) => e.name)).toEqual(["perf.csv"]);
+    } finally {
+      Deno.chmodSync(sub, 0o755);
+    }
   });
 
   test("a folder that is not there fails the write", async () => {
