@@ -8,7 +8,7 @@ import { get_calendar } from "../../calendars/registry.ts";
 import { lowerBound } from "../../calendars/precomputed.ts";
 import { BundleFormatError } from "../errors.ts";
 import { type BundleVersion, DB_FILE } from "../paths.ts";
-import { type Db, openDb, readColumns, visitGroupLists } from "../store/duckdb.ts";
+import { type Db, openDb, visitGroupLists } from "../store/duckdb.ts";
 import { type BundleMetadata, SCHEMA_VERSION } from "../store/schema.ts";
 import { type Adjustment, type AdjustmentIndex, pricingAdjustments } from "./adjustments.ts";
 import { minutePositions, minuteRange, newFloats, placeAssetRows } from "./minute_rows.ts";
@@ -152,22 +152,28 @@ export class BundleReader {
     // Day → session index, over the window's span of calendar days.
     const dayIndex = new Int32Array(sessions[n - 1] / DAY_MS - firstDay + 1).fill(-1);
     for (let t = 0; t < n; t++) dayIndex[sessions[t] / DAY_MS - firstDay] = t;
-    const cols = fields.map((f) => `coalesce("${f}", 'NaN'::DOUBLE)`).join(", ");
-    const sql = `SELECT sid, date, ${cols} FROM daily_bars
+    // Each asset's rows as one list (see visitGroupLists): a plain query's 2.5 M rows of 500
+    // assets over 20 years came back in 1,221 chunks of 2,048, and fetching and viewing them took
+    // most of the 600 ms this load took.
+    const cols = fields.map((f, j) => `f${j}: coalesce("${f}", 'NaN'::DOUBLE)`).join(", ");
+    const sql = `SELECT sid, list({d: date, ${cols}}) FROM daily_bars
       WHERE sid IN (${sids.join(",")}) AND date BETWEEN DATE '${isoDate(firstDay)}' AND DATE '${
       isoDate(sessions[n - 1] / DAY_MS)
-    }'`;
-    const [sidCol, dayCol, ...values] = await readColumns(this.db.conn, sql, [
-      "i32",
-      "i32",
-      ...fields.map(() => "f64" as const),
-    ]);
-    for (let r = 0; r < sidCol.length; r++) {
-      const t = dayIndex[dayCol[r] - firstDay];
-      if (t < 0) continue; // not a session of the calendar: rejected at ingest, skipped if present
-      const at = slot.get(sidCol[r])! * n + t;
-      for (let k = 0; k < fields.length; k++) out[fields[k]]![at] = values[k][r];
-    }
+    }' GROUP BY sid`;
+    const targets = fields.map((f) => out[f]!);
+    await visitGroupLists(
+      this.db.conn,
+      sql,
+      ["i32", ...fields.map(() => "f64" as const)],
+      (sid, [dayCol, ...values], first, end) => {
+        const base = slot.get(sid)! * n;
+        for (let r = first; r < end; r++) {
+          const t = dayIndex[dayCol[r] - firstDay];
+          if (t < 0) continue; // not a session of the calendar: rejected at ingest, skipped if present
+          for (let k = 0; k < targets.length; k++) targets[k][base + t] = values[k][r];
+        }
+      },
+    );
     return { sids, sessions, fields: out };
   }
 

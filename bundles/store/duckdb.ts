@@ -43,45 +43,11 @@ export async function openDb(
 
 /** Numeric column types a query can be read into. */
 export type ColumnKind = "f64" | "i32";
-type ColumnArray<K extends ColumnKind> = K extends "f64" ? Float64Array : Int32Array;
 
 interface RawVector {
   items?: ArrayLike<number>;
   itemCount: number;
   getItem(i: number): unknown;
-}
-
-/**
- * Runs a query whose columns are all DOUBLE or INTEGER/DATE and copies them into typed arrays.
- * Each column is copied chunk by chunk from DuckDB's vector memory (the `items` view the binding
- * keeps), which is about thirty times faster than reading values one by one. NULLs must be
- * replaced in SQL (e.g. `coalesce(x, 'NaN'::DOUBLE)`), since typed arrays have no null.
- */
-export async function readColumns<K extends ColumnKind[]>(
-  conn: DuckDBConnection,
-  sql: string,
-  kinds: [...K],
-): Promise<{ [I in keyof K]: ColumnArray<K[I]> }> {
-  const res: DuckDBMaterializedResult = await conn.run(sql);
-  const chunks = [];
-  let rows = 0;
-  for (let i = 0; i < res.chunkCount; i++) {
-    const ch = res.getChunk(i);
-    chunks.push(ch);
-    rows += ch.rowCount;
-  }
-  const out = kinds.map((k) => (k === "f64" ? new Float64Array(rows) : new Int32Array(rows)));
-  let off = 0;
-  for (const ch of chunks) {
-    for (let k = 0; k < kinds.length; k++) {
-      const v = ch.getColumnVector(k) as unknown as RawVector;
-      const target = out[k];
-      if (v.items && v.items.length === ch.rowCount) target.set(v.items, off);
-      else for (let r = 0; r < ch.rowCount; r++) target[off + r] = Number(v.getItem(r) ?? NaN);
-    }
-    off += ch.rowCount;
-  }
-  return out as { [I in keyof K]: ColumnArray<K[I]> };
 }
 
 /** A LIST of STRUCT column as the binding hands it out: a child vector per struct field. */
@@ -126,7 +92,7 @@ export async function visitGroupLists(
     const fields = entries.map((v, k) => {
       if (v.items && v.items.length === n) return v.items;
       // Not a plain numeric vector (another type): read value by value. NULLs must be replaced
-      // in SQL, as for readColumns.
+      // in SQL (e.g. `coalesce(x, 'NaN'::DOUBLE)`): typed arrays have no null.
       const out = kinds[k] === "f64" ? new Float64Array(n) : new Int32Array(n);
       for (let i = 0; i < n; i++) out[i] = Number(v.getItem(i) ?? NaN);
       return out;
