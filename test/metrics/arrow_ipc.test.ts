@@ -8,7 +8,8 @@
 import * as flatbuffers from "flatbuffers";
 import { describe, expect, test } from "vitest";
 import { arrowTable } from "../../runtime/metrics/tables/arrow.ts";
-import { arrowIpc } from "../../runtime/metrics/tables/arrow_ipc.ts";
+import { arrowFilePieces, arrowIpc } from "../../runtime/metrics/tables/arrow_ipc.ts";
+import type { Column, Table } from "../../runtime/metrics/tables/table.ts";
 import { FlatBuilder } from "../../runtime/metrics/tables/flat_builder.ts";
 import { randomTables } from "./random_tables.ts";
 
@@ -45,15 +46,15 @@ describe("Arrow IPC", () => {
       const arrow = await import("apache-arrow");
       for (const t of tables) {
         const want = seen(await arrowTable(t, wide));
-        expect(seen(arrow.tableFromIPC(arrowIpc(t, "stream", wide)))).toEqual(want);
-        expect(seen(arrow.tableFromIPC(arrowIpc(t, "file", wide)))).toEqual(want);
+        expect(seen(arrow.tableFromIPC(arrowIpc(t, wide)))).toEqual(want);
+        if (!wide) expect(seen(arrow.tableFromIPC(fileBytes(t)))).toEqual(want);
       }
     },
   );
 
   test("the file format has its magic, footer and a block that finds the batch", async () => {
     const arrow = await import("apache-arrow");
-    const bytes = arrowIpc(tables[3], "file");
+    const bytes = fileBytes(tables[3]);
     const text = new TextDecoder();
     expect(text.decode(bytes.subarray(0, 6))).toBe("ARROW1");
     expect(text.decode(bytes.subarray(bytes.length - 6))).toBe("ARROW1");
@@ -82,12 +83,49 @@ describe("Arrow IPC", () => {
     expect(Number(footer.readInt64(blocks + 16))).toBe(Number(message.bodyLength));
   });
 
+  test("the file in pieces: a batch per block, each found through its footer Block", async () => {
+    const arrow = await import("apache-arrow");
+    let split = 0;
+    for (const t of tables) {
+      for (const k of [1, 7, 1000]) {
+        const bytes = fileBytes(inBlocks(t, k));
+        const want = seen(await arrowTable(t, false));
+        expect(seen(arrow.tableFromIPC(bytes)), `block size ${k}`).toEqual(want);
+        // The footer's Blocks, as Arrow C++ (pyarrow) reads a file: every batch, in order.
+        const view = new DataView(bytes.buffer);
+        const footerLength = view.getInt32(bytes.length - 10, true);
+        const footer = new flatbuffers.ByteBuffer(
+          bytes.subarray(bytes.length - 10 - footerLength, bytes.length - 10),
+        );
+        const root = footer.readInt32(0);
+        const blocks = footer.__vector(root + footer.__offset(root, 10));
+        const count = footer.__vector_len(root + footer.__offset(root, 10));
+        // A table with a recorded column goes whole (its type is decided over all its values).
+        const whole = t.columns.some((c) => c.kind === "cells");
+        expect(count).toBe(whole ? 1 : Math.max(1, Math.ceil(t.length / k)));
+        if (count > 1) split++;
+        let rows = 0;
+        for (let b = 0; b < count; b++) {
+          const at = blocks + 24 * b;
+          const offset = Number(footer.readInt64(at)), metaLength = footer.readInt32(at + 8);
+          expect(view.getInt32(offset, true)).toBe(-1);
+          const message = arrow.Message.decode(bytes.subarray(offset + 8, offset + metaLength));
+          expect(message.isRecordBatch()).toBe(true);
+          expect(Number(footer.readInt64(at + 16))).toBe(Number(message.bodyLength));
+          rows += Number((message.header() as unknown as { length: number | bigint }).length);
+        }
+        expect(rows).toBe(t.length);
+      }
+    }
+    expect(split).toBeGreaterThan(10);
+  });
+
   test("arrow-rs (parquet-wasm) reads the stream into Parquet", async () => {
     const pq = await import("parquet-wasm/bundler");
     const arrow = await import("apache-arrow");
     for (const t of tables.filter((t) => t.columns.length > 0)) {
       const props = new pq.WriterPropertiesBuilder().build();
-      const parquet = pq.writeParquet(pq.Table.fromIPCStream(arrowIpc(t, "stream", true)), props);
+      const parquet = pq.writeParquet(pq.Table.fromIPCStream(arrowIpc(t, true)), props);
       const back = arrow.tableFromIPC(pq.readParquet(parquet).intoIPCStream());
       expect(back.numRows).toBe(t.length);
       expect(back.schema.fields.map((f) => f.name)).toEqual(t.columns.map((c) => c.name));
@@ -134,3 +172,38 @@ describe("FlatBuilder", () => {
     expect(ours.finish(root)).toEqual(theirs.asUint8Array());
   });
 });
+
+/** A table's whole Arrow file, as `-o x.arrow` writes it. */
+const fileBytes = (t: Table) => joined(copies(arrowFilePieces(t)));
+
+/** Each piece copied as it is handed out (its buffer is reused two pieces later). */
+function copies(pieces: Iterable<Uint8Array>): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const p of pieces) out.push(p.slice());
+  return out;
+}
+
+const joined = (parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+};
+
+/** `t` handed out `k` rows at a time in reused arrays longer than the last block, as blocked.ts. */
+function inBlocks(t: Table, k: number): Table {
+  return {
+    length: t.length,
+    columns: t.columns,
+    *blocks() {
+      const values = t.columns.map(() => new Array<unknown>(k));
+      const columns = t.columns.map((c, j) => ({ ...c, values: values[j] }) as Column);
+      for (let from = 0; from === 0 || from < t.length; from += k) {
+        const n = Math.min(k, t.length - from);
+        t.columns.forEach((c, j) => {
+          for (let i = 0; i < n; i++) values[j][i] = c.values[from + i];
+        });
+        yield { length: n, columns };
+      }
+    },
+  };
+}

@@ -3,12 +3,13 @@
  * through the same encoders. CSV and JSON are written a piece of 256 KB at a time as they are
  * encoded (two buffers reused by every file instead of one the size of each: 49 against 55 ms
  * best, 50 against 68 ms median, for a 100 × 2,520 run's four CSV tables), from tables made a
- * block of rows at a time (`blocked.ts`); Arrow and Parquet a table at a time. Files are written
- * one after the other (`writePieces` writes synchronously: see why there).
+ * block of rows at a time (`blocked.ts`); Arrow as a record batch per such block; Parquet a table
+ * at a time. Files are written one after the other (`writePieces` writes synchronously: see why
+ * there).
  *
  * @module
  */
-import { arrowIpc } from "./arrow_ipc.ts";
+import { arrowFilePieces, arrowIpc } from "./arrow_ipc.ts";
 import { csvPieces, PIECE } from "./csv.ts";
 import { jsonPieces } from "./json.ts";
 import { PieceWriters } from "./bytes.ts";
@@ -32,15 +33,16 @@ export async function writeTables(files: readonly TableFile[], format: TableForm
   // Each file's pieces are written before the next file's are made: one pair of buffers for all.
   const turns = new PieceWriters(PIECE + (1 << 12));
   for (const f of files) {
-    if (format === ".csv" || format === ".json") {
+    if (format !== ".parquet") {
       const pieces = format === ".csv"
         ? csvPieces(f.table, undefined, undefined, turns)
-        : jsonPieces(f.table, undefined, undefined, turns);
+        : format === ".json"
+        ? jsonPieces(f.table, undefined, undefined, turns)
+        : arrowFilePieces(f.table, turns);
       writes.push(writePieces(f.path, pieces));
       continue;
     }
-    const bytes = encode ? encode(f.table) : arrowIpc(f.table, "file");
-    writes.push(writeBytes(f.path, bytes));
+    writes.push(writeBytes(f.path, encode!(f.table)));
   }
   const failed = (await Promise.allSettled(writes)).find((r) => r.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -82,7 +84,7 @@ type ParquetWasm = typeof import("parquet-wasm/bundler");
 async function parquetEncoder(): Promise<(t: Table) => Uint8Array> {
   const pq = await lazyImport<ParquetWasm>("parquet-wasm/bundler");
   return (table) => {
-    const ipc = arrowIpc(table, "stream", true);
+    const ipc = arrowIpc(table, true);
     let props = new pq.WriterPropertiesBuilder()
       .setCompression(pq.Compression.SNAPPY)
       .setDictionaryEnabled(false)
