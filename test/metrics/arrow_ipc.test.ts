@@ -131,6 +131,22 @@ describe("Arrow IPC", () => {
       expect(back.schema.fields.map((f) => f.name)).toEqual(t.columns.map((c) => c.name));
     }
   });
+
+  test("a table made a block at a time: the stream (a batch per block) holds the whole table", async () => {
+    const pq = await import("parquet-wasm/bundler");
+    const arrow = await import("apache-arrow");
+    for (const t of tables.filter((t) => t.columns.length > 0)) {
+      const want = seen(await arrowTable(t, true));
+      const stream = arrowIpc(inBlocks(t, 7), true);
+      expect(seen(arrow.tableFromIPC(stream))).toEqual(want);
+      const parquet = pq.writeParquet(
+        pq.Table.fromIPCStream(stream),
+        new pq.WriterPropertiesBuilder().build(),
+      );
+      const back = arrow.tableFromIPC(pq.readParquet(parquet).intoIPCStream());
+      expect(back.numRows).toBe(t.length);
+    }
+  });
 });
 
 describe("FlatBuilder", () => {

@@ -14,9 +14,9 @@
  * @module
  */
 import { type ArrowColumn, arrowColumn, type ArrowType } from "./arrow.ts";
-import { PieceWriters } from "./bytes.ts";
+import { ByteWriter, PieceWriters } from "./bytes.ts";
 import { FlatBuilder } from "./flat_builder.ts";
-import { blocksOf, type Column, type Table } from "./table.ts";
+import { BLOCK_ROWS, blocksOf, type Column, type Table } from "./table.ts";
 
 /** Schema.fbs: MetadataVersion.V5, MessageHeader.Schema / RecordBatch, Type ids, units. */
 const V5 = 4, SCHEMA = 1, RECORD_BATCH = 3;
@@ -147,19 +147,23 @@ function put(out: Uint8Array, at: number, m: Framed): number {
 const MAGIC = new TextEncoder().encode("ARROW1");
 
 /**
- * A table as Arrow IPC bytes in the stream format (what the Parquet writer hands parquet-wasm).
- * `wideInts` writes counts as Int64 (pandas' int64). The file format is `arrowFilePieces`.
+ * A table as Arrow IPC bytes in the stream format (what the Parquet writer hands parquet-wasm),
+ * a record batch per block of rows as the file has them (`ipcPieces`), in one buffer sized after
+ * the first batch. `wideInts` writes counts as Int64 (pandas' int64).
  */
 export function arrowIpc(t: Table, wideInts = false): Uint8Array {
-  const columns = t.columns.map((c) => arrowColumn(c, t.length, wideInts));
-  const head = schemaMessage(columns), batch = recordBatch(columns, t.length);
-  const batchAt = framedLength(head), end = batchAt + framedLength(batch);
-  // End of stream: a continuation marker and a zero length.
-  const out = new Uint8Array(end + 8), view = new DataView(out.buffer);
-  put(out, 0, head);
-  put(out, batchAt, batch);
-  view.setInt32(end, -1, true);
-  return out;
+  const out = new ByteWriter(1 << 16), firstRows = t.blocks ? Math.min(t.length, BLOCK_ROWS) : 0;
+  let k = 0;
+  for (const piece of ipcPieces(t, false, wideInts, new PieceWriters(1 << 18))) {
+    // Piece 1 is the first batch: the rest are about as long per row.
+    if (k++ === 1 && firstRows > 0) {
+      out.reserve(Math.ceil(piece.length * t.length / firstRows) + 4096);
+    }
+    out.reserve(piece.length);
+    out.buf.set(piece, out.at);
+    out.at += piece.length;
+  }
+  return out.view();
 }
 
 /**
@@ -220,24 +224,37 @@ function firstRows(c: Column, n: number): Column {
  * take turns in two buffers, as `csvPieces`' do: one stays intact until the one after the next is
  * asked for.
  */
-export function* arrowFilePieces(
+export function arrowFilePieces(
   t: Table,
   turns = new PieceWriters(1 << 18),
 ): Generator<Uint8Array> {
-  const batches: number[] = [];
+  return ipcPieces(t, true, false, turns);
+}
+
+/**
+ * A table's Arrow IPC messages in pieces, the file format's (`file`: the magic first, the footer
+ * last) or the stream's: the schema, a record batch per table of `batchesOf`, the end of stream.
+ */
+function* ipcPieces(
+  t: Table,
+  file: boolean,
+  wideInts: boolean,
+  turns: PieceWriters,
+): Generator<Uint8Array> {
+  const batches: number[] = [], lead = file ? 8 : 0; // "ARROW1" and two bytes of padding
   let schemaOf: ArrowColumn[] | null = null, at = 0, w = turns.start();
   for (const block of batchesOf(t)) {
     const columns = block.columns.map((c) =>
-      arrowColumn(firstRows(c, block.length), block.length, false)
+      arrowColumn(firstRows(c, block.length), block.length, wideInts)
     );
     if (schemaOf === null) {
       schemaOf = columns;
       const head = schemaMessage(columns);
-      at = 8 + framedLength(head);
+      at = lead + framedLength(head);
       w.reserve(at);
       w.buf.fill(0, 0, at);
-      w.buf.set(MAGIC, 0);
-      put(w.buf, 8, head);
+      if (file) w.buf.set(MAGIC, 0);
+      put(w.buf, lead, head);
       w.at = at;
       yield w.view();
       w = turns.next();
@@ -253,15 +270,17 @@ export function* arrowFilePieces(
     yield w.view();
     w = turns.next();
   }
-  const footer = fileFooter(schemaOf ?? [], batches);
-  const size = 8 + footer.length + 4 + 6;
+  const footer = file ? fileFooter(schemaOf ?? [], batches) : null;
+  const size = 8 + (footer ? footer.length + 4 + 6 : 0);
   w.reserve(size);
   w.buf.fill(0, 0, size);
   const view = new DataView(w.buf.buffer);
   view.setInt32(0, -1, true); // end of stream: a continuation marker and a zero length
-  w.buf.set(footer, 8);
-  view.setInt32(8 + footer.length, footer.length, true);
-  w.buf.set(MAGIC, 12 + footer.length);
+  if (footer) {
+    w.buf.set(footer, 8);
+    view.setInt32(8 + footer.length, footer.length, true);
+    w.buf.set(MAGIC, 12 + footer.length);
+  }
   w.at = size;
   yield w.view();
 }

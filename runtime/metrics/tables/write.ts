@@ -13,7 +13,7 @@ import { arrowFilePieces, arrowIpc } from "./arrow_ipc.ts";
 import { csvPieces, PIECE } from "./csv.ts";
 import { jsonPieces } from "./json.ts";
 import { PieceWriters } from "./bytes.ts";
-import type { Column, Table } from "./table.ts";
+import { blocksOf, type Column, type Table } from "./table.ts";
 import { lazyImport } from "../../lazy.ts";
 import { writeBytes, writePieces } from "../../fs.ts";
 
@@ -50,8 +50,8 @@ export async function writeTables(files: readonly TableFile[], format: TableForm
 
 /**
  * Whether a text column repeats enough for Parquet's dictionary encoding (symbols, labels): at
- * most one distinct value in eight, counted on up to `SAMPLE` rows spread evenly over the table
- * (every row of a smaller one). Counting every row of a run's side tables cost 4 ms of a 70 ms
+ * most one distinct value in eight, counted on up to `SAMPLE` rows spread evenly over the table or
+ * its first block (every row of a smaller one). Counting every row of a run's side tables cost 4 ms of a 70 ms
  * write; the choice only sets how the column is encoded, never what it holds. A column of ids
  * says so (`ids`) and is not counted: the first hash of each fresh id string would cost more
  * than writing it.
@@ -84,18 +84,19 @@ type ParquetWasm = typeof import("parquet-wasm/bundler");
 async function parquetEncoder(): Promise<(t: Table) => Uint8Array> {
   const pq = await lazyImport<ParquetWasm>("parquet-wasm/bundler");
   return (table) => {
-    const ipc = arrowIpc(table, true);
     let props = new pq.WriterPropertiesBuilder()
       .setCompression(pq.Compression.SNAPPY)
       .setDictionaryEnabled(false)
       .setStatisticsEnabled(pq.EnabledStatistics.None);
-    for (const c of table.columns) {
-      if (repeats(c, table.length)) props = props.setColumnDictionaryEnabled(c.name, true);
+    // Counted on the first block of rows: a table made a block at a time is never made whole.
+    const [sample] = blocksOf(table);
+    for (const c of sample.columns) {
+      if (repeats(c, sample.length)) props = props.setColumnDictionaryEnabled(c.name, true);
       if (c.kind === "day" || c.kind === "instant") {
         props = props.setColumnStatisticsEnabled(c.name, pq.EnabledStatistics.Chunk);
       }
     }
     // Both arguments are consumed by the call (wasm-bindgen moves them).
-    return pq.writeParquet(pq.Table.fromIPCStream(ipc), props.build());
+    return pq.writeParquet(pq.Table.fromIPCStream(arrowIpc(table, true)), props.build());
   };
 }
