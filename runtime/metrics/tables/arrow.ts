@@ -120,9 +120,23 @@ function present(
   return { name, type, length: n, nullCount: nulls(nullBitmap, n), nullBitmap, data };
 }
 
-/** Strings as Arrow's Utf8 layout (offsets into one UTF-8 buffer), null for missing. */
-function strings(name: string, values: ArrayLike<string | null | undefined>): ArrowColumn {
-  const n = values.length, offsets = new Int32Array(n + 1), w = new ByteWriter(n * 8 + 16);
+/**
+ * Strings as Arrow's Utf8 layout (offsets into one UTF-8 buffer), null for missing. The buffer is
+ * sized to the strings' lengths first (order ids are longer than a guess of 8 bytes a value: it
+ * grew, copying, for every block of the orders table), and is `scratch`'s when given: the writer
+ * of a file made a block at a time reuses one per column rather than make one per block.
+ */
+function strings(
+  name: string,
+  values: ArrayLike<string | null | undefined>,
+  scratch?: ByteWriter,
+): ArrowColumn {
+  const n = values.length, offsets = new Int32Array(n + 1);
+  let units = 16;
+  for (let i = 0; i < n; i++) units += values[i]?.length ?? 0;
+  const w = scratch ?? new ByteWriter(units);
+  w.at = 0;
+  w.reserve(units); // ASCII: exactly enough; anything else grows as it goes
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v !== null && v !== undefined) w.text(v);
@@ -145,9 +159,15 @@ function floats(name: string, values: Numbers): ArrowColumn {
 
 /**
  * A table's column in Arrow's layout; `wideInts` writes counts as Int64 (what the Parquet files
- * have always held: pandas' int64).
+ * have always held: pandas' int64). A text column's bytes go into `scratch` when given (its
+ * buffer is the column's data until the next call with it).
  */
-export function arrowColumn(c: Column, n: number, wideInts: boolean): ArrowColumn {
+export function arrowColumn(
+  c: Column,
+  n: number,
+  wideInts: boolean,
+  scratch?: ByteWriter,
+): ArrowColumn {
   switch (c.kind) {
     case "day":
       return present(c.name, "date32", epochDays(c.values), c.values, true);
@@ -162,7 +182,7 @@ export function arrowColumn(c: Column, n: number, wideInts: boolean): ArrowColum
     case "bool":
       return flags(c.name, c.values);
     case "text":
-      return strings(c.name, c.values);
+      return strings(c.name, c.values, scratch);
     default: {
       // A recorded column.
       const vs = Array.from({ length: n }, (_, i) => c.values[i]);

@@ -243,9 +243,15 @@ function* ipcPieces(
 ): Generator<Uint8Array> {
   const batches: number[] = [], lead = file ? 8 : 0; // "ARROW1" and two bytes of padding
   let schemaOf: ArrowColumn[] | null = null, at = 0, w = turns.start();
+  const scratch: ByteWriter[] = []; // per text column, reused by every batch
   for (const block of batchesOf(t)) {
-    const columns = block.columns.map((c) =>
-      arrowColumn(firstRows(c, block.length), block.length, wideInts)
+    const columns = block.columns.map((c, j) =>
+      arrowColumn(
+        firstRows(c, block.length),
+        block.length,
+        wideInts,
+        c.kind === "text" ? scratch[j] ??= new ByteWriter(1 << 16) : undefined,
+      )
     );
     if (schemaOf === null) {
       schemaOf = columns;
