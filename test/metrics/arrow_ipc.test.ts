@@ -9,7 +9,8 @@ import * as flatbuffers from "flatbuffers";
 import { describe, expect, test } from "vitest";
 import { arrowTable } from "../../runtime/metrics/tables/arrow.ts";
 import { arrowFilePieces, arrowIpc } from "../../runtime/metrics/tables/arrow_ipc.ts";
-import type { Column, Table } from "../../runtime/metrics/tables/table.ts";
+import type { Table } from "../../runtime/metrics/tables/table.ts";
+import { copies, inBlocks, joined } from "./blocks.ts";
 import { FlatBuilder } from "../../runtime/metrics/tables/flat_builder.ts";
 import { randomTables } from "./random_tables.ts";
 
@@ -191,35 +192,3 @@ describe("FlatBuilder", () => {
 
 /** A table's whole Arrow file, as `-o x.arrow` writes it. */
 const fileBytes = (t: Table) => joined(copies(arrowFilePieces(t)));
-
-/** Each piece copied as it is handed out (its buffer is reused two pieces later). */
-function copies(pieces: Iterable<Uint8Array>): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const p of pieces) out.push(p.slice());
-  return out;
-}
-
-const joined = (parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-};
-
-/** `t` handed out `k` rows at a time in reused arrays longer than the last block, as blocked.ts. */
-function inBlocks(t: Table, k: number): Table {
-  return {
-    length: t.length,
-    columns: t.columns,
-    *blocks() {
-      const values = t.columns.map(() => new Array<unknown>(k));
-      const columns = t.columns.map((c, j) => ({ ...c, values: values[j] }) as Column);
-      for (let from = 0; from === 0 || from < t.length; from += k) {
-        const n = Math.min(k, t.length - from);
-        t.columns.forEach((c, j) => {
-          for (let i = 0; i < n; i++) values[j][i] = c.values[from + i];
-        });
-        yield { length: n, columns };
-      }
-    },
-  };
-}

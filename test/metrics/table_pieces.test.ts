@@ -13,8 +13,9 @@ import { writePieces } from "../../runtime/fs.ts";
 import { PieceWriters } from "../../runtime/metrics/tables/bytes.ts";
 import { csvPieces, encodeCsv } from "../../runtime/metrics/tables/csv.ts";
 import { encodeJsonRecords, jsonPieces } from "../../runtime/metrics/tables/json.ts";
-import type { Column, Table } from "../../runtime/metrics/tables/table.ts";
+import type { Table } from "../../runtime/metrics/tables/table.ts";
 import { randomTables } from "./random_tables.ts";
+import { inBlocks, joined } from "./blocks.ts";
 
 const tables = randomTables(
   17,
@@ -44,34 +45,6 @@ function collect(pieces: Iterable<Uint8Array>): { fresh: Uint8Array[]; kept: Uin
   }
   if (previous) kept.push(previous.slice());
   return { fresh, kept };
-}
-
-const joined = (parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-};
-
-/**
- * `t` with `blocks`: its rows `k` at a time, copied into one set of arrays that every block
- * reuses, as `blocked.ts` hands out the recorder's tables.
- */
-function inBlocks(t: Table, k: number): Table {
-  return {
-    length: t.length,
-    columns: t.columns,
-    *blocks() {
-      const values = t.columns.map(() => new Array<unknown>(k));
-      const columns = t.columns.map((c, j) => ({ ...c, values: values[j] }) as Column);
-      for (let from = 0; from === 0 || from < t.length; from += k) {
-        const n = Math.min(k, t.length - from);
-        t.columns.forEach((c, j) => {
-          for (let i = 0; i < n; i++) values[j][i] = c.values[from + i];
-        });
-        yield { length: n, columns };
-      }
-    },
-  };
 }
 
 describe.each(WRITERS)("$name in pieces", ({ pieces, whole, rowEnd }) => {
