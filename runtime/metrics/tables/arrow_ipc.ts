@@ -152,12 +152,12 @@ const MAGIC = new TextEncoder().encode("ARROW1");
  * the first batch. `wideInts` writes counts as Int64 (pandas' int64).
  */
 export function arrowIpc(t: Table, wideInts = false): Uint8Array {
-  const out = new ByteWriter(1 << 16), firstRows = t.blocks ? Math.min(t.length, BLOCK_ROWS) : 0;
+  const out = new ByteWriter(1 << 16), rowsInFirst = t.blocks ? Math.min(t.length, BLOCK_ROWS) : 0;
   let k = 0;
   for (const piece of ipcPieces(t, false, wideInts, new PieceWriters(1 << 18))) {
     // Piece 1 is the first batch: the rest are about as long per row.
-    if (k++ === 1 && firstRows > 0) {
-      out.reserve(Math.ceil(piece.length * t.length / firstRows) + 4096);
+    if (k++ === 1 && rowsInFirst > 0) {
+      out.reserve(Math.ceil(piece.length * t.length / rowsInFirst) + 4096);
     }
     out.reserve(piece.length);
     out.buf.set(piece, out.at);

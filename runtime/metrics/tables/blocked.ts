@@ -3,9 +3,9 @@
  * from the recorder's chunks (positions, orders, transactions). A 100 × 2,520 run's side tables
  * are 315,000 rows; built whole, their columns took 25 MB of memory the process had never touched
  * — a page fault per 4 KB, 6,300 faults and about 90 ms of a cold `harvester backtest -o`, before a
- * byte was encoded. Written as CSV, JSON or Arrow (a record batch per block) they are now built
- * BLOCK_ROWS (4,096) rows at a time into the same arrays; Parquet and `Results.positions` still
- * ask for the whole columns.
+ * byte was encoded. Written as CSV, JSON, Arrow or Parquet (through an Arrow record batch per
+ * block) they are now built BLOCK_ROWS (4,096) rows at a time into the same arrays;
+ * `Results.positions` and the like still ask for the whole columns.
  *
  * @module
  */
