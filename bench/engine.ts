@@ -10,6 +10,7 @@ import { ingest, listVersions, load } from "../bundles/mod.ts";
 import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
 import { BENCH_DATA, dailyDataset, xnysMinuteDataset } from "./data.ts";
 import { report, RUNTIME_FLAGS } from "./harness.ts";
+import { launchArgs } from "../runtime/cli/launch_args.ts";
 import { apiShapeMs } from "./api_floor.ts";
 
 export const BENCH_ROOT = resolve("out", "bench-root");
@@ -86,10 +87,8 @@ function plainLoop(m: { close: Float64Array; sessions: number; assets: number })
 export function cliBacktest(strategy: string, bundle: string, extra: string[]): string {
   const out = new Deno.Command(Deno.execPath(), {
     args: [
-      "run",
-      "-A",
-      ...RUNTIME_FLAGS,
-      "runtime/cli/main.ts",
+      // As users run it: bundled, with its import map and the runtime's flags.
+      ...launchArgs(new URL("../", import.meta.url)),
       "backtest",
       strategy,
       "-b",

@@ -7,12 +7,10 @@ import { fromFileUrl } from "./store/file_url.ts";
 import { csvdir_equities } from "./ingest/csvdir_bundle.ts";
 import { register } from "./registry.ts";
 import type { IngestFunction } from "./registry.ts";
-import { lazyImport } from "../runtime/lazy.ts";
+import { installed } from "../runtime/install.ts";
 
 /** The folder of the shipped zipline example data. */
-export const ZIPLINE_EXAMPLES_DIR = fromFileUrl(
-  new URL("./data/zipline_examples", import.meta.url),
-);
+export const ZIPLINE_EXAMPLES_DIR = fromFileUrl(installed("bundles/data/zipline_examples"));
 
 register("csvdir", csvdir_equities(), { calendar_name: "CSVDIR" });
 register(
@@ -29,22 +27,14 @@ function lazy(load: () => Promise<IngestFunction>): IngestFunction {
 
 register(
   "quandl",
-  lazy(async () =>
-    (await lazyImport<typeof import("./ingest/quandl.ts")>(
-      new URL("./ingest/quandl.ts", import.meta.url),
-    )).quandl_bundle()
-  ),
+  lazy(async () => (await import("./ingest/quandl.ts")).quandl_bundle()),
   {
     calendar_name: "XNYS",
   },
 );
 register(
   "alpaca_api",
-  lazy(async () =>
-    (await lazyImport<typeof import("./ingest/alpaca_api.ts")>(
-      new URL("./ingest/alpaca_api.ts", import.meta.url),
-    )).alpaca_api_bundle()
-  ),
+  lazy(async () => (await import("./ingest/alpaca_api.ts")).alpaca_api_bundle()),
   {
     calendar_name: "XNYS",
   },

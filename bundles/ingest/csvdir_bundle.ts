@@ -6,7 +6,6 @@
  * @module
  */
 import type { IngestFunction } from "../registry.ts";
-import { lazyImport } from "../../runtime/lazy.ts";
 
 export type TimeFrame = "daily" | "minute";
 
@@ -22,9 +21,7 @@ export interface CsvdirOptions {
 /** zipline's `csvdir_equities(tframes, csvdir)`: an ingest function for a csvdir folder. */
 export function csvdir_equities(opts: CsvdirOptions = {}): IngestFunction {
   return async (args) => {
-    const { ingestCsvdir } = await lazyImport<typeof import("./csvdir.ts")>(
-      new URL("./csvdir.ts", import.meta.url),
-    );
+    const { ingestCsvdir } = await import("./csvdir.ts");
     return ingestCsvdir(args, opts);
   };
 }

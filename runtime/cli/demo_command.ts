@@ -13,9 +13,10 @@ import { drawdown, equityCurve, renderSvg } from "../metrics/report/charts.ts";
 import { writeTearsheet } from "../metrics/report/tearsheet.ts";
 import type { Command } from "./command.ts";
 import { loadStrategyFile, resultsSummary } from "./backtest_command.ts";
+import { installed } from "../install.ts";
 
 const STRATEGY = fileURLToPath(
-  new URL("../../strategies/dual_moving_average_explained.ts", import.meta.url),
+  installed("strategies/dual_moving_average_explained.ts"),
 );
 
 export const demoCommand: Command = {

@@ -10,9 +10,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Command, UsageError } from "./command.ts";
 import { V8_FLAGS_ARG } from "../v8_flags.ts";
+import { INSTALL_ROOT } from "../install.ts";
 
 /** The installation's root (this checkout), as a URL ending in `/`. */
-const INSTALL = new URL("../../", import.meta.url);
+const INSTALL = INSTALL_ROOT;
 
 /** The user-facing entry points, by import name. */
 const ENTRY_POINTS: Record<string, string> = {
@@ -70,7 +71,12 @@ export function strategyDenoJson(install: URL): Record<string, unknown> {
   for (const [name, target] of Object.entries(own.imports)) {
     if (target.startsWith("npm:") && name !== "vitest") deps[name] = target;
   }
-  const cli = `deno run -A ${V8_FLAGS_ARG} ${new URL("runtime/cli/main.ts", install).href}`;
+  // From the sources, not the bundle (`bundle.ts`): the bundle runs with an import map of its own,
+  // which would hide what this folder's deno.json adds (a strategy's own packages). Lazy dynamic
+  // imports, as Harvester's deno.json has them: a command loads only its own modules.
+  const cli = `deno run -A --unstable-lazy-dynamic-imports ${V8_FLAGS_ARG} ${
+    new URL("runtime/cli/main.ts", install).href
+  }`;
   return {
     imports,
     scopes: { [install.href]: deps },

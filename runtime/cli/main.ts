@@ -4,45 +4,25 @@
  * with `--debug`.
  */
 import { type Command, commandHelp, type CommandIO, parseCommandArgs } from "./command.ts";
-import { lazyImport } from "../lazy.ts";
 
 const VERSION = "0.1.0";
 
-/** A module of this folder, loaded when its command runs (see `lazyImport`). */
-function load<T>(file: string): Promise<T> {
-  return lazyImport<T>(new URL(file, import.meta.url));
-}
-
 /** Each subcommand's module, loaded only when it runs. */
 export const COMMANDS: Record<string, () => Promise<Command>> = {
-  init: async () =>
-    (await load<typeof import("./init_command.ts")>("./init_command.ts")).initCommand,
-  calendar: async () =>
-    (await load<typeof import("./calendar_command.ts")>("./calendar_command.ts")).calendarCommand,
-  demo: async () =>
-    (await load<typeof import("./demo_command.ts")>("./demo_command.ts")).demoCommand,
-  ingest: async () =>
-    (await load<typeof import("./bundle_commands.ts")>("./bundle_commands.ts")).ingestCommand,
-  bundles: async () =>
-    (await load<typeof import("./bundle_commands.ts")>("./bundle_commands.ts")).bundlesCommand,
-  assets: async () =>
-    (await load<typeof import("./assets_command.ts")>("./assets_command.ts")).assetsCommand,
-  clean: async () =>
-    (await load<typeof import("./bundle_commands.ts")>("./bundle_commands.ts")).cleanCommand,
-  backtest: async () =>
-    (await load<typeof import("./backtest_command.ts")>("./backtest_command.ts")).backtestCommand,
-  live: async () =>
-    (await load<typeof import("./live_command.ts")>("./live_command.ts")).liveCommand,
-  kill: async () =>
-    (await load<typeof import("./kill_command.ts")>("./kill_command.ts")).killCommand,
-  resume: async () =>
-    (await load<typeof import("./kill_command.ts")>("./kill_command.ts")).resumeCommand,
-  replay: async () =>
-    (await load<typeof import("./live_command.ts")>("./live_command.ts")).replayCommand,
-  sweep: async () =>
-    (await load<typeof import("./sweep_command.ts")>("./sweep_command.ts")).sweepCommand,
-  worker: async () =>
-    (await load<typeof import("./worker_command.ts")>("./worker_command.ts")).workerCommand,
+  init: async () => (await import("./init_command.ts")).initCommand,
+  calendar: async () => (await import("./calendar_command.ts")).calendarCommand,
+  demo: async () => (await import("./demo_command.ts")).demoCommand,
+  ingest: async () => (await import("./bundle_commands.ts")).ingestCommand,
+  bundles: async () => (await import("./bundle_commands.ts")).bundlesCommand,
+  assets: async () => (await import("./assets_command.ts")).assetsCommand,
+  clean: async () => (await import("./bundle_commands.ts")).cleanCommand,
+  backtest: async () => (await import("./backtest_command.ts")).backtestCommand,
+  live: async () => (await import("./live_command.ts")).liveCommand,
+  kill: async () => (await import("./kill_command.ts")).killCommand,
+  resume: async () => (await import("./kill_command.ts")).resumeCommand,
+  replay: async () => (await import("./live_command.ts")).replayCommand,
+  sweep: async () => (await import("./sweep_command.ts")).sweepCommand,
+  worker: async () => (await import("./worker_command.ts")).workerCommand,
 };
 
 /** Other names of commands: zipline's (`zipline run` is `harvester backtest`). */
@@ -144,8 +124,11 @@ export function processIO(): CommandIO {
   };
 }
 
-if (import.meta.main) {
+/** Runs the command line of this process's arguments, and exits with its code. */
+export async function main(): Promise<never> {
   // Deep enough to reach the strategy's frames under the engine's, for the error report.
   Error.stackTraceLimit = 50;
   Deno.exit(await runCli(Deno.args, processIO()));
 }
+
+if (import.meta.main) await main();

@@ -11,7 +11,6 @@ import type { Results } from "../metrics/results.ts";
 import { formatSummary, summarize } from "../metrics/summary.ts";
 import { simTimeText } from "../log.ts";
 import { format } from "node:util";
-import { lazyImport } from "../lazy.ts";
 import type { CommandIO } from "./command.ts";
 import type { RunFailed } from "./run_failed.ts";
 
@@ -40,9 +39,7 @@ export async function writeOutputs(
   const written = plan.out ? await writeResults(results, plan.out, stdout) : [];
   if (plan.report !== undefined) {
     // The report's modules (charts, tables) load only for a run that asks for one.
-    const { writeTearsheet } = await lazyImport<typeof import("../metrics/report/tearsheet.ts")>(
-      new URL("../metrics/report/tearsheet.ts", import.meta.url),
-    );
+    const { writeTearsheet } = await import("../metrics/report/tearsheet.ts");
     await writeTearsheet(results, plan.report, { title: plan.report_title });
     written.push(plan.report);
   }

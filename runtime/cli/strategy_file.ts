@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HarvesterError } from "../errors.ts";
 import { asStrategy, type Strategy } from "../engine/strategy.ts";
-import { lazyImport } from "../lazy.ts";
 import { UsageError } from "./command.ts";
 import { displayPath } from "./user_fault.ts";
 
@@ -38,9 +37,9 @@ const NOT_YET: Record<string, string> = {
 
 /** The modules a strategy imports from Harvester, and what each holds. */
 const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
-  "harvester/api": () => lazyImport(new URL("../entry/api.ts", import.meta.url)),
-  "harvester/notebook": () => lazyImport(new URL("../entry/notebook.ts", import.meta.url)),
-  "harvester/bundles": () => lazyImport(new URL("../../bundles/mod.ts", import.meta.url)),
+  "harvester/api": () => import("../entry/api.ts"),
+  "harvester/notebook": () => import("../entry/notebook.ts"),
+  "harvester/bundles": () => import("../../bundles/mod.ts"),
 };
 
 // deno-lint-ignore no-control-regex

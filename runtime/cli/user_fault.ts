@@ -10,10 +10,12 @@ import { fileURLToPath } from "node:url";
 import { HarvesterError } from "../errors.ts";
 import { simTimeText } from "../log.ts";
 import { UsageError } from "./command.ts";
+import { installed } from "../install.ts";
+import { BUNDLE_DIR } from "./bundle.ts";
 
-/** Harvester's own code: frames from here are not the user's. */
-const HARVESTER_DIRS = ["runtime/", "bundles/", "calendars/"].map((d) =>
-  new URL(`../../${d}`, import.meta.url).href
+/** Harvester's own code, from its sources or its bundle: frames from here are not the user's. */
+const HARVESTER_DIRS = ["runtime/", "bundles/", "calendars/", BUNDLE_DIR].map((d) =>
+  installed(d).href
 );
 
 /** One frame of a V8 stack: `at fn (file:///x.ts:3:15)` or `at file:///x.ts:3:15`. */
@@ -121,7 +123,8 @@ export function reportFault(e: unknown, ctx: FaultContext): FaultReport {
   }
   const all = frames(e.stack ?? "");
   const user = all.filter(isUserFrame);
-  const stackOf = (list: Frame[]) => list.map((f) => `${frameLine(f)}\n`).join("");
+  const stackOf = (list: Frame[]) =>
+    list.map((f) => `${frameLine(f)}\n`).join("") + bundleNote(list);
   const head = `${e.name}: ${e.message}`;
   if (e instanceof HarvesterError) {
     const code = e instanceof UsageError ? 2 : 1;
@@ -145,6 +148,20 @@ export function reportFault(e: unknown, ctx: FaultContext): FaultReport {
     text: `${prefix}internal error: ${e.message}${from} (run with --debug for details)\n${when}`,
     code: 1,
   };
+}
+
+/** The bundle's frames: named as in the sources, at the bundle's lines (`bundle.ts`). */
+const BUNDLE = installed(BUNDLE_DIR).href;
+
+/**
+ * Where to see source lines when Harvester's frames are in its bundle (which carries no source
+ * map: reading the maps cost every command about 18 ms of start-up).
+ */
+function bundleNote(list: Frame[]): string {
+  return list.some((f) => f.url.startsWith(BUNDLE))
+    ? "  (Harvester's frames are at lines of its bundle, .build/cli; `deno run -A " +
+      "runtime/cli/main.ts …` runs the same command from the sources, at their lines)\n"
+    : "";
 }
 
 function safeString(v: unknown): string {

@@ -15,6 +15,7 @@
 import { fileURLToPath } from "node:url";
 import { type CellResult, type CellSpec, parseResult } from "./cell.ts";
 import { V8_FLAGS } from "../v8_flags.ts";
+import { installed } from "../install.ts";
 
 /** A cell's end: its result, or why it has none. */
 export type CellOutcome = { ok: true; result: CellResult } | { ok: false; error: string };
@@ -34,8 +35,8 @@ export interface ProcessOptions {
   single_threaded?: boolean;
 }
 
-const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
-const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
+const CHILD = fileURLToPath(installed("runtime/sweep/child.ts"));
+const CONFIG = fileURLToPath(installed("deno.json"));
 
 /** The `deno run` arguments of a cell process. */
 export function childArgs(opts: ProcessOptions): string[] {

@@ -1,6 +1,7 @@
 /** Runs the `harvester` CLI as a real process, bounded in time. */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { launchArgs } from "../../runtime/cli/launch_args.ts";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 export const MAIN = `${REPO}runtime/cli/main.ts`;
@@ -13,7 +14,7 @@ export interface ProcessResult {
 
 /**
  * `harvester ARGS…` with `HARVESTER_ROOT=root`, as the README's `deno task harvester` runs it
- * (from `cwd`, default the repository). Killed after `timeout` ms.
+ * (bundled, `runtime/cli/launch.ts`; from `cwd`, default the repository). Killed after `timeout` ms.
  */
 export function harvester(
   args: string[],
@@ -21,7 +22,7 @@ export function harvester(
 ): ProcessResult {
   const r = spawnSync(
     Deno.execPath(),
-    ["run", "-A", "--config", `${REPO}deno.json`, MAIN, ...args],
+    [...launchArgs(new URL(`file://${REPO}`)), ...args],
     {
       cwd: opts.cwd ?? REPO,
       env: { ...Deno.env.toObject(), NO_COLOR: "1", HARVESTER_ROOT: opts.root, ...opts.env },

@@ -70,9 +70,11 @@ describe("an exception in the strategy", () => {
     const r = run(["backtest", "boom.ts", ...RANGE, "--debug"]);
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n")[0]).toBe("harvester backtest: boom.ts:9:20: Error: boom at 3");
+    // Run as users run it, bundled: Harvester's frames keep their names, at the bundle's lines.
     expect(r.stderr).toMatch(
-      /at handle_data \(boom\.ts:14:3\)\n\s+at Engine\.run \(.*runtime\/engine\/engine\.ts:\d+:\d+\)/,
+      /at handle_data \(boom\.ts:14:3\)\n\s+at Engine\.run \(.*\.build\/cli\/[\w-]+\.js:\d+:\d+\)/,
     );
+    expect(r.stderr).toMatch(/`deno run -A runtime\/cli\/main\.ts …` runs the same command/);
   }, 60_000);
 
   test("run -t: frames point at <algotext>", () => {
