@@ -108,10 +108,24 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   }
 }
 
-function writeAll(out: { writeSync(p: Uint8Array): number }, text: string): void {
+/**
+ * Writes all of `text`. When the reader of a pipe has gone (`harvester assets X | head -3`), the
+ * process ends quietly with status 0, as `rg` and `git` do: the rest was not wanted, and an
+ * "internal error" about it would be noise.
+ */
+export function writeAll(
+  out: { writeSync(p: Uint8Array): number },
+  text: string,
+  exit: (code: number) => void = Deno.exit,
+): void {
   const bytes = new TextEncoder().encode(text);
-  // A pipe may take fewer bytes than offered.
-  for (let off = 0; off < bytes.length;) off += out.writeSync(bytes.subarray(off));
+  try {
+    // A pipe may take fewer bytes than offered.
+    for (let off = 0; off < bytes.length;) off += out.writeSync(bytes.subarray(off));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+    exit(0);
+  }
 }
 
 /** The IO of the real process. */
