@@ -17,10 +17,10 @@
  *
  * Fresh or not: the bundle's manifest lists every source file with its modification time and
  * size (and Deno's version); any difference — or a bundle missing — makes it again (about a
- * second). Processes starting at once each build into a folder of their own and the first to
- * finish installs its folder by a rename; the others use it. When bundling fails, the folder's
- * entry points re-export the sources instead (the command runs as before, only slower to
- * start) and stderr says so.
+ * second). Each build is made in a folder of its own, then moved in a file at a time so that
+ * nothing a running process may still load goes away (see `install`); processes bundling at
+ * once end with the same files. When bundling fails, the folder's entry points re-export the
+ * sources instead (the command runs as before, only slower to start) and stderr says so.
  *
  * @module
  */
@@ -40,6 +40,8 @@ interface Manifest {
   source: boolean;
   /** Every source file: path from the root, modification time (ms), size. */
   files: [string, number, number][];
+  /** The bundle's own files, from its folder. */
+  outputs: string[];
 }
 
 /** `harvester/*` import names and the source files they name (from `deno.json`). */
@@ -81,6 +83,11 @@ export function launchImportMapText(denoJson: { imports: Record<string, string> 
   return JSON.stringify(launchImportMap(denoJson), null, 2) + "\n";
 }
 
+/** A file URL's path (`node:url` would cost the launcher its first Node module's load). */
+function pathOf(url: URL): string {
+  return decodeURIComponent(url.pathname);
+}
+
 function readJson<T>(url: URL): T | null {
   try {
     return JSON.parse(Deno.readTextFileSync(url)) as T;
@@ -114,7 +121,7 @@ export function isFresh(root: URL, dir: URL): boolean {
   const m = readJson<Manifest>(new URL("manifest.json", dir));
   if (!m || m.deno !== Deno.version.deno) return false;
   // Paths as strings: a URL made per file doubled the check's 6 ms.
-  const base = decodeURIComponent(root.pathname);
+  const base = pathOf(root);
   for (const [path, mtime, size] of m.files) {
     let s: Deno.FileInfo;
     try {
@@ -135,19 +142,19 @@ async function bundle(root: URL, out: URL, entries: string[], external: string[]
     "bundle",
     "--quiet",
     "--config",
-    new URL("deno.json", root).pathname,
+    pathOf(new URL("deno.json", root)),
     "--code-splitting",
     "--platform=deno",
     "--packages=external",
     ...external.map((e) => `--external=${e}`),
     "--keep-names",
     "--outdir",
-    out.pathname,
+    pathOf(out),
     ...entries,
   ];
   const r = await new Deno.Command(Deno.execPath(), {
     args,
-    cwd: root.pathname,
+    cwd: pathOf(root),
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -179,29 +186,58 @@ function writeSourceEntries(root: URL, out: URL, entries: string[]): void {
   }
 }
 
-/** Puts the folder `made` in place of `dir`, unless a fresh bundle got there first. */
-function install(root: URL, made: URL, dir: URL): void {
-  const tag = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  for (let attempt = 0; attempt < 3; attempt++) {
+/** Every file under `dir`, as paths from it. */
+function filesUnder(dir: URL, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(new URL(prefix, dir))) {
+    if (e.isDirectory) out.push(...filesUnder(dir, `${prefix}${e.name}/`));
+    else out.push(`${prefix}${e.name}`);
+  }
+  return out;
+}
+
+/** How long a chunk no current entry point uses is kept (for a process started before). */
+const KEEP_OLD_MS = 7 * 24 * 3600_000;
+
+/**
+ * Moves the bundle made in `made` into `dir`, never taking away a file a running process may
+ * still load: a process keeps the entry points it started with and loads its chunks later, on
+ * demand (a command's module, the error report when it fails) — for days, in a live session.
+ * Chunks are named by their content, so a chunk already there holds the same bytes and stays;
+ * new ones are moved in; then each entry point and last the manifest replace theirs, one rename
+ * each. Chunks no entry point uses any more are removed once they are a week old.
+ */
+function install(made: URL, dir: URL, entries: readonly string[]): void {
+  Deno.mkdirSync(dir, { recursive: true });
+  const entryFiles = new Set(entries.map(bundledPath));
+  const files = filesUnder(made);
+  const moveIn = (f: string) => {
+    const to = new URL(f, dir);
+    Deno.mkdirSync(new URL("./", to), { recursive: true });
+    Deno.renameSync(new URL(f, made), to);
+  };
+  for (const f of files) {
+    if (entryFiles.has(f) || f === "manifest.json") continue;
     try {
-      Deno.renameSync(made, dir);
-      return;
+      Deno.statSync(new URL(f, dir)); // there already: the same content
     } catch {
-      // Taken: by a fresh bundle another process made (use it), or by a stale one (move it away).
-      if (isFresh(root, dir)) {
-        Deno.removeSync(made, { recursive: true });
-        return;
-      }
-      const aside = new URL(`../cli-old-${tag}-${attempt}/`, dir);
-      try {
-        Deno.renameSync(dir, aside);
-        Deno.removeSync(aside, { recursive: true });
-      } catch {
-        // Another process moved it first; try again.
-      }
+      moveIn(f);
     }
   }
-  throw new Error(`could not put the bundle in ${dir.pathname}`);
+  for (const f of entryFiles) moveIn(f);
+  moveIn("manifest.json");
+  Deno.removeSync(made, { recursive: true });
+  const current = new Set(files);
+  const now = Date.now();
+  for (const f of filesUnder(dir)) {
+    if (current.has(f)) continue;
+    try {
+      const s = Deno.statSync(new URL(f, dir));
+      if (now - (s.mtime?.getTime() ?? now) > KEEP_OLD_MS) Deno.removeSync(new URL(f, dir));
+    } catch {
+      // removed by another build meanwhile
+    }
+  }
 }
 
 /**
@@ -210,7 +246,7 @@ function install(root: URL, made: URL, dir: URL): void {
  */
 export async function buildBundle(root: URL, dir: URL): Promise<string | null> {
   const denoJson = readJson<{ imports: Record<string, string> }>(new URL("deno.json", root));
-  if (!denoJson) throw new Error(`cannot read ${new URL("deno.json", root).pathname}`);
+  if (!denoJson) throw new Error(`cannot read ${pathOf(new URL("deno.json", root))}`);
   // Stamped before bundling: a file changed meanwhile makes the next run bundle again.
   const files = sourceFiles(root);
   const entries = [CLI_ENTRY, ...Object.values(entryPoints(denoJson))];
@@ -226,9 +262,14 @@ export async function buildBundle(root: URL, dir: URL): Promise<string | null> {
     Deno.mkdirSync(made, { recursive: true });
     writeSourceEntries(root, made, entries);
   }
-  const manifest: Manifest = { deno: Deno.version.deno, source: failed !== null, files };
+  const manifest: Manifest = {
+    deno: Deno.version.deno,
+    source: failed !== null,
+    files,
+    outputs: [...filesUnder(made), "manifest.json"].sort(),
+  };
   Deno.writeTextFileSync(new URL("manifest.json", made), JSON.stringify(manifest));
-  install(root, made, dir);
+  install(made, dir, entries);
   return failed;
 }
 
@@ -239,7 +280,17 @@ export async function buildBundle(root: URL, dir: URL): Promise<string | null> {
 export async function freshBundle(root: URL): Promise<URL> {
   const dir = new URL(BUNDLE_DIR, root);
   if (!isFresh(root, dir)) {
-    const failed = await buildBundle(root, dir);
+    let failed: string | null;
+    try {
+      failed = await buildBundle(root, dir);
+    } catch (e) {
+      throw new Error(
+        `cannot make the bundled command line in ${pathOf(dir)} (${(e as Error).message}); ` +
+          `make that folder writable, or run \`deno run -A ${
+            pathOf(new URL(CLI_ENTRY, root))
+          } …\`, which runs from the sources`,
+      );
+    }
     if (failed) {
       console.error(
         `harvester: could not bundle the command line (${failed.split("\n")[0]}); ` +

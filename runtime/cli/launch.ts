@@ -6,6 +6,12 @@
  */
 import { freshBundle } from "./bundle.ts";
 
-const entry = await freshBundle(new URL("../../", import.meta.url));
+let entry: URL;
+try {
+  entry = await freshBundle(new URL("../../", import.meta.url));
+} catch (e) {
+  console.error(`harvester: ${(e as Error).message}`);
+  Deno.exit(1);
+}
 const cli: typeof import("./main.ts") = await import(entry.href);
 await cli.main();

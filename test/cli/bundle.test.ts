@@ -9,7 +9,12 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-import { buildBundle, isFresh, launchImportMapText } from "../../runtime/cli/bundle.ts";
+import {
+  buildBundle,
+  freshBundle,
+  isFresh,
+  launchImportMapText,
+} from "../../runtime/cli/bundle.ts";
 import { LAUNCH_FLAGS, launchArgs } from "../../runtime/cli/launch_args.ts";
 import { V8_FLAGS_ARG } from "../../runtime/v8_flags.ts";
 import { tempRoot } from "../bundles/helpers.ts";
@@ -74,6 +79,33 @@ describe("bundling the command line", () => {
     expect(readdirSync(new URL(".build/", root))).toEqual(["cli"]);
   });
 
+  test("a new bundle leaves the chunks a running process may still load, a week", async () => {
+    const root = fakeInstall(), dir = bundleDir(root);
+    const chunks = () => readdirSync(dir).filter((f) => f.endsWith(".js")).sort();
+    const outputs = () =>
+      JSON.parse(readFileSync(new URL("manifest.json", dir), "utf8")).outputs as string[];
+    const imported = () =>
+      readFileSync(new URL("runtime/cli/main.js", dir), "utf8").match(/chunk-\w+\.js/g)!;
+    expect(await buildBundle(root, dir)).toBeNull();
+    const first = chunks(), importedFirst = imported();
+    writeFileSync(new URL("runtime/entry/api.ts", root), "export const VERSION = 3;\n");
+    expect(await buildBundle(root, dir)).toBeNull();
+    // The entry point imports new chunks; every chunk of the first bundle is still there.
+    expect(imported()).not.toEqual(importedFirst);
+    for (const c of first) expect(chunks()).toContain(c);
+    const unused = first.filter((c) => !outputs().includes(c));
+    expect(unused.length).toBeGreaterThan(0);
+    // Once a week old and no longer made, an old chunk goes at the next build.
+    const old = new Date(Date.now() - 8 * 24 * 3600_000);
+    for (const c of unused) Deno.utimeSync(new URL(c, dir), old, old);
+    const second = chunks();
+    writeFileSync(new URL("runtime/entry/api.ts", root), "export const VERSION = 4;\n");
+    expect(await buildBundle(root, dir)).toBeNull();
+    for (const c of unused) expect(chunks()).not.toContain(c);
+    for (const c of second.filter((c) => !unused.includes(c))) expect(chunks()).toContain(c);
+    expect(isFresh(root, dir)).toBe(true);
+  });
+
   test("processes bundling at once leave one fresh bundle", async () => {
     const root = fakeInstall(), dir = bundleDir(root);
     const results = await Promise.all([1, 2, 3].map(() => buildBundle(root, dir)));
@@ -89,6 +121,14 @@ describe("bundling the command line", () => {
     const api = readFileSync(new URL("runtime/entry/api.js", dir), "utf8");
     expect(api).toBe(`export * from "${new URL("runtime/entry/api.ts", root).href}";\n`);
     expect(isFresh(root, dir)).toBe(true); // not bundled again until a source changes
+  });
+
+  test("a bundle that cannot be written is an error saying what to do", async () => {
+    const root = fakeInstall();
+    writeFileSync(new URL(".build", root), "not a folder"); // as a folder one may not write in
+    await expect(freshBundle(root)).rejects.toThrow(
+      /cannot make the bundled command line in .*\.build\/cli\/ .*make that folder writable, or run `deno run -A .*runtime\/cli\/main\.ts …`/,
+    );
   });
 
   test("the launcher's import map is deno.json's, harvester/* pointing into the bundle", () => {
