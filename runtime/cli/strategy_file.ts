@@ -11,6 +11,8 @@ import { HarvesterError } from "../errors.ts";
 import { asStrategy, type Strategy } from "../engine/strategy.ts";
 import { UsageError } from "./command.ts";
 import { displayPath } from "./user_fault.ts";
+import { Asset } from "../assets/asset.ts";
+import { lazyImport } from "../lazy.ts";
 
 /** A strategy that cannot be loaded, at a place in the user's code. */
 export class StrategyLoadError extends HarvesterError {
@@ -142,7 +144,29 @@ export async function importStrategy(url: string, source: string): Promise<Strat
   } catch (e) {
     throw (await loadFault(e)) ?? e;
   }
+  let api: Record<string, unknown> | null = null;
+  try {
+    api = await lazyImport<Record<string, unknown>>("harvester/api");
+  } catch {
+    // Not importable here: then the strategy did not import it either.
+  }
+  if (api) checkSameHarvester(api);
   return asStrategy(mod, source);
+}
+
+/**
+ * Fails when `harvester/api`, as the strategy resolves it, is another copy of Harvester than the
+ * one running. That happens only if the bundled command line was made again between this
+ * process's start and its strategy's import, because the sources changed meanwhile
+ * (`bundle.ts`). The strategy's orders would then reach no running algorithm and its classes
+ * would fail the engine's checks, so this says what happened instead.
+ */
+export function checkSameHarvester(api: Record<string, unknown>): void {
+  if (api.Asset === undefined || api.Asset === Asset) return;
+  throw new HarvesterError(
+    "harvester/api is another copy of Harvester than the one running: its bundle was made " +
+      "again while this command started, after a change to the sources. Run the command again",
+  );
 }
 
 /**

@@ -16,6 +16,8 @@ import {
   launchImportMapText,
 } from "../../runtime/cli/bundle.ts";
 import { LAUNCH_FLAGS, launchArgs } from "../../runtime/cli/launch_args.ts";
+import { checkSameHarvester } from "../../runtime/cli/strategy_file.ts";
+import * as harvesterApi from "harvester/api";
 import { V8_FLAGS_ARG } from "../../runtime/v8_flags.ts";
 import { tempRoot } from "../bundles/helpers.ts";
 import { REPO } from "./process.ts";
@@ -153,6 +155,15 @@ describe("bundling the command line", () => {
       expect(line).toMatch(/--import-map="?(\$PWD\/)?runtime\/cli\/launch\.imports\.json/);
       expect(line).toMatch(/runtime\/cli\/launch\.ts"?( |$)/);
     }
+  });
+});
+
+describe("a strategy's harvester/api is the running Harvester's", () => {
+  test("the same copy passes; another copy (a bundle made again meanwhile) is said so", () => {
+    checkSameHarvester(harvesterApi as unknown as Record<string, unknown>);
+    expect(() => checkSameHarvester({ ...harvesterApi, Asset: class Asset {} })).toThrow(
+      /harvester\/api is another copy of Harvester than the one running: .*Run the command again/,
+    );
   });
 });
 
