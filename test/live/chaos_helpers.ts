@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { launchArgs } from "../../runtime/cli/launch_args.ts";
 
 /** A strategy file of its own (no imports): buys AAPL on every bar, a few shares. */
 export const BUYER =
@@ -45,7 +46,7 @@ export function paperArgs(
 
 export function cli(root: string, args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "runtime/cli/main.ts", ...args],
+    args: [...launchArgs(new URL("../../", import.meta.url)), ...args],
     env: { HARVESTER_ROOT: root, ...env },
     stdout: "piped",
     stderr: "piped",

@@ -12,6 +12,7 @@ import {
 import { readJournal } from "../../runtime/live/journal.ts";
 import { run_algorithm } from "../../runtime/engine/run_algorithm.ts";
 import { tempRoot } from "../bundles/helpers.ts";
+import { launchArgs } from "../../runtime/cli/launch_args.ts";
 
 let root: string;
 const algo = fileURLToPath(new URL("../../strategies/buyapple.ts", import.meta.url));
@@ -54,9 +55,7 @@ describe("live settings", () => {
     const state = join(dir, "s.json");
     const child = new Deno.Command(Deno.execPath(), {
       args: [
-        "run",
-        "-A",
-        "runtime/cli/main.ts",
+        ...launchArgs(new URL("../../", import.meta.url)),
         "live",
         algo,
         "--feed",

@@ -15,6 +15,7 @@ import { readJournal } from "../../runtime/live/journal.ts";
 import { FakeAlpacaVenue } from "../fakes/alpaca_trading_server.ts";
 import { FakeTws } from "../fakes/fake_tws.ts";
 import { tempRoot } from "../bundles/helpers.ts";
+import { launchArgs } from "../../runtime/cli/launch_args.ts";
 
 const algoPath = fileURLToPath(new URL("../../strategies/buyapple.ts", import.meta.url));
 const SPEED = 20;
@@ -54,9 +55,7 @@ test("harvester live --broker alpaca: a short session against the fake venue", a
   try {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
-        "run",
-        "-A",
-        "runtime/cli/main.ts",
+        ...launchArgs(new URL("../../", import.meta.url)),
         "live",
         algoPath,
         "--broker",
@@ -123,9 +122,7 @@ test("harvester live --broker ib: a short session against the fake TWS", async (
   try {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
-        "run",
-        "-A",
-        "runtime/cli/main.ts",
+        ...launchArgs(new URL("../../", import.meta.url)),
         "live",
         algoPath,
         "--broker",

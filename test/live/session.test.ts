@@ -14,6 +14,7 @@ import { readJournal } from "../../runtime/live/journal.ts";
 import { sha256 } from "../../runtime/live/persistence.ts";
 import { samePerf } from "./perf_helpers.ts";
 import { tempRoot } from "../bundles/helpers.ts";
+import { launchArgs } from "../../runtime/cli/launch_args.ts";
 
 let root: string;
 const strategyPath = (n: string) =>
@@ -34,7 +35,7 @@ const idFamily = (lines: readonly Record<string, unknown>[]) =>
 
 function cli(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "runtime/cli/main.ts", ...args],
+    args: [...launchArgs(new URL("../../", import.meta.url)), ...args],
     env: { HARVESTER_ROOT: root, ...env },
     stdout: "piped",
     stderr: "piped",
