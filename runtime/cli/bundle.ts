@@ -86,9 +86,13 @@ export function launchImportMapText(denoJson: { imports: Record<string, string> 
   return JSON.stringify(launchImportMap(denoJson), null, 2) + "\n";
 }
 
-/** A file URL's path (`node:url` would cost the launcher its first Node module's load). */
-function pathOf(url: URL): string {
-  return decodeURIComponent(url.pathname);
+/**
+ * A file URL's path (`node:url` would cost the launcher its first Node module's load): decoded,
+ * and on Windows without the slash before the drive (`/C:/x` → `C:/x`, which Windows accepts).
+ */
+export function pathOf(url: URL): string {
+  const path = decodeURIComponent(url.pathname);
+  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
 }
 
 function readJson<T>(url: URL): T | null {

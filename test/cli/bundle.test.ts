@@ -14,6 +14,7 @@ import {
   freshBundle,
   isFresh,
   launchImportMapText,
+  pathOf,
 } from "../../runtime/cli/bundle.ts";
 import { LAUNCH_FLAGS, launchArgs } from "../../runtime/cli/launch_args.ts";
 import { checkSameHarvester } from "../../runtime/cli/strategy_file.ts";
@@ -131,6 +132,13 @@ describe("bundling the command line", () => {
     await expect(freshBundle(root)).rejects.toThrow(
       /cannot make the bundled command line in .*\.build\/cli\/ .*make that folder writable, or run `deno run -A .*runtime\/cli\/main\.ts …`/,
     );
+  });
+
+  test("paths of file URLs: decoded, and a Windows drive without the slash before it", () => {
+    expect(pathOf(new URL("file:///opt/my%20harvester/deno.json"))).toBe(
+      "/opt/my harvester/deno.json",
+    );
+    expect(pathOf(new URL("file:///C:/Users/me/harvester/"))).toBe("C:/Users/me/harvester/");
   });
 
   test("the launcher's import map is deno.json's, harvester/* pointing into the bundle", () => {
