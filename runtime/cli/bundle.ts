@@ -69,11 +69,9 @@ export function bundledPath(source: string): string {
 export function launchImportMap(
   denoJson: { imports: Record<string, string> },
 ): { imports: Record<string, string> } {
-  const imports: Record<string, string> = {};
+  const entries = entryPoints(denoJson), imports: Record<string, string> = {};
   for (const [name, target] of Object.entries(denoJson.imports)) {
-    imports[name] = name.startsWith("harvester/")
-      ? `../../${BUNDLE_DIR}${bundledPath(target.replace(/^\.\//, ""))}`
-      : target;
+    imports[name] = name in entries ? `../../${BUNDLE_DIR}${bundledPath(entries[name])}` : target;
     // deno.json resolves a package's files (`parquet-wasm/bundler`) by its name; an import map
     // file only by a mapping of its own.
     if (target.startsWith("npm:")) imports[`${name}/`] = `npm:/${target.slice(4)}/`;

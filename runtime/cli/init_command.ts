@@ -11,17 +11,7 @@ import { join, resolve } from "node:path";
 import { type Command, UsageError } from "./command.ts";
 import { V8_FLAGS_ARG } from "../v8_flags.ts";
 import { INSTALL_ROOT } from "../install.ts";
-
-/** The installation's root (this checkout), as a URL ending in `/`. */
-const INSTALL = INSTALL_ROOT;
-
-/** The user-facing entry points, by import name. */
-const ENTRY_POINTS: Record<string, string> = {
-  "harvester/api": "runtime/entry/api.ts",
-  "harvester/notebook": "runtime/entry/notebook.ts",
-  "harvester/bundles": "bundles/mod.ts",
-  "harvester/calendars": "calendars/mod.ts",
-};
+import { entryPoints } from "./bundle.ts";
 
 /** The example strategy: zipline's dual moving average, with its fields declared. */
 export const EXAMPLE_STRATEGY = `/**
@@ -63,7 +53,8 @@ export function strategyDenoJson(install: URL): Record<string, unknown> {
     imports: Record<string, string>;
   };
   const imports: Record<string, string> = {};
-  for (const [name, path] of Object.entries(ENTRY_POINTS)) {
+  // The user-facing entry points (`harvester/*`), as the installation's deno.json names them.
+  for (const [name, path] of Object.entries(entryPoints(own))) {
     imports[name] = new URL(path, install).href;
   }
   // Harvester's files import npm packages by bare name: resolved for them, and only them.
@@ -107,8 +98,8 @@ export const initCommand: Command = {
   run(args, io) {
     const dir = resolve(args.positionals[0] ?? ".");
     const files: [string, string][] = [
-      ["deno.json", JSON.stringify(strategyDenoJson(INSTALL), null, 2) + "\n"],
-      ["deno.lock", readFileSync(new URL("deno.lock", INSTALL), "utf8")],
+      ["deno.json", JSON.stringify(strategyDenoJson(INSTALL_ROOT), null, 2) + "\n"],
+      ["deno.lock", readFileSync(new URL("deno.lock", INSTALL_ROOT), "utf8")],
       ["algo.ts", EXAMPLE_STRATEGY],
       [join(".vscode", "settings.json"), JSON.stringify(VSCODE_SETTINGS, null, 2) + "\n"],
     ];

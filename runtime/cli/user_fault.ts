@@ -13,10 +13,14 @@ import { UsageError } from "./command.ts";
 import { installed } from "../install.ts";
 import { BUNDLE_DIR } from "./bundle.ts";
 
+/** The bundle's frames: named as in the sources, at the bundle's lines (`bundle.ts`). */
+const BUNDLE = installed(BUNDLE_DIR).href;
+
 /** Harvester's own code, from its sources or its bundle: frames from here are not the user's. */
-const HARVESTER_DIRS = ["runtime/", "bundles/", "calendars/", BUNDLE_DIR].map((d) =>
-  installed(d).href
-);
+const HARVESTER_DIRS = [
+  ...["runtime/", "bundles/", "calendars/"].map((d) => installed(d).href),
+  BUNDLE,
+];
 
 /** One frame of a V8 stack: `at fn (file:///x.ts:3:15)` or `at file:///x.ts:3:15`. */
 export interface Frame {
@@ -149,9 +153,6 @@ export function reportFault(e: unknown, ctx: FaultContext): FaultReport {
     code: 1,
   };
 }
-
-/** The bundle's frames: named as in the sources, at the bundle's lines (`bundle.ts`). */
-const BUNDLE = installed(BUNDLE_DIR).href;
 
 /**
  * Where to see source lines when Harvester's frames are in its bundle (which carries no source
