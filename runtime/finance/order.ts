@@ -30,6 +30,11 @@ export interface TrackedOrder {
   /** The ledger's bookkeeping of where this order sits in today's list (internal). */
   ledgerSession: number;
   ledgerSlot: number;
+  /**
+   * The number ending the id when the id is the run's own (`hv<tag>-<n>`), else -1 (internal):
+   * the results recorder keys the order's rows by it without reading the id's digits again.
+   */
+  readonly tableSeq: number;
 }
 
 /**
@@ -55,6 +60,8 @@ export class Order implements TrackedOrder {
   /** The ledger's bookkeeping of where this order sits in today's list (internal). */
   ledgerSession = -1;
   ledgerSlot = -1;
+  /** Never the run's own id family (a simulation order's id is its venue's). */
+  readonly tableSeq = -1;
 
   constructor(opts: {
     dt: number;

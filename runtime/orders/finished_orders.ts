@@ -16,11 +16,15 @@ import { ORDER_STATES, type OrderState } from "../model/order_state.ts";
 import { fromRecord } from "./manager_state.ts";
 import type { ManagedOrder } from "./order.ts";
 
-/** The numbers kept per order, in this order. */
-const CREATED = 0, DT = 1, AMOUNT = 2, FILLED = 3, COMMISSION = 4, AVG = 5, LIMIT = 6, STOP = 7;
-const LAST_EVENT = 8, WIDTH = 9;
+/**
+ * The numbers kept per order, in this order. The limit and stop prices and the last event's time
+ * (when it is not the order's `dt`) are kept apart, for the orders that have them: a strategy of
+ * market orders stores none, and three numbers fewer an order were 1.6 MB less fresh memory for a
+ * 65,000-order run.
+ */
+const CREATED = 0, DT = 1, AMOUNT = 2, FILLED = 3, COMMISSION = 4, AVG = 5, WIDTH = 6;
 /** Flag bits. */
-const KEPT = 1, LIMIT_REACHED = 2, STOP_REACHED = 4, EXTERNAL = 8, HAS_LIMIT = 16, HAS_STOP = 32;
+const KEPT = 1, LIMIT_REACHED = 2, STOP_REACHED = 4, EXTERNAL = 8;
 
 /**
  * Orders per chunk of storage. Chunks are made once at their full size and never copied: a
@@ -41,6 +45,10 @@ export class FinishedOrders {
   readonly #venue = new IdFamily();
   /** Reasons are rare (a rejection, an expiry's): by sequence number. */
   readonly #reasons = new Map<number, string>();
+  /** The prices of limit and stop orders, by sequence number. */
+  readonly #prices = new Map<number, { limit: number | null; stop: number | null }>();
+  /** Last events' times that are not the order's `dt`, by sequence number. */
+  readonly #lastEvents = new Map<number, number>();
 
   /** Keeps `o` (finished, of sequence number `seq`); it is read back by `get`. */
   store(seq: number, o: ManagedOrder): void {
@@ -53,12 +61,14 @@ export class FinishedOrders {
     n[at + FILLED] = o.filled;
     n[at + COMMISSION] = o.commission;
     n[at + AVG] = o.avg_fill_price;
-    n[at + LIMIT] = o.limit ?? 0;
-    n[at + STOP] = o.stop ?? 0;
-    n[at + LAST_EVENT] = o.last_event_at;
     this.#flags[c][i] = KEPT | (o.limit_reached ? LIMIT_REACHED : 0) |
-      (o.stop_reached ? STOP_REACHED : 0) | (o.external ? EXTERNAL : 0) |
-      (o.limit !== null ? HAS_LIMIT : 0) | (o.stop !== null ? HAS_STOP : 0);
+      (o.stop_reached ? STOP_REACHED : 0) | (o.external ? EXTERNAL : 0);
+    if (o.limit !== null || o.stop !== null) {
+      this.#prices.set(seq, { limit: o.limit, stop: o.stop });
+    } else if (this.#prices.size) this.#prices.delete(seq);
+    // `Object.is`: a NaN time (an order restored without one) is kept as it is, not as `dt`.
+    if (!Object.is(o.last_event_at, o.dt)) this.#lastEvents.set(seq, o.last_event_at);
+    else if (this.#lastEvents.size) this.#lastEvents.delete(seq);
     this.#states[c][i] = ORDER_STATES.indexOf(o.state);
     this.#assets.set(seq, o.asset);
     const venueId = o.broker_order_id;
@@ -85,7 +95,8 @@ export class FinishedOrders {
     const n = this.#nums[c],
       at = i * WIDTH,
       flags = this.#flags[c][i],
-      asset = this.#assets.get(seq)!;
+      asset = this.#assets.get(seq)!,
+      prices = this.#prices.get(seq);
     // Built as a state file's order is (`fromRecord`), then its last event's time.
     const o = fromRecord({
       client_order_id: id,
@@ -95,8 +106,8 @@ export class FinishedOrders {
       amount: n[at + AMOUNT],
       filled: n[at + FILLED],
       commission: n[at + COMMISSION],
-      limit: flags & HAS_LIMIT ? n[at + LIMIT] : null,
-      stop: flags & HAS_STOP ? n[at + STOP] : null,
+      limit: prices?.limit ?? null,
+      stop: prices?.stop ?? null,
       limit_reached: (flags & LIMIT_REACHED) !== 0,
       stop_reached: (flags & STOP_REACHED) !== 0,
       reason: this.#reasons.get(seq) ?? null,
@@ -105,7 +116,7 @@ export class FinishedOrders {
       avg_fill_price: n[at + AVG],
       external: (flags & EXTERNAL) !== 0,
     }, asset);
-    o.last_event_at = n[at + LAST_EVENT];
+    o.last_event_at = this.#lastEvents.get(seq) ?? n[at + DT];
     return o;
   }
 
@@ -116,6 +127,8 @@ export class FinishedOrders {
     this.#assets.set(seq, undefined);
     this.#venueIds.set(seq, null);
     this.#reasons.delete(seq);
+    this.#prices.delete(seq);
+    this.#lastEvents.delete(seq);
   }
 
   /** Chunks up to and including chunk `c`. */

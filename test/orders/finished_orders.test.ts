@@ -75,6 +75,31 @@ describe("FinishedOrders", () => {
     expect(store.has(5)).toBe(false);
     expect(store.get(5, a.id)).toBeUndefined();
   });
+
+  test("prices and last events kept apart follow the order stored last at a number", () => {
+    const store = new FinishedOrders();
+    const limited = finished(7);
+    store.store(7, limited);
+    // The same number stored again as a market order whose last event is its dt: no leftovers.
+    const market = finished(7, {
+      limit: null,
+      stop: null,
+      last_event_at: Date.UTC(2014, 0, 3, 21),
+    });
+    store.store(7, market);
+    expect(fields(store.get(7, market.id)!)).toEqual(fields(market));
+    // A stop order alone, and a NaN last event (an order restored without one) kept as NaN.
+    const stop = finished(8, { limit: null, last_event_at: NaN });
+    store.store(8, stop);
+    const back = store.get(8, stop.id)!;
+    expect(back.limit).toBeNull();
+    expect(back.stop).toBe(99.5);
+    expect(back.last_event_at).toBeNaN();
+    // Dropped and stored again without prices: the old ones are gone.
+    store.drop(8);
+    store.store(8, finished(8, { limit: null, stop: null }));
+    expect(store.get(8, stop.id)!.stop).toBeNull();
+  });
 });
 
 describe("OrderTable.compact", () => {
