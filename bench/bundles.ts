@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ingest, load } from "../bundles/mod.ts";
 import { dailyDataset, minuteDataset } from "./data.ts";
-import { report } from "./harness.ts";
+import { report, runtimeEnv } from "./harness.ts";
 import { tmpdir } from "node:os";
 
 export async function benchBundles(): Promise<void> {
@@ -47,6 +47,7 @@ export async function benchBundles(): Promise<void> {
   const minuteDir = minuteDataset(10, 695); // 10 × 695 × 1,440 ≈ 10.0M rows
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", join(import.meta.dirname!, "minute_ingest_child.ts"), minuteDir],
+    env: runtimeEnv(),
     stdout: "piped",
     stderr: "inherit",
   }).outputSync();

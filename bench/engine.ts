@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { ingest, listVersions, load } from "../bundles/mod.ts";
 import { run_algorithm } from "../runtime/engine/run_algorithm.ts";
 import { BENCH_DATA, dailyDataset, xnysMinuteDataset } from "./data.ts";
-import { report, RUNTIME_FLAGS } from "./harness.ts";
+import { report, RUNTIME_FLAGS, runtimeEnv } from "./harness.ts";
 import { launchArgs } from "../runtime/cli/launch_args.ts";
 import { apiShapeMs } from "./api_floor.ts";
 
@@ -102,7 +102,7 @@ export function cliBacktest(strategy: string, bundle: string, extra: string[]): 
       "1000000",
       ...extra,
     ],
-    env: { HARVESTER_ROOT: BENCH_ROOT, NO_COLOR: "1" },
+    env: runtimeEnv({ HARVESTER_ROOT: BENCH_ROOT, NO_COLOR: "1" }),
     stdout: "null",
     stderr: "piped",
   }).outputSync();
@@ -201,7 +201,7 @@ function child(args: string[], flags: string[] = []): ChildResult {
       join(import.meta.dirname!, "backtest_child.ts"),
       ...args,
     ],
-    env: { HARVESTER_ROOT: BENCH_ROOT },
+    env: runtimeEnv({ HARVESTER_ROOT: BENCH_ROOT }),
     stdout: "piped",
     stderr: "piped",
   }).outputSync();

@@ -1,4 +1,5 @@
 /** Tiny benchmark helpers: time a function, print one aligned figure per line. */
+import { withProcessEnv } from "../runtime/process_env.ts";
 import { V8_FLAGS_ARG } from "../runtime/v8_flags.ts";
 
 /** Runs `fn` repeatedly for at least `minMs` and returns calls per second. */
@@ -34,3 +35,11 @@ export function report(label: string, value: number, unit: string, target?: stri
  * Benchmarks that spawn a process use them, to measure what users run.
  */
 export const RUNTIME_FLAGS = [V8_FLAGS_ARG];
+
+/**
+ * The environment of a process a benchmark starts: `extra`, with what `deno task harvester`
+ * starts with (`runtime/process_env.ts`) added to this process's own.
+ */
+export function runtimeEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return withProcessEnv({ GLIBC_TUNABLES: Deno.env.get("GLIBC_TUNABLES"), ...extra });
+}

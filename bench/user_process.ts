@@ -33,7 +33,9 @@ function backtrader(): { seconds: number; bars: number; orders: number } | undef
   if (!path) return undefined;
   const r = new Deno.Command(Deno.env.get("PYTHON") ?? "python3", {
     args: ["bench/peers/backtrader_sma.py", join(BENCH_DATA, "a100_d2520")],
-    env: { PYTHONPATH: path },
+    // As its users run it: without the C library tunable `deno task bench` starts with
+    // (runtime/process_env.ts).
+    env: { PYTHONPATH: path, GLIBC_TUNABLES: "" },
     stdout: "piped",
     stderr: "piped",
   }).outputSync();

@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Command, UsageError } from "./command.ts";
+import { PROCESS_ENV_PREFIX } from "../process_env.ts";
 import { V8_FLAGS_ARG } from "../v8_flags.ts";
 import { INSTALL_ROOT } from "../install.ts";
 import { entryPoints } from "./bundle.ts";
@@ -65,7 +66,7 @@ export function strategyDenoJson(install: URL): Record<string, unknown> {
   // From the sources, not the bundle (`bundle.ts`): the bundle runs with an import map of its own,
   // which would hide what this folder's deno.json adds (a strategy's own packages). Lazy dynamic
   // imports, as Harvester's deno.json has them: a command loads only its own modules.
-  const cli = `deno run -A --unstable-lazy-dynamic-imports ${V8_FLAGS_ARG} ${
+  const cli = `${PROCESS_ENV_PREFIX} deno run -A --unstable-lazy-dynamic-imports ${V8_FLAGS_ARG} ${
     new URL("runtime/cli/main.ts", install).href
   }`;
   return {

@@ -14,6 +14,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { type CellResult, type CellSpec, parseResult } from "./cell.ts";
+import { withProcessEnv } from "../process_env.ts";
 import { V8_FLAGS } from "../v8_flags.ts";
 import { installed } from "../install.ts";
 
@@ -83,8 +84,7 @@ export class CellProcess {
   readonly #exited: Promise<Deno.CommandStatus>;
 
   constructor(opts: ProcessOptions) {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
+    const env = withProcessEnv(opts.env);
     env.HARVESTER_CELL_MARKER = this.#marker;
     const child = new Deno.Command(Deno.execPath(), {
       args: childArgs(opts),

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { launchArgs } from "../../runtime/cli/launch_args.ts";
+import { withProcessEnv } from "../../runtime/process_env.ts";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 export const MAIN = `${REPO}runtime/cli/main.ts`;
@@ -14,7 +15,8 @@ export interface ProcessResult {
 
 /**
  * `harvester ARGS…` with `HARVESTER_ROOT=root`, as the README's `deno task harvester` runs it
- * (bundled, `runtime/cli/launch.ts`; from `cwd`, default the repository). Killed after `timeout` ms.
+ * (bundled, `runtime/cli/launch.ts`, with its environment; from `cwd`, default the repository).
+ * Killed after `timeout` ms.
  */
 export function harvester(
   args: string[],
@@ -25,7 +27,12 @@ export function harvester(
     [...launchArgs(new URL(`file://${REPO}`)), ...args],
     {
       cwd: opts.cwd ?? REPO,
-      env: { ...Deno.env.toObject(), NO_COLOR: "1", HARVESTER_ROOT: opts.root, ...opts.env },
+      env: withProcessEnv({
+        ...Deno.env.toObject(),
+        NO_COLOR: "1",
+        HARVESTER_ROOT: opts.root,
+        ...opts.env,
+      }),
       encoding: "utf8",
       timeout: opts.timeout ?? 120_000,
     },

@@ -1,14 +1,16 @@
 /**
  * One set of runtime flags: what `deno task harvester` runs with is what the README's global
  * install bakes in, what a strategy folder's tasks and a sweep's cells run with, and what the
- * benchmarks' child processes use.
+ * benchmarks' child processes use. Likewise the environment processes start with
+ * (`process_env.ts`), which the C library reads before any code runs.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { RUNTIME_FLAGS } from "../../bench/harness.ts";
+import { RUNTIME_FLAGS, runtimeEnv } from "../../bench/harness.ts";
 import { strategyDenoJson } from "../../runtime/cli/init_command.ts";
 import { childArgs } from "../../runtime/sweep/cell_process.ts";
 import { V8_FLAGS, V8_FLAGS_ARG } from "../../runtime/v8_flags.ts";
+import { PROCESS_ENV_PREFIX, withProcessEnv } from "../../runtime/process_env.ts";
 
 const tasks = JSON.parse(readFileSync("deno.json", "utf8")).tasks as Record<string, string>;
 
@@ -22,6 +24,29 @@ describe("runtime flags", () => {
     for (const name of ["harvester", "demo", "bench"]) {
       for (const f of RUNTIME_FLAGS) expect(tasks[name], name).toContain(` ${f} `);
     }
+  });
+  test("the harvester, demo and bench tasks and a strategy folder's start with the environment", () => {
+    expect(PROCESS_ENV_PREFIX).toBe("GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
+    for (const name of ["harvester", "demo", "bench"]) {
+      expect(tasks[name], name).toMatch(new RegExp(`^${PROCESS_ENV_PREFIX} deno run `));
+    }
+    const folder = strategyDenoJson(new URL("../../", import.meta.url)) as {
+      tasks: Record<string, string>;
+    };
+    for (const [name, task] of Object.entries(folder.tasks)) {
+      expect(task, name).toMatch(new RegExp(`^${PROCESS_ENV_PREFIX} deno run `));
+    }
+    expect(runtimeEnv({ HARVESTER_ROOT: "/r" }).GLIBC_TUNABLES).toContain("glibc.malloc.hugetlb=1");
+  });
+  test("a parent's own tunables are kept, and its own choice of ours wins", () => {
+    expect(withProcessEnv({ A: "1", B: undefined })).toEqual({
+      A: "1",
+      GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
+    });
+    expect(withProcessEnv({ GLIBC_TUNABLES: "glibc.malloc.arena_max=2" }).GLIBC_TUNABLES)
+      .toBe("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1");
+    expect(withProcessEnv({ GLIBC_TUNABLES: "glibc.malloc.hugetlb=0" }).GLIBC_TUNABLES)
+      .toBe("glibc.malloc.hugetlb=0");
   });
   test("the README's global install uses them too", () => {
     const install = readFileSync("README.md", "utf8").split("\n").find((l) =>

@@ -41,4 +41,20 @@ describe("ByteWriter", () => {
     expect(text(v)).toBe(ds.map((x) => `${String(x)} ${py(x)} `).join(""));
     expect(new ByteWriter().decimal(0.12345, false)).toBe(false); // five decimals: not this path
   });
+
+  test("every digit count, each power of ten and its neighbours, as String writes them", () => {
+    const xs: number[] = [];
+    for (let p = 1; p <= 2 ** 31; p *= 10) xs.push(p - 1, p, p + 1, 2 * p + 3);
+    let seed = 5;
+    for (let k = 0; k < 5000; k++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      xs.push(seed % 2 ** (1 + (k % 31)));
+    }
+    const w = new ByteWriter(16);
+    for (const x of xs.filter((x) => x < 2 ** 31)) {
+      w.int(x);
+      w.byte(44);
+    }
+    expect(text(w)).toBe(xs.filter((x) => x < 2 ** 31).map((x) => `${x},`).join(""));
+  });
 });
