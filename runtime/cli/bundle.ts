@@ -31,8 +31,8 @@
 /** The bundle's folder, from the installation's root. */
 export const BUNDLE_DIR = ".build/cli/";
 
-/** The folders whose `.ts` files make the bundle. */
-const SOURCES = ["runtime/", "bundles/", "calendars/"];
+/** The folders of Harvester's own code, whose `.ts` files make the bundle. */
+export const SOURCE_DIRS = ["runtime/", "bundles/", "calendars/"] as const;
 
 /** The command line's own entry point, bundled beside the `harvester/*` ones. */
 export const CLI_ENTRY = "runtime/cli/main.ts";
@@ -111,7 +111,7 @@ function sourceFiles(root: URL): [string, number, number][] {
       else if (e.isFile && e.name.endsWith(".ts")) out.push(stamp(root, path));
     }
   };
-  for (const d of SOURCES) walk(d);
+  for (const d of SOURCE_DIRS) walk(d);
   out.push(stamp(root, "deno.json"));
   return out.sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }

@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { type Command, UsageError } from "./command.ts";
 import { PROCESS_ENV_PREFIX } from "../process_env.ts";
 import { V8_FLAGS_ARG } from "../v8_flags.ts";
-import { INSTALL_ROOT } from "../install.ts";
+import { INSTALL_ROOT, installed } from "../install.ts";
 import { entryPoints } from "./bundle.ts";
 
 /** The example strategy: zipline's dual moving average, with its fields declared. */
@@ -100,7 +100,7 @@ export const initCommand: Command = {
     const dir = resolve(args.positionals[0] ?? ".");
     const files: [string, string][] = [
       ["deno.json", JSON.stringify(strategyDenoJson(INSTALL_ROOT), null, 2) + "\n"],
-      ["deno.lock", readFileSync(new URL("deno.lock", INSTALL_ROOT), "utf8")],
+      ["deno.lock", readFileSync(installed("deno.lock"), "utf8")],
       ["algo.ts", EXAMPLE_STRATEGY],
       [join(".vscode", "settings.json"), JSON.stringify(VSCODE_SETTINGS, null, 2) + "\n"],
     ];

@@ -11,14 +11,14 @@ import { HarvesterError } from "../errors.ts";
 import { simTimeText } from "../log.ts";
 import { UsageError } from "./command.ts";
 import { installed } from "../install.ts";
-import { BUNDLE_DIR } from "./bundle.ts";
+import { BUNDLE_DIR, SOURCE_DIRS } from "./bundle.ts";
 
 /** The bundle's frames: named as in the sources, at the bundle's lines (`bundle.ts`). */
 const BUNDLE = installed(BUNDLE_DIR).href;
 
 /** Harvester's own code, from its sources or its bundle: frames from here are not the user's. */
 const HARVESTER_DIRS = [
-  ...["runtime/", "bundles/", "calendars/"].map((d) => installed(d).href),
+  ...SOURCE_DIRS.map((d) => installed(d).href),
   BUNDLE,
 ];
 

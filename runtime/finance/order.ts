@@ -60,8 +60,6 @@ export class Order implements TrackedOrder {
   /** The ledger's bookkeeping of where this order sits in today's list (internal). */
   ledgerSession = -1;
   ledgerSlot = -1;
-  /** Never the run's own id family (a simulation order's id is its venue's). */
-  readonly tableSeq = -1;
 
   constructor(opts: {
     dt: number;
@@ -78,6 +76,11 @@ export class Order implements TrackedOrder {
     this.amount = opts.amount;
     this.stop = opts.stop ?? null;
     this.limit = opts.limit ?? null;
+  }
+
+  /** Never the run's own id family (a simulation order's id is its venue's): no field for it. */
+  get tableSeq(): number {
+    return -1;
   }
 
   get sid(): number {
