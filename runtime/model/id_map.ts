@@ -44,11 +44,16 @@ export class IdMap<V> {
    * ids again; returns how many it deleted.
    */
   deleteFirst(count: number, test: (value: V) => boolean): number {
+    // Keys and values side by side, from two iterators that walk the same entries in the same
+    // order (deleting the entry both have just passed leaves them in step): `for (const [k, v] of
+    // map)` makes a pair per entry — 6 MB over the sessions of a 65,000-order backtest.
+    const map = this.#map, keys = map.keys(), values = map.values();
     let deleted = 0;
-    for (const [k, v] of this.#map) {
-      if (deleted === count) break;
-      if (!test(v)) continue;
-      this.#map.delete(k);
+    while (deleted < count) {
+      const k = keys.next();
+      if (k.done) break;
+      if (!test(values.next().value as V)) continue;
+      map.delete(k.value);
       deleted++;
     }
     return deleted;

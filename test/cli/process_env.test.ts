@@ -1,12 +1,12 @@
 /**
  * The environment Harvester's processes start with is one this Deno's C library reads: the
  * dynamic loader Deno runs under (found in a Deno process's own memory map) lists
- * `glibc.malloc.hugetlb` as set. glibc ignores a tunable it does not know without a word, so a
+ * `glibc.malloc.hugetlb`, `glibc.malloc.mmap_threshold` and `glibc.malloc.trim_threshold` as set. glibc ignores a tunable it does not know without a word, so a
  * misspelt or unsupported one would otherwise go unnoticed. Skipped where Deno does not run
  * under glibc's loader (macOS, Windows, musl).
  */
 import { describe, expect, test } from "vitest";
-import { PROCESS_ENV, withProcessEnv } from "../../runtime/process_env.ts";
+import { withProcessEnv } from "../../runtime/process_env.ts";
 
 /** The glibc dynamic loader a Deno process runs under, or undefined. */
 function loader(): string | undefined {
@@ -33,9 +33,14 @@ function tunables(ld: string, env: Record<string, string>): string {
 describe("the process environment", () => {
   const ld = loader();
   test.skipIf(ld === undefined)(`glibc takes the tunables (loader: ${ld ?? "none"})`, () => {
-    expect(PROCESS_ENV.GLIBC_TUNABLES).toBe("glibc.malloc.hugetlb=1");
-    expect(tunables(ld!, withProcessEnv({}))).toMatch(/^glibc\.malloc\.hugetlb: 0x1 /m);
-    expect(tunables(ld!, {})).toMatch(/^glibc\.malloc\.hugetlb: 0x0 /m);
+    const ours = tunables(ld!, withProcessEnv({}));
+    expect(ours).toMatch(/^glibc\.malloc\.hugetlb: 0x1 /m);
+    // 32 MiB and 64 MiB, in hex as the loader lists them.
+    expect(ours).toMatch(/^glibc\.malloc\.mmap_threshold: 0x2000000 /m);
+    expect(ours).toMatch(/^glibc\.malloc\.trim_threshold: 0x4000000 /m);
+    const none = tunables(ld!, {});
+    expect(none).toMatch(/^glibc\.malloc\.hugetlb: 0x0 /m);
+    expect(none).toMatch(/^glibc\.malloc\.mmap_threshold: 0x0 /m);
     // A parent's other tunables go through too.
     const both = tunables(ld!, withProcessEnv({ GLIBC_TUNABLES: "glibc.malloc.arena_max=3" }));
     expect(both).toMatch(/^glibc\.malloc\.hugetlb: 0x1 /m);

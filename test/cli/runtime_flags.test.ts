@@ -10,7 +10,7 @@ import { RUNTIME_FLAGS, runtimeEnv } from "../../bench/harness.ts";
 import { strategyDenoJson } from "../../runtime/cli/init_command.ts";
 import { childArgs } from "../../runtime/sweep/cell_process.ts";
 import { V8_FLAGS, V8_FLAGS_ARG } from "../../runtime/v8_flags.ts";
-import { PROCESS_ENV_PREFIX, withProcessEnv } from "../../runtime/process_env.ts";
+import { PROCESS_ENV, PROCESS_ENV_PREFIX, withProcessEnv } from "../../runtime/process_env.ts";
 
 const tasks = JSON.parse(readFileSync("deno.json", "utf8")).tasks as Record<string, string>;
 
@@ -26,7 +26,9 @@ describe("runtime flags", () => {
     }
   });
   test("the harvester, demo and bench tasks and a strategy folder's start with the environment", () => {
-    expect(PROCESS_ENV_PREFIX).toBe("GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
+    expect(PROCESS_ENV_PREFIX).toBe(
+      "GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864",
+    );
     for (const name of ["harvester", "demo", "bench"]) {
       expect(tasks[name], name).toMatch(new RegExp(`^${PROCESS_ENV_PREFIX} deno run `));
     }
@@ -36,17 +38,27 @@ describe("runtime flags", () => {
     for (const [name, task] of Object.entries(folder.tasks)) {
       expect(task, name).toMatch(new RegExp(`^${PROCESS_ENV_PREFIX} deno run `));
     }
-    expect(runtimeEnv({ HARVESTER_ROOT: "/r" }).GLIBC_TUNABLES).toContain("glibc.malloc.hugetlb=1");
+    expect(runtimeEnv({ HARVESTER_ROOT: "/r" }).GLIBC_TUNABLES).toBe(PROCESS_ENV.GLIBC_TUNABLES);
   });
   test("a parent's own tunables are kept, and its own choice of ours wins", () => {
     expect(withProcessEnv({ A: "1", B: undefined })).toEqual({
       A: "1",
-      GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
+      GLIBC_TUNABLES: PROCESS_ENV.GLIBC_TUNABLES,
     });
     expect(withProcessEnv({ GLIBC_TUNABLES: "glibc.malloc.arena_max=2" }).GLIBC_TUNABLES)
-      .toBe("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1");
+      .toBe(`glibc.malloc.arena_max=2:${PROCESS_ENV.GLIBC_TUNABLES}`);
+    // A parent's own value of one of ours stays; the others are still added.
     expect(withProcessEnv({ GLIBC_TUNABLES: "glibc.malloc.hugetlb=0" }).GLIBC_TUNABLES)
-      .toBe("glibc.malloc.hugetlb=0");
+      .toBe(
+        "glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=33554432:" +
+          "glibc.malloc.trim_threshold=67108864",
+      );
+  });
+  test("the README's export line for an installed command sets the same environment", () => {
+    const line = readFileSync("README.md", "utf8").split("\n").find((l) =>
+      l.startsWith("export GLIBC_TUNABLES=")
+    );
+    expect(line).toBe(`export ${PROCESS_ENV_PREFIX}`);
   });
   test("the README's global install uses them too", () => {
     const install = readFileSync("README.md", "utf8").split("\n").find((l) =>

@@ -103,6 +103,23 @@ describe("IdMap", () => {
     expect(m.size).toBe(2);
   });
 
+  test("deleteFirst keeps keys and values together while the map shrinks under it", () => {
+    // 1,000 entries, 900 deleted in one call: the map's table is rebuilt smaller several times
+    // during the walk, which must not put its key and value iterators out of step.
+    const m = new IdMap<number>(), map = new Map<string, number>(), ids: string[] = [];
+    for (let i = 1; i <= 1000; i++) {
+      const id = i % 7 === 0 ? `other-${i}x` : `o-${i}`;
+      ids.push(id);
+      m.set(id, i);
+      map.set(id, i);
+    }
+    const keep = (v: number) => v % 10 === 0;
+    expect(m.deleteFirst(900, (v) => !keep(v))).toBe(900);
+    for (const [id, v] of map) if (!keep(v)) map.delete(id);
+    expectSame(m, map, ids);
+    expect([...m.values()]).toEqual([...map.values()]);
+  });
+
   test("deleting while iterating the values goes on to the next, as a Map's iterator does", () => {
     const m = new IdMap<string>();
     for (let i = 1; i <= 6; i++) m.set(`o-${i}`, `o-${i}`);
