@@ -1,9 +1,9 @@
 /**
  * The environment Harvester's processes start with is one this Deno's C library reads: the
  * dynamic loader Deno runs under (found in a Deno process's own memory map) lists
- * `glibc.malloc.hugetlb`, `glibc.malloc.mmap_threshold` and `glibc.malloc.trim_threshold` as set. glibc ignores a tunable it does not know without a word, so a
- * misspelt or unsupported one would otherwise go unnoticed. Skipped where Deno does not run
- * under glibc's loader (macOS, Windows, musl).
+ * `glibc.malloc.hugetlb`, `mmap_threshold`, `trim_threshold` and `top_pad` as set. glibc ignores
+ * a tunable it does not know without a word, so a misspelt or unsupported one would otherwise go
+ * unnoticed. Skipped where Deno does not run under glibc's loader (macOS, Windows, musl).
  */
 import { describe, expect, test } from "vitest";
 import { withProcessEnv } from "../../runtime/process_env.ts";
@@ -38,6 +38,7 @@ describe("the process environment", () => {
     // 32 MiB and 64 MiB, in hex as the loader lists them.
     expect(ours).toMatch(/^glibc\.malloc\.mmap_threshold: 0x2000000 /m);
     expect(ours).toMatch(/^glibc\.malloc\.trim_threshold: 0x4000000 /m);
+    expect(ours).toMatch(/^glibc\.malloc\.top_pad: 0x4000000 /m);
     const none = tunables(ld!, {});
     expect(none).toMatch(/^glibc\.malloc\.hugetlb: 0x0 /m);
     expect(none).toMatch(/^glibc\.malloc\.mmap_threshold: 0x0 /m);

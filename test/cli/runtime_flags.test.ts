@@ -27,7 +27,7 @@ describe("runtime flags", () => {
   });
   test("the harvester, demo and bench tasks and a strategy folder's start with the environment", () => {
     expect(PROCESS_ENV_PREFIX).toBe(
-      "GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864",
+      "GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864:glibc.malloc.top_pad=67108864",
     );
     for (const name of ["harvester", "demo", "bench"]) {
       expect(tasks[name], name).toMatch(new RegExp(`^${PROCESS_ENV_PREFIX} deno run `));
@@ -51,7 +51,7 @@ describe("runtime flags", () => {
     expect(withProcessEnv({ GLIBC_TUNABLES: "glibc.malloc.hugetlb=0" }).GLIBC_TUNABLES)
       .toBe(
         "glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=33554432:" +
-          "glibc.malloc.trim_threshold=67108864",
+          "glibc.malloc.trim_threshold=67108864:glibc.malloc.top_pad=67108864",
       );
   });
   test("the README's export line for an installed command sets the same environment", () => {
