@@ -7,8 +7,7 @@ import type { Asset } from "../assets/asset.ts";
 import type { Ledger } from "../finance/ledger.ts";
 import type { TrackedOrder } from "../finance/order.ts";
 import { IdFamily } from "../model/id_family.ts";
-import { Chunked } from "../model/chunked.ts";
-import { ORDER_CODE, Rows } from "./recorder_rows.ts";
+import { ORDER_CODE, ORDER_ROW, Rows, TXN_ROW } from "./recorder_rows.ts";
 import {
   ordersTable,
   positionsTable,
@@ -72,11 +71,16 @@ export interface RecorderData {
   /** Each session's date and how many order rows it recorded. */
   readonly oDay: readonly number[];
   readonly oCount: readonly number[];
-  /** Each order row's fixed fields: id (as `ids` keeps it) and asset (creation time: `oNum`). */
-  readonly oId: Chunked<string | number>;
-  readonly oAsset: Chunked<Asset>;
-  /** Per order row: dt, amount, filled, commission, created, and status + 8 × flags (`ORDER_CODE`). */
+  /** The assets the order and transaction rows name, by the number their rows keep. */
+  readonly assets: readonly Asset[];
+  /**
+   * Per order row (`ORDER_ROW`): dt, amount, filled, commission, created; a code — the status, 8 ×
+   * the limit-reached and 16 × the stop-reached flags, and `ORDER_CODE.ASSET` × the asset's
+   * number in `assets`; and the id as `ids` keeps it when that is a number (NaN: in `oOtherIds`).
+   */
   readonly oNum: Rows;
+  /** The ids of the order rows whose id `ids` keeps as text (another family's), by row. */
+  readonly oOtherIds: ReadonlyMap<number, string>;
   /** The order rows with a limit or stop price: row, limit, stop (NaN for none). */
   readonly oPrices: Rows;
   /** The reasons of the order rows that have one, by row. */
@@ -84,11 +88,15 @@ export interface RecorderData {
   /** Each session's date and how many transactions it recorded. */
   readonly tDay: readonly number[];
   readonly tCount: readonly number[];
-  readonly tAsset: Chunked<Asset>;
-  readonly tId: Chunked<string | number | null>;
-  /** How `oId` and `tId` keep the ids of the run's own family: as numbers (`id_family.ts`). */
+  /** How order ids are kept in `oNum` and `tNum`: the run's own family's as numbers. */
   readonly ids: IdFamily;
+  /**
+   * Per transaction (`TXN_ROW`): dt, amount, price, the asset's number in `assets`, and the order
+   * id as `ids` keeps it when a number (NaN: in `tOtherIds`, or none).
+   */
   readonly tNum: Rows;
+  /** The order ids of the transactions whose id `ids` keeps as text, by row. */
+  readonly tOtherIds: ReadonlyMap<number, string>;
   readonly before: DayRows;
 }
 
@@ -105,23 +113,29 @@ export class Recorder {
   // a backtest's finished orders give up their objects at the session's end)
   private readonly oDay: number[] = [];
   private readonly oCount: number[] = [];
-  private readonly oId = new Chunked<string | number>();
-  private readonly oAsset = new Chunked<Asset>();
-  // Orders: six numbers a row; the limit and stop prices only on the rows of orders that have
-  // one (a strategy of market orders stores none). At nine a row, a 65,000-order run's 130,000
-  // rows took 9.4 MB of fresh memory, at six 6.2 MB: 770 fewer page faults.
-  private readonly oNum = new Rows(6);
+  // Orders: seven numbers a row (`ORDER_ROW`), the asset and the id among them; the limit and
+  // stop prices only on the rows of orders that have one (a strategy of market orders stores
+  // none). At nine a row, a 65,000-order run's 130,000 rows took 9.4 MB of fresh memory. The
+  // asset and id were kept in lists of their own before, and adding to those two lists was half
+  // of what the session's end cost the recorder (a warm profile of the every-bar bench: 16 ms of
+  // a 300 ms run).
+  private readonly oNum = new Rows(ORDER_ROW.WIDTH);
+  private oRows = 0;
+  private readonly oOtherIds = new Map<number, string>();
   private readonly oPrices = new Rows(3);
   private readonly oReason = new Map<number, string>();
   // transactions
   private readonly tDay: number[] = [];
   private readonly tCount: number[] = [];
-  private readonly tAsset = new Chunked<Asset>();
-  private readonly tId = new Chunked<string | number | null>();
   private readonly ids = new IdFamily();
+  private readonly tOtherIds = new Map<number, string>();
+  private tRows = 0;
+  /** The assets of order and transaction rows, and each one's number. */
+  private readonly assetList: Asset[] = [];
+  private readonly assetNo = new Map<Asset, number>();
   /** Whether the run's own order ids key as their `tableSeq` (null: none seen yet). */
   private ownKeys: boolean | null = null;
-  private readonly tNum = new Rows(3); // dt, amount, price
+  private readonly tNum = new Rows(TXN_ROW.WIDTH);
   private counts = { positions: 0, orders: 0, transactions: 0 };
   /** Rows of sessions recorded by an earlier process of the same live session (restored). */
   private readonly before: DayRows = { positions: [], orders: [], transactions: [] };
@@ -199,6 +213,17 @@ export class Recorder {
     return key;
   }
 
+  /** The number rows keep for `asset` (`assets`). */
+  private assetNumber(asset: Asset): number {
+    let n = this.assetNo.get(asset);
+    if (n === undefined) {
+      n = this.assetList.length;
+      this.assetList.push(asset);
+      this.assetNo.set(asset, n);
+    }
+    return n;
+  }
+
   /** Snapshots today's lists at the end of simulation session `i`. */
   endOfSession(i: number, _close: number): void {
     const date = this.sessions[i];
@@ -227,19 +252,24 @@ export class Recorder {
     this.pCount.push(np);
     // Orders and transactions: one block of rows for the day each, its date kept once.
     const today = this.ledger.ordersToday(), on = this.oNum, ids = this.ids;
-    const r0 = on.reserve(today.length), rows0 = this.oId.length;
-    for (let k = 0, at = on.offset; k < today.length; k++, at += 6) {
+    const r0 = on.reserve(today.length), rows0 = this.oRows;
+    for (let k = 0, at = on.offset; k < today.length; k++, at += ORDER_ROW.WIDTH) {
       const o = today[k];
       if (!ids.known) ids.learn(o.id);
-      this.oId.push(this.keyOf(o));
-      this.oAsset.push(o.asset);
-      r0[at] = o.dt;
-      r0[at + 1] = o.amount;
-      r0[at + 2] = o.filled;
-      r0[at + 3] = o.commission;
-      r0[at + 4] = o.created;
-      r0[at + 5] = o.status + (o.limit_reached ? ORDER_CODE.LIMIT_REACHED : 0) +
-        (o.stop_reached ? ORDER_CODE.STOP_REACHED : 0);
+      const key = this.keyOf(o);
+      r0[at + ORDER_ROW.DT] = o.dt;
+      r0[at + ORDER_ROW.AMOUNT] = o.amount;
+      r0[at + ORDER_ROW.FILLED] = o.filled;
+      r0[at + ORDER_ROW.COMMISSION] = o.commission;
+      r0[at + ORDER_ROW.CREATED] = o.created;
+      r0[at + ORDER_ROW.CODE] = o.status + (o.limit_reached ? ORDER_CODE.LIMIT_REACHED : 0) +
+        (o.stop_reached ? ORDER_CODE.STOP_REACHED : 0) +
+        ORDER_CODE.ASSET * this.assetNumber(o.asset);
+      if (typeof key === "number") r0[at + ORDER_ROW.ID] = key;
+      else {
+        r0[at + ORDER_ROW.ID] = NaN;
+        this.oOtherIds.set(rows0 + k, key);
+      }
       if (o.limit !== null || o.stop !== null) {
         const p = this.oPrices.next(), pa = this.oPrices.offset;
         p[pa] = rows0 + k;
@@ -249,19 +279,26 @@ export class Recorder {
       if (o.reason != null) this.oReason.set(rows0 + k, o.reason);
     }
     on.commit(today.length);
+    this.oRows += today.length;
     this.oDay.push(date);
     this.oCount.push(today.length);
     const txns = this.ledger.transactionsToday, tn = this.tNum;
-    const r1 = tn.reserve(txns.length);
-    for (let k = 0, at = tn.offset; k < txns.length; k++, at += 3) {
+    const r1 = tn.reserve(txns.length), rows1 = this.tRows;
+    for (let k = 0, at = tn.offset; k < txns.length; k++, at += TXN_ROW.WIDTH) {
       const t = txns[k];
-      this.tAsset.push(t.asset);
-      this.tId.push(t.order_id === null ? null : ids.key(t.order_id));
-      r1[at] = t.dt;
-      r1[at + 1] = t.amount;
-      r1[at + 2] = t.price;
+      const key = t.order_id === null ? NaN : ids.key(t.order_id);
+      r1[at + TXN_ROW.DT] = t.dt;
+      r1[at + TXN_ROW.AMOUNT] = t.amount;
+      r1[at + TXN_ROW.PRICE] = t.price;
+      r1[at + TXN_ROW.ASSET] = this.assetNumber(t.asset);
+      if (typeof key === "number") r1[at + TXN_ROW.ID] = key;
+      else {
+        r1[at + TXN_ROW.ID] = NaN;
+        this.tOtherIds.set(rows1 + k, key);
+      }
     }
     tn.commit(txns.length);
+    this.tRows += txns.length;
     this.tDay.push(date);
     this.tCount.push(txns.length);
     this.counts = {
@@ -280,17 +317,16 @@ export class Recorder {
       pCount: this.pCount,
       oDay: this.oDay,
       oCount: this.oCount,
-      oId: this.oId,
-      oAsset: this.oAsset,
+      assets: this.assetList,
       oNum: this.oNum,
+      oOtherIds: this.oOtherIds,
       oPrices: this.oPrices,
       oReason: this.oReason,
       tDay: this.tDay,
       tCount: this.tCount,
-      tAsset: this.tAsset,
-      tId: this.tId,
       ids: this.ids,
       tNum: this.tNum,
+      tOtherIds: this.tOtherIds,
       before: this.before,
     };
   }
@@ -319,6 +355,6 @@ export class Recorder {
   }
 
   get transactionCount(): number {
-    return this.before.transactions.length + this.tAsset.length;
+    return this.before.transactions.length + this.tRows;
   }
 }

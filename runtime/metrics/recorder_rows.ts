@@ -126,7 +126,24 @@ function strided(
 }
 
 /**
- * An order row's status and flags in one number: zipline's status code (0–4) in the low three
- * bits, plus these when the limit or stop price was reached.
+ * An order row's status, flags and asset in one number: zipline's status code (0–4) in the low
+ * three bits, plus these when the limit or stop price was reached, plus `ASSET` × the asset's
+ * number among the recorder's assets. Read back with `%` and division (a run of more than 67
+ * million assets would pass 2^31, where `&` stops working).
  */
-export const ORDER_CODE = { STATUS: 7, LIMIT_REACHED: 8, STOP_REACHED: 16 } as const;
+export const ORDER_CODE = { STATUS: 7, LIMIT_REACHED: 8, STOP_REACHED: 16, ASSET: 32 } as const;
+
+/** The numbers of a recorder's order row, by place. */
+export const ORDER_ROW = {
+  DT: 0,
+  AMOUNT: 1,
+  FILLED: 2,
+  COMMISSION: 3,
+  CREATED: 4,
+  CODE: 5,
+  ID: 6,
+  WIDTH: 7,
+} as const;
+
+/** The numbers of a recorder's transaction row, by place. */
+export const TXN_ROW = { DT: 0, AMOUNT: 1, PRICE: 2, ASSET: 3, ID: 4, WIDTH: 5 } as const;

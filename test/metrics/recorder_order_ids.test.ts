@@ -46,6 +46,42 @@ describe("order ids in the orders table", () => {
     expect(recorded(all)).toEqual(all.map((o) => o.id));
   });
 
+  test("each row names its own asset; transactions keep their order's id, another's, or none", () => {
+    const MSFT = new Asset(2, "MSFT", "Microsoft", "NASDAQ", 0, Infinity, Infinity);
+    const ledger = new Ledger(1e6, DAY);
+    const recorder = new Recorder(ledger, new Float64Array([DAY, DAY + 86_400_000]));
+    const a = order(ids.idOf(1), 1), m = order(ids.idOf(2), 2), ext = order("ext-client-9", -1);
+    Object.assign(m, { asset: MSFT, amount: -5 });
+    for (const o of [a, m, ext]) ledger.process_order(o);
+    const txn = (asset: Asset, amount: number, order_id: string | null) => ({
+      asset,
+      amount,
+      dt: DAY + 2000,
+      price: 10.25,
+      order_id,
+    });
+    ledger.process_transaction(txn(AAPL, 10, a.id));
+    ledger.process_transaction(txn(MSFT, -5, m.id));
+    ledger.process_transaction(txn(AAPL, 3, ext.id));
+    recorder.endOfSession(0, DAY);
+    // The next session: a close without an order (a delisted asset's).
+    ledger.start_of_session();
+    ledger.process_transaction(txn(AAPL, -13, null));
+    recorder.endOfSession(1, DAY + 86_400_000);
+    expect(recorder.orders.map((r) => [r.order_id, r.sid, r.symbol, r.amount])).toEqual([
+      [a.id, 1, "AAPL", 10],
+      [m.id, 2, "MSFT", -5],
+      ["ext-client-9", 1, "AAPL", 10],
+    ]);
+    expect(recorder.transactions.map((t) => [t.order_id, t.sid, t.symbol, t.amount])).toEqual([
+      [a.id, 1, "AAPL", 10],
+      [m.id, 2, "MSFT", -5],
+      ["ext-client-9", 1, "AAPL", 3],
+      [null, 1, "AAPL", -13],
+    ]);
+    expect(recorder.transactionCount).toBe(4);
+  });
+
   test("an order whose number is not its id's (rebuilt, or unnumbered) keeps its id", () => {
     const odd = [order(ids.idOf(5), 5), order(ids.idOf(6), -1), order("hv0a1b2c3d-007", -1)];
     expect(recorded(odd)).toEqual(odd.map((o) => o.id));

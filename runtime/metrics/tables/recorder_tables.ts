@@ -6,7 +6,7 @@
  * @module
  */
 import type { RecorderData } from "../recorder.ts";
-import { ORDER_CODE } from "../recorder_rows.ts";
+import { ORDER_CODE, ORDER_ROW, TXN_ROW } from "../recorder_rows.ts";
 import { type BlockArrays, blockedTable, type ColumnSpec } from "./blocked.ts";
 import type { Table } from "./table.ts";
 
@@ -115,18 +115,18 @@ const ORDERS: readonly ColumnSpec[] = [
 
 /** The `oNum` field of each numeric orders column, by its place in `ORDERS`. */
 const ORDER_FIELDS: readonly [column: number, field: number][] = [
-  [2, 4], // created
-  [3, 0], // dt
-  [6, 1], // amount
-  [7, 2], // filled
-  [8, 3], // commission
+  [2, ORDER_ROW.CREATED],
+  [3, ORDER_ROW.DT],
+  [6, ORDER_ROW.AMOUNT],
+  [7, ORDER_ROW.FILLED],
+  [8, ORDER_ROW.COMMISSION],
 ];
 
 export function ordersTable(d: RecorderData): Table {
   const before = d.before.orders, b = before.length;
-  return blockedTable(b + d.oId.length, ORDERS, () => {
+  return blockedTable(b + d.oNum.count, ORDERS, () => {
     const dates = dayCursor(d.oDay, d.oCount), prices = d.oPrices.reader();
-    let priced = prices.next(), codes = new Float64Array(0);
+    let priced = prices.next(), codes = new Float64Array(0), keys = codes;
     return (out, from, to) => {
       const date = out[0] as Float64Array, id = out[1] as Texts, sid = out[4] as Float64Array;
       const symbol = out[5] as Texts, status = out[9] as Float64Array;
@@ -138,17 +138,22 @@ export function ordersTable(d: RecorderData): Table {
       for (const [c, field] of ORDER_FIELDS) {
         d.oNum.copyColumn(field, i - b, to - b, out[c] as Float64Array, o);
       }
-      if (codes.length < to - i) codes = new Float64Array(out[0].length);
-      d.oNum.copyColumn(5, i - b, to - b, codes);
+      if (codes.length < to - i) {
+        codes = new Float64Array(out[0].length);
+        keys = new Float64Array(out[0].length);
+      }
+      d.oNum.copyColumn(ORDER_ROW.CODE, i - b, to - b, codes);
+      d.oNum.copyColumn(ORDER_ROW.ID, i - b, to - b, keys);
       dates(date, o, to - i);
       for (let k = 0; i < to; i++, o++, k++) {
-        const row = i - b, asset = d.oAsset.get(row), code = codes[k];
-        id[o] = d.ids.id(d.oId.get(row));
+        const row = i - b, code = codes[k], key = keys[k];
+        const bits = code % ORDER_CODE.ASSET, asset = d.assets[(code - bits) / ORDER_CODE.ASSET];
+        id[o] = key === key ? d.ids.id(key) : d.oOtherIds.get(row)!;
         sid[o] = asset.sid;
         symbol[o] = asset.symbol;
-        status[o] = code & ORDER_CODE.STATUS;
-        limitReached[o] = code & ORDER_CODE.LIMIT_REACHED ? 1 : 0;
-        stopReached[o] = code & ORDER_CODE.STOP_REACHED ? 1 : 0;
+        status[o] = bits & ORDER_CODE.STATUS;
+        limitReached[o] = bits & ORDER_CODE.LIMIT_REACHED ? 1 : 0;
+        stopReached[o] = bits & ORDER_CODE.STOP_REACHED ? 1 : 0;
         if (priced && prices.data[prices.at] === row) {
           limit[o] = prices.data[prices.at + 1];
           stop[o] = prices.data[prices.at + 2];
@@ -172,22 +177,29 @@ const TRANSACTIONS: readonly ColumnSpec[] = [
 
 export function transactionsTable(d: RecorderData): Table {
   const before = d.before.transactions, b = before.length;
-  return blockedTable(b + d.tAsset.length, TRANSACTIONS, () => {
+  return blockedTable(b + d.tNum.count, TRANSACTIONS, () => {
     const dates = dayCursor(d.tDay, d.tCount);
+    let refs = new Float64Array(0), keys = refs;
     return (out, from, to) => {
       const date = out[0] as Float64Array, dt = out[1] as Float64Array, id = out[2] as Texts;
       const sid = out[3] as Float64Array, symbol = out[4] as Texts;
       const amount = out[5] as Float64Array, price = out[6] as Float64Array;
       let i = restored(before, TRANSACTIONS, out, from, to), o = i - from;
       if (i === to) return;
-      d.tNum.copyColumn(0, i - b, to - b, dt, o);
-      d.tNum.copyColumn(1, i - b, to - b, amount, o);
-      d.tNum.copyColumn(2, i - b, to - b, price, o);
+      d.tNum.copyColumn(TXN_ROW.DT, i - b, to - b, dt, o);
+      d.tNum.copyColumn(TXN_ROW.AMOUNT, i - b, to - b, amount, o);
+      d.tNum.copyColumn(TXN_ROW.PRICE, i - b, to - b, price, o);
+      if (refs.length < to - i) {
+        refs = new Float64Array(out[0].length);
+        keys = new Float64Array(out[0].length);
+      }
+      d.tNum.copyColumn(TXN_ROW.ASSET, i - b, to - b, refs);
+      d.tNum.copyColumn(TXN_ROW.ID, i - b, to - b, keys);
       dates(date, o, to - i);
-      for (; i < to; i++, o++) {
-        const asset = d.tAsset.get(i - b);
-        const tid = d.tId.get(i - b);
-        id[o] = tid === null ? null : d.ids.id(tid);
+      for (let k = 0; i < to; i++, o++, k++) {
+        const asset = d.assets[refs[k]], key = keys[k];
+        // No number: an id of another family (kept as text), or none (a delisting's close).
+        id[o] = key === key ? d.ids.id(key) : d.tOtherIds.get(i - b) ?? null;
         sid[o] = asset.sid;
         symbol[o] = asset.symbol;
       }
