@@ -10,7 +10,6 @@
  */
 import type { Asset } from "../assets/asset.ts";
 import type { ClientOrderId, VenueOrderId } from "../model/ids.ts";
-import { Chunked } from "../model/chunked.ts";
 import { IdFamily } from "../model/id_family.ts";
 import { ORDER_STATES, type OrderState } from "../model/order_state.ts";
 import { fromRecord } from "./manager_state.ts";
@@ -25,6 +24,8 @@ import type { ManagedOrder } from "./order.ts";
 const CREATED = 0, DT = 1, AMOUNT = 2, FILLED = 3, COMMISSION = 4, AVG = 5, WIDTH = 6;
 /** Flag bits. */
 const KEPT = 1, LIMIT_REACHED = 2, STOP_REACHED = 4, EXTERNAL = 8;
+/** Venue id keys that are not a venue's number: none, and one kept apart. */
+const NO_VENUE_ID = -1, OTHER_VENUE_ID = -2;
 
 /**
  * Orders per chunk of storage. Chunks are made once at their full size and never copied: a
@@ -35,13 +36,21 @@ const KEPT = 1, LIMIT_REACHED = 2, STOP_REACHED = 4, EXTERNAL = 8;
 const CHUNK_BITS = 12, CHUNK = 1 << CHUNK_BITS, LOW = CHUNK - 1;
 
 export class FinishedOrders {
-  /** Per chunk: WIDTH numbers per order, its flags, its state's index. */
+  /**
+   * Per chunk: WIDTH numbers per order, its flags, its state's index, its asset's number in
+   * `#assetList`, and its venue id as `#venue` keeps it when that is a number below 2^31 (the
+   * simulated venue's own ids), `NO_VENUE_ID` for none, `OTHER_VENUE_ID` for one in
+   * `#otherVenueIds`. Numbers instead of lists of assets and ids: adding to those lists was most
+   * of what keeping an order cost.
+   */
   readonly #nums: Float64Array[] = [];
   readonly #flags: Uint8Array[] = [];
   readonly #states: Uint8Array[] = [];
-  readonly #assets = new Chunked<Asset | undefined>();
-  /** Venue ids as `#venue` keeps them: the simulated venue's own as numbers (`id_family.ts`). */
-  readonly #venueIds = new Chunked<string | number | null>();
+  readonly #assetNos: Int32Array[] = [];
+  readonly #venueKeys: Int32Array[] = [];
+  readonly #assetList: Asset[] = [];
+  readonly #assetNo = new Map<Asset, number>();
+  readonly #otherVenueIds = new Map<number, string | number>();
   readonly #venue = new IdFamily();
   /** Reasons are rare (a rejection, an expiry's): by sequence number. */
   readonly #reasons = new Map<number, string>();
@@ -70,17 +79,30 @@ export class FinishedOrders {
     if (!Object.is(o.last_event_at, o.dt)) this.#lastEvents.set(seq, o.last_event_at);
     else if (this.#lastEvents.size) this.#lastEvents.delete(seq);
     this.#states[c][i] = ORDER_STATES.indexOf(o.state);
-    this.#assets.set(seq, o.asset);
+    let a = this.#assetNo.get(o.asset);
+    if (a === undefined) {
+      this.#assetNo.set(o.asset, a = this.#assetList.length);
+      this.#assetList.push(o.asset);
+    }
+    this.#assetNos[c][i] = a;
     const venueId = o.broker_order_id;
     if (venueId !== null && !this.#venue.known) this.#venue.learn(venueId);
-    this.#venueIds.set(seq, venueId === null ? null : this.#venue.key(venueId));
+    const key = venueId === null ? null : this.#venue.key(venueId);
+    if (this.#otherVenueIds.size) this.#otherVenueIds.delete(seq);
+    if (key === null) this.#venueKeys[c][i] = NO_VENUE_ID;
+    else if (typeof key === "number" && key < 2 ** 31) this.#venueKeys[c][i] = key;
+    else {
+      this.#venueKeys[c][i] = OTHER_VENUE_ID;
+      this.#otherVenueIds.set(seq, key);
+    }
     if (o.reason !== null) this.#reasons.set(seq, o.reason);
     else if (this.#reasons.size) this.#reasons.delete(seq);
   }
 
   #venueId(seq: number): VenueOrderId | null {
-    const key = this.#venueIds.get(seq);
-    return key === null || key === undefined ? null : this.#venue.id(key) as VenueOrderId;
+    const k = this.#venueKeys[seq >>> CHUNK_BITS][seq & LOW];
+    if (k === NO_VENUE_ID) return null;
+    return this.#venue.id(k === OTHER_VENUE_ID ? this.#otherVenueIds.get(seq)! : k) as VenueOrderId;
   }
 
   has(seq: number): boolean {
@@ -95,7 +117,7 @@ export class FinishedOrders {
     const n = this.#nums[c],
       at = i * WIDTH,
       flags = this.#flags[c][i],
-      asset = this.#assets.get(seq)!,
+      asset = this.#assetList[this.#assetNos[c][i]],
       prices = this.#prices.get(seq);
     // Built as a state file's order is (`fromRecord`), then its last event's time.
     const o = fromRecord({
@@ -124,8 +146,7 @@ export class FinishedOrders {
   drop(seq: number): void {
     if (!this.has(seq)) return;
     this.#flags[seq >>> CHUNK_BITS][seq & LOW] = 0;
-    this.#assets.set(seq, undefined);
-    this.#venueIds.set(seq, null);
+    this.#otherVenueIds.delete(seq);
     this.#reasons.delete(seq);
     this.#prices.delete(seq);
     this.#lastEvents.delete(seq);
@@ -137,6 +158,8 @@ export class FinishedOrders {
       this.#nums.push(new Float64Array(WIDTH * CHUNK));
       this.#flags.push(new Uint8Array(CHUNK));
       this.#states.push(new Uint8Array(CHUNK));
+      this.#assetNos.push(new Int32Array(CHUNK));
+      this.#venueKeys.push(new Int32Array(CHUNK));
     }
   }
 }

@@ -76,6 +76,27 @@ describe("FinishedOrders", () => {
     expect(store.get(5, a.id)).toBeUndefined();
   });
 
+  test("each order keeps its own asset and venue id, of whatever form", () => {
+    const MSFT = new Asset(4, "MSFT", "Microsoft", "NASDAQ", 0, Infinity, Infinity);
+    const store = new FinishedOrders();
+    // The first venue id sets the family the numbers are kept by; the others are of another
+    // family, too long a number for the columns, or none.
+    const venueIds = ["simulated-7", "simulated-123456789012", "ib:4711", null, "simulated-08"];
+    const orders = venueIds.map((v, k) =>
+      finished(10 + k, {
+        asset: k % 2 ? MSFT : AAPL,
+        broker_order_id: v as VenueOrderId | null,
+      } as Partial<ManagedOrder>)
+    );
+    orders.forEach((o, k) => store.store(10 + k, o));
+    orders.forEach((o, k) => expect(fields(store.get(10 + k, o.id)!)).toEqual(fields(o)));
+    // Stored again at the same number with another form of id: the last one stored is read.
+    const again = finished(12, { broker_order_id: "simulated-9" as VenueOrderId });
+    store.store(12, again);
+    expect(store.get(12, again.id)!.broker_order_id).toBe("simulated-9");
+    expect(store.get(12, again.id)!.asset).toBe(AAPL);
+  });
+
   test("prices and last events kept apart follow the order stored last at a number", () => {
     const store = new FinishedOrders();
     const limited = finished(7);
