@@ -170,6 +170,11 @@ export interface Transaction {
   dt: number;
   price: number;
   order_id: string | null;
+  /**
+   * Internal: the order's number in the run's order table (`ManagedOrder.tableSeq`, -1 for none),
+   * which the results recorder keys the run's own ids by.
+   */
+  order_seq?: number;
 }
 
 /** zipline's `create_transaction`: whole shares only. */

@@ -224,6 +224,11 @@ export class Recorder {
     return n;
   }
 
+  /** A transaction's order id as the tables keep it: by its order's number, as `keyOf`. */
+  private txnKey(id: string, seq: number): string | number {
+    return seq >= 0 && this.ownKeys === true ? seq : this.ids.key(id);
+  }
+
   /** Snapshots today's lists at the end of simulation session `i`. */
   endOfSession(i: number, _close: number): void {
     const date = this.sessions[i];
@@ -286,7 +291,7 @@ export class Recorder {
     const r1 = tn.reserve(txns.length), rows1 = this.tRows;
     for (let k = 0, at = tn.offset; k < txns.length; k++, at += TXN_ROW.WIDTH) {
       const t = txns[k];
-      const key = t.order_id === null ? NaN : ids.key(t.order_id);
+      const key = t.order_id === null ? NaN : this.txnKey(t.order_id, t.order_seq ?? -1);
       r1[at + TXN_ROW.DT] = t.dt;
       r1[at + TXN_ROW.AMOUNT] = t.amount;
       r1[at + TXN_ROW.PRICE] = t.price;

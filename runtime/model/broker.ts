@@ -19,6 +19,12 @@ export interface OrderRequest {
   limit_price: number | null;
   stop_price: number | null;
   time_in_force: "day" | "gtc";
+  /**
+   * The number `client_order_id` ends with, when the sender minted it (`ClientOrderIds`): an
+   * in-process venue files the order by it without reading the id's digits again. Brokers across
+   * a network ignore it.
+   */
+  client_seq?: number;
 }
 
 /** An order as the broker reports it. */

@@ -63,6 +63,23 @@ export class IdMap<V> {
     return this.#map.values();
   }
 
+  /**
+   * Says that `id` is number `n` of the family, as its sender minted it: looking `id` up or
+   * filing it next skips reading its digits (a venue is sent each order's number with its id).
+   * Believed once checked: the first hint after the family is known is compared with the id's own
+   * digits, and if they disagree no hint is taken again.
+   */
+  hint(id: string, n: number): void {
+    if (!this.#family.known) return;
+    this.#hints ??= this.#family.key(id) === n;
+    if (!this.#hints) return;
+    this.#lastId = id;
+    this.#lastKey = n;
+  }
+
+  /** Whether hints are taken (null: none checked yet). */
+  #hints: boolean | null = null;
+
   /** The last id keyed and its key: a venue looks an order up, then files it. */
   #lastId = "";
   #lastKey: string | number = "";

@@ -61,7 +61,14 @@ export class FillBooking {
     time: number,
     line: () => BrokerFill,
   ): void {
-    this.ledger.process_transaction({ asset, amount, dt: time, price, order_id: coid || null });
+    this.ledger.process_transaction({
+      asset,
+      amount,
+      dt: time,
+      price,
+      order_id: coid || null,
+      order_seq: o ? o.tableSeq : -1,
+    });
     if (commission) {
       if (this.deferCommissions) {
         this.commissionAssets.push(asset);

@@ -152,6 +152,7 @@ export class OrderManager {
       limit_price: limit,
       stop_price: stop,
       time_in_force: "day",
+      client_seq: seq,
     };
     this.inCall++;
     let sent: Promise<void> | void;

@@ -22,12 +22,28 @@ function order(id: string, seq: number): ManagedOrder {
   return o;
 }
 
+/**
+ * The order ids of the orders table; the transactions table, with a fill of each order booked as
+ * the order manager books it (its order's number beside the id), must name the same ids.
+ */
 function recorded(orders: ManagedOrder[]): string[] {
   const ledger = new Ledger(1e6, DAY);
   const recorder = new Recorder(ledger, new Float64Array([DAY]));
-  for (const o of orders) ledger.process_order(o);
+  for (const o of orders) {
+    ledger.process_order(o);
+    ledger.process_transaction({
+      asset: o.asset,
+      amount: o.amount,
+      dt: DAY + 2000,
+      price: 10,
+      order_id: o.id,
+      order_seq: o.tableSeq,
+    });
+  }
   recorder.endOfSession(0, DAY);
-  return recorder.orders.map((r) => r.order_id as string);
+  const ids = recorder.orders.map((r) => r.order_id as string);
+  expect(recorder.transactions.map((t) => t.order_id)).toEqual(ids);
+  return ids;
 }
 
 describe("order ids in the orders table", () => {
@@ -53,16 +69,18 @@ describe("order ids in the orders table", () => {
     const a = order(ids.idOf(1), 1), m = order(ids.idOf(2), 2), ext = order("ext-client-9", -1);
     Object.assign(m, { asset: MSFT, amount: -5 });
     for (const o of [a, m, ext]) ledger.process_order(o);
-    const txn = (asset: Asset, amount: number, order_id: string | null) => ({
+    // As the order manager books them: with their order's number in the order table.
+    const txn = (asset: Asset, amount: number, o: ManagedOrder | null) => ({
       asset,
       amount,
       dt: DAY + 2000,
       price: 10.25,
-      order_id,
+      order_id: o ? o.id : null,
+      order_seq: o ? o.tableSeq : -1,
     });
-    ledger.process_transaction(txn(AAPL, 10, a.id));
-    ledger.process_transaction(txn(MSFT, -5, m.id));
-    ledger.process_transaction(txn(AAPL, 3, ext.id));
+    ledger.process_transaction(txn(AAPL, 10, a));
+    ledger.process_transaction(txn(MSFT, -5, m));
+    ledger.process_transaction(txn(AAPL, 3, ext));
     recorder.endOfSession(0, DAY);
     // The next session: a close without an order (a delisted asset's).
     ledger.start_of_session();

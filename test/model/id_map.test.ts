@@ -120,6 +120,36 @@ describe("IdMap", () => {
     expect([...m.values()]).toEqual([...map.values()]);
   });
 
+  test("a sender's numbers (hints) file ids as their digits would", () => {
+    const m = new IdMap<string>(), map = new Map<string, string>(), ids: string[] = [];
+    m.hint("o-1", 1); // before the family is known: not taken
+    for (let i = 1; i <= 50; i++) {
+      const id = `o-${i}`;
+      ids.push(id);
+      m.hint(id, i);
+      expect(m.get(id)).toBeUndefined();
+      m.set(id, id);
+      map.set(id, id);
+    }
+    for (let i = 1; i <= 50; i += 7) {
+      m.hint(`o-${i}`, i);
+      expect(m.delete(`o-${i}`)).toBe(map.delete(`o-${i}`));
+    }
+    expectSame(m, map, [...ids, "o-51", "x"]);
+  });
+
+  test("hints that disagree with the first id's digits are never taken", () => {
+    const m = new IdMap<string>();
+    m.set("o-1", "o-1");
+    m.hint("o-2", 3); // o-2 is number 2: hints are off for good
+    m.set("o-2", "o-2");
+    m.hint("o-4", 4); // even a right one now
+    m.hint("o-5", 9);
+    m.set("o-5", "o-5");
+    expect([m.get("o-1"), m.get("o-2"), m.get("o-5"), m.get("o-9"), m.get("o-3")])
+      .toEqual(["o-1", "o-2", "o-5", undefined, undefined]);
+  });
+
   test("deleting while iterating the values goes on to the next, as a Map's iterator does", () => {
     const m = new IdMap<string>();
     for (let i = 1; i <= 6; i++) m.set(`o-${i}`, `o-${i}`);

@@ -112,7 +112,9 @@ export class Reversals {
       submittedAt: now,
     };
     this.splits.set(r.client_order_id, s);
-    return { ...r, client_order_id: legId(r.client_order_id, "close"), amount: -position };
+    // A leg's id is not the number the request carried (`client_seq`): the copy goes without it.
+    const { client_seq: _seq, ...rest } = r;
+    return { ...rest, client_order_id: legId(r.client_order_id, "close"), amount: -position };
   }
 
   /**
@@ -148,8 +150,9 @@ export class Reversals {
 
   /** The opening leg's request (once the closing leg has filled). */
   openRequest(s: Split): OrderRequest {
+    const { client_seq: _seq, ...rest } = s.request; // not the leg's number (see `start`)
     return {
-      ...s.request,
+      ...rest,
       client_order_id: legId(s.request.client_order_id, "open"),
       amount: s.open.amount,
     };

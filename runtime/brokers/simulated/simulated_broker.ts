@@ -129,6 +129,7 @@ export class SimulatedBroker implements Broker, MarketView {
 
   submit(r: OrderRequest): void {
     const now = this.current_dt;
+    if (r.client_seq !== undefined) this.state.byCoid.hint(r.client_order_id, r.client_seq);
     const known = this.state.byCoid.get(r.client_order_id);
     if (known) {
       // The same client id again (a restarted session re-deciding its interrupted bar): the venue
