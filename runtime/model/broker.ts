@@ -120,6 +120,8 @@ export interface VenueSink {
     price: number,
     commission: number,
     time: number,
+    /** The order's `client_seq` as the venue was sent it (-1: not known). */
+    client_seq: number,
   ): void;
 }
 

@@ -30,6 +30,8 @@ export function applyFill(
   commission: number,
   time: number,
   f: BrokerFill | null,
+  /** The order's number as the manager sent it, when the venue says (in-process venues). */
+  seq = -1,
 ): void {
   if (!m.fills.firstReport(exec, time)) return; // reported twice (re-sync, restart)
   if (m.recovered.size && coid && !m.orders.has(coid)) {
@@ -39,7 +41,7 @@ export function applyFill(
       m.adopt(hidden, false);
     }
   }
-  const o = coid ? m.orders.get(coid) : undefined;
+  const o = coid ? m.orders.get(coid, seq) : undefined;
   const asset = o?.asset ?? m.d.assetOf(symbol);
   if (!asset) {
     m.d.warn("fill_unknown_asset", {

@@ -86,8 +86,8 @@ export class OrderManager {
     if (d.inProcessVenue) {
       d.broker.attachSink?.({
         order: (event, b, time, reason) => applyOrderEvent(this, event, b, reason, time),
-        fill: (coid, venueId, exec, symbol, amount, price, commission, time) =>
-          applyFill(this, coid, venueId, exec, symbol, amount, price, commission, time, null),
+        fill: (coid, venueId, exec, symbol, amount, price, commission, time, seq) =>
+          applyFill(this, coid, venueId, exec, symbol, amount, price, commission, time, null, seq),
       });
     }
   }

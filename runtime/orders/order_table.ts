@@ -41,10 +41,18 @@ export class OrderTable implements OrderLookup {
   /** `ids`: the run's id family, whose ids are filed by sequence number. */
   constructor(private readonly ids: Pick<ClientOrderIds, "seqOf" | "idOf">) {}
 
-  get(id: string): ManagedOrder | undefined {
+  /**
+   * The order of `id`. `seq`: the number the id was minted with, when the caller was told (a
+   * venue echoing what it was sent): the order filed under it is taken if it has that very id,
+   * without reading the id's digits.
+   */
+  get(id: string, seq = -1): ManagedOrder | undefined {
     if (id === this.#lastId) return this.#lastOrder;
-    const s = this.ids.seqOf(id);
-    const o = s < 0 ? this.#other.get(id) : this.#ownAt(s, id);
+    let o = seq >= 0 ? this.#own.get(seq) : undefined;
+    if (o === undefined || o.id !== id) {
+      const s = this.ids.seqOf(id);
+      o = s < 0 ? this.#other.get(id) : this.#ownAt(s, id);
+    }
     this.#lastId = id;
     this.#lastOrder = o;
     return o;

@@ -73,4 +73,17 @@ describe("OrderTable", () => {
     expect(t.get("hvabc-7")).toBeUndefined();
     expect([...t.values()]).toEqual([other]);
   });
+
+  test("a number given with an id finds the order only if it is filed there under that id", () => {
+    const t = new OrderTable(new ClientOrderIds("abc"));
+    const seven = order("hvabc-7"), eight = order("hvabc-8"), other = order("hvzzz-7");
+    t.setMinted(7, seven);
+    t.setMinted(8, eight);
+    t.set(other.id, other);
+    expect(t.get("hvabc-7", 7)).toBe(seven);
+    expect(t.get("hvabc-8", 7)).toBe(eight); // a wrong number: found by its digits
+    expect(t.get("hvzzz-7", 7)).toBe(other); // another family's id at that number
+    expect(t.get("hvabc-9", 7)).toBeUndefined();
+    expect(t.get("hvabc-7", 99)).toBe(seven); // nothing filed at that number
+  });
 });

@@ -181,6 +181,7 @@ export class SimulatedBroker implements Broker, MarketView {
       r.stop_price,
       now,
     );
+    if (r.client_seq !== undefined) o.client_seq = r.client_seq;
     this.emit("ack", o, now);
   }
 
@@ -357,7 +358,17 @@ export class SimulatedBroker implements Broker, MarketView {
     const fill = this.state.book(coid, exec, symbol, amount, price, commission, time, o);
     const venueId = o ? o.id : "";
     if (this.sink) {
-      this.sink.fill(coid, venueId, exec, symbol, amount, price, commission, time);
+      this.sink.fill(
+        coid,
+        venueId,
+        exec,
+        symbol,
+        amount,
+        price,
+        commission,
+        time,
+        o ? o.client_seq : -1,
+      );
     } else {
       const reported = fill ??
         brokerFill(coid, venueId, exec, symbol, amount, price, commission, time);

@@ -16,6 +16,8 @@ export class VenueOrder extends Order implements BrokerOrder {
   avg_fill_price = 0;
   /** The trigger bits last reported (an `updated` event goes out when they change). */
   reported = 0;
+  /** The number its client id was minted with, as the request said (-1: not said, restored). */
+  client_seq = -1;
 
   constructor(
     readonly client_order_id: string,
