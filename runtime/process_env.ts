@@ -42,7 +42,10 @@
  *   page faults, 722 → 672 ms in all; a year of ten minute assets 512 → 457 ms (3 each), of a
  *   hundred 3,483 → 3,259 ms (one each); 500 × 5,000 cross unchanged (907 vs 893 ms); peak
  *   memory 5–10 MB higher (2 MB pages); a 10 M-row minute ingest's peak within its run-to-run
- *   spread (766–911 MB without, 875–891 MB with); live p99 0.29 → 0.27 ms.
+ *   spread (766–911 MB without, 875–891 MB with); live p99 0.29 → 0.27 ms. On a host with strict
+ *   overcommit accounting (`vm.overcommit_memory=2`) the padding counts against the commit limit
+ *   (each of malloc's per-thread heaps starts with it too); there, set `glibc.malloc.top_pad=0`
+ *   in your own `GLIBC_TUNABLES`, which Harvester keeps (`withProcessEnv`).
  *
  * @module
  */
