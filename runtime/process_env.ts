@@ -45,7 +45,9 @@
  *   spread (766–911 MB without, 875–891 MB with); live p99 0.29 → 0.27 ms. On a host with strict
  *   overcommit accounting (`vm.overcommit_memory=2`) the padding counts against the commit limit
  *   (each of malloc's per-thread heaps starts with it too); there, set `glibc.malloc.top_pad=0`
- *   in your own `GLIBC_TUNABLES`, which Harvester keeps (`withProcessEnv`).
+ *   in your own `GLIBC_TUNABLES`. An installed `harvester` and the processes Harvester starts
+ *   keep it (`withProcessEnv`); a `deno.json` task sets the variable on its own command line, so
+ *   run that task's `deno run …` without the prefix.
  *
  * @module
  */
