@@ -4,8 +4,8 @@
  * row on the hot path) and become row objects only when results are read.
  */
 import type { Asset } from "../assets/asset.ts";
+import { AssetNumbers } from "../assets/asset_numbers.ts";
 import type { Ledger } from "../finance/ledger.ts";
-import type { TrackedOrder } from "../finance/order.ts";
 import { IdFamily } from "../model/id_family.ts";
 import { ORDER_CODE, ORDER_ROW, Rows, TXN_ROW } from "./recorder_rows.ts";
 import {
@@ -72,7 +72,7 @@ export interface RecorderData {
   readonly oDay: readonly number[];
   readonly oCount: readonly number[];
   /** The assets the order and transaction rows name, by the number their rows keep. */
-  readonly assets: readonly Asset[];
+  readonly assets: AssetNumbers;
   /**
    * Per order row (`ORDER_ROW`): dt, amount, filled, commission, created; a code — the status, 8 ×
    * the limit-reached and 16 × the stop-reached flags, and `ORDER_CODE.ASSET` × the asset's
@@ -120,7 +120,6 @@ export class Recorder {
   // of what the session's end cost the recorder (a warm profile of the every-bar bench: 16 ms of
   // a 300 ms run).
   private readonly oNum = new Rows(ORDER_ROW.WIDTH);
-  private oRows = 0;
   private readonly oOtherIds = new Map<number, string>();
   private readonly oPrices = new Rows(3);
   private readonly oReason = new Map<number, string>();
@@ -129,10 +128,8 @@ export class Recorder {
   private readonly tCount: number[] = [];
   private readonly ids = new IdFamily();
   private readonly tOtherIds = new Map<number, string>();
-  private tRows = 0;
   /** The assets of order and transaction rows, and each one's number. */
-  private readonly assetList: Asset[] = [];
-  private readonly assetNo = new Map<Asset, number>();
+  private readonly assets = new AssetNumbers();
   /** Whether the run's own order ids key as their `tableSeq` (null: none seen yet). */
   private ownKeys: boolean | null = null;
   private readonly tNum = new Rows(TXN_ROW.WIDTH);
@@ -201,32 +198,16 @@ export class Recorder {
   }
 
   /**
-   * An order's id as the tables keep it (`IdFamily.key`). The run's own ids key as the number
-   * that ends them, which the order carries (`tableSeq`): checked on the first such order, then
-   * taken as it is — 130,000 order rows no longer read each id's digits again.
+   * An order id as the tables keep it (`IdFamily.key`). The run's own ids key as the number that
+   * ends them, which an order carries (`tableSeq`) and a transaction beside its order's id
+   * (`order_seq`): checked on the first such id once the family is known, then taken as it is —
+   * 130,000 order rows and 65,000 transactions no longer read each id's digits again.
    */
-  private keyOf(o: TrackedOrder): string | number {
-    const seq = o.tableSeq;
+  private keyOf(id: string, seq: number): string | number {
     if (seq >= 0 && this.ownKeys === true) return seq;
-    const key = this.ids.key(o.id);
-    if (seq >= 0 && this.ownKeys === null) this.ownKeys = key === seq;
+    const key = this.ids.key(id);
+    if (seq >= 0 && this.ownKeys === null && this.ids.known) this.ownKeys = key === seq;
     return key;
-  }
-
-  /** The number rows keep for `asset` (`assets`). */
-  private assetNumber(asset: Asset): number {
-    let n = this.assetNo.get(asset);
-    if (n === undefined) {
-      n = this.assetList.length;
-      this.assetList.push(asset);
-      this.assetNo.set(asset, n);
-    }
-    return n;
-  }
-
-  /** A transaction's order id as the tables keep it: by its order's number, as `keyOf`. */
-  private txnKey(id: string, seq: number): string | number {
-    return seq >= 0 && this.ownKeys === true ? seq : this.ids.key(id);
   }
 
   /** Snapshots today's lists at the end of simulation session `i`. */
@@ -257,11 +238,11 @@ export class Recorder {
     this.pCount.push(np);
     // Orders and transactions: one block of rows for the day each, its date kept once.
     const today = this.ledger.ordersToday(), on = this.oNum, ids = this.ids;
-    const r0 = on.reserve(today.length), rows0 = this.oRows;
+    const rows0 = on.count, r0 = on.reserve(today.length);
     for (let k = 0, at = on.offset; k < today.length; k++, at += ORDER_ROW.WIDTH) {
       const o = today[k];
       if (!ids.known) ids.learn(o.id);
-      const key = this.keyOf(o);
+      const key = this.keyOf(o.id, o.tableSeq);
       r0[at + ORDER_ROW.DT] = o.dt;
       r0[at + ORDER_ROW.AMOUNT] = o.amount;
       r0[at + ORDER_ROW.FILLED] = o.filled;
@@ -269,7 +250,7 @@ export class Recorder {
       r0[at + ORDER_ROW.CREATED] = o.created;
       r0[at + ORDER_ROW.CODE] = o.status + (o.limit_reached ? ORDER_CODE.LIMIT_REACHED : 0) +
         (o.stop_reached ? ORDER_CODE.STOP_REACHED : 0) +
-        ORDER_CODE.ASSET * this.assetNumber(o.asset);
+        ORDER_CODE.ASSET * this.assets.of(o.asset);
       if (typeof key === "number") r0[at + ORDER_ROW.ID] = key;
       else {
         r0[at + ORDER_ROW.ID] = NaN;
@@ -284,18 +265,17 @@ export class Recorder {
       if (o.reason != null) this.oReason.set(rows0 + k, o.reason);
     }
     on.commit(today.length);
-    this.oRows += today.length;
     this.oDay.push(date);
     this.oCount.push(today.length);
     const txns = this.ledger.transactionsToday, tn = this.tNum;
-    const r1 = tn.reserve(txns.length), rows1 = this.tRows;
+    const rows1 = tn.count, r1 = tn.reserve(txns.length);
     for (let k = 0, at = tn.offset; k < txns.length; k++, at += TXN_ROW.WIDTH) {
       const t = txns[k];
-      const key = t.order_id === null ? NaN : this.txnKey(t.order_id, t.order_seq ?? -1);
+      const key = t.order_id === null ? NaN : this.keyOf(t.order_id, t.order_seq ?? -1);
       r1[at + TXN_ROW.DT] = t.dt;
       r1[at + TXN_ROW.AMOUNT] = t.amount;
       r1[at + TXN_ROW.PRICE] = t.price;
-      r1[at + TXN_ROW.ASSET] = this.assetNumber(t.asset);
+      r1[at + TXN_ROW.ASSET] = this.assets.of(t.asset);
       if (typeof key === "number") r1[at + TXN_ROW.ID] = key;
       else {
         r1[at + TXN_ROW.ID] = NaN;
@@ -303,7 +283,6 @@ export class Recorder {
       }
     }
     tn.commit(txns.length);
-    this.tRows += txns.length;
     this.tDay.push(date);
     this.tCount.push(txns.length);
     this.counts = {
@@ -322,7 +301,7 @@ export class Recorder {
       pCount: this.pCount,
       oDay: this.oDay,
       oCount: this.oCount,
-      assets: this.assetList,
+      assets: this.assets,
       oNum: this.oNum,
       oOtherIds: this.oOtherIds,
       oPrices: this.oPrices,
@@ -360,6 +339,6 @@ export class Recorder {
   }
 
   get transactionCount(): number {
-    return this.before.transactions.length + this.tRows;
+    return this.before.transactions.length + this.tNum.count;
   }
 }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Asset } from "../assets/asset.ts";
+import { AssetNumbers } from "../assets/asset_numbers.ts";
 import type { ClientOrderId, VenueOrderId } from "../model/ids.ts";
 import { IdFamily } from "../model/id_family.ts";
 import { ORDER_STATES, type OrderState } from "../model/order_state.ts";
@@ -38,7 +38,7 @@ const CHUNK_BITS = 12, CHUNK = 1 << CHUNK_BITS, LOW = CHUNK - 1;
 export class FinishedOrders {
   /**
    * Per chunk: WIDTH numbers per order, its flags, its state's index, its asset's number in
-   * `#assetList`, and its venue id as `#venue` keeps it when that is a number below 2^31 (the
+   * `#assets`, and its venue id as `#venue` keeps it when that is a number below 2^31 (the
    * simulated venue's own ids), `NO_VENUE_ID` for none, `OTHER_VENUE_ID` for one in
    * `#otherVenueIds`. Numbers instead of lists of assets and ids: adding to those lists was most
    * of what keeping an order cost.
@@ -48,8 +48,7 @@ export class FinishedOrders {
   readonly #states: Uint8Array[] = [];
   readonly #assetNos: Int32Array[] = [];
   readonly #venueKeys: Int32Array[] = [];
-  readonly #assetList: Asset[] = [];
-  readonly #assetNo = new Map<Asset, number>();
+  readonly #assets = new AssetNumbers();
   readonly #otherVenueIds = new Map<number, string | number>();
   readonly #venue = new IdFamily();
   /** Reasons are rare (a rejection, an expiry's): by sequence number. */
@@ -79,12 +78,7 @@ export class FinishedOrders {
     if (!Object.is(o.last_event_at, o.dt)) this.#lastEvents.set(seq, o.last_event_at);
     else if (this.#lastEvents.size) this.#lastEvents.delete(seq);
     this.#states[c][i] = ORDER_STATES.indexOf(o.state);
-    let a = this.#assetNo.get(o.asset);
-    if (a === undefined) {
-      this.#assetNo.set(o.asset, a = this.#assetList.length);
-      this.#assetList.push(o.asset);
-    }
-    this.#assetNos[c][i] = a;
+    this.#assetNos[c][i] = this.#assets.of(o.asset);
     const venueId = o.broker_order_id;
     if (venueId !== null && !this.#venue.known) this.#venue.learn(venueId);
     const key = venueId === null ? null : this.#venue.key(venueId);
@@ -117,7 +111,7 @@ export class FinishedOrders {
     const n = this.#nums[c],
       at = i * WIDTH,
       flags = this.#flags[c][i],
-      asset = this.#assetList[this.#assetNos[c][i]],
+      asset = this.#assets.asset(this.#assetNos[c][i]),
       prices = this.#prices.get(seq);
     // Built as a state file's order is (`fromRecord`), then its last event's time.
     const o = fromRecord({

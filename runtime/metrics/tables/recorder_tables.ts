@@ -147,7 +147,8 @@ export function ordersTable(d: RecorderData): Table {
       dates(date, o, to - i);
       for (let k = 0; i < to; i++, o++, k++) {
         const row = i - b, code = codes[k], key = keys[k];
-        const bits = code % ORDER_CODE.ASSET, asset = d.assets[(code - bits) / ORDER_CODE.ASSET];
+        const bits = code % ORDER_CODE.ASSET,
+          asset = d.assets.asset((code - bits) / ORDER_CODE.ASSET);
         id[o] = key === key ? d.ids.id(key) : d.oOtherIds.get(row)!;
         sid[o] = asset.sid;
         symbol[o] = asset.symbol;
@@ -197,7 +198,7 @@ export function transactionsTable(d: RecorderData): Table {
       d.tNum.copyColumn(TXN_ROW.ID, i - b, to - b, keys);
       dates(date, o, to - i);
       for (let k = 0; i < to; i++, o++, k++) {
-        const asset = d.assets[refs[k]], key = keys[k];
+        const asset = d.assets.asset(refs[k]), key = keys[k];
         // No number: an id of another family (kept as text), or none (a delisting's close).
         id[o] = key === key ? d.ids.id(key) : d.tOtherIds.get(i - b) ?? null;
         sid[o] = asset.sid;
