@@ -84,7 +84,12 @@ function plainLoop(m: { close: Float64Array; sessions: number; assets: number })
  * `harvester backtest STRATEGY -b BUNDLE` over the whole 100×2520 span as a cold process, with
  * the runtime flags users get and `extra` options; its stderr (the process fails loudly).
  */
-export function cliBacktest(strategy: string, bundle: string, extra: string[]): string {
+export function cliBacktest(
+  strategy: string,
+  bundle: string,
+  extra: string[],
+  env: Record<string, string> = {},
+): string {
   const out = new Deno.Command(Deno.execPath(), {
     args: [
       // As users run it: bundled, with its import map and the runtime's flags.
@@ -102,7 +107,7 @@ export function cliBacktest(strategy: string, bundle: string, extra: string[]): 
       "1000000",
       ...extra,
     ],
-    env: runtimeEnv({ HARVESTER_ROOT: BENCH_ROOT, NO_COLOR: "1" }),
+    env: runtimeEnv({ HARVESTER_ROOT: BENCH_ROOT, NO_COLOR: "1", ...env }),
     stdout: "null",
     stderr: "piped",
   }).outputSync();

@@ -11,13 +11,23 @@ import { join } from "node:path";
 import { BENCH_DATA, dailyDataset } from "./data.ts";
 import { benchBundle, cliBacktest, stats } from "./engine.ts";
 import { report } from "./harness.ts";
+import { outputThread } from "../runtime/engine/output_stream.ts";
 import { userRun, warmRun } from "./writers.ts";
 
 const BARS = 100 * 2520;
 
-/** One cold `harvester backtest … -o perf.csv --timings`: its parts in ms. */
-function coldRun(bundle: string, out: string): Record<string, number> {
-  const err = cliBacktest("bench/strategies/dual_sma_zipline.ts", bundle, ["-o", out, "--timings"]);
+/**
+ * One cold `harvester backtest … -o perf.csv --timings`: its parts in ms. `thread`: the side
+ * tables written on a thread of their own while it runs, or at the end (`output_stream.ts`);
+ * unset, as the machine's cores decide.
+ */
+function coldRun(bundle: string, out: string, thread?: "on" | "off"): Record<string, number> {
+  const err = cliBacktest(
+    "bench/strategies/dual_sma_zipline.ts",
+    bundle,
+    ["-o", out, "--timings"],
+    thread ? { HARVESTER_OUTPUT_THREAD: thread } : {},
+  );
   const line = err.split("\n").find((l) => l.startsWith("timings: "))!;
   return Object.fromEntries(
     line.slice(9).split(" · ").map((p) => {
@@ -69,8 +79,13 @@ export async function benchUserProcess(): Promise<void> {
   );
   const dir = mkdtempSync(join(tmpdir(), "hv-bench-user-"));
   const runs: Record<string, number>[] = [];
+  // Beside each run as this machine makes it, the other way of writing -o, interleaved.
+  const other = outputThread() ? "off" : "on", others: Record<string, number>[] = [];
   try {
-    for (let k = 0; k < 5; k++) runs.push(coldRun(bundle, join(dir, "perf.csv")));
+    for (let k = 0; k < 5; k++) {
+      runs.push(coldRun(bundle, join(dir, "perf.csv")));
+      others.push(coldRun(bundle, join(dir, "other.csv"), other));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -81,6 +96,15 @@ export async function benchUserProcess(): Promise<void> {
   for (const part of Object.keys(runs[0]).filter((p) => p !== "total")) {
     report(`    ${part}, median`, stats(runs.map((r) => r[part])).median, "ms");
   }
+  const o = (part: string) => stats(others.map((r) => r[part])).median;
+  report(
+    `  same, side tables written ${other === "on" ? "on a thread of their own" : "at the end"} ` +
+      `(HARVESTER_OUTPUT_THREAD=${other}): whole process, median`,
+    o("total"),
+    "ms",
+  );
+  report("    simulation, median", o("simulation"), "ms");
+  report("    writing, median", o("writing"), "ms");
   const coldSim = stats(runs.map((r) => r.simulation)).median;
   report("  cold simulation ÷ warm simulation (medians)", coldSim / w.median, "×", "≤ 1.5");
   const peer = backtrader();

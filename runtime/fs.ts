@@ -66,19 +66,56 @@ export function writeBytes(path: string, bytes: Uint8Array): Promise<void> {
  */
 export function writePieces(path: string, pieces: Iterable<Uint8Array>): Promise<void> {
   try {
-    const { file, into } = openTarget(path);
+    const out = new OutputFile(path);
     try {
-      using f = file;
-      for (const piece of pieces) {
-        for (let at = 0; at < piece.length;) at += f.writeSync(piece.subarray(at));
-      }
+      for (const piece of pieces) out.write(piece);
     } catch (e) {
-      if (into !== path) removeAll(into);
+      out.abort();
       throw e;
     }
+    return out.commit();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/**
+ * A file written as its pieces come (`writePieces`' way, for pieces that arrive over time: a
+ * run's tables written while it goes on): opened at once, each piece written when given,
+ * `commit` gives it its name, `abort` removes what was written and leaves any earlier file.
+ */
+export class OutputFile {
+  readonly #file: Deno.FsFile;
+  readonly #into: string;
+  #open = true;
+
+  /**
+   * `beside`: written beside `path` under another name even when nothing is there yet, so a
+   * process stopped before `commit` leaves no half-written file under the output's name.
+   */
+  constructor(readonly path: string, beside = false) {
+    const { file, into } = openTarget(path, beside);
+    this.#file = file;
+    this.#into = into;
+  }
+
+  write(piece: Uint8Array): void {
+    for (let at = 0; at < piece.length;) at += this.#file.writeSync(piece.subarray(at));
+  }
+
+  /** Closes the file and gives it its name; the earlier file's removal is what is returned. */
+  commit(): Promise<void> {
+    this.#close();
+    const path = this.path, into = this.#into;
     if (into === path) return Promise.resolve();
     const old = `${path}.old-${Deno.pid}`;
-    Deno.renameSync(path, old);
+    try {
+      Deno.renameSync(path, old);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      Deno.renameSync(into, path); // nothing there before (or since: it was removed meanwhile)
+      return Promise.resolve();
+    }
     try {
       Deno.renameSync(into, path);
     } catch (e) {
@@ -86,27 +123,44 @@ export function writePieces(path: string, pieces: Iterable<Uint8Array>): Promise
       throw e;
     }
     return Deno.remove(old).catch(() => {}); // a leftover is only disk space, never the output
-  } catch (e) {
-    return Promise.reject(e);
+  }
+
+  /** Closes the file and removes what was written into it (an earlier file stays). */
+  abort(): void {
+    if (!this.#open) return;
+    this.#close();
+    if (this.#into !== this.path) removeAll(this.#into);
+  }
+
+  #close(): void {
+    if (this.#open) this.#file.close();
+    this.#open = false;
   }
 }
 
 const FROM_EMPTY = { write: true, create: true, truncate: true };
 
+/** Where an `OutputFile` of `path` written beside it is, until it takes the name. */
+export function besidePath(path: string): string {
+  return `${path}.tmp-${Deno.pid}`;
+}
+
 /**
  * The file `path`'s new content goes into, open and empty: a new one beside `path` when that is a
  * regular file already (it takes the name afterwards), else `path` itself — also when its folder
- * lets no new file be made beside a file that may be written.
+ * lets no new file be made beside a file that may be written. `beside`: also when nothing is
+ * there yet.
  */
-function openTarget(path: string): { file: Deno.FsFile; into: string } {
+function openTarget(path: string, beside: boolean): { file: Deno.FsFile; into: string } {
   let regular = false;
   try {
     regular = Deno.lstatSync(path).isFile;
-  } catch {
+  } catch (e) {
     // not there (or not to be looked at): made by the write itself
+    regular = beside && e instanceof Deno.errors.NotFound;
   }
   if (regular) {
-    const tmp = `${path}.tmp-${Deno.pid}`;
+    const tmp = besidePath(path);
     try {
       return { file: Deno.openSync(tmp, FROM_EMPTY), into: tmp };
     } catch (e) {

@@ -26,6 +26,11 @@ export class AssetNumbers {
     return n;
   }
 
+  /** How many assets have a number (they are numbered from 0). */
+  get size(): number {
+    return this.#list.length;
+  }
+
   /** The asset of number `n`. */
   asset(n: number): Asset {
     return this.#list[n];

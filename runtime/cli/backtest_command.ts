@@ -8,6 +8,7 @@ import { withDotEnv } from "../config/dotenv.ts";
 import { runningTime } from "../api/scope.ts";
 import { run_algorithm } from "../engine/run_algorithm.ts";
 import { checkOutputPath } from "../engine/output.ts";
+import { TableStream } from "../engine/output_stream.ts";
 import { consoleLogger } from "../log.ts";
 import type { Results } from "../metrics/results.ts";
 import { type Command, type ParsedArgs, stringOpt, UsageError } from "./command.ts";
@@ -161,6 +162,8 @@ export const backtestCommand: Command = {
     const log = consoleLogger((l) => io.stderr(l), io.isTerminal, { simTime: runningTime });
     const started = performance.now();
     let strategyMs = NaN;
+    // `-o x.csv`: the side tables are written on another thread while the run goes on.
+    const stream = plan.out === undefined ? null : TableStream.open(plan.out);
     const run = async () => {
       const s0 = performance.now();
       const strategy = source.text !== undefined
@@ -191,6 +194,7 @@ export const backtestCommand: Command = {
           log,
           progress: io.isTerminal ? sessionProgress(io.stderr) : silentProgress,
           on_failure: ({ results, time }) => void (partial = { results, time }),
+          recorded: stream ?? undefined,
         });
         return { results, secs: (performance.now() - t0) / 1000 };
       } catch (e) {
@@ -199,18 +203,24 @@ export const backtestCommand: Command = {
       }
     };
     let done: { results: Results; secs: number } | undefined, failure: RunFailed | undefined;
+    let results: Results | null;
     try {
-      done = await (out === "-" ? consoleOnStderr(io, run) : run());
+      try {
+        done = await (out === "-" ? consoleOnStderr(io, run) : run());
+      } catch (e) {
+        if (!(e instanceof RunFailed)) throw e;
+        failure = e;
+      } finally {
+        log.flush?.();
+      }
+      results = done?.results ?? failure!.results;
+      if (results === null || results.length === 0) throw failure;
     } catch (e) {
-      if (!(e instanceof RunFailed)) throw e;
-      failure = e;
-    } finally {
-      log.flush?.();
+      await stream?.cancel();
+      throw e;
     }
-    const results = done?.results ?? failure!.results;
-    if (results === null || results.length === 0) throw failure;
     const w0 = performance.now();
-    const written = await writeOutputs(results, plan, io.stdout);
+    const written = await writeOutputs(results, plan, io.stdout, stream);
     const writeMs = performance.now() - w0;
     if (!args.values["no-summary"] && out !== "-") {
       const hasBenchmark = (benchmarks.length === 1 && !args.values["no-benchmark"]) ||

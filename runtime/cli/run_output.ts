@@ -6,6 +6,7 @@
  */
 import { DAY_MS, isoDate } from "../../calendars/days.ts";
 import { writeResults } from "../engine/output.ts";
+import type { TableStream } from "../engine/output_stream.ts";
 import { money } from "../metrics/format.ts";
 import type { Results } from "../metrics/results.ts";
 import { formatSummary, summarize } from "../metrics/summary.ts";
@@ -29,14 +30,21 @@ export interface OutputPlan {
  * @example
  * ```ts
  * const written = await writeOutputs(results, { out: "perf.csv", report_title: "algo.ts" }, io.stdout);
+ * // -o written while the run went on (`TableStream.open(plan.out)`, passed as the run's `recorded`):
+ * await writeOutputs(results, plan, io.stdout, stream);
  * ```
  */
 export async function writeOutputs(
   results: Results,
   plan: OutputPlan,
   stdout: (t: string) => void,
+  stream?: TableStream | null,
 ): Promise<string[]> {
-  const written = plan.out ? await writeResults(results, plan.out, stdout) : [];
+  const written = stream
+    ? await stream.finish(results)
+    : plan.out
+    ? await writeResults(results, plan.out, stdout)
+    : [];
   if (plan.report !== undefined) {
     // The report's modules (charts, tables) load only for a run that asks for one.
     const { writeTearsheet } = await import("../metrics/report/tearsheet.ts");

@@ -43,6 +43,20 @@ export function checkOutputPath(out: string): void {
   }
 }
 
+/** The file of each table of `-o out`: `out` itself for perf, `<base>_<table><ext>` beside it. */
+export function outputFiles(
+  out: string,
+  ext: string,
+): Record<"perf" | "positions" | "orders" | "transactions", string> {
+  const base = out.slice(0, out.length - ext.length);
+  return {
+    perf: out,
+    positions: `${base}_positions${ext}`,
+    orders: `${base}_orders${ext}`,
+    transactions: `${base}_transactions${ext}`,
+  };
+}
+
 /** Writes the results to `out` ("-" for CSV on stdout); returns the files written. */
 export async function writeResults(
   results: Results,
@@ -55,12 +69,11 @@ export async function writeResults(
   }
   checkOutputPath(out);
   const ext = extname(out).toLowerCase();
-  const base = out.slice(0, out.length - ext.length);
   Deno.mkdirSync(dirname(out), { recursive: true });
-  const tables = resultTables(results);
-  const files = Object.entries(tables).map(([name, table]) => ({
-    path: name === "perf" ? out : `${base}_${name}${ext}`,
-    table,
+  const tables = resultTables(results), paths = outputFiles(out, ext);
+  const files = (Object.keys(paths) as (keyof typeof paths)[]).map((name) => ({
+    path: paths[name],
+    table: tables[name],
   }));
   await writeTables(files, ext as TableFormat);
   return files.map((f) => f.path);

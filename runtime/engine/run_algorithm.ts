@@ -22,6 +22,7 @@ import { HISTORY_BEFORE_DATA, type HistoryBeforeData } from "../portal/history_s
 import { benchmarkReturns, benchmarkSource } from "./benchmark.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { Results } from "../metrics/results.ts";
+import type { RecordedData } from "../metrics/recorder.ts";
 import { buildRun } from "./build.ts";
 import { simulationClock } from "./clock.ts";
 import { dailyDriver, minuteDriver } from "./drivers.ts";
@@ -77,6 +78,11 @@ export interface RunOptions {
    * completed so far (the CLI writes them, so a failed run still leaves its outputs).
    */
   on_failure?: (failure: RunFailure) => void | Promise<void>;
+  /**
+   * Told the recorder's rows at each session's end: the CLI's `-o x.csv` writes the side tables
+   * while the run goes on (`output_stream.ts`).
+   */
+  recorded?: { session(d: RecordedData): void };
 }
 
 /** What `on_failure` is told about a failed run. */
@@ -188,7 +194,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
       algo.market = market;
       driver = minuteDriver(portal, market);
     }
-    const progress = opts.progress ?? silentProgress;
+    const progress = opts.progress ?? silentProgress, recorded = opts.recorded;
     return await runInScope(context, async () => {
       let engine: Engine | undefined;
       try {
@@ -202,7 +208,12 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
           driver,
           benchmark: (i) => benchmark[i],
           same_bar_fills: opts.same_bar_fills,
-          onSession: () => progress.tick(1, 0),
+          onSession: recorded
+            ? () => {
+              progress.tick(1, 0);
+              recorded.session(parts.recorder.data);
+            }
+            : () => progress.tick(1, 0),
         });
         progress.start("backtest", sessions.length);
         const run = await engine.run(simulationClock(calendar, sessions, frequency));

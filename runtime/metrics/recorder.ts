@@ -61,9 +61,18 @@ export interface DayRows {
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
 
-/** What a recorder holds, for the column writers (`tables/recorder_tables.ts`); read only. */
+/** A recorder's own data: its assets are numbered by an `AssetNumbers`. */
+export type RecordedData = RecorderData & { readonly assets: AssetNumbers };
+
+/** What the tables name an asset by. */
+export type NamedAsset = Pick<Asset, "sid" | "symbol">;
+
+/**
+ * What a recorder holds, for the column writers (`tables/recorder_tables.ts`); read only. A copy
+ * on another thread (`recorder_delta.ts`) holds the same.
+ */
 export interface RecorderData {
-  readonly held: ReadonlyMap<number, Asset>;
+  readonly held: ReadonlyMap<number, NamedAsset>;
   readonly pNum: Rows;
   readonly pChange: Rows;
   readonly pDate: readonly number[];
@@ -72,7 +81,7 @@ export interface RecorderData {
   readonly oDay: readonly number[];
   readonly oCount: readonly number[];
   /** The assets the order and transaction rows name, by the number their rows keep. */
-  readonly assets: AssetNumbers;
+  readonly assets: { asset(n: number): NamedAsset };
   /**
    * Per order row (`ORDER_ROW`): dt, amount, filled, commission, created; a code — the status, 8 ×
    * the limit-reached and 16 × the stop-reached flags, and `ORDER_CODE.ASSET` × the asset's
@@ -292,7 +301,8 @@ export class Recorder {
     };
   }
 
-  get data(): RecorderData {
+  /** What it holds (with its assets' numbering, which a feed counts: `recorder_delta.ts`). */
+  get data(): RecordedData {
     return {
       held: this.ledger.heldAssets,
       pNum: this.pNum,

@@ -4,7 +4,7 @@
  */
 import { PERF_COLUMNS, type PerfColumn, type PerfTracker } from "./perf.ts";
 import { to_pyfolio } from "./pyfolio_export.ts";
-import type { OrderRow, PositionRow, Recorder, RecorderData, TransactionRow } from "./recorder.ts";
+import type { OrderRow, PositionRow, RecordedData, Recorder, TransactionRow } from "./recorder.ts";
 import { arrowTable } from "./tables/arrow.ts";
 import { csvString } from "./tables/csv.ts";
 import { perfTable, resultTables } from "./tables/result_tables.ts";
@@ -91,7 +91,7 @@ export class Results {
   }
 
   /** The recorder's rows, for the column writers (`tables/`). */
-  get recorderData(): RecorderData {
+  get recorderData(): RecordedData {
     return this.recorder.data;
   }
 

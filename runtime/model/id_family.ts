@@ -23,6 +23,11 @@ export class IdFamily {
     if (this.#prefix === null) this.#prefix = familyOf(id);
   }
 
+  /** The family's prefix, null while none is known (another family's `learn` takes it). */
+  get prefix(): string | null {
+    return this.#prefix;
+  }
+
   /** Whether a family is known (keys made before it were the ids themselves). */
   get known(): boolean {
     return this.#prefix !== null;

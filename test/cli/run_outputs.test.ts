@@ -88,6 +88,33 @@ describe("a backtest's outputs", () => {
     );
   }, 60_000);
 
+  test("-o x.csv written on a thread of its own: the same files, also for a failed run", () => {
+    // HARVESTER_OUTPUT_THREAD decides whatever the machine's cores (output_stream.ts).
+    const files = (name: string) =>
+      ["", "_positions", "_orders", "_transactions"].map((t) =>
+        // Each run mints its own id prefix.
+        readFileSync(join(dir, `${name}${t}.csv`), "utf8").replace(/hv[0-9a-f]+-/g, "hv-")
+      );
+    for (const [name, thread] of [["thread-on", "on"], ["thread-off", "off"]]) {
+      const r = harvester(
+        ["backtest", join(dir, "leverage.ts"), "-s", "2014-01-02", "-e", "2014-12-31", "-o"]
+          .concat(join(dir, `${name}.csv`)),
+        { root, env: { HARVESTER_OUTPUT_THREAD: thread } },
+      );
+      expect(r.code, r.stderr).toBe(1); // fails at session 42 (above), its outputs written
+    }
+    const on = files("thread-on"), off = files("thread-off");
+    expect(on[3]).toMatch(/AAPL/);
+    expect(on).toEqual(off);
+    const bad = harvester(
+      ["backtest", join(dir, "leverage.ts"), "-s", "2014-01-02", "-e", "2014-01-31", "-o"]
+        .concat(join(dir, "bad.csv")),
+      { root, env: { HARVESTER_OUTPUT_THREAD: "yes" } },
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/HARVESTER_OUTPUT_THREAD: use on or off/);
+  }, 60_000);
+
   test(
     "-o - writes only the CSV on stdout; the strategy's prints and the logs go to stderr",
     () => {

@@ -30,6 +30,15 @@ export type BlockArrays = (Float64Array | Uint8Array | (string | null)[])[];
  */
 export type Filler = (out: BlockArrays, from: number, to: number) => void;
 
+/** Column arrays for blocks of up to `n` rows, and the columns that show them. */
+export function blockColumns(
+  specs: readonly ColumnSpec[],
+  n: number,
+): { values: BlockArrays; columns: Column[] } {
+  const values = arrays(specs, n);
+  return { values, columns: columnsOf(specs, values) };
+}
+
 function arrays(specs: readonly ColumnSpec[], n: number): BlockArrays {
   return specs.map((s) =>
     s.array === "f64"

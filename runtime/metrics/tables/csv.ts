@@ -189,6 +189,48 @@ export function* csvPieces(
   if (w.at > 0) yield w.view();
 }
 
+/**
+ * A table's CSV made as its blocks of rows come (`add`, one block after another, as `blocksOf`
+ * gives them): each full piece goes to `sink` at once, the last at `end` — the same bytes
+ * `csvPieces` makes of those blocks. For a table written while its rows are still being
+ * recorded (`table_stream.ts`). `sink` must be done with a piece when it returns: its buffer is
+ * written over two pieces later.
+ */
+export class CsvStream {
+  #w: ByteWriter;
+  #rows: RowsWriter | undefined;
+  #header = false;
+
+  constructor(
+    private readonly sink: (piece: Uint8Array) => void,
+    private readonly size = PIECE,
+    private readonly turns = new PieceWriters(size + (1 << 12)),
+  ) {
+    this.#w = turns.start();
+  }
+
+  add(block: Table): void {
+    const cols = block.columns, n = block.length;
+    if (!this.#header) writeHeader(this.#w, cols);
+    this.#header = true;
+    if (n > 0) this.#rows ??= rowsWriter(cols);
+    for (let i = 0; i < n;) {
+      i = this.#rows!(this.#w, cols, i, n, this.size);
+      if (this.#w.at >= this.size) {
+        this.sink(this.#w.view());
+        this.#w = this.turns.next();
+      }
+    }
+  }
+
+  /** The last piece: what is left, or the header alone for a table that got no block. */
+  end(columns: readonly Column[]): void {
+    if (!this.#header) writeHeader(this.#w, columns);
+    this.#header = true;
+    if (this.#w.at > 0) this.sink(this.#w.view());
+  }
+}
+
 /** A table as a CSV string (for stdout and tests). */
 export function csvString(table: Table): string {
   return new TextDecoder().decode(encodeCsv(table));

@@ -6,8 +6,8 @@
  * @module
  */
 import type { RecorderData } from "../recorder.ts";
-import { ORDER_CODE, ORDER_ROW, TXN_ROW } from "../recorder_rows.ts";
-import { type BlockArrays, blockedTable, type ColumnSpec } from "./blocked.ts";
+import { ORDER_CODE, ORDER_ROW, type Rows, TXN_ROW } from "../recorder_rows.ts";
+import { type BlockArrays, blockedTable, type ColumnSpec, type Filler } from "./blocked.ts";
 import type { Table } from "./table.ts";
 
 type Texts = (string | null)[];
@@ -52,6 +52,29 @@ function restored(
   return Math.max(from, end);
 }
 
+const NO_ROWS = new Float64Array(0);
+
+/**
+ * Fields `a` and `b` of rows `from` until `to`, into the scratch arrays `s` keeps (made `size`
+ * long when too short): a block's asset numbers and id keys, read before its rows are.
+ */
+function scratchPair(
+  s: { a: Float64Array; b: Float64Array },
+  rows: Rows,
+  a: number,
+  b: number,
+  from: number,
+  to: number,
+  size: number,
+): void {
+  if (s.a.length < to - from) {
+    s.a = new Float64Array(size);
+    s.b = new Float64Array(size);
+  }
+  rows.copyColumn(a, from, to, s.a);
+  rows.copyColumn(b, from, to, s.b);
+}
+
 const plain = (name: string) => ({ name, kind: "float", style: "plain", array: "f64" }) as const;
 
 const POSITIONS: readonly ColumnSpec[] = [
@@ -63,36 +86,38 @@ const POSITIONS: readonly ColumnSpec[] = [
   plain("last_sale_price"),
 ];
 
-export function positionsTable(d: RecorderData): Table {
+/** The positions table's rows, a block at a time from the first (see {@link SideTable}). */
+function positionRows(d: RecorderData): Filler {
   const before = d.before.positions, b = before.length;
-  return blockedTable(b + d.pNum.count, POSITIONS, () => {
-    const dates = dayCursor(d.pDate, d.pCount), changes = d.pChange.reader();
-    let more = changes.next();
-    // Amount and cost basis are stored only where they changed: carried forward per sid.
-    const held = new Map<number, { amount: number; cost: number; symbol: string }>();
-    return (out, from, to) => {
-      const date = out[0] as Float64Array, sid = out[1] as Float64Array, symbol = out[2] as Texts;
-      const amount = out[3] as Float64Array, cost = out[4] as Float64Array;
-      const last = out[5] as Float64Array;
-      let i = restored(before, POSITIONS, out, from, to), o = i - from;
-      if (i === to) return;
-      d.pNum.copyColumn(0, i - b, to - b, sid, o);
-      d.pNum.copyColumn(1, i - b, to - b, last, o);
-      dates(date, o, to - i);
-      for (; i < to; i++, o++) {
-        const row = i - b, id = sid[o];
-        let state = held.get(id);
-        if (!state) held.set(id, state = { amount: 0, cost: 0, symbol: d.held.get(id)!.symbol });
-        for (; more && changes.data[changes.at] === row; more = changes.next()) {
-          state.amount = changes.data[changes.at + 1];
-          state.cost = changes.data[changes.at + 2];
-        }
-        symbol[o] = state.symbol;
-        amount[o] = state.amount;
-        cost[o] = state.cost;
+  const dates = dayCursor(d.pDate, d.pCount), changes = d.pChange.reader();
+  let more = false;
+  // Amount and cost basis are stored only where they changed: carried forward per sid.
+  const held = new Map<number, { amount: number; cost: number; symbol: string }>();
+  return (out, from, to) => {
+    const date = out[0] as Float64Array, sid = out[1] as Float64Array, symbol = out[2] as Texts;
+    const amount = out[3] as Float64Array, cost = out[4] as Float64Array;
+    const last = out[5] as Float64Array;
+    let i = restored(before, POSITIONS, out, from, to), o = i - from;
+    if (i === to) return;
+    // Asked again each block: rows recorded since (a table written while the run goes on)
+    // may bring changes after the last one read.
+    more ||= changes.next();
+    d.pNum.copyColumn(0, i - b, to - b, sid, o);
+    d.pNum.copyColumn(1, i - b, to - b, last, o);
+    dates(date, o, to - i);
+    for (; i < to; i++, o++) {
+      const row = i - b, id = sid[o];
+      let state = held.get(id);
+      if (!state) held.set(id, state = { amount: 0, cost: 0, symbol: d.held.get(id)!.symbol });
+      for (; more && changes.data[changes.at] === row; more = changes.next()) {
+        state.amount = changes.data[changes.at + 1];
+        state.cost = changes.data[changes.at + 2];
       }
-    };
-  });
+      symbol[o] = state.symbol;
+      amount[o] = state.amount;
+      cost[o] = state.cost;
+    }
+  };
 }
 
 const ORDERS: readonly ColumnSpec[] = [
@@ -122,48 +147,45 @@ const ORDER_FIELDS: readonly [column: number, field: number][] = [
   [8, ORDER_ROW.COMMISSION],
 ];
 
-export function ordersTable(d: RecorderData): Table {
+/** The orders table's rows, a block at a time from the first. */
+function orderRows(d: RecorderData): Filler {
   const before = d.before.orders, b = before.length;
-  return blockedTable(b + d.oNum.count, ORDERS, () => {
-    const dates = dayCursor(d.oDay, d.oCount), prices = d.oPrices.reader();
-    let priced = prices.next(), codes = new Float64Array(0), keys = codes;
-    return (out, from, to) => {
-      const date = out[0] as Float64Array, id = out[1] as Texts, sid = out[4] as Float64Array;
-      const symbol = out[5] as Texts, status = out[9] as Float64Array;
-      const limit = out[10] as Float64Array, stop = out[11] as Float64Array;
-      const limitReached = out[12] as Uint8Array, stopReached = out[13] as Uint8Array;
-      const reason = out[14] as Texts;
-      let i = restored(before, ORDERS, out, from, to), o = i - from;
-      if (i === to) return;
-      for (const [c, field] of ORDER_FIELDS) {
-        d.oNum.copyColumn(field, i - b, to - b, out[c] as Float64Array, o);
-      }
-      if (codes.length < to - i) {
-        codes = new Float64Array(out[0].length);
-        keys = new Float64Array(out[0].length);
-      }
-      d.oNum.copyColumn(ORDER_ROW.CODE, i - b, to - b, codes);
-      d.oNum.copyColumn(ORDER_ROW.ID, i - b, to - b, keys);
-      dates(date, o, to - i);
-      for (let k = 0; i < to; i++, o++, k++) {
-        const row = i - b, code = codes[k], key = keys[k];
-        const bits = code % ORDER_CODE.ASSET,
-          asset = d.assets.asset((code - bits) / ORDER_CODE.ASSET);
-        id[o] = key === key ? d.ids.id(key) : d.oOtherIds.get(row)!;
-        sid[o] = asset.sid;
-        symbol[o] = asset.symbol;
-        status[o] = bits & ORDER_CODE.STATUS;
-        limitReached[o] = bits & ORDER_CODE.LIMIT_REACHED ? 1 : 0;
-        stopReached[o] = bits & ORDER_CODE.STOP_REACHED ? 1 : 0;
-        if (priced && prices.data[prices.at] === row) {
-          limit[o] = prices.data[prices.at + 1];
-          stop[o] = prices.data[prices.at + 2];
-          priced = prices.next();
-        } else limit[o] = stop[o] = NaN;
-        reason[o] = d.oReason.size === 0 ? null : d.oReason.get(row) ?? null;
-      }
-    };
-  });
+  const dates = dayCursor(d.oDay, d.oCount), prices = d.oPrices.reader();
+  let priced = false;
+  const pair = { a: NO_ROWS, b: NO_ROWS };
+  return (out, from, to) => {
+    const date = out[0] as Float64Array, id = out[1] as Texts, sid = out[4] as Float64Array;
+    const symbol = out[5] as Texts, status = out[9] as Float64Array;
+    const limit = out[10] as Float64Array, stop = out[11] as Float64Array;
+    const limitReached = out[12] as Uint8Array, stopReached = out[13] as Uint8Array;
+    const reason = out[14] as Texts;
+    let i = restored(before, ORDERS, out, from, to), o = i - from;
+    if (i === to) return;
+    priced ||= prices.next(); // asked again each block, as the positions' changes
+    for (const [c, field] of ORDER_FIELDS) {
+      d.oNum.copyColumn(field, i - b, to - b, out[c] as Float64Array, o);
+    }
+    scratchPair(pair, d.oNum, ORDER_ROW.CODE, ORDER_ROW.ID, i - b, to - b, out[0].length);
+    const codes = pair.a, keys = pair.b;
+    dates(date, o, to - i);
+    for (let k = 0; i < to; i++, o++, k++) {
+      const row = i - b, code = codes[k], key = keys[k];
+      const bits = code % ORDER_CODE.ASSET,
+        asset = d.assets.asset((code - bits) / ORDER_CODE.ASSET);
+      id[o] = key === key ? d.ids.id(key) : d.oOtherIds.get(row)!;
+      sid[o] = asset.sid;
+      symbol[o] = asset.symbol;
+      status[o] = bits & ORDER_CODE.STATUS;
+      limitReached[o] = bits & ORDER_CODE.LIMIT_REACHED ? 1 : 0;
+      stopReached[o] = bits & ORDER_CODE.STOP_REACHED ? 1 : 0;
+      if (priced && prices.data[prices.at] === row) {
+        limit[o] = prices.data[prices.at + 1];
+        stop[o] = prices.data[prices.at + 2];
+        priced = prices.next();
+      } else limit[o] = stop[o] = NaN;
+      reason[o] = d.oReason.size === 0 ? null : d.oReason.get(row) ?? null;
+    }
+  };
 }
 
 const TRANSACTIONS: readonly ColumnSpec[] = [
@@ -176,36 +198,78 @@ const TRANSACTIONS: readonly ColumnSpec[] = [
   plain("price"),
 ];
 
-export function transactionsTable(d: RecorderData): Table {
+/** The transactions table's rows, a block at a time from the first. */
+function transactionRows(d: RecorderData): Filler {
   const before = d.before.transactions, b = before.length;
-  return blockedTable(b + d.tNum.count, TRANSACTIONS, () => {
-    const dates = dayCursor(d.tDay, d.tCount);
-    let refs = new Float64Array(0), keys = refs;
-    return (out, from, to) => {
-      const date = out[0] as Float64Array, dt = out[1] as Float64Array, id = out[2] as Texts;
-      const sid = out[3] as Float64Array, symbol = out[4] as Texts;
-      const amount = out[5] as Float64Array, price = out[6] as Float64Array;
-      let i = restored(before, TRANSACTIONS, out, from, to), o = i - from;
-      if (i === to) return;
-      d.tNum.copyColumn(TXN_ROW.DT, i - b, to - b, dt, o);
-      d.tNum.copyColumn(TXN_ROW.AMOUNT, i - b, to - b, amount, o);
-      d.tNum.copyColumn(TXN_ROW.PRICE, i - b, to - b, price, o);
-      if (refs.length < to - i) {
-        refs = new Float64Array(out[0].length);
-        keys = new Float64Array(out[0].length);
-      }
-      d.tNum.copyColumn(TXN_ROW.ASSET, i - b, to - b, refs);
-      d.tNum.copyColumn(TXN_ROW.ID, i - b, to - b, keys);
-      dates(date, o, to - i);
-      for (let k = 0; i < to; i++, o++, k++) {
-        const asset = d.assets.asset(refs[k]), key = keys[k];
-        // No number: an id of another family (kept as text), or none (a delisting's close).
-        id[o] = key === key ? d.ids.id(key) : d.tOtherIds.get(i - b) ?? null;
-        sid[o] = asset.sid;
-        symbol[o] = asset.symbol;
-      }
-    };
-  });
+  const dates = dayCursor(d.tDay, d.tCount);
+  const pair = { a: NO_ROWS, b: NO_ROWS };
+  return (out, from, to) => {
+    const date = out[0] as Float64Array, dt = out[1] as Float64Array, id = out[2] as Texts;
+    const sid = out[3] as Float64Array, symbol = out[4] as Texts;
+    const amount = out[5] as Float64Array, price = out[6] as Float64Array;
+    let i = restored(before, TRANSACTIONS, out, from, to), o = i - from;
+    if (i === to) return;
+    d.tNum.copyColumn(TXN_ROW.DT, i - b, to - b, dt, o);
+    d.tNum.copyColumn(TXN_ROW.AMOUNT, i - b, to - b, amount, o);
+    d.tNum.copyColumn(TXN_ROW.PRICE, i - b, to - b, price, o);
+    scratchPair(pair, d.tNum, TXN_ROW.ASSET, TXN_ROW.ID, i - b, to - b, out[0].length);
+    const refs = pair.a, keys = pair.b;
+    dates(date, o, to - i);
+    for (let k = 0; i < to; i++, o++, k++) {
+      const asset = d.assets.asset(refs[k]), key = keys[k];
+      // No number: an id of another family (kept as text), or none (a delisting's close).
+      id[o] = key === key ? d.ids.id(key) : d.tOtherIds.get(i - b) ?? null;
+      sid[o] = asset.sid;
+      symbol[o] = asset.symbol;
+    }
+  };
+}
+
+/**
+ * One of the recorder's tables: its columns, how many rows the recorder holds, and a filler of
+ * its rows in order from the first. A filler reads only rows below the last it is asked for,
+ * so one opened early goes on as rows are recorded (`table_stream.ts`).
+ */
+export interface SideTable {
+  readonly specs: readonly ColumnSpec[];
+  rows(d: RecorderData): number;
+  open(d: RecorderData): Filler;
+}
+
+/** The three side tables of a run, in the order their files are named. */
+export const SIDE_TABLES = {
+  positions: {
+    specs: POSITIONS,
+    rows: (d) => d.before.positions.length + d.pNum.count,
+    open: positionRows,
+  },
+  orders: {
+    specs: ORDERS,
+    rows: (d) => d.before.orders.length + d.oNum.count,
+    open: orderRows,
+  },
+  transactions: {
+    specs: TRANSACTIONS,
+    rows: (d) => d.before.transactions.length + d.tNum.count,
+    open: transactionRows,
+  },
+} as const satisfies Record<string, SideTable>;
+
+/** A side table of `d` as it stands. */
+function sideTable(t: SideTable, d: RecorderData): Table {
+  return blockedTable(t.rows(d), t.specs, () => t.open(d));
+}
+
+export function positionsTable(d: RecorderData): Table {
+  return sideTable(SIDE_TABLES.positions, d);
+}
+
+export function ordersTable(d: RecorderData): Table {
+  return sideTable(SIDE_TABLES.orders, d);
+}
+
+export function transactionsTable(d: RecorderData): Table {
+  return sideTable(SIDE_TABLES.transactions, d);
 }
 
 /**
