@@ -128,7 +128,8 @@ export class RowsReader {
   data: Float64Array = new Float64Array(0);
   at = 0;
   #chunk = -1;
-  #left = 0;
+  /** The row `at` is at, in its chunk. */
+  #row = -1;
   constructor(
     private readonly chunks: readonly Float64Array[],
     private readonly used: readonly number[],
@@ -136,23 +137,20 @@ export class RowsReader {
   ) {}
 
   /**
-   * Moves to the next row; false after the last. Rows appended afterwards (`Rows.append`) are
-   * read by the next call: a reader that ran out is never past a chunk added later.
+   * Moves to the next row; false after the last. Rows added afterwards — committed to the chunk
+   * it is on, or in chunks after it (`Rows.append`) — are read by the next call: a table written
+   * while its rows are still being recorded reads on from where it stopped.
    */
   next(): boolean {
-    if (this.#left > 0) {
-      this.#left--;
-      this.at += this.width;
-      return true;
+    for (;;) {
+      if (this.#chunk >= 0 && this.#row + 1 < this.used[this.#chunk]) {
+        this.at = ++this.#row * this.width;
+        return true;
+      }
+      if (this.#chunk + 1 >= this.chunks.length) return false;
+      this.data = this.chunks[++this.#chunk];
+      this.#row = -1;
     }
-    while (this.#chunk + 1 < this.chunks.length) {
-      if (this.used[++this.#chunk] === 0) continue;
-      this.data = this.chunks[this.#chunk];
-      this.at = 0;
-      this.#left = this.used[this.#chunk] - 1;
-      return true;
-    }
-    return false;
   }
 }
 

@@ -2,7 +2,7 @@
  * A recorder's rows sent as deltas (`recorder_delta.ts`): the copy built from them holds the same
  * tables — ids of another family and reasons by row, prices, changes of amount — whichever rows
  * each delta carried; shared chunks travel as views, copies are handed over; a reader that ran
- * out reads the rows appended after.
+ * out reads the rows added after, in its chunk or in new ones.
  */
 import { describe, expect, test } from "vitest";
 import type { Asset } from "../../runtime/assets/asset.ts";
@@ -122,5 +122,21 @@ describe("a recorder sent as deltas", () => {
     rows.append(new Float64Array([4, 5]));
     while (reader.next()) seen.push(reader.data[reader.at]);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  test("a reader that ran out reads rows committed to its chunk after", () => {
+    const rows = new Rows(1, 4), reader = rows.reader(), seen: number[] = [];
+    const add = (v: number) => void (rows.next()[rows.offset] = v);
+    const read = () => {
+      while (reader.next()) seen.push(reader.data[reader.at]);
+    };
+    read(); // nothing yet
+    add(1);
+    read();
+    add(2), add(3); // the same chunk, grown under the reader
+    read();
+    add(4), add(5), add(6); // the chunk filled, then a new one
+    read();
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
