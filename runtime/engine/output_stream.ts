@@ -1,9 +1,10 @@
 /**
- * `-o x.csv` written while the backtest runs: the side tables (positions, orders, transactions)
- * go to a thread of their own as their rows are recorded (`metrics/tables/table_stream.ts`),
- * which encodes and writes them on another core while the simulation goes on; the perf table is
- * written at the end, beside that thread's last rows. The files are the bytes `writeResults`
- * writes for the finished run.
+ * `-o x.csv` (or `.arrow`, `.parquet`) written while the backtest runs: the side tables
+ * (positions, orders, transactions) go to a thread of their own as their rows are recorded
+ * (`metrics/tables/table_stream.ts`), which encodes and writes them on another core while the
+ * simulation goes on — Parquet's Arrow stream likewise, made into the file at the end; the perf
+ * table is written at the end, beside that thread's last rows. The files are the bytes
+ * `writeResults` writes for the finished run. (`-o x.json` is written at the end.)
  *
  * A file keeps its name only once written whole: until then it is written beside it, so a run
  * stopped early leaves any earlier output as it was.
@@ -20,7 +21,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
+import { dirname, extname } from "node:path";
 import { InvalidInputError } from "../errors.ts";
 import { besidePath, FileWriteError, removeAll } from "../fs.ts";
 import type { RecordedData } from "../metrics/recorder.ts";
@@ -28,9 +29,13 @@ import { type RecorderDelta, RecorderFeed } from "../metrics/recorder_delta.ts";
 import type { Results } from "../metrics/results.ts";
 import { perfTable, resultTables } from "../metrics/tables/result_tables.ts";
 import type { StreamReply, StreamRequest } from "../metrics/tables/stream_worker.ts";
+import type { StreamFormat } from "../metrics/tables/table_stream.ts";
 import { writeTables } from "../metrics/tables/write.ts";
 import { BLOCK_ROWS } from "../metrics/tables/table.ts";
 import { outputFiles } from "./output.ts";
+
+/** The outputs written on the thread: row-wise CSV, and Arrow and Parquet a record batch a block. */
+const STREAMED: readonly string[] = [".csv", ".arrow", ".parquet"] satisfies StreamFormat[];
 
 /**
  * Rows recorded before they are sent: a message per 8,192 rows (40 for a 100 × 2,520 run's
@@ -90,6 +95,7 @@ export class TableStream {
   private constructor(
     private readonly worker: Worker,
     private readonly files: Record<"perf" | "positions" | "orders" | "transactions", string>,
+    private readonly format: StreamFormat,
     private readonly sizes: StreamSizes,
   ) {
     this.#reply = new Promise((resolve) => {
@@ -101,23 +107,24 @@ export class TableStream {
       };
     });
     const { perf: _, ...paths } = files;
-    this.#post({ kind: "open", paths, blockRows: sizes.block });
+    this.#post({ kind: "open", paths, format, blockRows: sizes.block });
   }
 
   /**
-   * A stream for `-o out` when it is a CSV file (the tables written a row at a time), or null:
-   * every other output is written at the end (`writeResults`).
+   * A stream for `-o out` when it is a CSV, Arrow or Parquet file, or null: every other output
+   * is written at the end (`writeResults`).
    */
   static open(
     out: string,
     threads = outputThread(),
     sizes: StreamSizes = { send: SEND_ROWS, block: BLOCK_ROWS },
   ): TableStream | null {
-    if (!threads || out === "-" || !out.toLowerCase().endsWith(".csv")) return null;
+    const format = extname(out).toLowerCase() as StreamFormat;
+    if (!threads || out === "-" || !STREAMED.includes(format)) return null;
     try {
       Deno.mkdirSync(dirname(out), { recursive: true });
       const worker = new Worker(sizes.module ?? writerModule(), { type: "module" });
-      return new TableStream(worker, outputFiles(out, ".csv"), sizes);
+      return new TableStream(worker, outputFiles(out, format), format, sizes);
     } catch {
       return null; // written at the end instead, where a failure is reported
     }
@@ -138,7 +145,7 @@ export class TableStream {
     this.#ended = true;
     this.#post({ kind: "end", delta: this.#feed.take(results.recorderData) });
     // The perf table here meanwhile; its failure is reported once the other files are done.
-    const perf = writeTables([{ path: this.files.perf, table: perfTable(results) }], ".csv")
+    const perf = writeTables([{ path: this.files.perf, table: perfTable(results) }], this.format)
       .then(() => null, (e: unknown) => ({ e }));
     const [reply, perfFailed] = [await this.#reply, await perf];
     this.worker.terminate();
@@ -155,7 +162,7 @@ export class TableStream {
           path: sides[k],
           table: tables[k],
         })),
-        ".csv",
+        this.format,
       );
     }
     return Object.values(this.files);

@@ -1,7 +1,8 @@
 /**
- * `-o x.csv` written while the run goes on (`output_stream.ts`): the recorder's copy on the other
- * thread holds what the recorder holds, however its rows were cut into deltas; the files are the
- * bytes `writeResults` writes for the finished run — also for a failed run's partial results;
+ * `-o x.csv` (`.arrow`, `.parquet`) written while the run goes on (`output_stream.ts`): the
+ * recorder's copy on the other thread holds what the recorder holds, however its rows were cut
+ * into deltas; the files are the bytes `writeResults` writes for the finished run — also for a
+ * failed run's partial results;
  * a stream given up leaves no file it began and any earlier output as it was; a side file that
  * cannot be written fails naming it, leaving no half-written file.
  */
@@ -31,6 +32,7 @@ import {
   positionsTable,
   transactionsTable,
 } from "../../runtime/metrics/tables/recorder_tables.ts";
+import { BLOCK_ROWS } from "../../runtime/metrics/tables/table.ts";
 import { tempRoot } from "../bundles/helpers.ts";
 
 let root: string;
@@ -76,11 +78,11 @@ const sideCsv = (d: Parameters<typeof positionsTable>[0]) => [
 
 const TABLES = ["", "_positions", "_orders", "_transactions"];
 
-function sameFiles(a: string, b: string): void {
+function sameFiles(a: string, b: string, ext = "csv"): void {
   for (const t of TABLES) {
-    const x = readFileSync(join(a, `r${t}.csv`)), y = readFileSync(join(b, `r${t}.csv`));
+    const x = readFileSync(join(a, `r${t}.${ext}`)), y = readFileSync(join(b, `r${t}.${ext}`));
     expect(x.length, t).toBeGreaterThan(0);
-    expect(Buffer.compare(x, y), `r${t}.csv differs`).toBe(0);
+    expect(Buffer.compare(x, y), `r${t}.${ext} differs`).toBe(0);
   }
 }
 
@@ -124,6 +126,39 @@ describe("-o x.csv written while the run goes on", () => {
     sameFiles(join(dir, "a"), join(dir, "b"));
     expect(readdirSync(join(dir, "a")).sort()).toEqual(TABLES.map((t) => `r${t}.csv`).sort());
   }, 120_000);
+
+  test(
+    "Arrow and Parquet: the same bytes; Arrow cut into other batches, the same table",
+    async () => {
+      const dir = mkdtempSync(join(root, "stream-arrow-"));
+      const streams = [
+        TableStream.open(join(dir, "a", "r.arrow"), true, { send: 500, block: BLOCK_ROWS })!,
+        TableStream.open(join(dir, "a", "r.parquet"), true, { send: 700, block: BLOCK_ROWS })!,
+        TableStream.open(join(dir, "c", "r.arrow"), true, { send: 30, block: 37 })!,
+      ];
+      const r = await run(busy(), {
+        start: "2006-01-03",
+        recorded: { session: (d) => streams.forEach((s) => s.session(d)) },
+      });
+      expect(r.orders.length).toBeGreaterThan(2 * BLOCK_ROWS); // several blocks
+      for (const s of streams) await s.finish(r);
+      for (const ext of ["arrow", "parquet"]) {
+        await writeResults(r, join(dir, "b", `r.${ext}`), () => {});
+        sameFiles(join(dir, "a"), join(dir, "b"), ext);
+      }
+      const arrow = await import("apache-arrow");
+      for (const t of TABLES) {
+        const read = (d: string) => arrow.tableFromIPC(readFileSync(join(dir, d, `r${t}.arrow`)));
+        const [small, whole] = [read("c"), read("b")];
+        // The perf table is written here, whole, by either.
+        if (t !== "") expect(small.batches.length).toBeGreaterThan(whole.batches.length);
+        expect(small.toArray().map((row) => row.toJSON())).toEqual(
+          whole.toArray().map((row) => row.toJSON()),
+        );
+      }
+    },
+    120_000,
+  );
 
   test("a failed run's partial results: the same bytes too", async () => {
     const dir = mkdtempSync(join(root, "stream-failed-"));
@@ -187,7 +222,7 @@ describe("whether -o gets a thread of its own", () => {
 
   test("no thread for other formats, stdout, or when told off", () => {
     const dir = mkdtempSync(join(root, "stream-none-"));
-    expect(TableStream.open(join(dir, "r.parquet"), true)).toBeNull();
+    expect(TableStream.open(join(dir, "r.json"), true)).toBeNull();
     expect(TableStream.open("-", true)).toBeNull();
     expect(TableStream.open(join(dir, "r.csv"), false)).toBeNull();
   });

@@ -241,52 +241,95 @@ function* ipcPieces(
   wideInts: boolean,
   turns: PieceWriters,
 ): Generator<Uint8Array> {
-  const batches: number[] = [], lead = file ? 8 : 0; // "ARROW1" and two bytes of padding
-  let schemaOf: ArrowColumn[] | null = null, at = 0, w = turns.start();
-  const scratch: ByteWriter[] = []; // per text column, reused by every batch
+  // A block makes at most two pieces (the schema, its batch), which the two writers of `turns`
+  // hold until both are handed out: each is taken before the next block is made.
+  const ready: Uint8Array[] = [];
+  const s = new IpcStream((piece) => ready.push(piece), file, wideInts, turns);
   for (const block of batchesOf(t)) {
+    s.add(block);
+    yield* ready;
+    ready.length = 0;
+  }
+  s.end();
+  yield* ready;
+}
+
+/**
+ * A table's Arrow IPC messages made as its blocks of rows come (`add`, one after another, as
+ * `batchesOf` gives them; `end` after the last): each piece goes to `sink` at once — the same
+ * bytes `ipcPieces` makes of those blocks. For a table written while its rows are still being
+ * recorded (`table_stream.ts`). `sink` must be done with a piece when it returns: its buffer is
+ * written over two pieces later.
+ */
+export class IpcStream {
+  readonly #batches: number[] = [];
+  readonly #scratch: ByteWriter[] = []; // per text column, reused by every batch
+  #schema: ArrowColumn[] | null = null;
+  #at = 0;
+  #w: ByteWriter;
+
+  constructor(
+    private readonly sink: (piece: Uint8Array) => void,
+    private readonly file: boolean,
+    private readonly wideInts: boolean,
+    private readonly turns = new PieceWriters(1 << 18),
+  ) {
+    this.#w = turns.start();
+  }
+
+  add(block: Table): void {
     const columns = block.columns.map((c, j) =>
       arrowColumn(
         firstRows(c, block.length),
         block.length,
-        wideInts,
-        c.kind === "text" ? scratch[j] ??= new ByteWriter(1 << 16) : undefined,
+        this.wideInts,
+        c.kind === "text" ? this.#scratch[j] ??= new ByteWriter(1 << 16) : undefined,
       )
     );
-    if (schemaOf === null) {
-      schemaOf = columns;
-      const head = schemaMessage(columns);
-      at = lead + framedLength(head);
-      w.reserve(at);
-      w.buf.fill(0, 0, at);
-      if (file) w.buf.set(MAGIC, 0);
+    let w = this.#w;
+    if (this.#schema === null) {
+      this.#schema = columns;
+      const head = schemaMessage(columns), lead = this.file ? 8 : 0; // "ARROW1", 2 bytes pad
+      this.#at = lead + framedLength(head);
+      w.reserve(this.#at);
+      w.buf.fill(0, 0, this.#at);
+      if (this.file) w.buf.set(MAGIC, 0);
       put(w.buf, lead, head);
-      w.at = at;
-      yield w.view();
-      w = turns.next();
+      w.at = this.#at;
+      w = this.#hand(w);
     }
-    if (block.length === 0 && batches.length > 0) continue; // only an empty table's one batch
+    if (block.length === 0 && this.#batches.length > 0) return; // only an empty table's batch
     const batch = recordBatch(columns, block.length), size = framedLength(batch);
     w.reserve(size);
     w.buf.fill(0, 0, size); // the padding between buffers: zero, as in a new array
     put(w.buf, 0, batch);
     w.at = size;
-    batches.push(at, 8 + pad8(batch.meta.length), batch.bodyLength);
-    at += size;
-    yield w.view();
-    w = turns.next();
+    this.#batches.push(this.#at, 8 + pad8(batch.meta.length), batch.bodyLength);
+    this.#at += size;
+    this.#hand(w);
   }
-  const footer = file ? fileFooter(schemaOf ?? [], batches) : null;
-  const size = 8 + (footer ? footer.length + 4 + 6 : 0);
-  w.reserve(size);
-  w.buf.fill(0, 0, size);
-  const view = new DataView(w.buf.buffer);
-  view.setInt32(0, -1, true); // end of stream: a continuation marker and a zero length
-  if (footer) {
-    w.buf.set(footer, 8);
-    view.setInt32(8 + footer.length, footer.length, true);
-    w.buf.set(MAGIC, 12 + footer.length);
+
+  /** The end of stream, and for a file the footer. */
+  end(): void {
+    const w = this.#w;
+    const footer = this.file ? fileFooter(this.#schema ?? [], this.#batches) : null;
+    const size = 8 + (footer ? footer.length + 4 + 6 : 0);
+    w.reserve(size);
+    w.buf.fill(0, 0, size);
+    const view = new DataView(w.buf.buffer);
+    view.setInt32(0, -1, true); // end of stream: a continuation marker and a zero length
+    if (footer) {
+      w.buf.set(footer, 8);
+      view.setInt32(8 + footer.length, footer.length, true);
+      w.buf.set(MAGIC, 12 + footer.length);
+    }
+    w.at = size;
+    this.sink(w.view());
   }
-  w.at = size;
-  yield w.view();
+
+  /** Hands `w`'s piece to the sink; the writer of the next piece. */
+  #hand(w: ByteWriter): ByteWriter {
+    this.sink(w.view());
+    return this.#w = this.turns.next();
+  }
 }

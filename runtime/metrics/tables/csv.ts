@@ -191,7 +191,8 @@ export function* csvPieces(
 
 /**
  * A table's CSV made as its blocks of rows come (`add`, one block after another, as `blocksOf`
- * gives them): each full piece goes to `sink` at once, the last at `end` — the same bytes
+ * gives them, the first even when empty): each full piece goes to `sink` at once, the last at
+ * `end` — the same bytes
  * `csvPieces` makes of those blocks. For a table written while its rows are still being
  * recorded (`table_stream.ts`). `sink` must be done with a piece when it returns: its buffer is
  * written over two pieces later.
@@ -223,10 +224,8 @@ export class CsvStream {
     }
   }
 
-  /** The last piece: what is left, or the header alone for a table that got no block. */
-  end(columns: readonly Column[]): void {
-    if (!this.#header) writeHeader(this.#w, columns);
-    this.#header = true;
+  /** The last piece (after at least one block, if only an empty one: the header). */
+  end(): void {
     if (this.#w.at > 0) this.sink(this.#w.view());
   }
 }

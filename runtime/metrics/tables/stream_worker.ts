@@ -8,11 +8,17 @@
 /// <reference lib="deno.worker" />
 import { type RecorderDelta, RecorderReplica } from "../recorder_delta.ts";
 import { SIDE_TABLES } from "./recorder_tables.ts";
-import { SideTableWriter } from "./table_stream.ts";
+import { SideTableWriter, type StreamFormat } from "./table_stream.ts";
+import { parquetWriter } from "./write.ts";
 
 /** What the thread is sent. */
 export type StreamRequest =
-  | { kind: "open"; paths: Record<keyof typeof SIDE_TABLES, string>; blockRows: number }
+  | {
+    kind: "open";
+    paths: Record<keyof typeof SIDE_TABLES, string>;
+    format: StreamFormat;
+    blockRows: number;
+  }
   | { kind: "rows"; delta: RecorderDelta }
   | { kind: "end"; delta: RecorderDelta }
   | { kind: "abort" };
@@ -37,8 +43,14 @@ function each(step: (w: SideTableWriter) => unknown): unknown[] {
   });
 }
 
-self.onmessage = async (e: MessageEvent<StreamRequest>) => {
-  const m = e.data;
+// One message at a time, each after the one before is done (opening Parquet's writer waits for
+// its module, and the rows sent meanwhile must wait for the files).
+let turn = Promise.resolve();
+self.onmessage = (e: MessageEvent<StreamRequest>) => {
+  turn = turn.then(() => handle(e.data));
+};
+
+async function handle(m: StreamRequest): Promise<void> {
   if (m.kind === "abort") {
     abortAll();
     self.postMessage({ kind: "aborted" } satisfies StreamReply);
@@ -47,10 +59,11 @@ self.onmessage = async (e: MessageEvent<StreamRequest>) => {
   if (failed) return;
   try {
     if (m.kind === "open") {
+      const pq = m.format === ".parquet" ? await parquetWriter() : undefined;
       // One by one into the list: a file that cannot be opened leaves those before to abort.
       for (const [name, table] of Object.entries(SIDE_TABLES)) {
         at = m.paths[name as keyof typeof SIDE_TABLES];
-        writers.push(new SideTableWriter(at, table, copy, m.blockRows));
+        writers.push(new SideTableWriter(at, table, copy, m.format, m.blockRows, pq));
       }
       return;
     }
@@ -67,7 +80,7 @@ self.onmessage = async (e: MessageEvent<StreamRequest>) => {
     const message = (error as Error)?.message ?? String(error);
     self.postMessage({ kind: "failed", path: at, message } satisfies StreamReply);
   }
-};
+}
 
 /** Removes every file not finished (one finished keeps its name). */
 function abortAll(): void {

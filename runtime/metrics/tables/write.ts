@@ -82,21 +82,47 @@ type ParquetWasm = typeof import("parquet-wasm/bundler");
  * (41 → 31 ms for a 100 × 2,520 run's tables) and no reader of these files filters by them.
  */
 async function parquetEncoder(): Promise<(t: Table) => Uint8Array> {
-  const pq = await lazyImport<ParquetWasm>("parquet-wasm/bundler");
+  const pq = await parquetWriter();
   return (table) => {
-    let props = new pq.WriterPropertiesBuilder()
-      .setCompression(pq.Compression.SNAPPY)
-      .setDictionaryEnabled(false)
-      .setStatisticsEnabled(pq.EnabledStatistics.None);
     // Counted on the first block of rows: a table made a block at a time is never made whole.
     const [sample] = blocksOf(table);
-    for (const c of sample.columns) {
-      if (repeats(c, sample.length)) props = props.setColumnDictionaryEnabled(c.name, true);
-      if (c.kind === "day" || c.kind === "instant") {
-        props = props.setColumnStatisticsEnabled(c.name, pq.EnabledStatistics.Chunk);
+    return pq.write(arrowIpc(table, true), pq.properties(sample));
+  };
+}
+
+/** What Parquet is written with: its properties for a table, then the file from its IPC stream. */
+export interface ParquetWriter {
+  /** The properties for a table whose first block of rows is `sample`. */
+  properties(sample: Table): ParquetProperties;
+  /** The file's bytes from the table's Arrow IPC stream (counts as Int64: `arrowIpc(t, true)`). */
+  write(ipc: Uint8Array, properties: ParquetProperties): Uint8Array;
+}
+
+/** Opaque: parquet-wasm's writer properties (consumed by the write). */
+export type ParquetProperties = { readonly parquet: unique symbol };
+
+/** parquet-wasm, loaded, with the properties `parquetEncoder` explains. */
+export async function parquetWriter(): Promise<ParquetWriter> {
+  const pq = await lazyImport<ParquetWasm>("parquet-wasm/bundler");
+  return {
+    properties(sample) {
+      let props = new pq.WriterPropertiesBuilder()
+        .setCompression(pq.Compression.SNAPPY)
+        .setDictionaryEnabled(false)
+        .setStatisticsEnabled(pq.EnabledStatistics.None);
+      for (const c of sample.columns) {
+        if (repeats(c, sample.length)) props = props.setColumnDictionaryEnabled(c.name, true);
+        if (c.kind === "day" || c.kind === "instant") {
+          props = props.setColumnStatisticsEnabled(c.name, pq.EnabledStatistics.Chunk);
+        }
       }
-    }
+      return props.build() as unknown as ParquetProperties;
+    },
     // Both arguments are consumed by the call (wasm-bindgen moves them).
-    return pq.writeParquet(pq.Table.fromIPCStream(arrowIpc(table, true)), props.build());
+    write: (ipc, properties) =>
+      pq.writeParquet(
+        pq.Table.fromIPCStream(ipc),
+        properties as unknown as Parameters<ParquetWasm["writeParquet"]>[1],
+      ),
   };
 }
