@@ -20,6 +20,7 @@ import { ingest } from "../../bundles/mod.ts";
 import { EODCancel, order, order_target_percent, symbol } from "../../runtime/api/mod.ts";
 import { writeResults } from "../../runtime/engine/output.ts";
 import { outputThread, TableStream } from "../../runtime/engine/output_stream.ts";
+import { type StreamReply, TableWriterThread } from "../../runtime/metrics/tables/stream_worker.ts";
 import { run_algorithm, type RunOptions } from "../../runtime/engine/run_algorithm.ts";
 import type { Strategy } from "../../runtime/engine/strategy.ts";
 import { FileWriteError } from "../../runtime/fs.ts";
@@ -206,6 +207,29 @@ describe("-o x.csv written while the run goes on", () => {
     sameFiles(join(dir, "a"), join(dir, "b"));
     expect(readdirSync(join(dir, "a")).length).toBe(4);
   }, 120_000);
+});
+
+describe("the writing thread's messages, in process", () => {
+  test("one at a time in order; after a failure only the abort is answered", async () => {
+    const dir = mkdtempSync(join(root, "thread-"));
+    mkdirSync(join(dir, "r_transactions.parquet")); // the third file cannot be made
+    const replies: StreamReply[] = [];
+    let answered!: () => void;
+    const both = new Promise<void>((resolve) => answered = resolve);
+    const thread = new TableWriterThread((r) => replies.push(r) === 2 && answered());
+    const paths = {
+      positions: join(dir, "r_positions.parquet"),
+      orders: join(dir, "r_orders.parquet"),
+      transactions: join(dir, "r_transactions.parquet"),
+    };
+    // Parquet's module loads while the open waits: the rest wait for it.
+    thread.receive({ kind: "open", paths, format: ".parquet", blockRows: 8 });
+    thread.receive({ kind: "abort" });
+    await both;
+    expect(replies[0]).toMatchObject({ kind: "failed", path: paths.transactions });
+    expect(replies[1]).toEqual({ kind: "aborted" });
+    expect(readdirSync(dir)).toEqual(["r_transactions.parquet"]); // the two begun are removed
+  });
 });
 
 describe("whether -o gets a thread of its own", () => {

@@ -29,64 +29,82 @@ export type StreamReply =
   | { kind: "aborted" }
   | { kind: "failed"; path: string; message: string };
 
-const copy = new RecorderReplica();
-const writers: SideTableWriter[] = [];
-let failed = false;
-/** The file being written when something failed (the first, before any is opened). */
-let at = "";
+/**
+ * What the thread does with what it is sent (one per thread; the module only wires it to the
+ * thread's messages): one message at a time, each after the one before is done — opening
+ * Parquet's writer waits for its module, and rows sent meanwhile must wait for the files.
+ */
+export class TableWriterThread {
+  readonly #copy = new RecorderReplica();
+  readonly #writers: SideTableWriter[] = [];
+  #failed = false;
+  /** The file being written when something failed (the first, before any is opened). */
+  #at = "";
+  #turn = Promise.resolve();
 
-/** `step` for each file in turn, noting which. */
-function each(step: (w: SideTableWriter) => unknown): unknown[] {
-  return writers.map((w) => {
-    at = w.path;
-    return step(w);
-  });
-}
+  constructor(private readonly reply: (r: StreamReply) => void) {}
 
-// One message at a time, each after the one before is done (opening Parquet's writer waits for
-// its module, and the rows sent meanwhile must wait for the files).
-let turn = Promise.resolve();
-self.onmessage = (e: MessageEvent<StreamRequest>) => {
-  turn = turn.then(() => handle(e.data));
-};
-
-async function handle(m: StreamRequest): Promise<void> {
-  if (m.kind === "abort") {
-    abortAll();
-    self.postMessage({ kind: "aborted" } satisfies StreamReply);
-    return;
+  receive(m: StreamRequest): void {
+    this.#turn = this.#turn.then(() => this.#handle(m));
   }
-  if (failed) return;
-  try {
-    if (m.kind === "open") {
-      const pq = m.format === ".parquet" ? await parquetWriter() : undefined;
-      // One by one into the list: a file that cannot be opened leaves those before to abort.
-      for (const [name, table] of Object.entries(SIDE_TABLES)) {
-        at = m.paths[name as keyof typeof SIDE_TABLES];
-        writers.push(new SideTableWriter(at, table, copy, m.format, m.blockRows, pq));
-      }
+
+  async #handle(m: StreamRequest): Promise<void> {
+    if (m.kind === "abort") {
+      this.#abortAll();
+      this.reply({ kind: "aborted" });
       return;
     }
-    copy.add(m.delta);
-    if (m.kind === "rows") {
-      each((w) => w.advance());
-      return;
-    }
-    await Promise.all(each((w) => w.finish()));
-    self.postMessage({ kind: "done" } satisfies StreamReply);
-  } catch (error) {
-    failed = true;
-    abortAll();
-    const message = (error as Error)?.message ?? String(error);
-    self.postMessage({ kind: "failed", path: at, message } satisfies StreamReply);
-  }
-}
-
-/** Removes every file not finished (one finished keeps its name). */
-function abortAll(): void {
-  for (const w of writers) {
+    if (this.#failed) return;
     try {
-      w.abort();
-    } catch { /* the first failure is the one to report */ }
+      if (m.kind === "open") {
+        const pq = m.format === ".parquet" ? await parquetWriter() : undefined;
+        // One by one into the list: a file that cannot be opened leaves those before to abort.
+        for (const [name, table] of Object.entries(SIDE_TABLES)) {
+          this.#at = m.paths[name as keyof typeof SIDE_TABLES];
+          this.#writers.push(
+            new SideTableWriter(this.#at, table, this.#copy, m.format, m.blockRows, pq),
+          );
+        }
+        return;
+      }
+      this.#copy.add(m.delta);
+      if (m.kind === "rows") {
+        this.#each((w) => w.advance());
+        return;
+      }
+      await Promise.all(this.#each((w) => w.finish()));
+      this.reply({ kind: "done" });
+    } catch (error) {
+      this.#failed = true;
+      this.#abortAll();
+      this.reply({
+        kind: "failed",
+        path: this.#at,
+        message: (error as Error)?.message ?? String(error),
+      });
+    }
   }
+
+  /** `step` for each file in turn, noting which. */
+  #each(step: (w: SideTableWriter) => unknown): unknown[] {
+    return this.#writers.map((w) => {
+      this.#at = w.path;
+      return step(w);
+    });
+  }
+
+  /** Removes every file not finished (one finished keeps its name). */
+  #abortAll(): void {
+    for (const w of this.#writers) {
+      try {
+        w.abort();
+      } catch { /* the first failure is the one to report */ }
+    }
+  }
+}
+
+// As a thread's module: its messages to one writer, its replies back.
+if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope) {
+  const thread = new TableWriterThread((r) => self.postMessage(r));
+  self.onmessage = (e: MessageEvent<StreamRequest>) => thread.receive(e.data);
 }
