@@ -1,10 +1,10 @@
 /**
- * `-o x.csv` (or `.arrow`, `.parquet`) written while the backtest runs: the side tables
+ * `-o x.csv` (or `.json`, `.arrow`, `.parquet`) written while the backtest runs: the side tables
  * (positions, orders, transactions) go to a thread of their own as their rows are recorded
  * (`metrics/tables/table_stream.ts`), which encodes and writes them on another core while the
  * simulation goes on — Parquet's Arrow stream likewise, made into the file at the end; the perf
  * table is written at the end, beside that thread's last rows. The files are the bytes
- * `writeResults` writes for the finished run. (`-o x.json` is written at the end.)
+ * `writeResults` writes for the finished run.
  *
  * A file keeps its name only once written whole: until then it is written beside it, so a run
  * stopped early leaves any earlier output as it was.
@@ -34,8 +34,13 @@ import { writeTables } from "../metrics/tables/write.ts";
 import { BLOCK_ROWS } from "../metrics/tables/table.ts";
 import { outputFiles } from "./output.ts";
 
-/** The outputs written on the thread: row-wise CSV, and Arrow and Parquet a record batch a block. */
-const STREAMED: readonly string[] = [".csv", ".arrow", ".parquet"] satisfies StreamFormat[];
+/** The outputs written on the thread: every format `-o` writes. */
+const STREAMED: readonly string[] = [
+  ".csv",
+  ".json",
+  ".arrow",
+  ".parquet",
+] satisfies StreamFormat[];
 
 /**
  * Rows recorded before they are sent: a message per 8,192 rows (40 for a 100 × 2,520 run's
@@ -111,8 +116,8 @@ export class TableStream {
   }
 
   /**
-   * A stream for `-o out` when it is a CSV, Arrow or Parquet file, or null: every other output
-   * is written at the end (`writeResults`).
+   * A stream for `-o out` to a file of a format `-o` writes, or null (`-o -`, stdout, is
+   * written at the end by `writeResults`).
    */
   static open(
     out: string,

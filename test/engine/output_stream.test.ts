@@ -1,5 +1,5 @@
 /**
- * `-o x.csv` (`.arrow`, `.parquet`) written while the run goes on (`output_stream.ts`): the
+ * `-o x.csv` (`.json`, `.arrow`, `.parquet`) written while the run goes on (`output_stream.ts`): the
  * recorder's copy on the other thread holds what the recorder holds, however its rows were cut
  * into deltas; the files are the bytes `writeResults` writes for the finished run — also for a
  * failed run's partial results;
@@ -113,19 +113,26 @@ describe("the recorder's copy", () => {
 });
 
 describe("-o x.csv written while the run goes on", () => {
-  test("the same bytes as the files written after the run", async () => {
+  test("CSV and JSON: the same bytes as the files written after the run", async () => {
     const dir = mkdtempSync(join(root, "stream-"));
     mkdirSync(join(dir, "a")), mkdirSync(join(dir, "b"));
     // Small sizes: many deltas, blocks cut anywhere.
-    const stream = TableStream.open(join(dir, "a", "r.csv"), true, { send: 50, block: 37 })!;
-    expect(stream).not.toBeNull();
-    const r = await run(busy(), { recorded: stream });
+    const streams = ["csv", "json"].map((ext) =>
+      TableStream.open(join(dir, "a", `r.${ext}`), true, { send: 50, block: 37 })!
+    );
+    const r = await run(busy(), {
+      recorded: { session: (d) => streams.forEach((s) => s.session(d)) },
+    });
     expect(r.orders.length).toBeGreaterThan(1000);
-    const written = await stream.finish(r);
-    expect(written).toEqual(TABLES.map((t) => join(dir, "a", `r${t}.csv`)));
-    await writeResults(r, join(dir, "b", "r.csv"), () => {});
-    sameFiles(join(dir, "a"), join(dir, "b"));
-    expect(readdirSync(join(dir, "a")).sort()).toEqual(TABLES.map((t) => `r${t}.csv`).sort());
+    expect(await streams[0].finish(r)).toEqual(TABLES.map((t) => join(dir, "a", `r${t}.csv`)));
+    await streams[1].finish(r);
+    for (const ext of ["csv", "json"]) {
+      await writeResults(r, join(dir, "b", `r.${ext}`), () => {});
+      sameFiles(join(dir, "a"), join(dir, "b"), ext);
+    }
+    expect(readdirSync(join(dir, "a")).sort()).toEqual(
+      ["csv", "json"].flatMap((ext) => TABLES.map((t) => `r${t}.${ext}`)).sort(),
+    );
   }, 120_000);
 
   test(
@@ -244,9 +251,9 @@ describe("whether -o gets a thread of its own", () => {
     );
   });
 
-  test("no thread for other formats, stdout, or when told off", () => {
+  test("no thread for stdout, a file of no format, or when told off", () => {
     const dir = mkdtempSync(join(root, "stream-none-"));
-    expect(TableStream.open(join(dir, "r.json"), true)).toBeNull();
+    expect(TableStream.open(join(dir, "r.txt"), true)).toBeNull();
     expect(TableStream.open("-", true)).toBeNull();
     expect(TableStream.open(join(dir, "r.csv"), false)).toBeNull();
   });

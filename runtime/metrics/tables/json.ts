@@ -87,6 +87,39 @@ export function* jsonPieces(
   yield w.view();
 }
 
+/**
+ * A table's JSON records made as its blocks of rows come (`add`, one after another, as
+ * `blocksOf` gives them, the first even when empty; then `end`): each piece goes to `sink` at
+ * once — the same bytes `jsonPieces` makes of those blocks. For a table written while its rows
+ * are still being recorded (`table_stream.ts`). `sink` must be done with a piece when it returns.
+ */
+export class JsonStream {
+  #first = true;
+  #keys: RowKeys | undefined;
+
+  constructor(
+    private readonly sink: (piece: Uint8Array) => void,
+    private readonly size = PIECE,
+    private readonly turns = new PieceWriters(size + (1 << 12)),
+  ) {
+    turns.start().byte(0x5b); // [
+  }
+
+  add(block: Table): void {
+    const keys = this.#keys ??= rowKeys(block);
+    for (const piece of blockPieces(block, keys, this.turns, this.size, this.#first)) {
+      this.sink(piece);
+    }
+    this.#first &&= block.length === 0;
+  }
+
+  end(): void {
+    const w = this.turns.current;
+    w.text("]\n");
+    this.sink(w.view());
+  }
+}
+
 /** What a table's rows begin their cells with, made once for all its blocks. */
 interface RowKeys {
   /** Whether rows take the fast path (`keysInOrder`). */

@@ -17,12 +17,13 @@ import { IpcStream } from "./arrow_ipc.ts";
 import { type BlockArrays, blockColumns, type Filler } from "./blocked.ts";
 import { ByteWriter } from "./bytes.ts";
 import { CsvStream } from "./csv.ts";
+import { JsonStream } from "./json.ts";
 import type { SideTable } from "./recorder_tables.ts";
 import { BLOCK_ROWS, type Column, type Table } from "./table.ts";
 import type { ParquetProperties, ParquetWriter } from "./write.ts";
 
 /** The formats a side table is written in while the run goes on. */
-export type StreamFormat = ".csv" | ".arrow" | ".parquet";
+export type StreamFormat = ".csv" | ".json" | ".arrow" | ".parquet";
 
 /**
  * A side table's blocks of rows into its file's bytes, as `writeTables` makes them: `add` for
@@ -34,7 +35,8 @@ interface BlockEncoder {
 }
 
 /**
- * The encoder of `format` writing into `file`: CSV and Arrow a piece at a time as the blocks come;
+ * The encoder of `format` writing into `file`: CSV, JSON and Arrow a piece at a time as the
+ * blocks come;
  * Parquet's Arrow IPC stream likewise into memory, made into the file at the end (parquet-wasm
  * writes a whole table) with the properties counted on the first block, as `writeTables` counts
  * them.
@@ -42,6 +44,7 @@ interface BlockEncoder {
 function encoderFor(format: StreamFormat, file: OutputFile, pq?: ParquetWriter): BlockEncoder {
   const sink = (piece: Uint8Array) => file.write(piece);
   if (format === ".csv") return new CsvStream(sink);
+  if (format === ".json") return new JsonStream(sink);
   if (format === ".arrow") return new IpcStream(sink, true, false);
   const ipc = new ByteWriter(1 << 20);
   const stream = new IpcStream((piece) => ipc.bytes(piece), false, true);
