@@ -23,7 +23,7 @@
  */
 import { dirname, extname } from "node:path";
 import { InvalidInputError } from "../errors.ts";
-import { besidePath, FileWriteError, removeAll } from "../fs.ts";
+import { besidePath, exists, FileWriteError, removeAll } from "../fs.ts";
 import type { RecordedData } from "../metrics/recorder.ts";
 import { type RecorderDelta, RecorderFeed } from "../metrics/recorder_delta.ts";
 import type { Results } from "../metrics/results.ts";
@@ -68,6 +68,28 @@ export function outputThread(
   return cores >= 3;
 }
 
+/** Makes `dir` and the folders above it that are missing; returns those made, deepest first. */
+function makeFolders(dir: string): string[] {
+  const missing: string[] = [];
+  for (let d = dir; !exists(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  Deno.mkdirSync(dir, { recursive: true });
+  return missing;
+}
+
+/** Removes folders `makeFolders` made, deepest first, while they are empty. */
+function removeFolders(made: readonly string[]): void {
+  for (const d of made) {
+    try {
+      Deno.removeSync(d); // not recursive: a folder something was written into stays
+    } catch {
+      return;
+    }
+  }
+}
+
 /**
  * The writing thread's module: beside this one in the sources; in the command line's bundle an
  * entry point of its own (`cli/bundle.ts` bundles deno.json's `harvester/*` imports), found
@@ -102,6 +124,8 @@ export class TableStream {
     private readonly files: Record<"perf" | "positions" | "orders" | "transactions", string>,
     private readonly format: StreamFormat,
     private readonly sizes: StreamSizes,
+    /** The folders `open` made for the files (removed again when nothing is written). */
+    private readonly made: readonly string[],
   ) {
     this.#reply = new Promise((resolve) => {
       worker.onmessage = (e: MessageEvent<StreamReply>) => resolve(e.data);
@@ -126,11 +150,13 @@ export class TableStream {
   ): TableStream | null {
     const format = extname(out).toLowerCase() as StreamFormat;
     if (!threads || out === "-" || !STREAMED.includes(format)) return null;
+    let made: string[] = [];
     try {
-      Deno.mkdirSync(dirname(out), { recursive: true });
+      made = makeFolders(dirname(out));
       const worker = new Worker(sizes.module ?? writerModule(), { type: "module" });
-      return new TableStream(worker, outputFiles(out, format), format, sizes);
+      return new TableStream(worker, outputFiles(out, format), format, sizes, made);
     } catch {
+      removeFolders(made);
       return null; // written at the end instead, where a failure is reported
     }
   }
@@ -175,7 +201,8 @@ export class TableStream {
 
   /**
    * For a run that writes nothing (it failed before any session, or its strategy did not load):
-   * the files begun are removed, then the thread stops. Nothing once `finish` was called.
+   * the files begun are removed, then the thread stops, and the folders made for them go (as
+   * without the thread, where nothing is made). Nothing once `finish` was called.
    */
   async cancel(): Promise<void> {
     if (this.#ended) return;
@@ -183,6 +210,7 @@ export class TableStream {
     this.#post({ kind: "abort" });
     await this.#reply;
     this.worker.terminate();
+    removeFolders(this.made);
   }
 
   #post(m: StreamRequest): void {

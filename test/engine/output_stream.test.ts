@@ -190,6 +190,11 @@ describe("-o x.csv written while the run goes on", () => {
     await stream.cancel();
     expect(readdirSync(dir)).toEqual(["r_orders.csv"]);
     expect(readFileSync(join(dir, "r_orders.csv"), "utf8")).toBe("earlier\n");
+    // Folders made for the output go again; one that holds something else stays.
+    const fresh = TableStream.open(join(dir, "new", "deeper", "r.csv"), true)!;
+    expect(readdirSync(dir)).toContain("new");
+    await fresh.cancel();
+    expect(readdirSync(dir)).toEqual(["r_orders.csv"]);
   }, 120_000);
 
   test("a side file that cannot be written: an error naming it, nothing half-written", async () => {
