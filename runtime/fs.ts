@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join, normalize } from "node:path";
+import { basename, dirname, isAbsolute, join, normalize } from "node:path";
 import { HarvesterError } from "./errors.ts";
 
 /** Whether something is at `path` (following links), as `existsSync` answers. */
@@ -94,6 +94,7 @@ export class OutputFile {
    * process stopped before `commit` leaves no half-written file under the output's name.
    */
   constructor(readonly path: string, beside = false) {
+    if (beside) removeStale(path);
     const { file, into } = openTarget(path, beside);
     this.#file = file;
     this.#into = into;
@@ -143,6 +144,28 @@ const FROM_EMPTY = { write: true, create: true, truncate: true };
 /** Where an `OutputFile` of `path` written beside it is, until it takes the name. */
 export function besidePath(path: string): string {
   return `${path}.tmp-${Deno.pid}`;
+}
+
+/**
+ * Removes what processes no longer running left beside `path` (`besidePath`: a backtest stopped
+ * by Ctrl-C while its tables were being written). Where `/proc` does not say which processes
+ * run, nothing is removed.
+ */
+function removeStale(path: string): void {
+  if (!exists("/proc/self")) return;
+  const dir = dirname(path), prefix = `${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = listDir(dir);
+  } catch {
+    return; // no folder (yet): nothing left there
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = name.slice(prefix.length);
+    if (!/^\d+$/.test(pid) || Number(pid) === Deno.pid || exists(`/proc/${pid}`)) continue;
+    removeAll(join(dir, name));
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   fileUrl,
   FileWriteError,
   listDir,
+  OutputFile,
   removeAll,
   writeBytes,
   writeFileAtomic,
@@ -101,6 +102,29 @@ describe("runtime/fs.ts", () => {
     })();
     expect(e).toBeInstanceOf(FileWriteError);
     expect((e as FileWriteError).path).toBe(p);
+  });
+
+  test("an OutputFile written beside its name takes it only at commit; abort leaves the earlier", () => {
+    const p = join(dir, "t.csv");
+    const a = new OutputFile(p, true);
+    a.write(new TextEncoder().encode("one\n"));
+    expect(listDir(dir)).toEqual([`t.csv.tmp-${Deno.pid}`]); // nothing under the name yet
+    a.commit();
+    expect(Deno.readTextFileSync(p)).toBe("one\n");
+    const b = new OutputFile(p, true);
+    b.write(new TextEncoder().encode("two\n"));
+    b.abort();
+    expect(listDir(dir)).toEqual(["t.csv"]);
+    expect(Deno.readTextFileSync(p)).toBe("one\n");
+  });
+
+  test("what stopped processes left beside an output goes when it is written again", () => {
+    const p = join(dir, "t.csv");
+    // Above Linux's largest process id (2^22): no process has it. Process 1 always runs.
+    const left = ["t.csv.tmp-4194399", "t.csv.tmp-1", "t.csv.tmp-x", "u.csv.tmp-4194399"];
+    for (const n of left) writeFileSync(join(dir, n), "left");
+    new OutputFile(p, true).commit();
+    expect(listDir(dir)).toEqual(["t.csv", "t.csv.tmp-1", "t.csv.tmp-x", "u.csv.tmp-4194399"]);
   });
 
   test("cutTornTail drops a last line without its newline, and only that", () => {
