@@ -94,7 +94,7 @@ export class OutputFile {
    * process stopped before `commit` leaves no half-written file under the output's name.
    */
   constructor(readonly path: string, beside = false) {
-    if (beside) removeStale(path);
+    removeStale(path);
     const { file, into } = openTarget(path, beside);
     this.#file = file;
     this.#into = into;
@@ -148,8 +148,8 @@ export function besidePath(path: string): string {
 
 /**
  * Removes what processes no longer running left beside `path` (`besidePath`: a backtest stopped
- * by Ctrl-C while its tables were being written). Where `/proc` does not say which processes
- * run, nothing is removed.
+ * by Ctrl-C while its tables were being written), each time an output is written there. Where
+ * `/proc` does not say which processes run, nothing is removed.
  */
 function removeStale(path: string): void {
   if (!exists("/proc/self")) return;
