@@ -57,6 +57,11 @@ export async function benchUserProcess(): Promise<void> {
   console.log(
     "a user's command: the user-written strategy, 100×2520, -o perf.csv (cold processes)",
   );
+  console.log(
+    `  this machine: ${navigator.hardwareConcurrency} cores, so -o is written ${
+      outputThread() ? "on a thread of its own" : "at the end"
+    } unless HARVESTER_OUTPUT_THREAD says`,
+  );
   const bundle = await benchBundle(100, 2520);
   dailyDataset(100, 2520);
   // The user's strategy beside the same decisions and arithmetic with one history call per
