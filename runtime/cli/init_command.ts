@@ -54,9 +54,10 @@ export function strategyDenoJson(install: URL): Record<string, unknown> {
     imports: Record<string, string>;
   };
   const imports: Record<string, string> = {};
-  // The user-facing entry points (`harvester/*`), as the installation's deno.json names them.
+  // The user-facing entry points (`harvester/*`), as the installation's deno.json names them;
+  // not the ones only the bundle needs (`harvester/internal/*`: the output thread's module).
   for (const [name, path] of Object.entries(entryPoints(own))) {
-    imports[name] = new URL(path, install).href;
+    if (!name.startsWith("harvester/internal/")) imports[name] = new URL(path, install).href;
   }
   // Harvester's files import npm packages by bare name: resolved for them, and only them.
   const deps: Record<string, string> = {};

@@ -92,14 +92,14 @@ function removeFolders(made: readonly string[]): void {
 
 /**
  * The writing thread's module: beside this one in the sources; in the command line's bundle an
- * entry point of its own (`cli/bundle.ts` bundles deno.json's `harvester/*` imports), found
+ * entry point of its own (`cli/bundle.ts` bundles deno.json's `harvester/*` imports: `harvester/internal/table-writer`), found
  * through the import map the bundled command runs with.
  */
 function writerModule(): string {
   const here = import.meta.url;
   return here.endsWith(".ts")
     ? new URL("../metrics/tables/stream_worker.ts", here).href
-    : import.meta.resolve("harvester/table-writer");
+    : import.meta.resolve("harvester/internal/table-writer");
 }
 
 /**

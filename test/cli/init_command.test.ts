@@ -43,6 +43,9 @@ describe("harvester init", () => {
         expect(existsSync(fileURLToPath(url)), name).toBe(true);
       }
       expect(config.imports["harvester/api"]).toMatch(/\/runtime\/entry\/api\.ts$/);
+      // What only the bundle needs (the output thread's module) is not offered to strategies.
+      expect(Object.keys(config.imports).filter((k) => k.startsWith("harvester/internal/")))
+        .toEqual([]);
       expect(existsSync(join(dir, "deno.lock"))).toBe(true);
       expect(JSON.parse(readFileSync(join(dir, ".vscode/settings.json"), "utf8"))["deno.enable"])
         .toBe(true);
