@@ -8,7 +8,7 @@ import { dirname, extname } from "node:path";
 import { InvalidInputError } from "../errors.ts";
 import type { Results } from "../metrics/results.ts";
 import { resultTables } from "../metrics/tables/result_tables.ts";
-import { type TableFormat, writeTables } from "../metrics/tables/write.ts";
+import { type TableFile, type TableFormat, writeTables } from "../metrics/tables/write.ts";
 
 const FORMATS = [".csv", ".json", ".parquet", ".arrow"];
 
@@ -70,11 +70,19 @@ export async function writeResults(
   checkOutputPath(out);
   const ext = extname(out).toLowerCase();
   Deno.mkdirSync(dirname(out), { recursive: true });
-  const tables = resultTables(results), paths = outputFiles(out, ext);
-  const files = (Object.keys(paths) as (keyof typeof paths)[]).map((name) => ({
-    path: paths[name],
-    table: tables[name],
-  }));
+  const files = tableFiles(results, outputFiles(out, ext));
   await writeTables(files, ext as TableFormat);
   return files.map((f) => f.path);
+}
+
+/** The tables of `results` that `paths` names a file for, each with its file. */
+export function tableFiles(
+  results: Results,
+  paths: Partial<Record<"perf" | "positions" | "orders" | "transactions", string>>,
+): TableFile[] {
+  const tables = resultTables(results);
+  return (Object.keys(paths) as (keyof typeof paths)[]).map((name) => ({
+    path: paths[name]!,
+    table: tables[name],
+  }));
 }

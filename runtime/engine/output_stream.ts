@@ -27,12 +27,11 @@ import { besidePath, exists, FileWriteError, removeAll } from "../fs.ts";
 import type { RecordedData } from "../metrics/recorder.ts";
 import { type RecorderDelta, RecorderFeed } from "../metrics/recorder_delta.ts";
 import type { Results } from "../metrics/results.ts";
-import { perfTable, resultTables } from "../metrics/tables/result_tables.ts";
 import type { StreamReply, StreamRequest } from "../metrics/tables/stream_worker.ts";
 import type { StreamFormat } from "../metrics/tables/table_stream.ts";
 import { writeTables } from "../metrics/tables/write.ts";
 import { BLOCK_ROWS } from "../metrics/tables/table.ts";
-import { outputFiles } from "./output.ts";
+import { outputFiles, tableFiles } from "./output.ts";
 
 /** The outputs written on the thread: every format `-o` writes. */
 const STREAMED: readonly string[] = [
@@ -118,6 +117,8 @@ export class TableStream {
   readonly #reply: Promise<StreamReply>;
   #ended = false;
   #shared = false;
+  /** The side tables' files, the thread's. */
+  readonly #sides: Record<"positions" | "orders" | "transactions", string>;
 
   private constructor(
     private readonly worker: Worker,
@@ -135,8 +136,9 @@ export class TableStream {
         resolve({ kind: "aborted" });
       };
     });
-    const { perf: _, ...paths } = files;
-    this.#post({ kind: "open", paths, format, blockRows: sizes.block });
+    const { perf: _, ...sides } = files;
+    this.#sides = sides;
+    this.#post({ kind: "open", paths: sides, format, blockRows: sizes.block });
   }
 
   /**
@@ -176,7 +178,7 @@ export class TableStream {
     this.#ended = true;
     this.#post({ kind: "end", delta: this.#feed.take(results.recorderData) });
     // The perf table here meanwhile; its failure is reported once the other files are done.
-    const perf = writeTables([{ path: this.files.perf, table: perfTable(results) }], this.format)
+    const perf = writeTables(tableFiles(results, { perf: this.files.perf }), this.format)
       .then(() => null, (e: unknown) => ({ e }));
     const [reply, perfFailed] = [await this.#reply, await perf];
     this.worker.terminate();
@@ -185,16 +187,8 @@ export class TableStream {
       throw new FileWriteError(reply.path, "write", new Error(reply.message));
     }
     if (reply.kind === "aborted") {
-      const { perf: _, ...sides } = this.files;
-      for (const path of Object.values(sides)) removeAll(besidePath(path));
-      const tables = resultTables(results);
-      await writeTables(
-        (Object.keys(sides) as (keyof typeof sides)[]).map((k) => ({
-          path: sides[k],
-          table: tables[k],
-        })),
-        this.format,
-      );
+      for (const path of Object.values(this.#sides)) removeAll(besidePath(path));
+      await writeTables(tableFiles(results, this.#sides), this.format);
     }
     return Object.values(this.files);
   }

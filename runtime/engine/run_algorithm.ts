@@ -195,6 +195,8 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
       driver = minuteDriver(portal, market);
     }
     const progress = opts.progress ?? silentProgress, recorded = opts.recorded;
+    // The recorder's lists are the same objects all run long: one view of them for every session.
+    const data = recorded ? parts.recorder.data : undefined;
     return await runInScope(context, async () => {
       let engine: Engine | undefined;
       try {
@@ -211,7 +213,7 @@ export async function run_algorithm(opts: RunOptions): Promise<Results> {
           onSession: recorded
             ? () => {
               progress.tick(1, 0);
-              recorded.session(parts.recorder.data);
+              recorded.session(data!);
             }
             : () => progress.tick(1, 0),
         });

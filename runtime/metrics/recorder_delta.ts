@@ -4,9 +4,10 @@
  * rows recorded since it was last sent any. Everything the recorder keeps is added to, never
  * changed (a session's rows are final at its end), so what was sent stays true.
  *
- * A delta holds numbers in arrays (copied once, moved to the other thread without a copy) and
- * the few texts the tables need: assets' symbols once each, and the sparse ids and reasons by
- * row. Order ids of the run's own family travel as their numbers, with the family's prefix.
+ * A delta holds numbers in arrays — views of the recorder's chunks once they are shared memory
+ * (`Rows.share`), copies of those made before, moved to the other thread without another copy —
+ * and the few texts the tables need: assets' symbols once each, and the sparse ids and reasons
+ * by row. Order ids of the run's own family travel as their numbers, with the family's prefix.
  *
  * @module
  */

@@ -78,8 +78,7 @@ export function blockedTable(
         yield table;
         return;
       }
-      const values = arrays(specs, size), fill = open();
-      const columns = columnsOf(specs, values);
+      const { values, columns } = blockColumns(specs, size), fill = open();
       for (let from = 0; from < length; from += size) {
         const to = Math.min(length, from + size);
         fill(values, from, to);
